@@ -1,0 +1,3 @@
+from cpdgen.cli import main
+
+main()

@@ -1,0 +1,151 @@
+"""The command line: thin click commands over the rest of the package.
+
+Global options are accepted both before and after the command name
+(`cpdgen --records R validate` and `cpdgen validate --records R`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from cpdgen import __version__
+from cpdgen.errors import UserError
+
+ISSUES_URL = "https://github.com/cpdgen/cpdgen/issues"
+INTERNAL_ERROR_EXIT = 3
+
+
+@dataclass
+class Options:
+    """What the global options say, merged from the group and the command."""
+
+    records: Path | None = None
+    as_of: date | None = None
+    quiet: bool = False
+    verbose: bool = False
+    cwd: Path = field(default_factory=Path.cwd)
+
+    @property
+    def today(self) -> date:
+        return self.as_of or date.today()
+
+    def color(self, stream=None) -> bool:
+        """Colour only on a terminal, and never when NO_COLOR is set."""
+        if os.environ.get("NO_COLOR"):
+            return False
+        stream = stream or sys.stdout
+        return bool(getattr(stream, "isatty", lambda: False)())
+
+    def repository(self):
+        from cpdgen.loading.files import find_repository
+
+        return find_repository(self.cwd, self.records)
+
+
+def _parse_date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date written YYYY-MM-DD") from None
+
+
+def _store(name: str):
+    def callback(ctx: click.Context, param, value):
+        if value is not None and value is not False:
+            setattr(ctx.ensure_object(Options), name, value)
+        return value
+
+    return callback
+
+
+def global_options(command: Callable) -> Callable:
+    """The options every command takes; the value closest to the command wins."""
+    options = [
+        click.option(
+            "--records",
+            type=click.Path(file_okay=False, path_type=Path),
+            expose_value=False,
+            callback=_store("records"),
+            help="The records folder (default: records/ of the repository holding the current folder).",
+        ),
+        click.option(
+            "--as-of",
+            metavar="DATE",
+            expose_value=False,
+            callback=lambda ctx, p, v: _store("as_of")(ctx, p, _parse_date(ctx, p, v)),
+            help="Take DATE (YYYY-MM-DD) as today.",
+        ),
+        click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=_store("quiet"), help="Print errors only."),
+        click.option("--verbose", "-v", is_flag=True, expose_value=False, callback=_store("verbose"), help="Say more."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+class _Group(click.Group):
+    """Turns user errors into one-line messages and anything else into an
+    internal-error report, never a bare traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except UserError as exc:
+            click.echo(f"cpdgen: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("cpdgen: interrupted", err=True)
+            ctx.exit(130)
+        except Exception:  # noqa: BLE001 - the last line of defence
+            options = ctx.find_object(Options)
+            click.echo(
+                "cpdgen: internal error: this is a bug in cpdgen, not a problem with your records.\n"
+                f"Please report it at {ISSUES_URL} with the command you ran, `cpdgen --version` and this trace:",
+                err=True,
+            )
+            if options is None or options.verbose or os.environ.get("CPDGEN_DEBUG"):
+                traceback.print_exc()
+            else:
+                exc_type, exc, _ = sys.exc_info()
+                click.echo(f"  {exc_type.__name__}: {exc} (run with --verbose for the full trace)", err=True)
+            ctx.exit(INTERNAL_ERROR_EXIT)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="cpdgen")
+@global_options
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Keep CPD records as YAML in git: validate them, walk the annual CPD
+    declaration, build a portfolio site and the PDFs.
+
+    Runs on the records repository that holds the current folder (the nearest
+    folder upward with a cpdgen.yaml or a records/ folder).
+    """
+    ctx.ensure_object(Options)
+
+
+def _register() -> None:
+    from cpdgen.cli import schema, validate
+
+    cli.add_command(validate.validate)
+    cli.add_command(schema.schema)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="cpdgen")

@@ -1,0 +1,40 @@
+"""The record kinds: where each lives, which schema judges it, how it is named.
+
+This table is the one definition of the kinds; loading, validation, the
+model and the CLI all read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # singular, as in the schema file name and messages: "activity"
+    folder: str  # below records/: a folder, or the single file for the profile
+    plural: str  # for messages and summaries
+    list_files: bool = True  # may one file hold a list of records?
+    single: bool = False  # exactly one record, in one file (the profile)
+
+    @property
+    def schema_file(self) -> str:
+        return f"{self.name}.schema.json"
+
+
+PROFILE = Kind("profile", "profile.yaml", "profiles", list_files=False, single=True)
+ACTIVITY = Kind("activity", "activities", "activities")
+TRAINING = Kind("training", "training", "training courses")
+QUALIFICATION = Kind("qualification", "qualifications", "qualifications")
+EMPLOYMENT = Kind("employment", "employment", "employments")
+OBJECTIVE = Kind("objective", "objectives", "objectives")
+DECLARATION = Kind("declaration", "declarations", "declarations", list_files=False)
+
+KINDS: tuple[Kind, ...] = (PROFILE, ACTIVITY, TRAINING, QUALIFICATION, EMPLOYMENT, OBJECTIVE, DECLARATION)
+BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
+BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS}
+
+# The settings file at the repository root has a schema too, but is not a record.
+CONFIG_SCHEMA_FILE = "config.schema.json"
+
+YAML_SUFFIXES = (".yaml", ".yml")

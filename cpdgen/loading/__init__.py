@@ -1,0 +1,1 @@
+"""Loading: files on disk → data with source positions (no judgement yet)."""

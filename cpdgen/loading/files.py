@@ -1,0 +1,133 @@
+"""Finding the records repository and its record files, and reading them safely."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cpdgen.diagnostics import Diagnostic, warning
+from cpdgen.errors import UsageError
+from cpdgen.kinds import BY_FOLDER, KINDS, PROFILE, YAML_SUFFIXES, Kind
+
+CONFIG_NAME = "cpdgen.yaml"
+RECORDS_NAME = "records"
+MAX_FILE_BYTES = 1_000_000  # 1 MB: records are small text; anything bigger is a mistake
+
+
+@dataclass(frozen=True)
+class Repository:
+    root: Path  # the repository root; record paths are relative to it
+    records: Path  # the records folder
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    def relative(self, path: Path) -> str:
+        """`path` as the user sees it: relative to the root, forward slashes."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def find_repository(start: Path, records: Path | None = None) -> Repository:
+    """The repository that holds `start`: the nearest folder upward with a
+    `cpdgen.yaml` or a `records/`. `records` names the records folder directly
+    (its parent is then the root)."""
+    if records is not None:
+        records = records.resolve()
+        if not records.is_dir():
+            raise UsageError(f"--records {records}: no such folder")
+        return Repository(records.parent, records)
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file() or (folder / RECORDS_NAME).is_dir():
+            return Repository(folder, folder / RECORDS_NAME)
+    raise UsageError(
+        f"no records repository here: no {CONFIG_NAME} or {RECORDS_NAME}/ in {start} or any folder above it. "
+        "Run 'cpdgen init' to create one, or pass --records DIR."
+    )
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A record file found on disk and the kind its folder gives it."""
+
+    path: Path
+    rel: str  # repo-relative, POSIX
+    kind: Kind
+    default_id: str  # the path below the kind folder, without the suffix
+
+
+def discover(repo: Repository) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Every record file below `repo.records`, in a stable order, and warnings
+    for files that are there but will be ignored (a typo'd folder name must not
+    hide records silently)."""
+    sources: list[SourceFile] = []
+    notes: list[Diagnostic] = []
+    if not repo.records.is_dir():
+        return sources, notes
+    for dirpath, dirnames, filenames in os.walk(repo.records):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        folder = Path(dirpath)
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = folder / name
+            parts = path.relative_to(repo.records).parts
+            rel = repo.relative(path)
+            kind = BY_FOLDER.get(parts[0])
+            if not name.endswith(YAML_SUFFIXES):
+                if name.lower() != "readme.md":
+                    notes.append(warning(rel, 1, 1, "ignored: not a .yaml file"))
+                continue
+            if kind is None or (kind.single and len(parts) != 1) or (not kind.single and len(parts) == 1):
+                folders = ", ".join(f"{k.folder}/" for k in KINDS if not k.single)
+                notes.append(
+                    warning(rel, 1, 1, f"ignored: records belong in {PROFILE.folder} or one of the folders {folders}")
+                )
+                continue
+            below = Path(*parts[1:]) if not kind.single else Path(parts[0])
+            default_id = below.as_posix().rsplit(".", 1)[0]
+            sources.append(SourceFile(path, rel, kind, default_id))
+    return sources, notes
+
+
+class SourceError(Exception):
+    """A file that cannot be read as YAML text at all."""
+
+    def __init__(self, line: int, column: int, message: str):
+        super().__init__(message)
+        self.line, self.column, self.message = line, column, message
+
+
+def read_text(path: Path) -> str:
+    """The text of a records file, refusing what cannot be one: too large,
+    binary, or not UTF-8. Reads at most one byte more than the limit."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise SourceError(1, 1, f"cannot read the file: {exc.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        size = os.path.getsize(path)
+        raise SourceError(1, 1, f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,}): records are short text")
+    if b"\x00" in raw:
+        line, column = _position(raw, raw.index(b"\x00"))
+        raise SourceError(line, column, "this is a binary file, not YAML text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _position(raw, exc.start)
+        raise SourceError(
+            line, column, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        ) from None
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    column = offset - (before.rfind(b"\n") + 1) + 1
+    return line, column

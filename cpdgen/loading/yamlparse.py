@@ -1,0 +1,253 @@
+"""YAML text → plain data, safely, keeping the node tree for source positions.
+
+PyYAML's own loaders implement YAML 1.1, whose implicit typing surprises
+people who keep records by hand: `yes`/`no`/`on`/`off` become booleans,
+`1:30` becomes 90, `2025-03-14` becomes a date object, `0777` an octal int,
+and duplicate keys silently overwrite each other. cpdgen composes the node
+tree with libyaml (C, fast) and builds the data itself with YAML 1.2 core
+rules:
+
+* only `true` and `false` are booleans; only `null`, `~` and nothing are null;
+* integers are decimal digits, floats are decimal with an optional exponent;
+* everything else plain (dates, times, `1:30`, `0o17`, `.inf`) stays text,
+  to be judged by the schema;
+* duplicate keys are errors; so are tags other than YAML's standard ones;
+* alias expansion is bounded (a "billion laughs" file fails in milliseconds)
+  and recursive aliases are refused.
+
+Positions are not recorded while building data (that is the hot path); a
+`Document` keeps its node tree and looks a path up only when a problem has to
+be reported there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+try:  # libyaml's C parser; the pure-Python one is a slow but equal stand-in
+    from yaml import CBaseLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import BaseLoader as _BaseLoader
+
+# How many values one file may expand to through aliases before we refuse it.
+# A real records file of the maximum size (1 MB) has far fewer values.
+MAX_VALUES = 200_000
+
+_PLAIN = "!cpdgen/plain"  # our marker: an untagged plain scalar, typed below
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_STANDARD_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_NULLS = {"", "~", "null"}
+
+Path = tuple  # a path into the data: keys (str) and list indices (int)
+
+
+class _Loader(_BaseLoader):
+    """libyaml's composer with a resolver that only tells plain from quoted."""
+
+    def resolve(self, kind, value, implicit):  # noqa: D401 - PyYAML's hook
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
+@dataclass(frozen=True)
+class YAMLProblem:
+    """A problem in the YAML text itself, 1-based position."""
+
+    line: int
+    column: int
+    message: str
+
+
+class YAMLFileError(Exception):
+    """The text is not usable YAML at all (the data cannot be built)."""
+
+    def __init__(self, problem: YAMLProblem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass
+class Document:
+    """The data of one YAML file, with the node tree it was built from.
+
+    `problems` holds the non-fatal ones (duplicate keys): the data is still
+    usable, with the first occurrence of each key kept.
+    """
+
+    data: Any
+    root: Node | None
+    problems: list[YAMLProblem] = field(default_factory=list)
+
+    def locate(self, path: Iterable, *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the value at `path`, or of its key when
+        `key` is true. A path that leads nowhere (a missing field) stops at the
+        deepest node that exists, which is where the user has to look."""
+        node = self.root
+        if node is None:
+            return 1, 1
+        mark = node.start_mark
+        for step in path:
+            found = None
+            if isinstance(node, MappingNode) and isinstance(step, str):
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, ScalarNode) and key_node.value == step:
+                        found = (key_node, value_node)
+                        break
+                if found is None:
+                    break
+                mark = found[0].start_mark
+                node = found[1]
+                if not key:
+                    mark = node.start_mark
+            elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                node = node.value[step]
+                mark = node.start_mark
+            else:
+                break
+        return mark.line + 1, mark.column + 1
+
+
+def parse_yaml(text: str) -> Document:
+    """Parse one YAML document. Raises `YAMLFileError` for unusable text."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise YAMLFileError(_problem_from_marked(exc)) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks
+        raise YAMLFileError(YAMLProblem(1, 1, str(exc))) from None
+    finally:
+        loader.dispose()
+    if root is None:
+        return Document(None, None)
+    builder = _Builder()
+    data = builder.build(root)
+    return Document(data, root, builder.problems)
+
+
+def _problem_from_marked(exc: yaml.MarkedYAMLError) -> YAMLProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    if "but found another document" in problem:
+        return YAMLProblem(line, column, "a records file holds one YAML document; remove the second '---'")
+    message = f"{context}: {problem}" if context else problem
+    if "found character '\\t'" in problem:
+        message += " (YAML indents with spaces, not tabs)"
+    return YAMLProblem(line, column, f"YAML syntax error: {message}")
+
+
+class _Builder:
+    """Builds plain Python data from a composed node tree."""
+
+    def __init__(self) -> None:
+        self.problems: list[YAMLProblem] = []
+        self.budget = MAX_VALUES
+        self.active: set[int] = set()  # ids of collections being built: cycles
+
+    def fail(self, node: Node, message: str) -> YAMLFileError:
+        return YAMLFileError(YAMLProblem(node.start_mark.line + 1, node.start_mark.column + 1, message))
+
+    def build(self, node: Node) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise self.fail(
+                node,
+                f"this file expands to more than {MAX_VALUES:,} values through aliases (&anchor/*alias); "
+                "a records file never needs that many",
+            )
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        marker = id(node)
+        if marker in self.active:
+            raise self.fail(node, "an alias refers to the collection that contains it (recursive alias)")
+        self.active.add(marker)
+        try:
+            if isinstance(node, SequenceNode):
+                if node.tag != _SEQ:
+                    raise self.fail(node, f"unsupported YAML tag '{node.tag}' (write a plain list)")
+                return [self.build(child) for child in node.value]
+            if node.tag != _MAP:
+                raise self.fail(node, f"unsupported YAML tag '{node.tag}' (write a plain mapping)")
+            return self.mapping(node)
+        finally:
+            self.active.discard(marker)
+
+    def mapping(self, node: MappingNode) -> dict:
+        result: dict[str, Any] = {}
+        seen: dict[str, Node] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(key_node, "a key must be plain text, not a list or mapping")
+            key = key_node.value
+            if key == "<<" and key_node.tag == _PLAIN:
+                self.merge(value_node, merged)
+                continue
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                mark = key_node.start_mark
+                self.problems.append(
+                    YAMLProblem(mark.line + 1, mark.column + 1, f"duplicate key '{key}' (first given on line {first})")
+                )
+                continue
+            seen[key] = key_node
+            result[key] = self.build(value_node)
+        if merged:  # keys written in the mapping itself win over merged ones
+            return {**merged, **result}
+        return result
+
+    def merge(self, node: Node, into: dict) -> None:
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        for source in sources:
+            value = self.build(source)
+            if not isinstance(value, dict):
+                raise self.fail(source, "'<<' merges mappings only")
+            for key, item in value.items():
+                into.setdefault(key, item)
+
+    def scalar(self, node: ScalarNode) -> Any:
+        value = node.value
+        tag = node.tag
+        if tag == _PLAIN:
+            if value in _NULLS:
+                return None
+            if value == "true":
+                return True
+            if value == "false":
+                return False
+            first = value[0]
+            if first.isdigit() or first in "+-.":
+                if _INT.fullmatch(value):
+                    return int(value)
+                if _FLOAT.fullmatch(value):
+                    return float(value)
+            return value
+        if tag == _STR:
+            return value
+        if tag in _STANDARD_SCALAR_TAGS:  # explicit !!int, !!bool ...: same rules, strictly
+            typed = self.scalar(ScalarNode(_PLAIN, value, node.start_mark, node.end_mark))
+            expected = tag.rsplit(":", 1)[1]
+            kinds = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
+            if not isinstance(typed, kinds[expected]) or (expected != "bool" and isinstance(typed, bool)):
+                raise self.fail(node, f"'{value}' is not a valid !!{expected}")
+            return float(typed) if expected == "float" else typed
+        raise self.fail(node, f"unsupported YAML tag '{tag}'; records hold plain text, numbers, lists and mappings")

@@ -1,0 +1,81 @@
+"""Reporters: a `ValidationResult` → text for people, JSON for programs,
+GitHub Actions annotations for CI. No decisions are made here."""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+import click
+
+from cpdgen.diagnostics import Diagnostic
+from cpdgen.validation import ValidationResult
+
+FORMATS = ("text", "json", "github")
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def summary_line(result: ValidationResult) -> str:
+    where = f"{_plural(result.record_count, 'record')} in {_plural(result.files, 'file')}"
+    errors, warnings = len(result.errors), len(result.warnings)
+    if not errors and not warnings:
+        return f"{where}: all valid"
+    parts = [_plural(errors, "error")] if errors or not warnings else []
+    if warnings:
+        parts.append(_plural(warnings, "warning"))
+    return f"{where}: {', '.join(parts)}"
+
+
+def format_text(result: ValidationResult, *, color: bool, quiet: bool = False) -> str:
+    def style(text: str, **kw) -> str:
+        return click.style(text, **kw) if color else text
+
+    lines = []
+    for d in result.diagnostics:
+        if quiet and not d.is_error:
+            continue
+        label = style("error", fg="red", bold=True) if d.is_error else style("warning", fg="yellow", bold=True)
+        lines.append(f"{style(f'{d.file}:{d.line}:{d.column}:', bold=True)} {label}: {d.message}")
+    if not quiet:
+        closing = summary_line(result)
+        lines.append(style(closing, fg="red" if result.errors else ("yellow" if result.warnings else "green")))
+    return "\n".join(lines)
+
+
+def format_json(result: ValidationResult, *, strict: bool = False) -> str:
+    ok = result.ok and not (strict and result.warnings)
+    payload = {
+        "ok": ok,
+        "records": result.record_count,
+        "errors": [d.as_dict() for d in result.errors],
+        "warnings": [d.as_dict() for d in result.warnings],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(d: Diagnostic) -> str:
+    command = "error" if d.is_error else "warning"
+    return (
+        f"::{command} file={_escape_property(d.file)},line={d.line},col={d.column},title=cpdgen::"
+        f"{_escape_data(d.message)}"
+    )
+
+
+def format_github(result: ValidationResult) -> str:
+    lines = [github_annotation(d) for d in result.diagnostics]
+    lines.append(summary_line(result))
+    return "\n".join(lines)
+
+
+REPORTERS: dict[str, Callable[..., str]] = {"text": format_text, "json": format_json, "github": format_github}

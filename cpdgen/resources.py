@@ -1,0 +1,26 @@
+"""Where cpdgen's own files (schemas, site templates) are.
+
+In a source checkout they sit at the top of the repository; an installed
+wheel carries them inside the package under `_data/` (see pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _find(name: str) -> Path:
+    for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise RuntimeError(f"cpdgen's {name}/ folder is missing from the installation (looked beside {_PACKAGE})")
+
+
+def schemas_dir() -> Path:
+    return _find("schemas")
+
+
+def templates_dir() -> Path:
+    return _find("site_templates")

@@ -1,0 +1,100 @@
+"""Validation: the records repository → records (model) + diagnostics.
+
+loading (files, YAML) → per-file schema checks (`files`) → model records →
+cross-record rules (`rules`) → a `ValidationResult` for the reporters.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+import multiprocessing
+from pathlib import Path
+
+from cpdgen.config import Settings, load_settings
+from cpdgen.diagnostics import Diagnostic, error
+from cpdgen.kinds import PROFILE
+from cpdgen.loading.files import Repository, SourceFile, discover
+from cpdgen.model import Records
+from cpdgen.validation.files import FileChecker, FileResult
+from cpdgen.validation.rules import check_records
+
+# Below this many files one process is faster than starting workers.
+PARALLEL_THRESHOLD = 400
+_CHUNK = 250
+
+
+@dataclass
+class ValidationResult:
+    records: Records
+    settings: Settings
+    files: int
+    record_count: int
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if not d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate_repository(repo: Repository, jobs: int | None = None) -> ValidationResult:
+    sources, notes = discover(repo)
+    settings, diagnostics = load_settings(repo)
+    diagnostics = [*diagnostics, *notes]
+    if not any(source.kind is PROFILE for source in sources):
+        diagnostics.append(
+            error(repo.relative(repo.records / PROFILE.folder), 1, 1, "the profile is missing: create it with at least 'name: Your Name'")
+        )
+
+    records = Records()
+    record_count = 0
+    for result in _check_files(sources, repo.root, jobs):
+        diagnostics.extend(result.diagnostics)
+        record_count += result.record_count
+        for record in result.records:
+            records.add(record)
+        records.unbuilt.extend(result.unbuilt)
+    diagnostics.extend(check_records(records, repo.root))
+    diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.message))
+    return ValidationResult(records, settings, len(sources), record_count, diagnostics)
+
+
+def _job_count(jobs: int | None, files: int) -> int:
+    if jobs is None:
+        jobs = int(os.environ.get("CPDGEN_JOBS", "0")) or (os.cpu_count() or 1)
+        if files < PARALLEL_THRESHOLD:
+            jobs = 1
+    return max(1, min(jobs, (files + _CHUNK - 1) // _CHUNK or 1))
+
+
+def _check_files(sources: list[SourceFile], root: Path, jobs: int | None) -> list[FileResult]:
+    count = _job_count(jobs, len(sources))
+    if count == 1:
+        checker = FileChecker(root)
+        return [checker.check(source) for source in sources]
+    chunks = [sources[i : i + _CHUNK] for i in range(0, len(sources), _CHUNK)]
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(count, mp_context=context, initializer=_init_worker, initargs=(root,)) as pool:
+        return [result for chunk in pool.map(_check_chunk, chunks) for result in chunk]
+
+
+_worker_checker: FileChecker | None = None
+
+
+def _init_worker(root: Path) -> None:
+    global _worker_checker
+    _worker_checker = FileChecker(root)
+
+
+def _check_chunk(chunk: list[SourceFile]) -> list[FileResult]:
+    assert _worker_checker is not None
+    return [_worker_checker.check(source) for source in chunk]

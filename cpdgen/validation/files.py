@@ -1,0 +1,118 @@
+"""Checking one record file: read, parse, schema-validate, build the records.
+
+This is the per-file half of validation, independent of every other file,
+so it can run in worker processes for large repositories.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cpdgen import schemas
+from cpdgen.diagnostics import Diagnostic, error
+from cpdgen.kinds import KINDS, Kind
+from cpdgen.loading.files import SourceError, SourceFile, read_text
+from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
+from cpdgen.model import BUILDERS, Record, Source
+from cpdgen.validation.paths import check_document, check_repo_path
+from cpdgen.validation.schema_messages import SchemaProblem, describe_value, translate
+
+
+@dataclass
+class FileResult:
+    rel: str
+    records: list[Record] = field(default_factory=list)  # the valid ones, built
+    unbuilt: list[tuple[str, str, Source]] = field(default_factory=list)  # the others' ids
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    record_count: int = 0  # records the file holds, valid or not
+
+
+class FileChecker:
+    """Validates record files of one repository (paths are checked against
+    its root). Build one per process; it holds the compiled validators."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        checker = schemas.make_format_checker(
+            lambda value: check_repo_path(root, value), lambda value: check_document(root, value)
+        )
+        self.format_checker = checker
+        self.validators = {kind.name: schemas.record_validator(kind.name, checker) for kind in KINDS}
+
+    def check(self, source: SourceFile) -> FileResult:
+        result = FileResult(source.rel)
+        try:
+            document = parse_yaml(read_text(source.path))
+        except SourceError as exc:
+            result.diagnostics.append(error(source.rel, exc.line, exc.column, exc.message))
+            return result
+        except YAMLFileError as exc:
+            problem = exc.problem
+            result.diagnostics.append(error(source.rel, problem.line, problem.column, problem.message))
+            return result
+        for problem in document.problems:
+            result.diagnostics.append(error(source.rel, problem.line, problem.column, problem.message))
+
+        data = document.data
+        kind = source.kind
+        if data is None:
+            result.diagnostics.append(
+                error(source.rel, 1, 1, f"the file is empty: write a {kind.name} record here (fields as in schemas/{kind.schema_file})")
+            )
+        elif isinstance(data, list):
+            if not kind.list_files:
+                line, column = document.locate(())
+                result.diagnostics.append(
+                    error(source.rel, line, column, f"a {kind.name} file holds one record (a mapping of fields), not a list")
+                )
+                return result
+            for index, item in enumerate(data):
+                self._check_record(source, document, item, Source(source.rel, index), None, result)
+        elif isinstance(data, dict):
+            self._check_record(source, document, data, Source(source.rel), source.default_id, result)
+        else:
+            result.diagnostics.append(
+                error(
+                    source.rel, 1, 1,
+                    f"expected a {kind.name} record (a mapping of 'field: value' lines) or a list of them; "
+                    f"the file holds only {describe_value(data)}",
+                )
+            )
+        return result
+
+    def _check_record(
+        self,
+        source: SourceFile,
+        document: Document,
+        data: Any,
+        where: Source,
+        default_id: str | None,
+        result: FileResult,
+    ) -> None:
+        result.record_count += 1
+        kind: Kind = source.kind
+        if not isinstance(data, dict):
+            line, column = document.locate(where.path())
+            result.diagnostics.append(
+                error(source.rel, line, column, f"each item of a list file must be a {kind.name} record (a mapping of fields); got {describe_value(data)}")
+            )
+            return
+        problems = []
+        for schema_error in self.validators[kind.name].iter_errors(data):
+            problems.extend(translate(schema_error))
+        if default_id is None and "id" not in data:
+            problems.append(_missing_id(kind))
+        for problem in problems:
+            line, column = document.locate(where.path(*problem.path), key=problem.at_key)
+            result.diagnostics.append(error(source.rel, line, column, problem.message))
+        record_id = data.get("id", default_id)
+        if not problems:
+            result.records.append(BUILDERS[kind.name](data, record_id, where))
+        elif isinstance(record_id, str):
+            result.unbuilt.append((kind.name, record_id, where))
+
+
+def _missing_id(kind: Kind) -> SchemaProblem:
+    return SchemaProblem((), f"each {kind.name} in a list file needs an 'id' (unique among {kind.plural})")

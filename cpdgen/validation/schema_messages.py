@@ -1,0 +1,188 @@
+"""jsonschema errors → plain words, at the place in the file they concern.
+
+jsonschema's own messages are written for programmers ("'x' is not one of
+[...]", "Additional properties are not allowed"). Here each error becomes a
+sentence that names the field, says what is allowed and, for a near-miss,
+what was probably meant.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from jsonschema import ValidationError
+
+_TYPE_WORDS = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of fields",
+    "null": "empty",
+}
+_YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
+_CLOCK = re.compile(r"\d+:\d{2}")
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    """A schema error translated: where (path into the record, and whether at
+    the key rather than the value) and what."""
+
+    path: tuple
+    message: str
+    at_key: bool = False
+
+
+def field_label(path: Iterable) -> str:
+    """`actions[2].status` for ("actions", 2, "status")."""
+    label = ""
+    for step in path:
+        if isinstance(step, int):
+            label += f"[{step}]"
+        else:
+            label += f".{step}" if label else str(step)
+    return label
+
+
+def describe_value(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value:g}" if isinstance(value, float) else f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"'{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)  # pragma: no cover - YAML gives no other types
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def translate(error: ValidationError) -> list[SchemaProblem]:
+    """One jsonschema error as one or more problems (an unknown-fields error
+    becomes one problem per unknown field, each at its own key)."""
+    path = tuple(error.absolute_path)
+    name = field_label(path)
+    subject = f"'{name}'" if name else "the record"
+    value = error.instance
+    keyword = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+
+    if keyword == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        unknown = [key for key in value if key not in schema.get("properties", {})]
+        problems = []
+        for key in unknown:
+            hint = did_you_mean(key, allowed)
+            if not hint:
+                hint = f"; allowed here: {', '.join(allowed)}"
+                if "extra" in allowed:
+                    hint += " (put data of your own under 'extra:')"
+            where = f" in {subject}" if name else ""
+            problems.append(SchemaProblem((*path, key), f"unknown field '{key}'{where}{hint}", at_key=True))
+        return problems
+
+    if keyword == "required":
+        missing = error.validator_value
+        absent = [key for key in missing if key not in value] if isinstance(value, dict) else missing
+        where = f" in {subject}" if name else ""
+        return [SchemaProblem(path, f"missing required field '{key}'{where}") for key in absent]
+
+    if keyword == "type":
+        return [SchemaProblem(path, _type_message(subject, error.validator_value, value))]
+
+    if keyword == "enum":
+        options = [str(option) for option in error.validator_value]
+        hint = did_you_mean(value, options) if isinstance(value, str) else ""
+        return [
+            SchemaProblem(path, f"{subject} must be one of: {', '.join(options)}; got {describe_value(value)}{hint}")
+        ]
+
+    if keyword == "format":
+        return [SchemaProblem(path, _format_message(subject, error))]
+
+    if keyword == "pattern":
+        explanation = schema.get("patternErrorMessage") or f"must match the pattern {error.validator_value}"
+        return [SchemaProblem(path, f"{subject}: {describe_value(value)} is not valid. {explanation}")]
+
+    if keyword == "exclusiveMinimum":
+        return [SchemaProblem(path, f"{subject} must be more than {error.validator_value:g}; got {describe_value(value)}")]
+    if keyword == "minimum":
+        return [SchemaProblem(path, f"{subject} must be at least {error.validator_value:g}; got {describe_value(value)}")]
+    if keyword == "maximum":
+        return [SchemaProblem(path, f"{subject} must be at most {error.validator_value:g}; got {describe_value(value)}")]
+    if keyword == "minLength":
+        return [SchemaProblem(path, f"{subject} must not be empty")]
+    if keyword == "uniqueItems":
+        seen, repeated = set(), None
+        for item in value:
+            marker = repr(item)
+            if marker in seen:
+                repeated = item
+                break
+            seen.add(marker)
+        return [SchemaProblem(path, f"{subject} lists {describe_value(repeated)} more than once")]
+
+    # Keywords the shipped schemas do not use on their own; keep jsonschema's words.
+    return [SchemaProblem(path, f"{subject}: {error.message}")]
+
+
+def _type_message(subject: str, expected: Any, value: Any) -> str:
+    wanted = [expected] if isinstance(expected, str) else list(expected)
+    words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
+    message = f"{subject} must be {words}; got {describe_value(value)}"
+    if "boolean" in wanted and isinstance(value, str) and value.lower() in _YAML11_BOOLEANS:
+        message += " (only true and false are booleans; write true or false without quotes)"
+    elif ("number" in wanted or "integer" in wanted) and isinstance(value, str):
+        if _CLOCK.fullmatch(value.strip()):
+            hours, minutes = value.strip().split(":")
+            message += f" (write hours as a decimal number: {int(hours) + int(minutes) / 60:g} for {value})"
+        elif _is_number_text(value):
+            message += " (remove the quotes to make it a number)"
+    elif "string" in wanted and isinstance(value, (int, float)) and not isinstance(value, bool):
+        message += f" (put it in quotes to keep it as text: '{value}')"
+    elif "string" in wanted and isinstance(value, bool):
+        message += f" (put it in quotes to keep it as text: '{'true' if value else 'false'}')"
+    elif "array" in wanted and isinstance(value, str):
+        message += f" (write a list: [{value}] or one '- item' per line)"
+    return message
+
+
+def _is_number_text(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _format_message(subject: str, error: ValidationError) -> str:
+    value = error.instance
+    cause = error.cause
+    fmt = error.validator_value
+    if fmt == "date":
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return f"{subject}: {describe_value(value)} is not a real date"
+        return f"{subject} must be a date written YYYY-MM-DD (e.g. 2025-03-14); got {describe_value(value)}"
+    if fmt in ("repo-path", "document") and cause is not None:
+        return f"{subject}: {cause}"
+    if fmt == "email":
+        return f"{subject}: {describe_value(value)} is not an email address"
+    if fmt == "uri":
+        return f"{subject}: {describe_value(value)} is not a full address like https://example.org/"
+    return f"{subject}: {describe_value(value)} is not a valid {fmt}"  # pragma: no cover - all formats above
