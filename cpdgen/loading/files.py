@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from cpdgen.diagnostics import Diagnostic, warning
+from cpdgen.diagnostics import Diagnostic, error, warning
 from cpdgen.errors import UsageError
 from cpdgen.kinds import BY_FOLDER, KINDS, PROFILE, YAML_SUFFIXES, Kind
 
@@ -69,15 +69,21 @@ def discover(repo: Repository) -> tuple[list[SourceFile], list[Diagnostic]]:
     notes: list[Diagnostic] = []
     if not repo.records.is_dir():
         return sources, notes
+    root = repo.root.resolve()
     for dirpath, dirnames, filenames in os.walk(repo.records):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         folder = Path(dirpath)
+        for name in [d for d in dirnames if (folder / d).is_symlink()]:
+            notes.append(warning(repo.relative(folder / name), 1, 1, "ignored: a symbolic link to a folder is not followed"))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (folder / d).is_symlink())
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             path = folder / name
             parts = path.relative_to(repo.records).parts
             rel = repo.relative(path)
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                notes.append(error(rel, 1, 1, "a symbolic link that leads outside the repository; not read"))
+                continue
             kind = BY_FOLDER.get(parts[0])
             if not name.endswith(YAML_SUFFIXES):
                 if name.lower() != "readme.md":

@@ -1,0 +1,62 @@
+"""Shared fixtures: throwaway records repositories and the real command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cpdgen.cli import cli
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_RECORDS = PROJECT_ROOT / "records"
+
+MINIMAL_PROFILE = "name: Jo Bloggs\n"
+
+
+@dataclass
+class TmpRepo:
+    """A records repository in a temporary folder."""
+
+    root: Path
+
+    @property
+    def records(self) -> Path:
+        return self.root / "records"
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        """Write a file (text is dedented) relative to the repository root."""
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), "utf-8")
+        return path
+
+    def run(self, *args: str, env: dict | None = None) -> Result:
+        """`cpdgen ARGS` started in the repository root, through click."""
+        old = Path.cwd()
+        os.chdir(self.root)
+        try:
+            return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+        finally:
+            os.chdir(old)
+
+    def validate_json(self, *args: str) -> tuple[int, dict]:
+        result = self.run("validate", "--format", "json", *args)
+        return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> TmpRepo:
+    """A valid, nearly empty records repository: settings and a profile."""
+    made = TmpRepo(tmp_path / "member")
+    made.write("cpdgen.yaml", "policy: iet\n")
+    made.write("records/profile.yaml", MINIMAL_PROFILE)
+    return made
