@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 import multiprocessing
 from pathlib import Path
 
-from cpdgen.config import Settings, load_settings
+from cpdgen.config import Settings
 from cpdgen.diagnostics import Diagnostic, error
+from cpdgen.errors import UsageError
 from cpdgen.kinds import PROFILE
 from cpdgen.loading.files import Repository, SourceFile, discover
 from cpdgen.model import Records
 from cpdgen.validation.files import FileChecker, FileResult
 from cpdgen.validation.rules import check_records
+from cpdgen.validation.settings import load_settings
 
 # Below this many files one process is faster than starting workers.
 PARALLEL_THRESHOLD = 400
@@ -69,11 +71,17 @@ def validate_repository(repo: Repository, jobs: int | None = None) -> Validation
 
 
 def _job_count(jobs: int | None, files: int) -> int:
+    """Worker processes to use: `jobs`, else CPDGEN_JOBS, else one per core
+    for large repositories and none (1) for small ones."""
     if jobs is None:
-        jobs = int(os.environ.get("CPDGEN_JOBS", "0")) or (os.cpu_count() or 1)
-        if files < PARALLEL_THRESHOLD:
-            jobs = 1
-    return max(1, min(jobs, (files + _CHUNK - 1) // _CHUNK or 1))
+        setting = os.environ.get("CPDGEN_JOBS", "").strip()
+        if setting:
+            if not setting.isdigit() or int(setting) < 1:
+                raise UsageError(f"CPDGEN_JOBS must be a whole number of processes, 1 or more; it is '{setting}'")
+            jobs = int(setting)
+        else:
+            jobs = (os.cpu_count() or 1) if files >= PARALLEL_THRESHOLD else 1
+    return max(1, min(jobs, files))
 
 
 def _check_files(sources: list[SourceFile], root: Path, jobs: int | None) -> list[FileResult]:
@@ -81,7 +89,8 @@ def _check_files(sources: list[SourceFile], root: Path, jobs: int | None) -> lis
     if count == 1:
         checker = FileChecker(root)
         return [checker.check(source) for source in sources]
-    chunks = [sources[i : i + _CHUNK] for i in range(0, len(sources), _CHUNK)]
+    size = min(_CHUNK, -(-len(sources) // count))  # small repositories still spread over every worker
+    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     with ProcessPoolExecutor(count, mp_context=context, initializer=_init_worker, initargs=(root,)) as pool:
         return [result for chunk in pool.map(_check_chunk, chunks) for result in chunk]
