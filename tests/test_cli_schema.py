@@ -1,0 +1,417 @@
+"""`cpdgen schema` and the quality of the JSON Schemas themselves.
+
+The field lists below are copied from SPEC.md §2 on purpose: the spec is the
+contract for the file format, so a field added, renamed or dropped in a
+schema without the spec changing must fail here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from cpdgen.cli import cli
+
+from conftest import DEMO_RECORDS, PROJECT_ROOT
+
+SCHEMAS = PROJECT_ROOT / "schemas"
+SCHEMA_FILES = {
+    f"{name}.schema.json"
+    for name in (
+        "activity",
+        "training",
+        "qualification",
+        "employment",
+        "objective",
+        "profile",
+        "declaration",
+        "common",
+        "config",
+    )
+}
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch):
+    for name in ("GITHUB_ACTIONS", "NO_COLOR", "CPDGEN_JOBS", "CPDGEN_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def load(name: str) -> dict:
+    return json.loads((SCHEMAS / name).read_text("utf-8"))
+
+
+# --- cpdgen schema --out ----------------------------------------------------
+
+
+def invoke(args: list[str], cwd: Path):
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(cli, args, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def test_the_project_ships_exactly_the_expected_schemas():
+    assert {p.name for p in SCHEMAS.glob("*.schema.json")} == SCHEMA_FILES
+
+
+def test_schema_out_writes_every_schema_identical_to_the_shipped_ones(tmp_path: Path):
+    out = tmp_path / "exported"
+    result = invoke(["schema", "--out", str(out)], cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    written = {p.name for p in out.iterdir()}
+    assert written == SCHEMA_FILES
+    for name in SCHEMA_FILES:
+        text = (out / name).read_text("utf-8")
+        assert text == (SCHEMAS / name).read_text("utf-8"), f"{name} differs from schemas/{name}"
+        schema = json.loads(text)
+        jsonschema.Draft7Validator.check_schema(schema)
+        assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    # It says what it wrote, one path a line.
+    listed = {Path(line).name for line in result.stdout.splitlines()}
+    assert listed == SCHEMA_FILES
+    for line in result.stdout.splitlines():
+        assert Path(line).parent == out
+
+
+def test_schema_out_relative_to_the_current_folder_and_outside_a_repository(tmp_path: Path):
+    result = invoke(["schema", "--out", "nested/dir"], cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in (tmp_path / "nested" / "dir").iterdir()} == SCHEMA_FILES
+
+
+def test_schema_out_overwrites_stale_copies(tmp_path: Path):
+    out = tmp_path / "exported"
+    out.mkdir()
+    (out / "activity.schema.json").write_text("{}", "utf-8")
+    assert invoke(["schema", "--out", str(out)], cwd=tmp_path).exit_code == 0
+    assert (out / "activity.schema.json").read_text("utf-8") == (SCHEMAS / "activity.schema.json").read_text("utf-8")
+
+
+def test_schema_quiet_writes_but_prints_nothing(tmp_path: Path):
+    result = invoke(["schema", "--quiet", "--out", str(tmp_path / "q")], cwd=tmp_path)
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert {p.name for p in (tmp_path / "q").iterdir()} == SCHEMA_FILES
+
+
+def test_schema_out_pointing_at_a_file_is_misuse(tmp_path: Path):
+    target = tmp_path / "a-file"
+    target.write_text("x", "utf-8")
+    result = invoke(["schema", "--out", str(target)], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_schema_help():
+    result = CliRunner().invoke(cli, ["schema", "--help"])
+    assert result.exit_code == 0 and "--out" in result.stdout
+
+
+def test_schema_real_process(tmp_path: Path):
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "cpdgen", "schema", "--out", "out"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for name in SCHEMA_FILES:
+        assert (tmp_path / "out" / name).read_bytes() == (SCHEMAS / name).read_bytes()
+
+
+def test_exported_schemas_work_on_their_own(tmp_path: Path):
+    """Another tool, given only the exported folder, can check records: the
+    cross-file $refs resolve by file name, with no network."""
+    out = tmp_path / "exported"
+    assert invoke(["schema", "--out", str(out)], cwd=tmp_path).exit_code == 0
+    exported = {p.name: json.loads(p.read_text("utf-8")) for p in out.glob("*.schema.json")}
+    registry = Registry().with_resources(
+        (name, Resource.from_contents(schema, default_specification=DRAFT7)) for name, schema in exported.items()
+    )
+
+    def errors(schema_name: str, data) -> list[str]:
+        validator = jsonschema.Draft7Validator({"$ref": schema_name}, registry=registry)
+        return [e.message for e in validator.iter_errors(data)]
+
+    activity_file = next(iter(sorted((DEMO_RECORDS / "activities").rglob("*.yaml"))))
+    # BaseLoader: dates stay strings, as YAML-aware editors see them.
+    data = yaml.load(activity_file.read_text("utf-8"), Loader=yaml.BaseLoader)
+    assert isinstance(data, dict), activity_file
+    data["hours"] = 1.5  # BaseLoader read it as a string
+    assert errors("activity.schema.json", data) == []
+    assert errors("activity.schema.json", {**data, "colour": "red"}), "unknown fields must be errors"
+    profile = yaml.load((DEMO_RECORDS / "profile.yaml").read_text("utf-8"), Loader=yaml.BaseLoader)
+    assert errors("profile.schema.json", {"name": profile["name"]}) == []
+    assert errors("profile.schema.json", {}) != []  # name is required
+    assert errors("config.schema.json", {"policy": "iet"}) == []
+    assert errors("config.schema.json", {"polcy": "iet"}) != []
+
+
+# --- schema quality -----------------------------------------------------------
+
+_SCHEMA_MAPS = ("properties", "patternProperties", "definitions", "dependencies")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "items")
+_SCHEMA_SINGLES = ("items", "additionalItems", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames")
+
+
+def walk(node, path: str = "#") -> Iterator[tuple[str, dict]]:
+    """Every subschema in a schema document (not following $refs)."""
+    if not isinstance(node, dict):
+        return
+    yield path, node
+    for key in _SCHEMA_MAPS:
+        for name, sub in node.get(key, {}).items():
+            yield from walk(sub, f"{path}/{key}/{name}")
+    for key in _SCHEMA_LISTS:
+        if isinstance(node.get(key), list):
+            for i, sub in enumerate(node[key]):
+                yield from walk(sub, f"{path}/{key}/{i}")
+    for key in _SCHEMA_SINGLES:
+        if isinstance(node.get(key), dict):
+            yield from walk(node[key], f"{path}/{key}")
+
+
+def resolve(file: str, node: dict) -> tuple[str, dict]:
+    """Follow a node's $ref chain (within and across the schema files)."""
+    seen = set()
+    while "$ref" in node:
+        ref = node["$ref"]
+        target_file, _, pointer = ref.partition("#")
+        file = target_file or file
+        assert (file, pointer) not in seen, f"$ref cycle at {ref}"
+        seen.add((file, pointer))
+        target = load(file)
+        for step in filter(None, pointer.split("/")):
+            target = target[step.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return file, node
+
+
+def effective(file: str, node: dict) -> dict:
+    """A node with its $ref target's keywords underneath its own (how
+    editors present a property)."""
+    _, target = resolve(file, node)
+    return {**target, **node} if "$ref" in node else node
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
+def test_schema_is_valid_draft_07(name: str):
+    schema = load(name)
+    assert schema.get("$schema") == "http://json-schema.org/draft-07/schema#"
+    jsonschema.Draft7Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
+def test_every_ref_resolves(name: str):
+    for path, node in walk(load(name)):
+        if "$ref" in node:
+            resolve(name, node)  # raises KeyError / FileNotFoundError when dangling
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
+def test_every_property_has_a_description(name: str):
+    missing = []
+    for path, node in walk(load(name)):
+        for prop, sub in node.get("properties", {}).items():
+            if not isinstance(effective(name, sub).get("description"), str) or not effective(name, sub)["description"].strip():
+                missing.append(f"{path}/properties/{prop}")
+        if node.get("type") == "object" and "properties" in node and not node.get("description"):
+            missing.append(path)
+    assert missing == [], f"{name}: no description at {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
+def test_every_object_is_closed_except_extra(name: str):
+    """Unknown fields are errors (typos must not pass silently), except under
+    `extra:`, the free-form mapping."""
+    open_objects = []
+    for path, node in walk(load(name)):
+        is_object = node.get("type") == "object" or "properties" in node
+        if not is_object or path.endswith("/extra"):
+            continue
+        if node.get("additionalProperties") is not False:
+            open_objects.append(path)
+    assert open_objects == [], f"{name}: objects without additionalProperties: false at {open_objects}"
+
+
+def test_extra_is_a_free_form_mapping_everywhere():
+    extra = load("common.schema.json")["definitions"]["extra"]
+    assert extra["type"] == "object"
+    assert extra.get("additionalProperties", True) is not False
+    for kind in SPEC_FIELDS:
+        _, definition = record(kind)
+        _, target = resolve(f"{kind}.schema.json", definition["properties"]["extra"])
+        assert target is extra or target == extra, kind
+
+
+# SPEC.md §2, field by field. Every record may carry private, tags and extra;
+# records of kinds whose files may hold a list also carry an id.
+COMMON = {"private", "tags", "extra"}
+ID = {"id"}
+CPD_ITEM = {
+    "title", "start", "end", "hours", "status", "provider", "location", "mode",
+    "description", "outcomes", "reflection", "competences", "objectives", "evidence",
+}  # fmt: skip
+SPEC_FIELDS: dict[str, set[str]] = {
+    "activity": CPD_ITEM | {"type"} | COMMON | ID,
+    "training": CPD_ITEM | {"certificate", "accredited_by"} | COMMON | ID,
+    "qualification": {"title", "institution", "level", "subject", "start", "end", "status", "grade", "evidence"} | COMMON | ID,
+    "employment": {"employer", "role", "start", "end", "location", "employment_type", "responsibilities", "achievements"}
+    | COMMON
+    | ID,
+    "objective": {"title", "description", "competences", "created", "target", "priority", "status", "actions", "review"}
+    | COMMON
+    | ID,
+    "profile": {
+        "name", "post_nominals", "memberships", "registrations", "headline", "bio",
+        "email", "phone", "location", "links",
+    } | COMMON,  # fmt: skip
+    "declaration": {
+        "year", "monitoring", "reports", "employment_status", "employment_history",
+        "academic_study", "hours", "compliance", "supporting_documents", "submitted",
+    } | COMMON,  # fmt: skip
+}
+SPEC_REQUIRED: dict[str, set[str]] = {
+    "activity": {"title", "type", "start", "hours"},
+    "training": {"title", "start", "hours"},
+    "qualification": {"title", "institution", "status"},
+    "employment": {"employer", "role", "start"},
+    "objective": {"title"},
+    "profile": {"name"},
+    "declaration": {"year"},
+}
+# Nested objects: (kind, path of property names / "items") -> fields.
+SPEC_NESTED: dict[tuple[str, tuple[str, ...]], set[str]] = {
+    ("objective", ("actions", "items")): {"title", "target", "status", "done_on", "activities"},
+    ("profile", ("memberships", "items")): {"body", "number", "grade", "since"},
+    ("profile", ("registrations", "items")): {"title", "body", "number", "since"},
+    ("profile", ("links", "items")): {"label", "url"},
+    ("declaration", ("monitoring",)): {"agreed", "date"},
+    ("declaration", ("reports",)): {"acknowledged", "date", "digest"},
+    ("declaration", ("employment_status",)): {"status", "professionally_active", "comments"},
+    ("declaration", ("employment_history",)): {"display"},
+    ("declaration", ("academic_study",)): {"display"},
+    ("declaration", ("hours",)): {"confirmed"},
+    ("declaration", ("compliance",)): {"statement", "comments", "out_of_employment"},
+    ("declaration", ("compliance", "out_of_employment")): {"from", "to"},
+    ("declaration", ("supporting_documents",)): {"planning_report", "activity_report", "cv"},
+    ("declaration", ("submitted",)): {"date", "digest"},
+}
+SPEC_NESTED_REQUIRED: dict[tuple[str, tuple[str, ...]], set[str]] = {
+    ("objective", ("actions", "items")): {"title"},
+}
+SPEC_ENUMS: dict[tuple[str, tuple[str, ...]], list[str]] = {
+    ("activity", ("type",)): ["work-experience", "volunteering", "event", "self-study", "training"],
+    ("activity", ("status",)): ["completed", "planned"],
+    ("activity", ("mode",)): ["in-person", "online", "self-paced"],
+    ("training", ("status",)): ["completed", "booked", "planned"],
+    ("training", ("mode",)): ["in-person", "online", "self-paced"],
+    ("qualification", ("status",)): ["in-progress", "completed", "withdrawn"],
+    ("objective", ("priority",)): ["high", "medium", "low"],
+    ("objective", ("status",)): ["not-started", "in-progress", "achieved", "deferred", "cancelled"],
+    ("objective", ("actions", "items", "status")): ["planned", "in-progress", "done", "cancelled"],
+    ("declaration", ("employment_status", "status")): [
+        "employed", "self-employed", "unemployed", "career-break", "retired", "student",
+    ],  # fmt: skip
+    ("declaration", ("employment_history", "display")): ["all", "review-year", "none"],
+    ("declaration", ("academic_study", "display")): ["all", "review-year", "none"],
+    ("declaration", ("compliance", "statement")): ["met", "not-met"],
+}
+SPEC_DEFAULTS: dict[tuple[str, tuple[str, ...]], str] = {
+    ("activity", ("status",)): "completed",
+    ("objective", ("actions", "items", "status")): "planned",
+}
+
+
+def record(kind: str) -> tuple[str, dict]:
+    file = f"{kind}.schema.json"
+    return file, load(file)["definitions"][kind]
+
+
+def at(kind: str, steps: tuple[str, ...]) -> tuple[str, dict]:
+    """The (resolved) schema at a path of property names / "items"."""
+    file, node = record(kind)
+    for step in steps:
+        file, node = resolve(file, node)
+        node = node["items"] if step == "items" else node["properties"][step]
+    file, target = resolve(file, node)
+    return file, {**target, **node} if "$ref" in node else target
+
+
+def test_spec_lists_cover_every_kind():
+    from cpdgen.kinds import KINDS
+
+    assert set(SPEC_FIELDS) == {kind.name for kind in KINDS}
+    assert {f"{kind}.schema.json" for kind in SPEC_FIELDS} | {"common.schema.json", "config.schema.json"} == SCHEMA_FILES
+
+
+@pytest.mark.parametrize("kind", sorted(SPEC_FIELDS))
+def test_record_fields_are_exactly_the_spec(kind: str):
+    _, definition = record(kind)
+    assert set(definition["properties"]) == SPEC_FIELDS[kind]
+
+
+@pytest.mark.parametrize("kind", sorted(SPEC_REQUIRED))
+def test_required_fields_are_exactly_the_spec(kind: str):
+    _, definition = record(kind)
+    assert set(definition.get("required", [])) == SPEC_REQUIRED[kind]
+
+
+@pytest.mark.parametrize(("kind", "steps"), sorted(SPEC_NESTED), ids=lambda v: v if isinstance(v, str) else ".".join(v))
+def test_nested_fields_are_exactly_the_spec(kind: str, steps: tuple[str, ...]):
+    _, node = at(kind, steps)
+    assert set(node["properties"]) == SPEC_NESTED[(kind, steps)]
+    # The spec stars few nested fields; those it stars must be required.
+    assert SPEC_NESTED_REQUIRED.get((kind, steps), set()) <= set(node.get("required", []))
+
+
+@pytest.mark.parametrize(("kind", "steps"), sorted(SPEC_ENUMS), ids=lambda v: v if isinstance(v, str) else ".".join(v))
+def test_enum_values_are_exactly_the_spec(kind: str, steps: tuple[str, ...]):
+    _, node = at(kind, steps)
+    assert node["enum"] == SPEC_ENUMS[(kind, steps)]
+
+
+@pytest.mark.parametrize(("kind", "steps"), sorted(SPEC_DEFAULTS), ids=lambda v: v if isinstance(v, str) else ".".join(v))
+def test_documented_defaults(kind: str, steps: tuple[str, ...]):
+    _, node = at(kind, steps)
+    assert node.get("default") == SPEC_DEFAULTS[(kind, steps)]
+
+
+MINIMAL = {
+    "activity": {"title": "x", "type": "event", "start": "2025-01-01", "hours": 1},
+    "training": {"title": "x", "start": "2025-01-01", "hours": 1},
+    "qualification": {"title": "x", "institution": "y", "status": "completed"},
+    "employment": {"employer": "x", "role": "y", "start": "2020-01-01"},
+    "objective": {"title": "x"},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(MINIMAL))
+def test_list_files_need_an_id_per_record(kind: str):
+    """A file holds one record, or a list of records each with an id (SPEC §1)."""
+    registry = Registry().with_resources(
+        (name, Resource.from_contents(load(name), default_specification=DRAFT7)) for name in SCHEMA_FILES
+    )
+    validator = jsonschema.Draft7Validator({"$ref": f"{kind}.schema.json"}, registry=registry)
+    assert list(validator.iter_errors(MINIMAL[kind])) == []
+    assert list(validator.iter_errors([{**MINIMAL[kind], "id": "a"}, {**MINIMAL[kind], "id": "b"}])) == []
+    without_id = list(validator.iter_errors([{**MINIMAL[kind], "id": "a"}, MINIMAL[kind]]))
+    assert without_id and all("'id' is a required property" in e.message for e in without_id)
+    assert list(validator.iter_errors({**MINIMAL[kind], "titel": "typo"})) != []
