@@ -18,6 +18,11 @@ class Kind:
     single: bool = False  # exactly one record, in one file (the profile)
 
     @property
+    def a(self) -> str:
+        """The name with its article, for messages: "an activity"."""
+        return f"{'an' if self.name[0] in 'aeiou' else 'a'} {self.name}"
+
+    @property
     def schema_file(self) -> str:
         return f"{self.name}.schema.json"
 

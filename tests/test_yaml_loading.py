@@ -340,11 +340,6 @@ def test_tab_indentation_is_a_syntax_error_at_the_tab():
     assert (error.problem.line, error.problem.column) == (2, 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="yamlparse._problem_from_marked looks for \"found character '\\t'\" (pure-Python scanner's words); "
-    "libyaml says 'found character that cannot start any token', so the tabs hint is never added",
-)
 def test_tab_indentation_message_mentions_tabs():
     assert "tabs" in refused("extra:\n\troom: A1\n").problem.message
 
@@ -534,11 +529,6 @@ def test_read_text_bad_utf8_on_the_first_line(tmp_path: Path):
     assert "byte 0xff" in caught.value.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="files._position counts the column in bytes, while every other diagnostic (libyaml marks) counts "
-    "characters: 'é: \\xff' puts the bad byte at byte column 5 but character column 4",
-)
 def test_read_text_bad_utf8_column_counts_characters(tmp_path: Path):
     path = tmp_path / "x.yaml"
     path.write_bytes("é: ".encode("utf-8") + b"\xff\n")

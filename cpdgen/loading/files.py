@@ -12,6 +12,7 @@ from cpdgen.kinds import BY_FOLDER, KINDS, PROFILE, YAML_SUFFIXES, Kind
 
 CONFIG_NAME = "cpdgen.yaml"
 RECORDS_NAME = "records"
+PROFILE_FILES = ("profile.yaml", "profile.yml")
 MAX_FILE_BYTES = 1_000_000  # 1 MB: records are small text; anything bigger is a mistake
 
 
@@ -84,7 +85,7 @@ def discover(repo: Repository) -> tuple[list[SourceFile], list[Diagnostic]]:
             if path.is_symlink() and not path.resolve().is_relative_to(root):
                 notes.append(error(rel, 1, 1, "a symbolic link that leads outside the repository; not read"))
                 continue
-            kind = BY_FOLDER.get(parts[0])
+            kind = PROFILE if parts[0] in PROFILE_FILES else BY_FOLDER.get(parts[0])
             if not name.endswith(YAML_SUFFIXES):
                 if name.lower() != "readme.md":
                     notes.append(warning(rel, 1, 1, "ignored: not a .yaml file"))
@@ -133,7 +134,9 @@ def read_text(path: Path) -> str:
 
 
 def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters, like libyaml's marks) of a byte."""
     before = raw[:offset]
     line = before.count(b"\n") + 1
-    column = offset - (before.rfind(b"\n") + 1) + 1
+    line_start = before.rfind(b"\n") + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
     return line, column

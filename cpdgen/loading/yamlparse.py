@@ -4,8 +4,8 @@ PyYAML's own loaders implement YAML 1.1, whose implicit typing surprises
 people who keep records by hand: `yes`/`no`/`on`/`off` become booleans,
 `1:30` becomes 90, `2025-03-14` becomes a date object, `0777` an octal int,
 and duplicate keys silently overwrite each other. cpdgen composes the node
-tree with libyaml (C, fast) and builds the data itself with YAML 1.2 core
-rules:
+tree with libyaml (C, fast) and builds the data itself with strict rules, a
+subset of YAML 1.2's core schema:
 
 * only `true` and `false` are booleans; only `null`, `~` and nothing are null;
 * integers are decimal digits, floats are decimal with an optional exponent;
@@ -95,6 +95,29 @@ class Document:
     root: Node | None
     problems: list[YAMLProblem] = field(default_factory=list)
 
+    def node_at(self, path: Iterable) -> Node | None:
+        """The node holding the value at `path`, or None if there is none."""
+        node = self.root
+        for step in path:
+            if isinstance(node, MappingNode) and isinstance(step, str):
+                node = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == step), None)
+            elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                node = node.value[step]
+            else:
+                return None
+            if node is None:
+                return None
+        return node
+
+    def scalar(self, path: Iterable) -> tuple[str, bool] | None:
+        """The text of the scalar at `path` as written, and whether it was
+        quoted; None where there is no scalar. Messages quote the user's own
+        text (07700 900123 keeps its zero)."""
+        node = self.node_at(path)
+        if not isinstance(node, ScalarNode):
+            return None
+        return node.value, node.style in ("'", '"')
+
     def locate(self, path: Iterable, *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at `path`, or of its key when
         `key` is true. A path that leads nowhere (a missing field) stops at the
@@ -130,7 +153,7 @@ def parse_yaml(text: str) -> Document:
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise YAMLFileError(_problem_from_marked(exc)) from None
+        raise YAMLFileError(_problem_from_marked(exc, text)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks
         raise YAMLFileError(YAMLProblem(1, 1, str(exc))) from None
     finally:
@@ -142,7 +165,7 @@ def parse_yaml(text: str) -> Document:
     return Document(data, root, builder.problems)
 
 
-def _problem_from_marked(exc: yaml.MarkedYAMLError) -> YAMLProblem:
+def _problem_from_marked(exc: yaml.MarkedYAMLError, text: str) -> YAMLProblem:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (exc.problem or "").strip()
@@ -150,7 +173,11 @@ def _problem_from_marked(exc: yaml.MarkedYAMLError) -> YAMLProblem:
     if "but found another document" in problem:
         return YAMLProblem(line, column, "a records file holds one YAML document; remove the second '---'")
     message = f"{context}: {problem}" if context else problem
-    if "found character '\\t'" in problem:
+    started = exc.context_mark
+    if started is not None and mark is not None and started.line != mark.line:
+        message += f" (it began at line {started.line + 1}, column {started.column + 1})"
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
         message += " (YAML indents with spaces, not tabs)"
     return YAMLProblem(line, column, f"YAML syntax error: {message}")
 
@@ -171,7 +198,7 @@ class _Builder:
         if self.budget < 0:
             raise self.fail(
                 node,
-                f"this file expands to more than {MAX_VALUES:,} values through aliases (&anchor/*alias); "
+                f"this file holds more than {MAX_VALUES:,} values (counting what aliases, *name, repeat); "
                 "a records file never needs that many",
             )
         if isinstance(node, ScalarNode):

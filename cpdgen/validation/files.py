@@ -59,13 +59,13 @@ class FileChecker:
         kind = source.kind
         if data is None:
             result.diagnostics.append(
-                error(source.rel, 1, 1, f"the file is empty: write a {kind.name} record here (fields as in schemas/{kind.schema_file})")
+                error(source.rel, 1, 1, f"the file is empty: write {kind.a} record here (fields as in schemas/{kind.schema_file})")
             )
         elif isinstance(data, list):
             if not kind.list_files:
                 line, column = document.locate(())
                 result.diagnostics.append(
-                    error(source.rel, line, column, f"a {kind.name} file holds one record (a mapping of fields), not a list")
+                    error(source.rel, line, column, f"{kind.a} file holds one record (a mapping of fields), not a list")
                 )
                 return result
             for index, item in enumerate(data):
@@ -76,7 +76,7 @@ class FileChecker:
             result.diagnostics.append(
                 error(
                     source.rel, 1, 1,
-                    f"expected a {kind.name} record (a mapping of 'field: value' lines) or a list of them; "
+                    f"expected {kind.a} record (a mapping of 'field: value' lines) or a list of them; "
                     f"the file holds only {describe_value(data)}",
                 )
             )
@@ -96,12 +96,15 @@ class FileChecker:
         if not isinstance(data, dict):
             line, column = document.locate(where.path())
             result.diagnostics.append(
-                error(source.rel, line, column, f"each item of a list file must be a {kind.name} record (a mapping of fields); got {describe_value(data)}")
+                error(source.rel, line, column, f"each item of a list file must be {kind.a} record (a mapping of fields); got {describe_value(data)}")
             )
             return
         problems = []
+        def scalar(path: tuple):
+            return document.scalar(where.path(*path))
+
         for schema_error in self.validators[kind.name].iter_errors(data):
-            problems.extend(translate(schema_error))
+            problems.extend(translate(schema_error, scalar))
         if default_id is None and "id" not in data:
             problems.append(_missing_id(kind))
         for problem in problems:

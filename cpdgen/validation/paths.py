@@ -16,6 +16,8 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 def check_repo_path(root: Path, value: str) -> None:
     """Raise ValueError, in plain words, unless `value` names an existing file
     inside the repository at `root` (also through symbolic links)."""
+    if not value:
+        return  # the schema's minLength reports an empty path
     if value.startswith(("/", "~")) or _DRIVE.match(value) or "\\" in value:
         raise ValueError(
             f"'{value}' must be a path relative to the repository root with forward slashes, e.g. evidence/2025/certificate.pdf"

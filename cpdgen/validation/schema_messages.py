@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from jsonschema import ValidationError
 
@@ -73,9 +73,18 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def translate(error: ValidationError) -> list[SchemaProblem]:
+ScalarLookup = Callable[[tuple], "tuple[str, bool] | None"]
+
+
+def _no_scalars(path: tuple) -> None:
+    return None
+
+
+def translate(error: ValidationError, scalar: ScalarLookup = _no_scalars) -> list[SchemaProblem]:
     """One jsonschema error as one or more problems (an unknown-fields error
-    becomes one problem per unknown field, each at its own key)."""
+    becomes one problem per unknown field, each at its own key). `scalar`
+    gives a value's text as written and whether it was quoted, so hints can
+    quote the user's own words."""
     path = tuple(error.absolute_path)
     name = field_label(path)
     subject = f"'{name}'" if name else "the record"
@@ -98,17 +107,20 @@ def translate(error: ValidationError) -> list[SchemaProblem]:
         return problems
 
     if keyword == "required":
-        missing = error.validator_value
-        absent = [key for key in missing if key not in value] if isinstance(value, dict) else missing
+        # jsonschema reports each missing field as its own error, whose
+        # message starts with the field's repr; the schema lists them all.
+        key = next((k for k in error.validator_value if error.message.startswith(repr(k))), None)
         where = f" in {subject}" if name else ""
-        return [SchemaProblem(path, f"missing required field '{key}'{where}") for key in absent]
+        return [SchemaProblem(path, f"missing required field '{key}'{where}")] if key else []
 
     if keyword == "type":
-        return [SchemaProblem(path, _type_message(subject, error.validator_value, value))]
+        return [SchemaProblem(path, _type_message(subject, error.validator_value, value, schema, scalar(path)))]
 
     if keyword == "enum":
         options = [str(option) for option in error.validator_value]
         hint = did_you_mean(value, options) if isinstance(value, str) else ""
+        if not hint and isinstance(value, str):
+            hint = _described_as(value, options, schema.get("enumDescriptions", []))
         return [
             SchemaProblem(path, f"{subject} must be one of: {', '.join(options)}; got {describe_value(value)}{hint}")
         ]
@@ -142,33 +154,43 @@ def translate(error: ValidationError) -> list[SchemaProblem]:
     return [SchemaProblem(path, f"{subject}: {error.message}")]
 
 
-def _type_message(subject: str, expected: Any, value: Any) -> str:
+def _described_as(value: str, options: list[str], descriptions: list[str]) -> str:
+    """A hint from the schema's `enumDescriptions` (which editors show too):
+    'seminar' finds 'event', described as Event/Seminar."""
+    word = value.lower()
+    for option, description in zip(options, descriptions):
+        if re.search(rf"\b{re.escape(word)}s?\b", description.lower()):
+            return f" (did you mean '{option}'? {description})"
+    return ""
+
+
+def _type_message(subject: str, expected: Any, value: Any, schema: dict, written: tuple[str, bool] | None) -> str:
     wanted = [expected] if isinstance(expected, str) else list(expected)
     words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
-    message = f"{subject} must be {words}; got {describe_value(value)}"
+    text, quoted = written if written else (None, False)
+    if schema.get("format") == "date" and not isinstance(value, str):
+        return f"{subject} must be a date written YYYY-MM-DD (e.g. 2025-03-14); got {describe_value(value)}"
+    shown_value = describe_value(value)
+    if text is not None and not quoted and isinstance(value, (int, float)) and not isinstance(value, bool):
+        shown_value = f"the number {text}"  # as written: 0123, not 123
+    message = f"{subject} must be {words}; got {shown_value}"
     if "boolean" in wanted and isinstance(value, str) and value.lower() in _YAML11_BOOLEANS:
         message += " (only true and false are booleans; write true or false without quotes)"
     elif ("number" in wanted or "integer" in wanted) and isinstance(value, str):
         if _CLOCK.fullmatch(value.strip()):
             hours, minutes = value.strip().split(":")
             message += f" (write hours as a decimal number: {int(hours) + int(minutes) / 60:g} for {value})"
-        elif _is_number_text(value):
+        elif quoted and _DECIMAL.fullmatch(value.strip()):
             message += " (remove the quotes to make it a number)"
-    elif "string" in wanted and isinstance(value, (int, float)) and not isinstance(value, bool):
-        message += f" (put it in quotes to keep it as text: '{value}')"
-    elif "string" in wanted and isinstance(value, bool):
-        message += f" (put it in quotes to keep it as text: '{'true' if value else 'false'}')"
+    elif "string" in wanted and (isinstance(value, (int, float)) or isinstance(value, bool)):
+        shown = text if text is not None else (str(value).lower() if isinstance(value, bool) else str(value))
+        message += f" (put it in quotes to keep it as text: '{shown}')"
     elif "array" in wanted and isinstance(value, str):
         message += f" (write a list: [{value}] or one '- item' per line)"
     return message
 
 
-def _is_number_text(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
 def _format_message(subject: str, error: ValidationError) -> str:
