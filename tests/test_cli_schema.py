@@ -93,6 +93,22 @@ def test_schema_out_relative_to_the_current_folder_and_outside_a_repository(tmp_
     assert {p.name for p in (tmp_path / "nested" / "dir").iterdir()} == SCHEMA_FILES
 
 
+def test_schema_default_is_the_repository_roots_schemas_folder(tmp_path: Path):
+    root = tmp_path / "member"
+    (root / "records" / "activities" / "2025").mkdir(parents=True)
+    (root / "cpdgen.yaml").write_text("policy: iet\n", "utf-8")
+    result = invoke(["schema"], cwd=root / "records" / "activities" / "2025")
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in (root / "schemas").iterdir()} == SCHEMA_FILES
+    assert not (root / "records" / "activities" / "2025" / "schemas").exists()
+
+
+def test_schema_default_outside_a_repository_is_the_current_folder(tmp_path: Path):
+    result = invoke(["schema"], cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in (tmp_path / "schemas").iterdir()} == SCHEMA_FILES
+
+
 def test_schema_out_overwrites_stale_copies(tmp_path: Path):
     out = tmp_path / "exported"
     out.mkdir()
