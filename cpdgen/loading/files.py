@@ -68,38 +68,53 @@ def discover(repo: Repository) -> tuple[list[SourceFile], list[Diagnostic]]:
     hide records silently)."""
     sources: list[SourceFile] = []
     notes: list[Diagnostic] = []
-    if not repo.records.is_dir():
-        return sources, notes
-    root = repo.root.resolve()
-    for dirpath, dirnames, filenames in os.walk(repo.records):
-        folder = Path(dirpath)
-        for name in [d for d in dirnames if (folder / d).is_symlink()]:
-            notes.append(warning(repo.relative(folder / name), 1, 1, "ignored: a symbolic link to a folder is not followed"))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (folder / d).is_symlink())
-        for name in sorted(filenames):
-            if name.startswith("."):
+    if repo.records.is_dir():
+        records_rel = repo.relative(repo.records)
+        _walk(repo, str(repo.records), records_rel, (), repo.root.resolve(), sources, notes)
+    return sources, notes
+
+
+def _walk(
+    repo: Repository,
+    folder: str,
+    folder_rel: str,
+    parts: tuple[str, ...],
+    root: Path,
+    sources: list[SourceFile],
+    notes: list[Diagnostic],
+) -> None:
+    # os.scandir rather than pathlib: directory entries carry their type, and
+    # string paths keep discovery cheap for repositories of many thousand files.
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        name = entry.name
+        rel = f"{folder_rel}/{name}"
+        if name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _walk(repo, entry.path, rel, (*parts, name), root, sources, notes)
+            continue
+        if entry.is_symlink():
+            target = Path(entry.path).resolve()
+            if target.is_dir():
+                notes.append(warning(rel, 1, 1, "ignored: a symbolic link to a folder is not followed"))
                 continue
-            path = folder / name
-            parts = path.relative_to(repo.records).parts
-            rel = repo.relative(path)
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
+            if not target.is_relative_to(root):
                 notes.append(error(rel, 1, 1, "a symbolic link that leads outside the repository; not read"))
                 continue
-            kind = PROFILE if parts[0] in PROFILE_FILES else BY_FOLDER.get(parts[0])
-            if not name.endswith(YAML_SUFFIXES):
-                if name.lower() != "readme.md":
-                    notes.append(warning(rel, 1, 1, "ignored: not a .yaml file"))
-                continue
-            if kind is None or (kind.single and len(parts) != 1) or (not kind.single and len(parts) == 1):
-                folders = ", ".join(f"{k.folder}/" for k in KINDS if not k.single)
-                notes.append(
-                    warning(rel, 1, 1, f"ignored: records belong in {PROFILE.folder} or one of the folders {folders}")
-                )
-                continue
-            below = Path(*parts[1:]) if not kind.single else Path(parts[0])
-            default_id = below.as_posix().rsplit(".", 1)[0]
-            sources.append(SourceFile(path, rel, kind, default_id))
-    return sources, notes
+        if not name.endswith(YAML_SUFFIXES):
+            if name.lower() != "readme.md":
+                notes.append(warning(rel, 1, 1, "ignored: not a .yaml file"))
+            continue
+        top = parts[0] if parts else name
+        kind = PROFILE if top in PROFILE_FILES else BY_FOLDER.get(top)
+        if kind is None or kind.single != (not parts):
+            folders = ", ".join(f"{k.folder}/" for k in KINDS if not k.single)
+            notes.append(warning(rel, 1, 1, f"ignored: records belong in {PROFILE.folder} or one of the folders {folders}"))
+            continue
+        below = "/".join((*parts[1:], name)) if parts else name
+        sources.append(SourceFile(Path(entry.path), rel, kind, below.rsplit(".", 1)[0]))
 
 
 class SourceError(Exception):
