@@ -13,6 +13,8 @@ there in plain words.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -542,3 +544,41 @@ def test_read_text_missing_file(tmp_path: Path):
         read_text(tmp_path / "nope.yaml")
     assert caught.value.message.startswith("cannot read the file")
     assert "Traceback" not in caught.value.message
+
+
+# --- nesting depth -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "extra: " + "[" * 65 + "]" * 65,  # small file: the builder's limit
+        "extra: " + "{a: " * 65 + "}" * 65,
+        "extra:\n" + "".join("  " * (i + 1) + "a:\n" for i in range(70)),  # block style
+    ],
+    ids=["flow-lists", "flow-mappings", "block-mappings"],
+)
+def test_nesting_deeper_than_the_limit_is_refused(text: str):
+    error = refused(text)
+    assert "nested more than 64 levels deep" in error.problem.message
+    assert error.problem.line >= 1 and error.problem.column >= 1
+
+
+def test_nesting_at_the_limit_is_accepted():
+    document = parse_yaml("extra: " + "[" * 63 + "]" * 63)
+    assert isinstance(document.data["extra"], list)
+
+
+def test_pathological_nesting_is_refused_without_crashing_the_interpreter():
+    # 200,000 levels overflow libyaml's recursive composer (a segfault, not an
+    # exception); run in a child process so a regression fails this test only.
+    code = (
+        "from cpdgen.loading.yamlparse import parse_yaml, YAMLFileError\n"
+        "try:\n"
+        "    parse_yaml('extra: ' + '[' * 200000 + ']' * 200000)\n"
+        "except YAMLFileError as exc:\n"
+        "    print(exc.problem.line, exc.problem.message)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "nested more than 64 levels deep" in proc.stdout

@@ -37,6 +37,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 # How many values one file may expand to through aliases before we refuse it.
 # A real records file of the maximum size (1 MB) has far fewer values.
 MAX_VALUES = 200_000
+# How deeply lists and mappings may nest. Records are a few levels deep; a
+# limit keeps hostile files away from Python's recursion limit.
+MAX_DEPTH = 64
 
 _PLAIN = "!cpdgen/plain"  # our marker: an untagged plain scalar, typed below
 _STR = "tag:yaml.org,2002:str"
@@ -149,11 +152,15 @@ class Document:
 
 def parse_yaml(text: str) -> Document:
     """Parse one YAML document. Raises `YAMLFileError` for unusable text."""
+    if len(text) > _SMALL:
+        _refuse_deep_nesting(text)
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise YAMLFileError(_problem_from_marked(exc, text)) from None
+    except RecursionError:  # libyaml's composer recurses once per level
+        raise YAMLFileError(YAMLProblem(1, 1, _too_deep())) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks
         raise YAMLFileError(YAMLProblem(1, 1, str(exc))) from None
     finally:
@@ -182,6 +189,36 @@ def _problem_from_marked(exc: yaml.MarkedYAMLError, text: str) -> YAMLProblem:
     return YAMLProblem(line, column, f"YAML syntax error: {message}")
 
 
+# libyaml's composer recurses in C once per nesting level, and tens of
+# thousands of levels overflow the C stack (a crash, not an exception). A file
+# this small cannot nest deeply enough for that; larger ones are scanned first
+# with the event parser, which does not recurse.
+_SMALL = 4096
+
+
+def _refuse_deep_nesting(text: str) -> None:
+    depth = 0
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise YAMLFileError(YAMLProblem(mark.line + 1, mark.column + 1, _too_deep()))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # the composer reports syntax errors, with the same words as for small files
+    finally:
+        loader.dispose()
+
+
+def _too_deep() -> str:
+    return f"lists and mappings are nested more than {MAX_DEPTH} levels deep; records never need that"
+
+
 class _Builder:
     """Builds plain Python data from a composed node tree."""
 
@@ -206,6 +243,8 @@ class _Builder:
         marker = id(node)
         if marker in self.active:
             raise self.fail(node, "an alias refers to the collection that contains it (recursive alias)")
+        if len(self.active) >= MAX_DEPTH:
+            raise self.fail(node, _too_deep())
         self.active.add(marker)
         try:
             if isinstance(node, SequenceNode):
