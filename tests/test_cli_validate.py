@@ -745,3 +745,16 @@ def test_help_imports_no_validation_machinery():
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip() == "[]"
+
+
+def test_a_fifo_named_like_a_record_is_ignored_not_read(repo: TmpRepo):
+    # Opening a FIFO blocks until a writer comes: validate must not hang on one.
+    fifo = repo.records / "activities" / "pipe.yaml"
+    fifo.parent.mkdir(parents=True)
+    os.mkfifo(fifo)
+    result = repo.run("validate", "--format", "json")
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0
+    assert data["warnings"] == [
+        {"file": "records/activities/pipe.yaml", "line": 1, "column": 1, "message": "ignored: not a regular file"}
+    ]

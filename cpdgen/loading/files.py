@@ -103,6 +103,9 @@ def _walk(
             if not target.is_relative_to(root):
                 notes.append(error(rel, 1, 1, "a symbolic link that leads outside the repository; not read"))
                 continue
+        if not entry.is_file():  # a FIFO or device would block or never end
+            notes.append(warning(rel, 1, 1, "ignored: not a regular file"))
+            continue
         if not name.endswith(YAML_SUFFIXES):
             if name.lower() != "readme.md":
                 notes.append(warning(rel, 1, 1, "ignored: not a .yaml file"))
