@@ -3,29 +3,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 
 
 @dataclass(frozen=True)
 class Settings:
-    policy: str = "iet"
-    site_title: str | None = None
-    base_url: str | None = None
-    publish_reflections: bool = False
-    publish_evidence: bool = False
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Built from `cpdgen.yaml` with the defaults of `config.schema.json`
+    filled in (the schema is the one place they are written)."""
+
+    policy: str
+    site_title: str | None
+    base_url: str | None
+    publish_reflections: bool
+    publish_evidence: bool
+    extra: Mapping[str, Any]
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> "Settings":
         site = data.get("site", {})
         publish = site.get("publish", {})
         return cls(
-            policy=data.get("policy", "iet"),
+            policy=data["policy"],
             site_title=site.get("title"),
             base_url=site.get("base_url"),
-            publish_reflections=publish.get("reflections", False),
-            publish_evidence=publish.get("evidence", False),
+            publish_reflections=publish["reflections"],
+            publish_evidence=publish["evidence"],
             extra=data.get("extra", {}),
         )

@@ -1,7 +1,8 @@
 """The records as typed values.
 
-Built only from data the schemas have accepted, so the constructors here
-convert (dates, defaults) but never judge. Every record knows its `Source`,
+Built only from data the schemas have accepted, with the schemas' defaults
+filled in (`schemas.with_defaults`), so the constructors here convert (dates)
+but never judge and never invent a default. Every record knows its `Source`,
 so later rules can point back into the file.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping
+
+from cpdgen.kinds import KINDS
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class CPDItem(Record):
     start: date
     end: date  # the completion date; defaults to start
     hours: float
-    status: str = "completed"
+    status: str
     provider: str | None = None
     location: str | None = None
     mode: str | None = None
@@ -109,7 +112,7 @@ class Employment(Record):
 class Action:
     title: str
     target: date | None = None
-    status: str = "planned"
+    status: str
     done_on: date | None = None
     activities: tuple[str, ...] = ()
 
@@ -122,7 +125,7 @@ class Objective(Record):
     created: date | None = None
     target: date | None = None
     priority: str | None = None
-    status: str = "not-started"
+    status: str
     actions: tuple[Action, ...] = ()
     review: str | None = None
 
@@ -201,7 +204,7 @@ def _cpd_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         "start": start,
         "end": _date(data.get("end")) or start,
         "hours": float(data["hours"]),
-        "status": data.get("status", "completed"),
+        "status": data["status"],
         "provider": data.get("provider"),
         "location": data.get("location"),
         "mode": data.get("mode"),
@@ -261,7 +264,7 @@ def build_objective(data, record_id, source) -> Objective:
         Action(
             title=action["title"],
             target=_date(action.get("target")),
-            status=action.get("status", "planned"),
+            status=action["status"],
             done_on=_date(action.get("done_on")),
             activities=tuple(action.get("activities", ())),
         )
@@ -275,7 +278,7 @@ def build_objective(data, record_id, source) -> Objective:
         created=_date(data.get("created")),
         target=_date(data.get("target")),
         priority=data.get("priority"),
-        status=data.get("status", "not-started"),
+        status=data["status"],
         actions=actions,
         review=data.get("review"),
     )
@@ -333,60 +336,58 @@ BUILDERS = {
 }
 
 
-@dataclass
 class Records:
-    """All records of a repository, by kind, in file order."""
+    """All valid records of a repository, by kind name (as in `kinds.KINDS`),
+    in file order, plus the ids of the records that failed validation."""
 
-    profile: Profile | None = None
-    activities: list[Activity] = field(default_factory=list)
-    training: list[Training] = field(default_factory=list)
-    qualifications: list[Qualification] = field(default_factory=list)
-    employment: list[Employment] = field(default_factory=list)
-    objectives: list[Objective] = field(default_factory=list)
-    declarations: list[Declaration] = field(default_factory=list)
-    # Records that failed their schema, as (kind, id, source): not in the lists
-    # above, but their ids still exist for uniqueness and references, so one
-    # mistake is reported once, not again in every record that refers to it.
-    unbuilt: list[tuple[str, str, Source]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.items: dict[str, list[Record]] = {kind.name: [] for kind in KINDS}
+        # Records that failed validation, as (kind, id, source): not in the
+        # lists above, but their ids still exist for uniqueness and references,
+        # so one mistake is reported once, not again wherever it is referred to.
+        self.unbuilt: list[tuple[str, str, Source]] = []
 
-    def add(self, record: Record) -> None:
-        if isinstance(record, Profile):
-            self.profile = record
-        elif isinstance(record, Activity):
-            self.activities.append(record)
-        elif isinstance(record, Training):
-            self.training.append(record)
-        elif isinstance(record, Qualification):
-            self.qualifications.append(record)
-        elif isinstance(record, Employment):
-            self.employment.append(record)
-        elif isinstance(record, Objective):
-            self.objectives.append(record)
-        elif isinstance(record, Declaration):
-            self.declarations.append(record)
-        else:  # pragma: no cover - BUILDERS makes only the above
-            raise TypeError(record)
-
-    def by_kind(self) -> dict[str, list[Record]]:
-        return {
-            "profile": [self.profile] if self.profile else [],
-            "activity": list(self.activities),
-            "training": list(self.training),
-            "qualification": list(self.qualifications),
-            "employment": list(self.employment),
-            "objective": list(self.objectives),
-            "declaration": list(self.declarations),
-        }
+    def add(self, kind_name: str, record: Record) -> None:
+        self.items[kind_name].append(record)
 
     def ids(self, *kind_names: str) -> set[str]:
         """Every id of these kinds, built or not."""
-        found = {record.id for name in kind_names for record in self.by_kind()[name]}
+        found = {record.id for name in kind_names for record in self.items[name]}
         found.update(record_id for name, record_id, _ in self.unbuilt if name in kind_names)
         return found
+
+    @property
+    def profile(self) -> Profile | None:
+        profiles = self.items["profile"]
+        return profiles[0] if profiles else None  # a second one is an error (rules)
+
+    @property
+    def activities(self) -> list[Activity]:
+        return self.items["activity"]
+
+    @property
+    def training(self) -> list[Training]:
+        return self.items["training"]
+
+    @property
+    def qualifications(self) -> list[Qualification]:
+        return self.items["qualification"]
+
+    @property
+    def employment(self) -> list[Employment]:
+        return self.items["employment"]
+
+    @property
+    def objectives(self) -> list[Objective]:
+        return self.items["objective"]
+
+    @property
+    def declarations(self) -> list[Declaration]:
+        return self.items["declaration"]
 
     @property
     def cpd_items(self) -> list[CPDItem]:
         return [*self.activities, *self.training]
 
     def __len__(self) -> int:
-        return sum(len(records) for records in self.by_kind().values())
+        return sum(len(records) for records in self.items.values())

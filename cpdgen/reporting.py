@@ -4,14 +4,16 @@ GitHub Actions annotations for CI. No decisions are made here."""
 from __future__ import annotations
 
 import json
-from typing import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from cpdgen.diagnostics import Diagnostic
-from cpdgen.validation import ValidationResult
 
-FORMATS = ("text", "json", "github")
+if TYPE_CHECKING:  # only for annotations: the CLI imports this module at start-up
+    from cpdgen.validation import ValidationResult
+
+FORMATS = ("text", "json", "github")  # the choices of `validate --format`
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -77,5 +79,3 @@ def format_github(result: ValidationResult) -> str:
     lines.append(summary_line(result))
     return "\n".join(lines)
 
-
-REPORTERS: dict[str, Callable[..., str]] = {"text": format_text, "json": format_json, "github": format_github}

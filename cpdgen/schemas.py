@@ -38,16 +38,6 @@ def _registry() -> Registry:
     )
 
 
-def record_definition(kind_name: str) -> dict:
-    """The schema of one record of a kind (not of the file, which may be a list)."""
-    kind = BY_NAME[kind_name]
-    return load_schemas()[kind.schema_file]["definitions"][kind_name]
-
-
-def field_names(kind_name: str) -> list[str]:
-    return list(record_definition(kind_name)["properties"])
-
-
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -149,13 +139,51 @@ def _inline(node, resolver, depth: int):
     return node
 
 
+def with_defaults(schema: dict, data: Any) -> Any:
+    """`data` with the schema's `default`s filled in where a field is absent,
+    at every level. The schemas are the one place defaults are written
+    (editors show them); the model never repeats them."""
+    if isinstance(data, dict) and "properties" in schema:
+        filled = dict(data)
+        for name, subschema in schema["properties"].items():
+            if name in filled:
+                filled[name] = with_defaults(subschema, filled[name])
+            elif "default" in subschema:
+                filled[name] = subschema["default"]
+            elif _holds_defaults(subschema):  # e.g. site.publish.* in cpdgen.yaml
+                filled[name] = with_defaults(subschema, {})
+        return filled
+    if isinstance(data, list) and isinstance(schema.get("items"), dict):
+        return [with_defaults(schema["items"], item) for item in data]
+    return data
+
+
+def _holds_defaults(schema: dict) -> bool:
+    return any(
+        "default" in subschema or _holds_defaults(subschema)
+        for subschema in schema.get("properties", {}).values()
+    )
+
+
+@lru_cache(maxsize=None)
+def record_schema(kind_name: str) -> dict:
+    """The self-contained schema of one record of a kind (not of its file,
+    which may hold a list)."""
+    return inlined(_record_ref(kind_name))
+
+
+@lru_cache(maxsize=None)
+def config_schema() -> dict:
+    return inlined(CONFIG_SCHEMA_FILE)
+
+
 def _record_ref(kind_name: str) -> str:
     return f"{BY_NAME[kind_name].schema_file}#/definitions/{kind_name}"
 
 
 def record_validator(kind_name: str, checks: FormatChecks) -> jsonschema.Draft7Validator:
     """The validator that judges a record and explains every error."""
-    return jsonschema.Draft7Validator(inlined(_record_ref(kind_name)), format_checker=format_checker(checks))
+    return jsonschema.Draft7Validator(record_schema(kind_name), format_checker=format_checker(checks))
 
 
 def record_gate(kind_name: str, checks: FormatChecks) -> Callable[[Any], bool]:
@@ -167,7 +195,7 @@ def record_gate(kind_name: str, checks: FormatChecks) -> Callable[[Any], bool]:
     import fastjsonschema  # only large repositories pay for compiling
 
     validate = fastjsonschema.compile(
-        inlined(_record_ref(kind_name)), formats={name: _holds(check) for name, check in checks.items()}
+        record_schema(kind_name), formats={name: _holds(check) for name, check in checks.items()}
     )
 
     def is_valid(data: Any) -> bool:
@@ -181,7 +209,7 @@ def record_gate(kind_name: str, checks: FormatChecks) -> Callable[[Any], bool]:
 
 
 def config_validator(checks: FormatChecks) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(inlined(CONFIG_SCHEMA_FILE), format_checker=format_checker(checks))
+    return jsonschema.Draft7Validator(config_schema(), format_checker=format_checker(checks))
 
 
 def export_schemas(out: Path) -> list[Path]:

@@ -13,15 +13,12 @@ import re
 
 import pytest
 
-# cpdgen.validation before cpdgen.config: importing cpdgen.config first fails
-# on a circular import (see test_packaging.py::test_every_module_imports_on_its_own).
-from cpdgen.validation import ValidationResult  # isort: skip
+from cpdgen.validation import ValidationResult
+from cpdgen.validation.settings import default_settings
 from cpdgen.cli import Options
-from cpdgen.config import Settings
 from cpdgen.diagnostics import Diagnostic, Severity, error, warning
 from cpdgen.model import Records
 from cpdgen.reporting import (
-    REPORTERS,
     format_github,
     format_json,
     format_text,
@@ -33,7 +30,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def make_result(*diagnostics: Diagnostic, files: int = 3, records: int = 3) -> ValidationResult:
-    return ValidationResult(Records(), Settings(), files, records, list(diagnostics))
+    return ValidationResult(Records(), default_settings(), files, records, list(diagnostics))
 
 
 E1 = error("records/activities/2025/a.yaml", 4, 8, "hours must be more than 0")
@@ -202,8 +199,3 @@ def test_github_escaping_escapes_percent_first():
     line = github_annotation(d)
     assert "file=records/%250A.yaml," in line
     assert line.endswith("::literally %250A")
-
-
-def test_reporters_table_names_the_three_formats():
-    assert set(REPORTERS) == {"text", "json", "github"}
-    assert REPORTERS["json"] is format_json and REPORTERS["github"] is format_github and REPORTERS["text"] is format_text

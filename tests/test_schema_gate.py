@@ -94,7 +94,7 @@ def test_fast_and_plain_agree_on_mutated_records():
     compared = disagreements = 0
     examples = []
     for kind in KINDS:
-        originals = result.records.by_kind()[kind.name]
+        originals = result.records.items[kind.name]
         for record in originals[:10]:
             data = parse_yaml(read_text(PROJECT_ROOT / record.source.file)).data
             data = data[record.source.index] if record.source.index is not None else data

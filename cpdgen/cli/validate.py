@@ -8,13 +8,14 @@ import time
 import click
 
 from cpdgen.cli import Options, global_options
+from cpdgen.reporting import FORMATS
 
 
 @click.command()
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(FORMATS),
     default=None,
     help="text (default), json, or github (Actions annotations; the default when GITHUB_ACTIONS=true).",
 )

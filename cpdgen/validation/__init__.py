@@ -65,7 +65,7 @@ def validate_repository(repo: Repository, jobs: int | None = None) -> Validation
         diagnostics.extend(result.diagnostics)
         record_count += result.record_count
         for record in result.records:
-            records.add(record)
+            records.add(result.kind, record)
         records.unbuilt.extend(result.unbuilt)
     diagnostics.extend(check_records(records, repo.root))
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.message))

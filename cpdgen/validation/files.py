@@ -23,6 +23,7 @@ from cpdgen.validation.schema_messages import SchemaProblem, describe_value, tra
 @dataclass
 class FileResult:
     rel: str
+    kind: str
     records: list[Record] = field(default_factory=list)  # the valid ones, built
     unbuilt: list[tuple[str, str, Source]] = field(default_factory=list)  # the others' ids
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -46,7 +47,7 @@ class FileChecker:
         self.gates = {kind.name: schemas.record_gate(kind.name, checks) for kind in KINDS} if fast else {}
 
     def check(self, source: SourceFile) -> FileResult:
-        result = FileResult(source.rel)
+        result = FileResult(source.rel, source.kind.name)
         try:
             document = parse_yaml(read_text(source.path))
         except SourceError as exc:
@@ -119,7 +120,8 @@ class FileChecker:
             result.diagnostics.append(error(source.rel, line, column, problem.message))
         record_id = data.get("id", default_id)
         if not problems:
-            result.records.append(BUILDERS[kind.name](data, record_id, where))
+            filled = schemas.with_defaults(schemas.record_schema(kind.name), data)
+            result.records.append(BUILDERS[kind.name](filled, record_id, where))
         elif isinstance(record_id, str):
             result.unbuilt.append((kind.name, record_id, where))
 

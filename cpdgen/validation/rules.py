@@ -63,7 +63,7 @@ def check_records(records: Records, root: Path) -> list[Diagnostic]:
 
 def unique_ids(records: Records, report: Report) -> None:
     everything = [
-        *((name, record.id, record.source) for name, items in records.by_kind().items() for record in items),
+        *((name, record.id, record.source) for name, items in records.items.items() for record in items),
         *records.unbuilt,
     ]
     first: dict[tuple[str, str], Source] = {}
