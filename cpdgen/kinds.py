@@ -16,6 +16,8 @@ class Kind:
     plural: str  # for messages and summaries
     list_files: bool = True  # may one file hold a list of records?
     single: bool = False  # exactly one record, in one file (the profile)
+    date_order: tuple[tuple[str, str], ...] = ()  # (earlier, later) date fields
+    counts_hours: bool = False  # has hours in a CPD category
 
     @property
     def a(self) -> str:
@@ -28,11 +30,12 @@ class Kind:
 
 
 PROFILE = Kind("profile", "profile.yaml", "profiles", list_files=False, single=True)
-ACTIVITY = Kind("activity", "activities", "activities")
-TRAINING = Kind("training", "training", "training courses")
-QUALIFICATION = Kind("qualification", "qualifications", "qualifications")
-EMPLOYMENT = Kind("employment", "employment", "employments")
-OBJECTIVE = Kind("objective", "objectives", "objectives")
+_START_END = (("start", "end"),)
+ACTIVITY = Kind("activity", "activities", "activities", date_order=_START_END, counts_hours=True)
+TRAINING = Kind("training", "training", "training courses", date_order=_START_END, counts_hours=True)
+QUALIFICATION = Kind("qualification", "qualifications", "qualifications", date_order=_START_END)
+EMPLOYMENT = Kind("employment", "employment", "employments", date_order=_START_END)
+OBJECTIVE = Kind("objective", "objectives", "objectives", date_order=(("created", "target"),))
 DECLARATION = Kind("declaration", "declarations", "declarations", list_files=False)
 
 KINDS: tuple[Kind, ...] = (PROFILE, ACTIVITY, TRAINING, QUALIFICATION, EMPLOYMENT, OBJECTIVE, DECLARATION)

@@ -111,7 +111,7 @@ def test_non_decimal_number_forms_stay_text(text):
         ("0777", 777),  # decimal digits: not octal (YAML 1.1 made it 511)
         ("007", 7),
         ("08", 8),  # not an invalid octal either
-        ("99999999999999999999", 99999999999999999999),
+        ("999999999999999999", 999999999999999999),  # 18 digits: the longest read as a number
     ],
 )
 def test_integers_are_decimal(text, expected):
@@ -524,11 +524,21 @@ def test_read_text_refuses_bad_utf8_at_the_bad_byte(tmp_path: Path):
 
 def test_read_text_bad_utf8_on_the_first_line(tmp_path: Path):
     path = tmp_path / "x.yaml"
-    path.write_bytes(b"\xff\xfename: x\n")  # not a UTF-16 BOM we honour
+    path.write_bytes(b"\xffname: x\n")
     with pytest.raises(SourceError) as caught:
         read_text(path)
     assert (caught.value.line, caught.value.column) == (1, 1)
     assert "byte 0xff" in caught.value.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_read_text_names_utf16_rather_than_calling_it_binary(tmp_path: Path, encoding: str):
+    path = tmp_path / "x.yaml"
+    text = "name: Siân\n"
+    path.write_bytes(("\ufeff" + text).encode(encoding) if encoding == "utf-16-be" else text.encode(encoding))
+    with pytest.raises(SourceError) as caught:
+        read_text(path)
+    assert "UTF-16" in caught.value.message and "UTF-8" in caught.value.message
 
 
 def test_read_text_bad_utf8_column_counts_characters(tmp_path: Path):
@@ -582,3 +592,23 @@ def test_pathological_nesting_is_refused_without_crashing_the_interpreter():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "nested more than 64 levels deep" in proc.stdout
+
+
+@pytest.mark.parametrize("text", ["9" * 19, "9" * 400, "9" * 5000, "1e400", "-1e400"])
+def test_numbers_too_large_are_refused_with_a_hint_to_quote(text: str):
+    # 400 digits overflowed float() in the model, 5,000 hit Python's int()
+    # digit limit, 1e400 became inf: each was an internal error or worse.
+    error = refused(f"title: x\nhours: {text}\n")
+    assert (error.problem.line, error.problem.column) == (2, 8)
+    assert "too large" in error.problem.message and "quotes" in error.problem.message
+
+
+def test_quoted_long_digit_runs_stay_text():
+    assert parse_yaml("number: '" + "9" * 30 + "'\n").data == {"number": "9" * 30}
+
+
+def test_control_character_is_one_line_at_its_position():
+    error = refused("title: a\x07b\n")
+    assert (error.problem.line, error.problem.column) == (1, 9)
+    assert "control character (#x0007)" in error.problem.message
+    assert "\n" not in error.problem.message

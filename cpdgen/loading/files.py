@@ -9,6 +9,7 @@ from pathlib import Path
 from cpdgen.diagnostics import Diagnostic, error, warning
 from cpdgen.errors import UsageError
 from cpdgen.kinds import BY_FOLDER, KINDS, PROFILE, YAML_SUFFIXES, Kind
+from cpdgen.wording import did_you_mean
 
 CONFIG_NAME = "cpdgen.yaml"
 RECORDS_NAME = "records"
@@ -41,6 +42,11 @@ def find_repository(start: Path, records: Path | None = None) -> Repository:
         records = records.resolve()
         if not records.is_dir():
             raise UsageError(f"--records {records}: no such folder")
+        if (records / RECORDS_NAME).is_dir() and not _holds_records(records):
+            raise UsageError(
+                f"--records {records} looks like a repository root; "
+                f"name its records folder: --records {records / RECORDS_NAME}"
+            )
         return Repository(records.parent, records)
     start = start.resolve()
     for folder in (start, *start.parents):
@@ -50,6 +56,10 @@ def find_repository(start: Path, records: Path | None = None) -> Repository:
         f"no records repository here: no {CONFIG_NAME} or {RECORDS_NAME}/ in {start} or any folder above it. "
         "Run 'cpdgen init' to create one, or pass --records DIR."
     )
+
+
+def _holds_records(folder: Path) -> bool:
+    return any((folder / name).exists() for name in (*PROFILE_FILES, *(k.folder for k in KINDS)))
 
 
 @dataclass(frozen=True)
@@ -85,8 +95,12 @@ def _walk(
 ) -> None:
     # os.scandir rather than pathlib: directory entries carry their type, and
     # string paths keep discovery cheap for repositories of many thousand files.
-    with os.scandir(folder) as listing:
-        entries = sorted(listing, key=lambda entry: entry.name)
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        notes.append(error(folder_rel, 1, 1, f"cannot read the folder: {exc.strerror}"))
+        return
     for entry in entries:
         name = entry.name
         rel = f"{folder_rel}/{name}"
@@ -96,7 +110,11 @@ def _walk(
             _walk(repo, entry.path, rel, (*parts, name), root, sources, notes)
             continue
         if entry.is_symlink():
-            target = Path(entry.path).resolve()
+            try:
+                target = Path(entry.path).resolve(strict=True)
+            except (OSError, RuntimeError):  # dangling, or a loop of links
+                notes.append(error(rel, 1, 1, "a symbolic link that leads nowhere (a missing file or a loop); not read"))
+                continue
             if target.is_dir():
                 notes.append(warning(rel, 1, 1, "ignored: a symbolic link to a folder is not followed"))
                 continue
@@ -113,8 +131,12 @@ def _walk(
         top = parts[0] if parts else name
         kind = PROFILE if top in PROFILE_FILES else BY_FOLDER.get(top)
         if kind is None or kind.single != (not parts):
-            folders = ", ".join(f"{k.folder}/" for k in KINDS if not k.single)
-            notes.append(warning(rel, 1, 1, f"ignored: records belong in {PROFILE.folder} or one of the folders {folders}"))
+            folders = [k.folder for k in KINDS if not k.single]
+            hint = did_you_mean(top, folders) if parts else ""
+            listed = ", ".join(f"{name}/" for name in folders)
+            notes.append(
+                warning(rel, 1, 1, f"ignored: records belong in {PROFILE.folder} or one of the folders {listed}{hint}")
+            )
             continue
         below = "/".join((*parts[1:], name)) if parts else name
         sources.append(SourceFile(Path(entry.path), rel, kind, below.rsplit(".", 1)[0]))
@@ -139,6 +161,8 @@ def read_text(path: Path) -> str:
     if len(raw) > MAX_FILE_BYTES:
         size = os.path.getsize(path)
         raise SourceError(1, 1, f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,}): records are short text")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError(1, 1, "this file is UTF-16 text; save it as UTF-8")
     if b"\x00" in raw:
         line, column = _position(raw, raw.index(b"\x00"))
         raise SourceError(line, column, "this is a binary file, not YAML text")

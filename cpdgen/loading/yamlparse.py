@@ -22,9 +22,10 @@ be reported there.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -40,6 +41,9 @@ MAX_VALUES = 200_000
 # How deeply lists and mappings may nest. Records are a few levels deep; a
 # limit keeps hostile files away from Python's recursion limit.
 MAX_DEPTH = 64
+# Longest integer read as a number (Python refuses over 4,300 digits, and
+# floats overflow long before); longer digit runs are identifiers: quote them.
+MAX_DIGITS = 18
 
 _PLAIN = "!cpdgen/plain"  # our marker: an untagged plain scalar, typed below
 _STR = "tag:yaml.org,2002:str"
@@ -56,8 +60,6 @@ _STANDARD_SCALAR_TAGS = {
 _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _NULLS = {"", "~", "null"}
-
-Path = tuple  # a path into the data: keys (str) and list indices (int)
 
 
 class _Loader(_BaseLoader):
@@ -98,19 +100,29 @@ class Document:
     root: Node | None
     problems: list[YAMLProblem] = field(default_factory=list)
 
-    def node_at(self, path: Iterable) -> Node | None:
-        """The node holding the value at `path`, or None if there is none."""
+    def _steps(self, path: Iterable) -> Iterator[tuple[Node | None, Node]]:
+        """(key node or None, value node) for each step of `path` that exists
+        in the tree; stops where the path leads nowhere."""
         node = self.root
         for step in path:
             if isinstance(node, MappingNode) and isinstance(step, str):
-                node = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == step), None)
+                pair = next(((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == step), None)
+                if pair is None:
+                    return
+                key_node, node = pair
             elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
-                node = node.value[step]
+                key_node, node = None, node.value[step]
             else:
-                return None
-            if node is None:
-                return None
-        return node
+                return
+            yield key_node, node
+
+    def node_at(self, path: Iterable) -> Node | None:
+        """The node holding the value at `path`, or None if there is none."""
+        path = tuple(path)
+        steps = list(self._steps(path))
+        if len(steps) != len(path):
+            return None
+        return steps[-1][1] if steps else self.root
 
     def scalar(self, path: Iterable) -> tuple[str, bool] | None:
         """The text of the scalar at `path` as written, and whether it was
@@ -125,28 +137,11 @@ class Document:
         """1-based (line, column) of the value at `path`, or of its key when
         `key` is true. A path that leads nowhere (a missing field) stops at the
         deepest node that exists, which is where the user has to look."""
-        node = self.root
-        if node is None:
+        if self.root is None:
             return 1, 1
-        mark = node.start_mark
-        for step in path:
-            found = None
-            if isinstance(node, MappingNode) and isinstance(step, str):
-                for key_node, value_node in node.value:
-                    if isinstance(key_node, ScalarNode) and key_node.value == step:
-                        found = (key_node, value_node)
-                        break
-                if found is None:
-                    break
-                mark = found[0].start_mark
-                node = found[1]
-                if not key:
-                    mark = node.start_mark
-            elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
-                node = node.value[step]
-                mark = node.start_mark
-            else:
-                break
+        mark = self.root.start_mark
+        for key_node, node in self._steps(path):
+            mark = key_node.start_mark if key and key_node is not None else node.start_mark
         return mark.line + 1, mark.column + 1
 
 
@@ -159,10 +154,15 @@ def parse_yaml(text: str) -> Document:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise YAMLFileError(_problem_from_marked(exc, text)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line, column = _position(text, exc.position)
+        raise YAMLFileError(
+            YAMLProblem(line, column, f"the file contains a control character (#x{exc.character:04X}) that YAML does not allow")
+        ) from None
     except RecursionError:  # libyaml's composer recurses once per level
         raise YAMLFileError(YAMLProblem(1, 1, _too_deep())) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks
-        raise YAMLFileError(YAMLProblem(1, 1, str(exc))) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every libyaml error is one of the above
+        raise YAMLFileError(YAMLProblem(1, 1, f"YAML error: {' '.join(str(exc).split())}")) from None
     finally:
         loader.dispose()
     if root is None:
@@ -170,6 +170,11 @@ def parse_yaml(text: str) -> Document:
     builder = _Builder()
     data = builder.build(root)
     return Document(data, root, builder.problems)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def _problem_from_marked(exc: yaml.MarkedYAMLError, text: str) -> YAMLProblem:
@@ -213,6 +218,19 @@ def _refuse_deep_nesting(text: str) -> None:
         pass  # the composer reports syntax errors, with the same words as for small files
     finally:
         loader.dispose()
+
+
+def _too_long(value: str) -> str:
+    shown = value if len(value) <= 24 else value[:20] + "..."
+    return (
+        f"the number {shown} is too large to be a number here; "
+        "if it is a reference or an identifier, put it in quotes"
+    )
+
+
+def is_plain_number(text: str) -> bool:
+    """Would `text`, written without quotes, be read as a number?"""
+    return bool(_INT.fullmatch(text) or _FLOAT.fullmatch(text))
 
 
 def _too_deep() -> str:
@@ -303,9 +321,14 @@ class _Builder:
             first = value[0]
             if first.isdigit() or first in "+-.":
                 if _INT.fullmatch(value):
+                    if len(value.lstrip("+-")) > MAX_DIGITS:
+                        raise self.fail(node, _too_long(value))
                     return int(value)
                 if _FLOAT.fullmatch(value):
-                    return float(value)
+                    number = float(value)
+                    if not math.isfinite(number):
+                        raise self.fail(node, _too_long(value))
+                    return number
             return value
         if tag == _STR:
             return value

@@ -17,6 +17,7 @@ from cpdgen.loading.files import SourceError, SourceFile, read_text
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
 from cpdgen.model import BUILDERS, Record, Source
 from cpdgen.validation.paths import check_document, check_repo_path
+from cpdgen.validation.record_rules import check_record_values
 from cpdgen.validation.schema_messages import SchemaProblem, describe_value, translate
 
 
@@ -111,8 +112,13 @@ class FileChecker:
 
         gate = self.gates.get(kind.name)
         if gate is None or not gate(data):
-            for schema_error in self.validators[kind.name].iter_errors(data):
-                problems.extend(translate(schema_error, scalar))
+            schema_errors = list(self.validators[kind.name].iter_errors(data))
+            # A value of the wrong type also fails its enum, pattern...: say it once.
+            mistyped = {tuple(e.absolute_path) for e in schema_errors if e.validator == "type"}
+            for schema_error in schema_errors:
+                if schema_error.validator == "type" or tuple(schema_error.absolute_path) not in mistyped:
+                    problems.extend(translate(schema_error, scalar))
+        problems.extend(check_record_values(kind, data, scalar, default_id))
         if default_id is None and "id" not in data:
             problems.append(_missing_id(kind))
         for problem in problems:

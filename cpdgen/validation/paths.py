@@ -4,9 +4,10 @@ file inside the repository. These checks back the schemas' `repo-path` and
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path, PurePosixPath
+
+from cpdgen.wording import closest
 
 GENERATE = "generate"  # a supporting document cpdgen makes itself
 
@@ -26,16 +27,22 @@ def check_repo_path(root: Path, value: str) -> None:
     if ".." in parts:
         raise ValueError(f"'{value}' leaves the repository ('..'); evidence must be kept inside it")
     target = root / value
-    if not target.exists():
-        if target.is_symlink():
-            raise ValueError(f"'{value}' is a symbolic link to a file that does not exist")
-        raise ValueError(f"no such file '{value}'{_nearby(root, value)}")
     try:
-        target.resolve().relative_to(root.resolve())
-    except ValueError:
-        raise ValueError(f"'{value}' is a symbolic link that leads outside the repository") from None
-    if not target.is_file():
+        if not target.exists():
+            if target.is_symlink():
+                raise ValueError(f"'{value}' is a symbolic link to a file that does not exist")
+            raise ValueError(f"no such file '{value}'{_nearby(root, value)}")
+        inside = target.resolve().is_relative_to(root.resolve())
+        is_dir, is_file = target.is_dir(), target.is_file()
+    except (OSError, RuntimeError) as exc:  # name too long, symlink loop, no permission
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ValueError(f"cannot use '{value}': {reason}") from None
+    if not inside:
+        raise ValueError(f"'{value}' is a symbolic link that leads outside the repository")
+    if is_dir:
         raise ValueError(f"'{value}' is a folder, not a file")
+    if not is_file:
+        raise ValueError(f"'{value}' is not a regular file (a pipe or a device?)")
 
 
 def check_document(root: Path, value: str) -> None:
@@ -51,8 +58,8 @@ def _nearby(root: Path, value: str) -> str:
         names = [entry.name for entry in folder.iterdir()] if folder.is_dir() else []
     except OSError:
         return ""
-    close = difflib.get_close_matches(PurePosixPath(value).name, names, n=1, cutoff=0.6)
-    if not close:
+    match = closest(PurePosixPath(value).name, names)
+    if not match:
         return ""
-    suggestion = PurePosixPath(value).parent / close[0]
+    suggestion = PurePosixPath(value).parent / match
     return f" (did you mean '{suggestion.as_posix()}'?)"

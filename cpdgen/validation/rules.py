@@ -1,19 +1,20 @@
-"""Rules a schema cannot express: about one record's values together, or
-across records (unique ids, references that must resolve)."""
+"""Rules across records, which no single file can settle: unique ids,
+references that resolve, declaration files named after their year.
+(Rules about one record's own values are in `record_rules`.)"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from cpdgen.diagnostics import Diagnostic, error
+from cpdgen.kinds import BY_NAME
 from cpdgen.loading.files import SourceError, read_text
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
-from cpdgen.model import Record, Records, Source
-from cpdgen.validation.schema_messages import did_you_mean
+from cpdgen.model import Records, Source
+from cpdgen.wording import did_you_mean
 
-HOURS_PER_DAY = 24
 _YEAR_FILE = re.compile(r"[0-9]{4}")
 
 
@@ -69,34 +70,12 @@ def unique_ids(records: Records, report: Report) -> None:
     first: dict[tuple[str, str], Source] = {}
     for kind_name, record_id, source in sorted(everything, key=lambda entry: (entry[2].file, entry[2].index or 0)):
         earlier = first.setdefault((kind_name, record_id), source)
-        if earlier is not source:
+        if earlier is source:
+            continue
+        if BY_NAME[kind_name].single:
+            report(source, (), f"a second {kind_name}: {earlier.file} is the {kind_name} already; keep one")
+        else:
             report(source, ("id",), f"duplicate {kind_name} id '{record_id}': already used at {report.where(earlier, 'id')}")
-
-
-def dates_in_order(records: Records, report: Report) -> None:
-    pairs: Iterable[tuple[Record, str, str]] = [
-        *((item, "start", "end") for item in records.cpd_items),
-        *((item, "start", "end") for item in records.qualifications),
-        *((item, "start", "end") for item in records.employment),
-        *((item, "created", "target") for item in records.objectives),
-    ]
-    for record, first, last in pairs:
-        begin, finish = getattr(record, first), getattr(record, last)
-        if begin is not None and finish is not None and finish < begin:
-            report(record.source, (last,), f"'{last}' ({finish}) is before '{first}' ({begin})")
-
-
-def hours_per_day(records: Records, report: Report) -> None:
-    for item in records.cpd_items:
-        days = (item.end - item.start).days + 1
-        if days >= 1 and item.hours > HOURS_PER_DAY * days:
-            span = "1 day" if days == 1 else f"{days} days"
-            report(
-                item.source,
-                ("hours",),
-                f"'hours' is {item.hours:g}, but {item.start} to {item.end} spans {span}: "
-                f"at most {HOURS_PER_DAY * days} hours (24 a day)",
-            )
 
 
 def objective_references(records: Records, report: Report) -> None:
@@ -143,8 +122,6 @@ def declaration_years(records: Records, report: Report) -> None:
 
 RULES: tuple[Callable[[Records, Report], None], ...] = (
     unique_ids,
-    dates_in_order,
-    hours_per_day,
     objective_references,
     activity_references,
     declaration_years,

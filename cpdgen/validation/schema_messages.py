@@ -8,12 +8,14 @@ what was probably meant.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from jsonschema import ValidationError
+
+from cpdgen.loading.yamlparse import is_plain_number
+from cpdgen.wording import did_you_mean
 
 _TYPE_WORDS = {
     "string": "text",
@@ -66,13 +68,6 @@ def describe_value(value: Any) -> str:
     return repr(value)  # pragma: no cover - YAML gives no other types
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    if not isinstance(word, str):
-        return ""
-    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 ScalarLookup = Callable[[tuple], "tuple[str, bool] | None"]
 
 
@@ -89,6 +84,7 @@ def translate(error: ValidationError, scalar: ScalarLookup = _no_scalars) -> lis
     name = field_label(path)
     subject = f"'{name}'" if name else "the record"
     value = error.instance
+    shown = _as_written(value, scalar(path))
     keyword = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
 
@@ -122,7 +118,7 @@ def translate(error: ValidationError, scalar: ScalarLookup = _no_scalars) -> lis
         if not hint and isinstance(value, str):
             hint = _described_as(value, options, schema.get("enumDescriptions", []))
         return [
-            SchemaProblem(path, f"{subject} must be one of: {', '.join(options)}; got {describe_value(value)}{hint}")
+            SchemaProblem(path, f"{subject} must be one of: {', '.join(options)}; got {shown}{hint}")
         ]
 
     if keyword == "format":
@@ -133,11 +129,11 @@ def translate(error: ValidationError, scalar: ScalarLookup = _no_scalars) -> lis
         return [SchemaProblem(path, f"{subject}: {describe_value(value)} is not valid. {explanation}")]
 
     if keyword == "exclusiveMinimum":
-        return [SchemaProblem(path, f"{subject} must be more than {error.validator_value:g}; got {describe_value(value)}")]
+        return [SchemaProblem(path, f"{subject} must be more than {error.validator_value:g}; got {shown}")]
     if keyword == "minimum":
-        return [SchemaProblem(path, f"{subject} must be at least {error.validator_value:g}; got {describe_value(value)}")]
+        return [SchemaProblem(path, f"{subject} must be at least {error.validator_value:g}; got {shown}")]
     if keyword == "maximum":
-        return [SchemaProblem(path, f"{subject} must be at most {error.validator_value:g}; got {describe_value(value)}")]
+        return [SchemaProblem(path, f"{subject} must be at most {error.validator_value:g}; got {shown}")]
     if keyword == "minLength":
         return [SchemaProblem(path, f"{subject} must not be empty")]
     if keyword == "uniqueItems":
@@ -152,6 +148,14 @@ def translate(error: ValidationError, scalar: ScalarLookup = _no_scalars) -> lis
 
     # Keywords the shipped schemas do not use on their own; keep jsonschema's words.
     return [SchemaProblem(path, f"{subject}: {error.message}")]
+
+
+def _as_written(value: Any, written: tuple[str, bool] | None) -> str:
+    """`value` described for a message, numbers as the user wrote them
+    (1e-400, not 0; 24.0000001, not 24)."""
+    if written and not written[1] and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"the number {written[0]}"
+    return describe_value(value)
 
 
 def _described_as(value: str, options: list[str], descriptions: list[str]) -> str:
@@ -170,17 +174,14 @@ def _type_message(subject: str, expected: Any, value: Any, schema: dict, written
     text, quoted = written if written else (None, False)
     if schema.get("format") == "date" and not isinstance(value, str):
         return f"{subject} must be a date written YYYY-MM-DD (e.g. 2025-03-14); got {describe_value(value)}"
-    shown_value = describe_value(value)
-    if text is not None and not quoted and isinstance(value, (int, float)) and not isinstance(value, bool):
-        shown_value = f"the number {text}"  # as written: 0123, not 123
-    message = f"{subject} must be {words}; got {shown_value}"
+    message = f"{subject} must be {words}; got {_as_written(value, written)}"
     if "boolean" in wanted and isinstance(value, str) and value.lower() in _YAML11_BOOLEANS:
         message += " (only true and false are booleans; write true or false without quotes)"
     elif ("number" in wanted or "integer" in wanted) and isinstance(value, str):
         if _CLOCK.fullmatch(value.strip()):
             hours, minutes = value.strip().split(":")
             message += f" (write hours as a decimal number: {int(hours) + int(minutes) / 60:g} for {value})"
-        elif quoted and _DECIMAL.fullmatch(value.strip()):
+        elif quoted and is_plain_number(value.strip()):
             message += " (remove the quotes to make it a number)"
     elif "string" in wanted and (isinstance(value, (int, float)) or isinstance(value, bool)):
         shown = text if text is not None else (str(value).lower() if isinstance(value, bool) else str(value))
@@ -189,8 +190,6 @@ def _type_message(subject: str, expected: Any, value: Any, schema: dict, written
         message += f" (write a list: [{value}] or one '- item' per line)"
     return message
 
-
-_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
 def _format_message(subject: str, error: ValidationError) -> str:
