@@ -758,3 +758,30 @@ def test_a_fifo_named_like_a_record_is_ignored_not_read(repo: TmpRepo):
     assert data["warnings"] == [
         {"file": "records/activities/pipe.yaml", "line": 1, "column": 1, "message": "ignored: not a regular file"}
     ]
+
+
+def test_records_option_naming_the_repository_root_says_which_folder_to_name(repo: TmpRepo):
+    result = repo.run("validate", "--records", str(repo.root))
+    assert result.exit_code == 2
+    assert "looks like a repository root" in result.stderr
+    assert f"--records {repo.root / 'records'}" in result.stderr
+
+
+def test_unreadable_folder_is_an_error_not_a_crash(repo: TmpRepo, monkeypatch):
+    # Root ignores permissions, so make os.scandir refuse the folder itself.
+    repo.write("records/activities/2025/a.yaml", "title: T\ntype: event\nstart: 2025-01-01\nhours: 1\n")
+    locked = str(repo.records / "activities" / "2025")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path) == locked:
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = repo.run("validate", "--format", "json")
+    data = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert data["errors"] == [
+        {"file": "records/activities/2025", "line": 1, "column": 1, "message": "cannot read the folder: Permission denied"}
+    ]

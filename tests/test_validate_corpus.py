@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +81,21 @@ def _setup_symlink_inside(root: Path) -> None:
     _symlink("certificate.pdf", root / "evidence/2025/alias.pdf")
 
 
+def _setup_links_nowhere(root: Path) -> None:
+    folder = root / "records/activities/2025"
+    _symlink("loop-b.yaml", folder / "loop-a.yaml")
+    _symlink("loop-a.yaml", folder / "loop-b.yaml")
+    _symlink("missing.yaml", folder / "dangling.yaml")
+
+
+def _setup_evidence_fifo(root: Path) -> None:
+    (root / "evidence").mkdir(parents=True, exist_ok=True)
+    os.mkfifo(root / "evidence/pipe.pdf")
+
+
 SETUPS = {
+    "links_nowhere": _setup_links_nowhere,
+    "evidence_fifo": _setup_evidence_fifo,
     "symlinks_out": _setup_symlinks_out,
     "record_symlink_out": _setup_record_symlink_out,
     "big_file": _setup_big_file,
@@ -185,6 +200,8 @@ def snapshot(root: Path) -> dict[str, tuple]:
                 seen[rel] = ("link", os.readlink(path))
             elif path.is_dir():
                 seen[rel] = ("dir",)
+            elif not path.is_file():  # a FIFO made by a setup: reading it would block
+                seen[rel] = ("special", path.stat().st_mode)
             else:
                 stat = path.stat()
                 seen[rel] = ("file", stat.st_size, stat.st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest())
@@ -274,6 +291,21 @@ def test_corpus_size_and_shape() -> None:
     for path in CORPUS.rglob("*"):
         assert not path.is_symlink(), path
         assert path.stat().st_size < 100_000, path
+
+
+@pytest.mark.parametrize("case", _params(INVALID))
+def test_every_problem_is_one_line_of_text(case: Path, repo) -> None:
+    """Each problem is exactly one `path:line:column: severity: message` line
+    (editors and CI parse them), and the summary closes the output."""
+    if load_expect(case).get("xfail"):
+        pytest.skip("a known bug")
+    spec = load_expect(case)
+    materialise(case, spec, repo.root)
+    lines = repo.run("validate", "--format", "text").stdout.splitlines()
+    pattern = re.compile(r"^[^\n]+:\d+:\d+: (error|warning): \S.*$")
+    assert lines and re.fullmatch(r"\d+ records? in \d+ files?: .+", lines[-1]), lines[-1:]
+    for line in lines[:-1]:
+        assert pattern.fullmatch(line), line
 
 
 def test_json_output_matches_text_output(repo) -> None:
