@@ -716,8 +716,8 @@ def test_help_real_process_outside_a_repository(tmp_path: Path):
     assert proc.returncode == 0 and "--format" in proc.stdout and proc.stderr == ""
 
 
-def test_start_up_stays_light():
-    code = "import cpdgen.cli, sys; print('weasyprint' in sys.modules or 'jinja2' in sys.modules)"
+def _fresh_python(code: str) -> subprocess.CompletedProcess:
+    """Run `code` in a new interpreter that imports this checkout's cpdgen."""
     proc = subprocess.run(
         [sys.executable, "-c", code],
         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
@@ -726,7 +726,12 @@ def test_start_up_stays_light():
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "False"
+    return proc
+
+
+def test_start_up_stays_light():
+    code = "import cpdgen.cli, sys; print('weasyprint' in sys.modules or 'jinja2' in sys.modules)"
+    assert _fresh_python(code).stdout.strip() == "False"
 
 
 def test_help_imports_no_validation_machinery():
@@ -736,15 +741,7 @@ def test_help_imports_no_validation_machinery():
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'jsonschema', 'referencing', 'weasyprint', 'jinja2', 'markdown'})\n"
         "print(heavy, file=sys.stderr)"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip() == "[]"
+    assert _fresh_python(code).stderr.strip() == "[]"
 
 
 def test_a_fifo_named_like_a_record_is_ignored_not_read(repo: TmpRepo):
