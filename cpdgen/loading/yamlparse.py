@@ -184,6 +184,8 @@ def _problem_from_marked(exc: yaml.MarkedYAMLError, text: str) -> YAMLProblem:
     context = (exc.context or "").strip()
     if "but found another document" in problem:
         return YAMLProblem(line, column, "a records file holds one YAML document; remove the second '---'")
+    if "maximum nesting depth" in problem:  # newer libyaml's own limit (1,000 levels)
+        return YAMLProblem(line, column, _too_deep())
     message = f"{context}: {problem}" if context else problem
     started = exc.context_mark
     if started is not None and mark is not None and started.line != mark.line:
