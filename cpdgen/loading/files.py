@@ -80,12 +80,11 @@ def discover(repo: Repository) -> tuple[list[SourceFile], list[Diagnostic]]:
     notes: list[Diagnostic] = []
     if repo.records.is_dir():
         records_rel = repo.relative(repo.records)
-        _walk(repo, str(repo.records), records_rel, (), repo.root.resolve(), sources, notes)
+        _walk(str(repo.records), records_rel, (), repo.root.resolve(), sources, notes)
     return sources, notes
 
 
 def _walk(
-    repo: Repository,
     folder: str,
     folder_rel: str,
     parts: tuple[str, ...],
@@ -107,7 +106,7 @@ def _walk(
         if name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):
-            _walk(repo, entry.path, rel, (*parts, name), root, sources, notes)
+            _walk(entry.path, rel, (*parts, name), root, sources, notes)
             continue
         if entry.is_symlink():
             try:

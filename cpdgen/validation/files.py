@@ -41,7 +41,6 @@ class FileChecker:
     """
 
     def __init__(self, root: Path, *, fast: bool = False):
-        self.root = root
         self.fast = fast
         checks = schemas.format_checks(lambda value: check_repo_path(root, value), lambda value: check_document(root, value))
         self.validators = {kind.name: schemas.record_validator(kind.name, checks) for kind in KINDS}
