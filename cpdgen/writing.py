@@ -1,0 +1,79 @@
+"""Writing files so that nothing is ever half-written or lost.
+
+Every command that writes inside the records repository (`init`, `new`,
+`import`, `declaration acknowledge|submit|start`) writes through here: the new
+text goes to a temporary file in the same folder, is flushed to disk, and
+then replaces the target in one `os.replace`, so a crash leaves the old file
+or the new one, never a mixture. `create=True` refuses to replace a file
+that exists (the check and the link are one atomic step).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from cpdgen.errors import UserError
+
+
+class FileExistsUserError(UserError):
+    """The file to be created is already there; nothing was written."""
+
+
+def write_atomic(path: Path, text: str, *, create: bool = False) -> None:
+    """Write `text` (UTF-8, newlines as given) to `path` atomically.
+
+    create=True: fail with `FileExistsUserError` when `path` exists.
+    Otherwise the file is replaced, keeping its permission bits.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = None
+    if not create:
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            pass
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode if mode is not None else 0o666 & ~_umask())
+        if create:
+            try:
+                os.link(temporary, path)  # fails if path exists: no race with another writer
+            except FileExistsError:
+                raise FileExistsUserError(f"{path} exists already; cpdgen never overwrites a file") from None
+            except OSError:  # file systems without hard links
+                if path.exists():
+                    raise FileExistsUserError(f"{path} exists already; cpdgen never overwrites a file") from None
+                os.replace(temporary, path)
+        else:
+            os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    _fsync_folder(path.parent)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; a no-op where folders can't be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
