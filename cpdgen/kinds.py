@@ -44,5 +44,7 @@ BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS}
 
 # The settings file at the repository root has a schema too, but is not a record.
 CONFIG_SCHEMA_FILE = "config.schema.json"
+# So has a professional body's policy file (cpdgen/policies/*.yaml).
+POLICY_SCHEMA_FILE = "policy.schema.json"
 
 YAML_SUFFIXES = (".yaml", ".yml")

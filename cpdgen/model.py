@@ -8,7 +8,7 @@ so later rules can point back into the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from typing import Any, Mapping
 
@@ -181,6 +181,21 @@ class Declaration(Record):
     compliance: Mapping[str, Any] = field(default_factory=dict)
     supporting_documents: Mapping[str, Any] = field(default_factory=dict)
     submitted: Mapping[str, Any] = field(default_factory=dict)
+
+
+def as_data(value: Any) -> Any:
+    """A record (or any model value) as plain JSON-ready data: dates as
+    YYYY-MM-DD, tuples as lists, and without its `source`, which says where
+    it was written, not what it says. Reports and digests are built on this."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: as_data(getattr(value, f.name)) for f in fields(value) if f.name != "source"}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [as_data(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): as_data(item) for key, item in value.items()}
+    return value
 
 
 def _date(value: str | None) -> date | None:

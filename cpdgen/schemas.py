@@ -17,7 +17,7 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from cpdgen.kinds import BY_NAME, CONFIG_SCHEMA_FILE
+from cpdgen.kinds import BY_NAME, CONFIG_SCHEMA_FILE, POLICY_SCHEMA_FILE
 from cpdgen.resources import schemas_dir
 
 
@@ -122,20 +122,31 @@ def inlined(ref: str) -> dict:
     keywords are ignored, so replacing the whole object is exact.
     """
     resolver = _registry().resolver()
-    return _inline({"$ref": ref}, resolver, depth=0)
+    return _inline({"$ref": ref}, resolver, depth=0, documented=False)
 
 
-def _inline(node, resolver, depth: int):
+def documented(ref: str) -> dict:
+    """Like `inlined`, but a `$ref`'s own description (and other sibling
+    keywords) win over the referenced ones: what people should read about a
+    field, for generated templates and docs. Not for validating."""
+    resolver = _registry().resolver()
+    return _inline({"$ref": ref}, resolver, depth=0, documented=True)
+
+
+def _inline(node, resolver, depth: int, documented: bool):
     if depth > 50:  # the shipped schemas are not recursive; guard anyway
         raise RuntimeError("schema $ref nesting too deep (a recursive schema?)")
     if isinstance(node, dict):
         if "$ref" in node:
             resolved = resolver.lookup(node["$ref"])
-            return _inline(resolved.contents, resolved.resolver, depth + 1)
-        return {key: _inline(value, resolver, depth) if key not in ("enum", "const", "default") else value
+            target = _inline(resolved.contents, resolved.resolver, depth + 1, documented)
+            if documented:
+                target = {**target, **{key: value for key, value in node.items() if key != "$ref"}}
+            return target
+        return {key: _inline(value, resolver, depth, documented) if key not in ("enum", "const", "default") else value
                 for key, value in node.items()}
     if isinstance(node, list):
-        return [_inline(item, resolver, depth) for item in node]
+        return [_inline(item, resolver, depth, documented) for item in node]
     return node
 
 
@@ -177,6 +188,10 @@ def config_schema() -> dict:
     return inlined(CONFIG_SCHEMA_FILE)
 
 
+def documented_record_schema(kind_name: str) -> dict:
+    return documented(_record_ref(kind_name))
+
+
 def _record_ref(kind_name: str) -> str:
     return f"{BY_NAME[kind_name].schema_file}#/definitions/{kind_name}"
 
@@ -210,6 +225,15 @@ def record_gate(kind_name: str, checks: FormatChecks) -> Callable[[Any], bool]:
 
 def config_validator(checks: FormatChecks) -> jsonschema.Draft7Validator:
     return jsonschema.Draft7Validator(config_schema(), format_checker=format_checker(checks))
+
+
+@lru_cache(maxsize=None)
+def policy_schema() -> dict:
+    return inlined(POLICY_SCHEMA_FILE)
+
+
+def policy_validator(checks: FormatChecks) -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(policy_schema(), format_checker=format_checker(checks))
 
 
 def export_schemas(out: Path) -> list[Path]:

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from cpdgen.validation import ValidationResult
-from cpdgen.validation.settings import default_settings
+from cpdgen.validation.settings import default_policy, default_settings
 from cpdgen.cli import Options
 from cpdgen.diagnostics import Diagnostic, Severity, error, warning
 from cpdgen.model import Records
@@ -30,7 +30,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def make_result(*diagnostics: Diagnostic, files: int = 3, records: int = 3) -> ValidationResult:
-    return ValidationResult(Records(), default_settings(), files, records, list(diagnostics))
+    return ValidationResult(Records(), default_settings(), default_policy(), files, records, list(diagnostics))
 
 
 E1 = error("records/activities/2025/a.yaml", 4, 8, "hours must be more than 0")

@@ -18,6 +18,7 @@ from cpdgen.errors import UsageError
 from cpdgen.kinds import PROFILE
 from cpdgen.loading.files import Repository, SourceFile, discover
 from cpdgen.model import Records
+from cpdgen.policy import Policy
 from cpdgen.validation.files import FileChecker, FileResult
 from cpdgen.validation.rules import check_records
 from cpdgen.validation.settings import load_settings
@@ -33,6 +34,7 @@ _CHUNK = 250
 class ValidationResult:
     records: Records
     settings: Settings
+    policy: Policy
     files: int
     record_count: int
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -50,9 +52,12 @@ class ValidationResult:
         return not self.errors
 
 
-def validate_repository(repo: Repository, jobs: int | None = None) -> ValidationResult:
+def validate_repository(repo: Repository, jobs: int | None = None, *, check_submitted: bool = True) -> ValidationResult:
+    """Every problem of every file. check_submitted=False skips the check that
+    submitted years are unchanged (for `declaration submit --amend`, which
+    exists to record such changes)."""
     sources, notes = discover(repo)
-    settings, diagnostics = load_settings(repo)
+    settings, policy, diagnostics = load_settings(repo)
     diagnostics = [*diagnostics, *notes]
     if not any(source.kind is PROFILE for source in sources):
         diagnostics.append(
@@ -67,9 +72,9 @@ def validate_repository(repo: Repository, jobs: int | None = None) -> Validation
         for record in result.records:
             records.add(result.kind, record)
         records.unbuilt.extend(result.unbuilt)
-    diagnostics.extend(check_records(records, repo.root))
+    diagnostics.extend(check_records(records, repo.root, frozen_years=check_submitted))
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.message))
-    return ValidationResult(records, settings, len(sources), record_count, diagnostics)
+    return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics)
 
 
 def _job_count(jobs: int | None, files: int) -> int:

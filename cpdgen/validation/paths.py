@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from cpdgen.wording import closest
 
-GENERATE = "generate"  # a supporting document cpdgen makes itself
+from cpdgen.compute.documents import GENERATE  # a supporting document cpdgen makes itself
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 

@@ -54,11 +54,16 @@ class Report:
         return f"{source.file}:{line}"
 
 
-def check_records(records: Records, root: Path) -> list[Diagnostic]:
-    """Every rule over every record; one list of diagnostics."""
+def check_records(records: Records, root: Path, *, frozen_years: bool = True) -> list[Diagnostic]:
+    """Every rule over every record; one list of diagnostics. `frozen_years`:
+    also check that submitted declarations' records are unchanged."""
+    from cpdgen.validation.submissions import submitted_years  # it builds on this module's Report
+
     report = Report(root)
     for rule in RULES:
         rule(records, report)
+    if frozen_years:
+        submitted_years(records, report)
     return report.found
 
 

@@ -1,38 +1,38 @@
-"""Reading `cpdgen.yaml` into `Settings`, checked by its schema."""
+"""Reading `cpdgen.yaml` into `Settings`, and the policy it names into a
+`Policy`, each checked by its schema with positions in its file."""
 
 from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
 
 from cpdgen import schemas
 from cpdgen.config import Settings
 from cpdgen.diagnostics import Diagnostic, error
 from cpdgen.loading.files import Repository, SourceError, read_text
-from cpdgen.loading.yamlparse import YAMLFileError, parse_yaml
+from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
+from cpdgen.policy import Policy, builtin_policies
+from cpdgen.validation.paths import check_repo_path
 from cpdgen.validation.schema_messages import translate
+from cpdgen.wording import did_you_mean
+
+DEFAULT_POLICY = "iet"
 
 
-def load_settings(repo: Repository) -> tuple[Settings, list[Diagnostic]]:
-    """The settings, or the defaults and the reasons the file was not usable.
-    A missing cpdgen.yaml is fine: every setting has a default."""
+def load_settings(repo: Repository) -> tuple[Settings, Policy, list[Diagnostic]]:
+    """The settings and the policy, or the defaults and the reasons they were
+    not usable. A missing cpdgen.yaml is fine: every setting has a default."""
     path = repo.config_file
-    rel = repo.relative(path)
     if not path.is_file():
-        return default_settings(), []
-    try:
-        document = parse_yaml(read_text(path))
-    except SourceError as exc:
-        return default_settings(), [error(rel, exc.line, exc.column, exc.message)]
-    except YAMLFileError as exc:
-        return default_settings(), [error(rel, exc.problem.line, exc.problem.column, exc.problem.message)]
-    found = [error(rel, p.line, p.column, p.message) for p in document.problems]
-    data = document.data if document.data is not None else {}
-    validator = schemas.config_validator(schemas.format_checks(_no_path_fields, _no_path_fields))
-    for schema_error in validator.iter_errors(data):
-        for problem in translate(schema_error, document.scalar):
-            line, column = document.locate(problem.path, key=problem.at_key)
-            found.append(error(rel, line, column, problem.message))
+        return default_settings(), default_policy(), []
+    rel = repo.relative(path)
+    document, data, found = _load_checked(path, rel, schemas.config_validator)
     if found:
-        return default_settings(), found
-    return Settings.from_data(schemas.with_defaults(schemas.config_schema(), data)), []
+        return default_settings(), default_policy(), found
+    settings = Settings.from_data(schemas.with_defaults(schemas.config_schema(), data))
+    policy, found = _load_policy(repo, settings.policy, rel, document)
+    return settings, policy, found
 
 
 def default_settings() -> Settings:
@@ -40,5 +40,62 @@ def default_settings() -> Settings:
     return Settings.from_data(schemas.with_defaults(schemas.config_schema(), {}))
 
 
+@lru_cache(maxsize=None)
+def builtin_policy(name: str) -> Policy:
+    """A policy shipped with cpdgen (tests hold every one valid)."""
+    path = builtin_policies()[name]
+    _, data, found = _load_checked(path, path.name, schemas.policy_validator)
+    if found:  # pragma: no cover - a broken shipped policy is a bug, caught by the tests
+        raise RuntimeError(f"cpdgen's own policy {path} is invalid: {found[0].message}")
+    return Policy.from_data(data)
+
+
+def default_policy() -> Policy:
+    return builtin_policy(DEFAULT_POLICY)
+
+
+def _load_policy(repo: Repository, name: str, config_rel: str, config: Document) -> tuple[Policy, list[Diagnostic]]:
+    """`policy:` is a built-in policy's name, or a policy file in the repository."""
+    builtin = builtin_policies()
+    if name in builtin:
+        return builtin_policy(name), []
+    line, column = config.locate(("policy",))
+    if "/" not in name and not name.endswith((".yaml", ".yml")):
+        message = (
+            f"no built-in policy is called '{name}'{did_you_mean(name, builtin)}; "
+            f"built in: {', '.join(builtin)}; or name a policy file in the repository, e.g. policies/mybody.yaml"
+        )
+        return default_policy(), [error(config_rel, line, column, message)]
+    try:
+        check_repo_path(repo.root, name)
+    except ValueError as exc:
+        return default_policy(), [error(config_rel, line, column, f"policy: {exc}")]
+    path = repo.root / name
+    _, data, found = _load_checked(path, repo.relative(path), schemas.policy_validator)
+    if found:
+        return default_policy(), found
+    return Policy.from_data(data), []
+
+
+def _load_checked(
+    path: Path, rel: str, make_validator: Callable
+) -> tuple[Document | None, Any, list[Diagnostic]]:
+    """A YAML file checked against a schema: (document, data, problems)."""
+    try:
+        document = parse_yaml(read_text(path))
+    except SourceError as exc:
+        return None, None, [error(rel, exc.line, exc.column, exc.message)]
+    except YAMLFileError as exc:
+        return None, None, [error(rel, exc.problem.line, exc.problem.column, exc.problem.message)]
+    found = [error(rel, p.line, p.column, p.message) for p in document.problems]
+    data = document.data if document.data is not None else {}
+    validator = make_validator(schemas.format_checks(_no_path_fields, _no_path_fields))
+    for schema_error in validator.iter_errors(data):
+        for problem in translate(schema_error, document.scalar):
+            line, column = document.locate(problem.path, key=problem.at_key)
+            found.append(error(rel, line, column, problem.message))
+    return document, data, found
+
+
 def _no_path_fields(value: str) -> None:
-    """cpdgen.yaml has no path fields yet; a settings file never checks files."""
+    """Settings and policy files have no path fields to check."""

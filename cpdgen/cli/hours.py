@@ -1,0 +1,38 @@
+"""`cpdgen hours`: the year's CPD hours per category, as the body's table."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from cpdgen.cli import Options, global_options, year_option
+
+
+@click.command()
+@year_option
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@global_options
+@click.pass_obj
+def hours(options: Options, year: int | None, output_format: str) -> None:
+    """The CPD hours of a review year per category, and the total.
+
+    Counts completed activities and training courses whose completion date
+    (end, else start) falls in the year; training courses count as Training.
+    """
+    from cpdgen.compute.hours import recommendation, year_hours
+    from cpdgen.compute.year import declaration_for
+    from cpdgen.render.tables import to_csv, to_terminal
+    from cpdgen.render.text import hours_table, recommendation_note
+
+    year = options.year(year)
+    _, result = options.checked()
+    table_hours = year_hours(result.records, result.policy, year)
+    if output_format == "json":
+        click.echo(json.dumps({"year": year, "hours": table_hours.as_data()}, indent=2))
+    elif output_format == "csv":
+        click.echo(to_csv(hours_table(table_hours, result.policy)), nl=False)
+    else:
+        advice = recommendation(result.records, result.policy, year, declaration_for(result.records, year))
+        note = recommendation_note(advice, result.policy)
+        click.echo(to_terminal([hours_table(table_hours, result.policy)], [note], color=options.color()))

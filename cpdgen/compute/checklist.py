@@ -1,0 +1,246 @@
+"""The CPD Declaration checklist (SPEC §4), judged from the records.
+
+The items (numbers, titles, which are mandatory) come from the policy; each
+item's `key` names one of the rules below. A rule returns whether its item is
+complete, the problems that stand in the way (for a mandatory item: what is
+missing; for an optional one: only what is wrong), and advice for completing
+an optional item. The declaration is ready when no item has a problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+from cpdgen.compute.digest import reports_digest, shown_employment, shown_qualifications
+from cpdgen.compute.documents import GENERATE, DocumentFacts, document_problems
+from cpdgen.compute.hours import Hours, Recommendation, format_hours, recommendation, year_hours
+from cpdgen.compute.year import completed_items, first_day, last_day
+from cpdgen.model import Declaration, Records, Source
+from cpdgen.policy import Policy
+
+
+@dataclass(frozen=True)
+class YearFacts:
+    """Everything the checklist reads for one review year."""
+
+    year: int
+    declaration: Declaration | None  # None: no declaration file for the year yet
+    records: Records
+    policy: Policy
+    documents: Mapping[str, DocumentFacts] = field(default_factory=dict)  # by path
+
+    @property
+    def answers(self) -> Declaration:
+        return self.declaration or Declaration(id=str(self.year), source=Source(""), year=self.year)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    complete: bool
+    problems: tuple[str, ...] = ()
+    advice: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    number: int
+    key: str
+    title: str
+    mandatory: bool
+    complete: bool
+    problems: tuple[str, ...]
+    advice: tuple[str, ...]
+
+    def as_data(self) -> dict:
+        """As in `declaration status --format json`."""
+        return {
+            "number": self.number,
+            "key": self.key,
+            "title": self.title,
+            "mandatory": self.mandatory,
+            "complete": self.complete,
+            "problems": list(self.problems),
+        }
+
+
+@dataclass(frozen=True)
+class DeclarationStatus:
+    year: int
+    declaration: Declaration | None
+    items: tuple[ItemResult, ...]
+    hours: Hours
+    recommendation: Recommendation
+    warnings: tuple[str, ...]
+    reports_digest: str
+
+    @property
+    def ready(self) -> bool:
+        return not any(item.problems for item in self.items)
+
+    @property
+    def submitted(self) -> bool:
+        return bool(self.declaration and self.declaration.submitted.get("digest"))
+
+    @property
+    def missing(self) -> list[str]:
+        """Every problem, prefixed with its item: what stops a submission."""
+        return [f"{item.number}. {item.title}: {problem}" for item in self.items for problem in item.problems]
+
+
+def evaluate(facts: YearFacts) -> DeclarationStatus:
+    digest = reports_digest(facts.records, facts.year)
+    items = []
+    for item in facts.policy.checklist:
+        judgement = RULES[item.key](facts, digest)
+        items.append(
+            ItemResult(item.number, item.key, item.title, item.mandatory, judgement.complete,
+                       judgement.problems if (item.mandatory or judgement.problems) else (), judgement.advice)
+        )
+    hours = year_hours(facts.records, facts.policy, facts.year)
+    advice = recommendation(facts.records, facts.policy, facts.year, facts.declaration)
+    return DeclarationStatus(facts.year, facts.declaration, tuple(items), hours, advice, tuple(warnings(facts, advice)), digest)
+
+
+def _command(facts: YearFacts, name: str) -> str:
+    return f"cpdgen declaration {name} --year {facts.year}"
+
+
+# ---- the rules, by checklist key ------------------------------------------------
+
+
+def cpd_monitoring(facts: YearFacts, digest: str) -> Judgement:
+    if facts.answers.monitoring.get("agreed") is True:
+        return Judgement(True)
+    return Judgement(False, ("agree to CPD monitoring: set monitoring.agreed: true (and monitoring.date)",))
+
+
+def cpd_reports(facts: YearFacts, digest: str) -> Judgement:
+    reports = facts.answers.reports
+    check = f"check them (cpdgen report activity --year {facts.year}; cpdgen report planning --year {facts.year})"
+    if reports.get("acknowledged") is not True:
+        return Judgement(False, (f"acknowledge the CPD Activity and Planning Reports: {check}, then run {_command(facts, 'acknowledge')}",))
+    if not reports.get("digest"):
+        return Judgement(False, (f"reports.acknowledged is true but cpdgen has no digest of what was acknowledged: run {_command(facts, 'acknowledge')}",))
+    if reports["digest"] != digest:
+        when = f" on {reports['date']}" if reports.get("date") else ""
+        return Judgement(False, (f"the reports have changed since you acknowledged them{when}: {check} again, then run {_command(facts, 'acknowledge')}",))
+    return Judgement(True)
+
+
+def employment_status(facts: YearFacts, digest: str) -> Judgement:
+    section = facts.answers.employment_status
+    problems = []
+    if not section.get("status"):
+        problems.append(f"choose your employment status in {facts.year}: set employment_status.status")
+    active = section.get("professionally_active")
+    explained = bool((section.get("comments") or "").strip())
+    if active is not True and not explained:
+        if active is False:
+            problems.append("you were not professionally active: say why in employment_status.comments")
+        else:
+            problems.append(
+                "say whether you were professionally active: set employment_status.professionally_active: true, "
+                "or explain in employment_status.comments why not"
+            )
+    return Judgement(not problems, tuple(problems))
+
+
+def _display_rule(section_name: str, what: str, folder: str, shown: Callable) -> Callable[[YearFacts, str], Judgement]:
+    def rule(facts: YearFacts, digest: str) -> Judgement:
+        display = getattr(facts.answers, section_name).get("display")
+        if display is None:
+            return Judgement(False, advice=(f"to include your {what}, set {section_name}.display: all (or review-year)",))
+        if display == "none":
+            return Judgement(False, advice=(f"{section_name}.display is none: your {what} is not included",))
+        if not shown(facts.records, facts.year, display):
+            return Judgement(False, advice=(f"no {what} is shown under display: {display}; add records under records/{folder}/",))
+        return Judgement(True)
+
+    return rule
+
+
+def total_cpd_hours(facts: YearFacts, digest: str) -> Judgement:
+    if facts.answers.hours.get("confirmed") is True:
+        return Judgement(True)
+    return Judgement(False, (f"check the hours (cpdgen hours --year {facts.year}) and confirm them: set hours.confirmed: true",))
+
+
+def compliance_statement(facts: YearFacts, digest: str) -> Judgement:
+    section = facts.answers.compliance
+    problems = []
+    statement = section.get("statement")
+    if statement is None:
+        problems.append(f"say whether you met the {facts.policy.short_name}'s CPD policy: set compliance.statement: met or not-met")
+    elif statement == "not-met" and not (section.get("comments") or "").strip():
+        problems.append("with not-met, explain why in compliance.comments")
+    away = section.get("out_of_employment")
+    if away:
+        start, end = away.get("from"), away.get("to")
+        if start is None:
+            problems.append("compliance.out_of_employment needs 'from': when you stopped work")
+        elif end is not None and start > end:
+            problems.append(f"compliance.out_of_employment: 'from' ({start}) is after 'to' ({end})")
+        elif start > last_day(facts.year).isoformat() or (end is not None and end < first_day(facts.year).isoformat()):
+            problems.append(f"compliance.out_of_employment ({start} to {end or 'the end of the year'}) is not in {facts.year}")
+    return Judgement(not problems, tuple(problems))
+
+
+def supporting_documents(facts: YearFacts, digest: str) -> Judgement:
+    given = {t.key: facts.answers.supporting_documents.get(t.key) for t in facts.policy.documents.types}
+    given = {key: value for key, value in given.items() if value}
+    if not given:
+        names = ", ".join(t.key for t in facts.policy.documents.types)
+        return Judgement(False, advice=(f"optional: give supporting_documents ({names}), each a file or {GENERATE}",))
+    problems = []
+    for key, value in given.items():
+        if value != GENERATE:
+            document = facts.documents.get(value) or DocumentFacts(value, problem="was not checked")
+            problems.extend(document_problems(key, document, facts.policy.documents, facts.policy.short_name))
+    return Judgement(not problems, tuple(problems))
+
+
+RULES: dict[str, Callable[[YearFacts, str], Judgement]] = {
+    "cpd-monitoring": cpd_monitoring,
+    "cpd-reports": cpd_reports,
+    "employment-status": employment_status,
+    "employment-history": _display_rule("employment_history", "employment history", "employment", shown_employment),
+    "academic-study": _display_rule("academic_study", "academic study", "qualifications", shown_qualifications),
+    "total-cpd-hours": total_cpd_hours,
+    "compliance-statement": compliance_statement,
+    "supporting-documents": supporting_documents,
+}
+
+# The declaration section each rule reads (for templates and messages).
+SECTIONS: dict[str, str] = {
+    "cpd-monitoring": "monitoring",
+    "cpd-reports": "reports",
+    "employment-status": "employment_status",
+    "employment-history": "employment_history",
+    "academic-study": "academic_study",
+    "total-cpd-hours": "hours",
+    "compliance-statement": "compliance",
+    "supporting-documents": "supporting_documents",
+}
+
+
+# ---- warnings: worth a look, never a block ---------------------------------------
+
+
+def warnings(facts: YearFacts, advice: Recommendation) -> list[str]:
+    found = []
+    body = facts.policy.short_name
+    if facts.answers.compliance.get("statement") == "met" and advice.shortfall > 0:
+        found.append(
+            f"compliance.statement is met, but the hours that count for {advice.period} are "
+            f"{format_hours(advice.counted)}, below the {format_hours(advice.hours)} the {body} recommends "
+            f"({advice.reason}); record what is missing, or reconsider the statement"
+        )
+    linked = {i for objective in facts.records.objectives for action in objective.actions for i in action.activities}
+    for item in completed_items(facts.records, facts.year):
+        if not item.objectives and item.id not in linked:
+            found.append(
+                f"'{item.title}' ({item.source.file}) links no objective: {body} reviewers look for the link "
+                "between your plan and what you did; add `objectives: [...]` to it, or list it under an objective's action"
+            )
+    return found

@@ -1,0 +1,172 @@
+"""Stable digests of what a declaration covers.
+
+A digest is SHA-256 over canonical JSON (sorted keys, no spaces, UTF-8) of
+the records as the model holds them, so it depends on what the records say,
+not on how the YAML is laid out (comments, quoting, key order, which file)
+nor on the machine. Records are projected onto the review year first: what
+happened after the year (an objective achieved later, a job ended later)
+must not make a submitted year look edited.
+
+Two digests are written into a declaration:
+- `reports.digest`: the year's CPD Activity and Planning Reports, written by
+  `declaration acknowledge` (checklist item 2 compares it with now);
+- `submitted.digest`: everything the declaration covers (the reports, the
+  declaration's own answers, the employment and study it shows), written by
+  `declaration submit` with one short digest per record in
+  `submitted.records`, so `validate` can name the records that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from typing import Any, Iterable, Mapping
+
+from cpdgen.compute.year import (
+    completed_items,
+    employment_in,
+    last_day,
+    objective_open_in,
+    planned_items,
+    qualification_in,
+)
+from cpdgen.compute.reports import item_kind
+from cpdgen.model import Declaration, Employment, Objective, Qualification, Records, as_data
+
+VERSION = "cpdgen-digest-1"  # changes if the canonical form ever does
+RECORD_DIGEST_LENGTH = 16  # hex digits kept per record: enough to tell edits apart
+
+# The key of the declaration's own answers among the record digests.
+DECLARATION_KEY = ("declaration", "answers")
+
+RecordKey = tuple[str, str]  # (kind, id)
+
+
+def digest_of(data: Any) -> str:
+    text = json.dumps([VERSION, data], sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def report_records(records: Records, year: int) -> dict[RecordKey, Any]:
+    """The records behind the year's two reports, each projected onto the year:
+    completed and planned activities and courses of the year, the objectives
+    open in it, and the academic study within it."""
+    found: dict[RecordKey, Any] = {}
+    for item in [*completed_items(records, year), *planned_items(records, (year,))]:
+        found[(item_kind(item), item.id)] = as_data(item)
+    known_by_then = {item.id for item in records.cpd_items if item.start <= last_day(year)}
+    for objective in records.objectives:
+        if objective_open_in(objective, year):
+            found[("objective", objective.id)] = _objective_in(objective, year, known_by_then)
+    for qualification in records.qualifications:
+        if qualification_in(qualification, year):
+            found[("qualification", qualification.id)] = _qualification_in(qualification, year)
+    return found
+
+
+def declaration_records(records: Records, year: int, declaration: Declaration) -> dict[RecordKey, Any]:
+    """Everything a submitted declaration covers."""
+    found = report_records(records, year)
+    answers = {key: value for key, value in as_data(declaration).items() if key != "submitted"}
+    found[DECLARATION_KEY] = answers
+    for job in shown_employment(records, year, declaration.employment_history.get("display")):
+        found[("employment", job.id)] = _employment_in(job, year)
+    for qualification in shown_qualifications(records, year, declaration.academic_study.get("display")):
+        found[("qualification", qualification.id)] = _qualification_in(qualification, year)
+    return found
+
+
+def shown_employment(records: Records, year: int, display: str | None) -> list[Employment]:
+    """The employments a declaration shows: `all` of them up to the end of
+    the year, those of the `review-year`, or none (`none`, or not chosen)."""
+    if display == "review-year":
+        return [job for job in records.employment if employment_in(job, year)]
+    if display == "all":
+        return [job for job in records.employment if job.start <= last_day(year)]
+    return []
+
+
+def shown_qualifications(records: Records, year: int, display: str | None) -> list[Qualification]:
+    """Likewise for academic study (undated study counts under `all`)."""
+    if display == "review-year":
+        return [q for q in records.qualifications if qualification_in(q, year)]
+    if display == "all":
+        return [q for q in records.qualifications if q.start is None or q.start <= last_day(year)]
+    return []
+
+
+def reports_digest(records: Records, year: int) -> str:
+    return combined_digest(record_digests(report_records(records, year)))
+
+
+def record_digests(covered: Mapping[RecordKey, Any]) -> dict[RecordKey, str]:
+    return {key: digest_of(data)[:RECORD_DIGEST_LENGTH] for key, data in covered.items()}
+
+
+def combined_digest(digests: Mapping[RecordKey, str]) -> str:
+    return digest_of(sorted([kind, record_id, value] for (kind, record_id), value in digests.items()))
+
+
+def nested(digests: Mapping[RecordKey, str]) -> dict[str, dict[str, str]]:
+    """{kind: {id: digest}}, sorted: the form written under `submitted.records`."""
+    out: dict[str, dict[str, str]] = {}
+    for (kind, record_id), value in sorted(digests.items()):
+        out.setdefault(kind, {})[record_id] = value
+    return out
+
+
+def flat(nested_digests: Mapping[str, Mapping[str, str]]) -> dict[RecordKey, str]:
+    return {(kind, record_id): value for kind, ids in nested_digests.items() for record_id, value in ids.items()}
+
+
+def changed_records(before: Mapping[RecordKey, str], now: Mapping[RecordKey, str]) -> list[tuple[str, RecordKey]]:
+    """("changed" | "added" | "removed", key) for every difference, sorted."""
+    differences = [
+        *(("changed", key) for key in before if key in now and before[key] != now[key]),
+        *(("added", key) for key in now if key not in before),
+        *(("removed", key) for key in before if key not in now),
+    ]
+    return sorted(differences, key=lambda entry: (entry[1], entry[0]))
+
+
+# ---- projections onto the review year ---------------------------------------
+
+
+def _objective_in(objective: Objective, year: int, known_ids: Iterable[str]) -> dict[str, Any]:
+    """The objective's plan as it stood in the year: its aims and the actions'
+    targets, the completions dated in the year or before, and the links to
+    activities of the year or before. Its status and review, which move on
+    after the year, are left out."""
+    known = set(known_ids)
+    end = last_day(year)
+    actions = [
+        {
+            "title": action.title,
+            "target": as_data(action.target),
+            "done_on": as_data(action.done_on) if action.done_on and action.done_on <= end else None,
+            "activities": [i for i in action.activities if i in known],
+        }
+        for action in objective.actions
+    ]
+    data = as_data(replace(objective, actions=()))
+    for moving in ("status", "review"):
+        data.pop(moving, None)
+    data["actions"] = actions
+    return data
+
+
+def _employment_in(job: Employment, year: int) -> dict[str, Any]:
+    """A job as it stood at the end of the year: still current if it ended later."""
+    if job.end is not None and job.end > last_day(year):
+        job = replace(job, end=None)
+    return as_data(job)
+
+
+def _qualification_in(qualification: Qualification, year: int) -> dict[str, Any]:
+    """Study still under way at the end of the year: its later outcome left out."""
+    data = as_data(qualification)
+    if qualification.end is None or qualification.end > last_day(year):
+        for moving in ("status", "grade", "end"):
+            data.pop(moving, None)
+    return data

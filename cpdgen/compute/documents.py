@@ -1,0 +1,69 @@
+"""Supporting documents (checklist item 8): is each file what the body takes?
+
+The shell (`cpdgen.loading.documents`) reads the facts of each file; the
+judgement here is pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from cpdgen.policy import DocumentRules
+
+GENERATE = "generate"  # the member asks cpdgen to make this document
+
+# How each format's contents begin.
+_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "gif": (b"GIF87a", b"GIF89a"),
+    "jpeg": (b"\xff\xd8\xff",),
+    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),  # OLE2 compound file
+    "docx": (b"PK\x03\x04",),  # a zip; `is_word_zip` says whether it holds a Word document
+}
+FORMAT_NAMES = {"pdf": "PDF", "png": "PNG", "gif": "GIF", "jpeg": "JPEG", "doc": "Word (.doc)", "docx": "Word (.docx)"}
+HEAD_BYTES = 16  # enough for every signature above
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What the shell found at a supporting document's path."""
+
+    path: str
+    problem: str | None = None  # the path is unusable (missing, outside the repository, a folder...)
+    size: int = 0
+    head: bytes = b""
+    is_word_zip: bool = False  # a zip with word/document.xml in it
+
+
+def sniff(facts: DocumentFacts) -> str | None:
+    """The format the contents really are, or None."""
+    for name, signatures in _SIGNATURES.items():
+        if facts.head.startswith(signatures):
+            if name == "docx" and not facts.is_word_zip:
+                return None
+            return name
+    return None
+
+
+def document_problems(field: str, facts: DocumentFacts, rules: DocumentRules, body: str) -> list[str]:
+    """Why the document at `field` would not be accepted; empty when it would."""
+    where = f"supporting_documents.{field}: '{facts.path}'"
+    if facts.problem:
+        return [f"{where}: {facts.problem}"]
+    problems = []
+    suffix = PurePosixPath(facts.path).suffix.lower()
+    expected = rules.formats.get(suffix)
+    if expected is None:
+        allowed = " ".join(rules.formats)
+        problems.append(f"{where} has {'the extension ' + suffix if suffix else 'no extension'}; the {body} takes {allowed}")
+    if facts.size >= rules.max_bytes:
+        problems.append(
+            f"{where} is {facts.size:,} bytes; the {body} takes files smaller than {rules.max_bytes:,} bytes"
+        )
+    if expected is not None:
+        actual = sniff(facts)
+        if actual != expected:
+            found = f"a {FORMAT_NAMES[actual]} file" if actual else "not a file of any format the body takes"
+            problems.append(f"{where} is named {suffix} but its contents are {found}")
+    return problems

@@ -1,0 +1,90 @@
+"""The review year: a calendar year, 1 January to 31 December (SPEC §3)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable
+
+from cpdgen.model import CPDItem, Employment, Objective, Qualification, Records
+
+# Statuses that mean "not done yet" for activities and training courses.
+PLANNED_STATUSES = ("planned", "booked")
+# Objective statuses after which an objective is closed.
+CLOSED_OBJECTIVE_STATUSES = ("achieved", "cancelled")
+
+
+def default_year(today: date) -> int:
+    """The year a member declares in: the calendar year before today."""
+    return today.year - 1
+
+
+def first_day(year: int) -> date:
+    return date(year, 1, 1)
+
+
+def last_day(year: int) -> date:
+    return date(year, 12, 31)
+
+
+def counts_in(item: CPDItem, year: int) -> bool:
+    """An activity or course counts in `year` when it is completed and its
+    completion date (`end`, which defaults to `start`) falls in that year."""
+    return item.completed and item.end.year == year
+
+
+def planned_in(item: CPDItem, year: int) -> bool:
+    """Planned or booked, and dated (by its start) in `year`."""
+    return item.status in PLANNED_STATUSES and item.start.year == year
+
+
+def completed_items(records: Records, year: int) -> list[CPDItem]:
+    """The year's completed activities and courses, by completion date."""
+    return sorted((item for item in records.cpd_items if counts_in(item, year)), key=_item_order)
+
+
+def planned_items(records: Records, years: Iterable[int]) -> list[CPDItem]:
+    """Planned and booked activities and courses dated in any of `years`."""
+    wanted = set(years)
+    return sorted(
+        (item for item in records.cpd_items if item.status in PLANNED_STATUSES and item.start.year in wanted),
+        key=_item_order,
+    )
+
+
+def _item_order(item: CPDItem) -> tuple:
+    return (item.end, item.start, item.title, item.id)
+
+
+def overlaps(start: date | None, end: date | None, year: int) -> bool:
+    """A span [start, end] (either end open) meets the year. Undated is not."""
+    if start is None and end is None:
+        return False
+    return (start is None or start <= last_day(year)) and (end is None or end >= first_day(year))
+
+
+def employment_in(job: Employment, year: int) -> bool:
+    return overlaps(job.start, job.end or date.max, year)
+
+
+def qualification_in(qualification: Qualification, year: int) -> bool:
+    return overlaps(qualification.start, qualification.end, year)
+
+
+def objective_open_in(objective: Objective, year: int) -> bool:
+    """Open at some time during the year: created by its end (or undated) and
+    not closed before it began. A closed objective's closing date is taken as
+    its latest action completion, else its target."""
+    if objective.created is not None and objective.created > last_day(year):
+        return False
+    if objective.status in CLOSED_OBJECTIVE_STATUSES:
+        dates = [action.done_on for action in objective.actions if action.done_on] or (
+            [objective.target] if objective.target else []
+        )
+        if dates and max(dates) < first_day(year):
+            return False
+    return True
+
+
+def declaration_for(records: Records, year: int):
+    """The declaration of `year`, or None (at most one: files are named by year)."""
+    return next((d for d in records.declarations if d.year == year), None)

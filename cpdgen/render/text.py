@@ -1,0 +1,235 @@
+"""What the terminal commands show: hours, reports and the declaration
+status as tables and text (and the same tables as CSV)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cpdgen.compute.checklist import DeclarationStatus
+from cpdgen.compute.hours import Hours, Recommendation, category_rows, format_hours
+from cpdgen.compute.reports import ActivityReport, PlanningReport, item_kind
+from cpdgen.policy import Policy
+from cpdgen.render.tables import Column, Table
+
+_HOURS = Column("hours", "Hours", numeric=True, show=format_hours)
+
+
+def year_span(year: int) -> str:
+    return f"1 January – 31 December {year}"
+
+
+def hours_table(hours: Hours, policy: Policy) -> Table:
+    """The body's "Total CPD Hours" table."""
+    return Table(
+        f"CPD hours {hours.year} ({year_span(hours.year)})",
+        (Column("category", "Key", brief=False), Column("label", "Activity Type"), Column("hours", "Total Hours", numeric=True, show=format_hours)),
+        tuple(category_rows(hours, policy)),
+        last_row_is_total=True,
+    )
+
+
+def recommendation_note(advice: Recommendation, policy: Policy) -> str:
+    text = (
+        f"The {policy.short_name} recommends {format_hours(advice.hours)} hours for {advice.period} ({advice.reason}); "
+        f"{format_hours(advice.counted)} count towards it"
+    )
+    if advice.shortfall:
+        return f"{text}: {format_hours(advice.shortfall)} short."
+    return f"{text}."
+
+
+def _item_columns(policy: Policy) -> tuple[Column, ...]:
+    return (
+        Column("id", "Id", brief=False),
+        Column("kind", "Kind", brief=False),
+        Column("category", "Type", show=policy.label),
+        Column("start", "Start", brief=False),
+        Column("end", "Completed"),
+        Column("title", "Title"),
+        _HOURS,
+        Column("status", "Status", brief=False),
+        Column("provider", "Provider"),
+        Column("location", "Location", brief=False),
+        Column("mode", "Mode", brief=False),
+        Column("competences", "Competences", brief=False),
+        Column("objectives", "Objectives", brief=False),
+        Column("description", "Description", brief=False),
+        Column("outcomes", "Outcomes", brief=False),
+        Column("reflection", "Reflection", brief=False),
+        Column("evidence", "Evidence", brief=False),
+        Column("private", "Private", brief=False),
+    )
+
+
+def _item_row(item) -> tuple:
+    return (
+        item.id, item_kind(item), item.category, item.start.isoformat(), item.end.isoformat(), item.title, item.hours,
+        item.status, item.provider, item.location, item.mode, item.competences, item.objectives, item.description,
+        item.outcomes, item.reflection, item.evidence, item.private,
+    )
+
+
+def activity_tables(report: ActivityReport, policy: Policy) -> list[Table]:
+    """The activities and courses (the CSV table), the hours, the study."""
+    items = Table(
+        f"CPD Activity Report {report.year}: activities and training courses completed in the year",
+        _item_columns(policy),
+        tuple(_item_row(item) for item in report.items),
+        empty=f"no completed activity or training course in {report.year}",
+    )
+    study = Table(
+        "Academic study",
+        (Column("id", "Id", brief=False), Column("title", "Qualification"), Column("institution", "Institution"),
+         Column("status", "Status"), Column("end", "Award")),
+        tuple((q.id, q.title, q.institution, q.status, q.end.isoformat() if q.end else None) for q in report.qualifications),
+        empty=f"no academic study in {report.year}",
+    )
+    return [items, hours_table(report.hours, policy), study]
+
+
+def planning_tables(report: PlanningReport, policy: Policy) -> list[Table]:
+    """One row per action (objectives without actions get one row), and the
+    planned activities and courses."""
+    rows = []
+    for plan in report.objectives:
+        objective = plan.objective
+        head = (objective.id, objective.title, objective.priority, objective.status,
+                objective.target.isoformat() if objective.target else None, len(plan.items))
+        if not plan.actions:
+            rows.append((*head, None, None, None, None, ()))
+        for action_plan in plan.actions:
+            action = action_plan.action
+            when = action.done_on or action.target
+            rows.append((*head, action.title, action.status, when.isoformat() if when else None,
+                         action.done_on.isoformat() if action.done_on else None, tuple(i.id for i in action_plan.items)))
+    objectives = Table(
+        f"CPD Planning Report {report.year}: objectives open in the year and their actions",
+        (
+            Column("objective_id", "Id", brief=False),
+            Column("objective", "Objective"),
+            Column("priority", "Priority"),
+            Column("objective_status", "Status"),
+            Column("objective_target", "Target"),
+            Column("served_in_year", f"Done in {report.year}", numeric=True),
+            Column("action", "Action"),
+            Column("action_status", "Action status"),
+            Column("action_date", "Due / done"),
+            Column("action_done_on", "Done on", brief=False),
+            Column("action_activities", "Activities", brief=False),
+        ),
+        tuple(rows),
+        empty=f"no objective open in {report.year}",
+    )
+    planned = Table(
+        f"Planned activities and training courses ({report.year}–{report.year + 1})",
+        _item_columns(policy),
+        tuple(_item_row(item) for item in report.planned),
+        empty="nothing planned",
+    )
+    return [objectives, planned]
+
+
+def planning_text(report: PlanningReport, policy: Policy, *, color: bool) -> str:
+    """The planning report for a person: each objective with its actions
+    beneath it, then the plans (the CSV is `planning_sheet`)."""
+    import click
+
+    from cpdgen.render.tables import to_terminal
+
+    def style(text: str, **kw) -> str:
+        return click.style(text, **kw) if color else text
+
+    lines = [style(f"CPD Planning Report {report.year}: objectives open in the year", bold=True), ""]
+    if not report.objectives:
+        lines.append(f"  no objective open in {report.year}")
+    for number, plan in enumerate(report.objectives, 1):
+        objective = plan.objective
+        facts = [f"{objective.priority} priority" if objective.priority else None, objective.status.replace("-", " "),
+                 f"target {objective.target}" if objective.target else None,
+                 f"{len(plan.items)} activit{'y' if len(plan.items) == 1 else 'ies'} in {report.year}"]
+        lines.append(style(f"{number}. {objective.title}", bold=True))
+        lines.append("   " + " · ".join(fact for fact in facts if fact))
+        for action_plan in plan.actions:
+            action = action_plan.action
+            when = action.done_on or action.target
+            state = f"{action.status} {when}" if when else action.status
+            linked = f" ({len(action_plan.items)} linked)" if action_plan.items else ""
+            lines.append(f"   - [{state}] {action.title}{linked}")
+        lines.append("")
+    planned = planning_tables(report, policy)[1]
+    return "\n".join(lines) + "\n" + to_terminal([planned], color=color)
+
+
+def planning_sheet(objectives: Table, planned: Table) -> Table:
+    """Both planning tables in one sheet for CSV, told apart by `section`;
+    the planned items' columns are prefixed `planned_`."""
+    columns = (
+        Column("section", "Section"),
+        *objectives.columns,
+        *(Column(f"planned_{column.key}", column.label) for column in planned.columns),
+    )
+    rows = (
+        *(("objective", *row, *(None,) * len(planned.columns)) for row in objectives.rows),
+        *(("planned", *(None,) * len(objectives.columns), *row) for row in planned.rows),
+    )
+    return Table(objectives.title, columns, tuple(rows))
+
+
+# ---- the declaration status -------------------------------------------------------------------
+
+
+LEGEND = "Legend: (M) Mandatory  (O) Optional  [x] Completed"
+
+
+def status_text(status: DeclarationStatus, policy: Policy, declaration_file: str, *, today: date, color: bool) -> str:
+    import click
+
+    def style(text: str, **kw) -> str:
+        return click.style(text, **kw) if color else text
+
+    year = status.year
+    lines = [style(f"CPD Declaration {year}", bold=True) + f" ({year_span(year)}) · {policy.short_name}"]
+    if status.declaration is None:
+        lines.append(f"{declaration_file} does not exist yet: `cpdgen declaration start --year {year}` creates it")
+    elif status.submitted:
+        submitted = status.declaration.submitted
+        lines.append(f"{declaration_file} · submitted on {submitted.get('date', '?')} (digest {submitted['digest'][:12]}…)")
+    else:
+        lines.append(f"{declaration_file} · not submitted")
+    lines += ["", LEGEND, ""]
+    for item in status.items:
+        mark = style("[x]", fg="green") if item.complete else ("[ ]" if not item.problems else style("[ ]", fg="red"))
+        kind = style("(M)", fg="yellow") if item.mandatory else "(O)"
+        lines.append(f"  {mark} {kind} {item.number}. {item.title}")
+        for problem in item.problems:
+            lines.append(f"          - {problem}")
+        if not item.complete and not item.problems:
+            for advice in item.advice:
+                lines.append(f"          · {advice}")
+    lines.append("")
+    for key, label, value in category_rows(status.hours, policy):
+        text = f"  {label:<22}{format_hours(value):>8}"
+        lines.append(style(text, bold=True) if key == "total" else text)
+    lines.append("  " + recommendation_note(status.recommendation, policy))
+    if status.warnings:
+        lines.append("")
+        lines.append(style("Warnings (worth a look; they never block a submission):", fg="yellow"))
+        lines += [f"  ! {warning}" for warning in status.warnings]
+    lines.append("")
+    incomplete = [item for item in status.items if item.mandatory and not item.complete]
+    if status.submitted:
+        lines.append(style(f"Submitted. The {year} records are frozen: `cpdgen validate` reports any change to them.", fg="green"))
+    elif status.ready:
+        if today <= date(year, 12, 31):
+            lines.append(style(f"Ready, but the {year} review year is not over until 31 December {year}.", fg="green"))
+        else:
+            lines.append(style(f"Ready to submit: `cpdgen declaration submit --year {year}`.", fg="green", bold=True))
+    else:
+        wrong = [item for item in status.items if item.problems and not item.mandatory]
+        parts = []
+        if incomplete:
+            parts.append(f"{len(incomplete)} mandatory item{'s' if len(incomplete) != 1 else ''} incomplete")
+        if wrong:
+            parts.append(f"{len(wrong)} optional item{'s' if len(wrong) != 1 else ''} with problems")
+        lines.append(style(f"Not ready: {' and '.join(parts)}.", fg="red", bold=True))
+    return "\n".join(lines)
