@@ -139,9 +139,13 @@ def cli(ctx: click.Context) -> None:
 
 def _register() -> None:
     from cpdgen.cli import schema, validate
+    from cpdgen.cli import importing, init, new
 
     cli.add_command(validate.validate)
     cli.add_command(schema.schema)
+    cli.add_command(init.init)
+    cli.add_command(new.new)
+    cli.add_command(importing.import_)
 
 
 _register()

@@ -1,0 +1,254 @@
+"""`cpdgen new KIND`: a new record file, from options or, on a terminal, prompts.
+
+One subcommand per kind, built from the kind's schema when it is first used
+(so `cpdgen --help` loads no schema): options, their help and their allowed
+values all come from the schema.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from cpdgen.cli import Options, global_options
+
+
+class _KindGroup(click.Group):
+    """`new`'s subcommands, one per kind, made on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from cpdgen.newrecord import NEW_KINDS
+
+        return list(NEW_KINDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.list_commands(ctx):
+            return None
+        return _kind_command(name)
+
+
+@click.group(cls=_KindGroup)
+@global_options
+def new() -> None:
+    """Write a new record file: KIND is activity, training, qualification,
+    employment, objective or profile.
+
+    Give the values as options (see `cpdgen new KIND --help`), or run it on a
+    terminal to be asked for them. The file is named after the record's date
+    and title (records/activities/2025/2025-03-14-iet-lecture.yaml), starts
+    with a modeline that lets editors complete and check it, is checked before
+    it is written, and never replaces a file.
+    """
+
+
+def _kind_command(kind_name: str) -> click.Command:
+    from cpdgen import newrecord
+    from cpdgen.kinds import BY_NAME
+
+    kind = BY_NAME[kind_name]
+
+    @click.pass_context
+    def callback(ctx: click.Context, interactive: bool | None, **values) -> None:
+        _new(ctx.find_object(Options) or Options(), kind_name, interactive, values)
+
+    # Listed in --help in this order: the fields, then how to ask, then the global options.
+    function = global_options(callback)
+    function = click.option(
+        "--interactive/--no-interactive",
+        default=None,
+        help="Ask for the values not given as options (default: when input is a terminal).",
+    )(function)
+    for field in reversed(newrecord.fields(kind_name)):
+        function = _option(field)(function)
+    asked = ", ".join(f.option for f in newrecord.prompted_fields(kind_name))
+    required = ", ".join(f.option for f in newrecord.fields(kind_name) if f.required)
+    help_text = (
+        f"Write a new record file: {newrecord.DESCRIBED[kind_name]}.\n\n"
+        f"Required: {required}. On a terminal, asks for {asked} unless given; "
+        "dates are YYYY-MM-DD, today or yesterday."
+    )
+    if kind.single:
+        help_text += f" Only when the repository has no {kind.folder} yet."
+    return click.command(kind_name, help=help_text, short_help=newrecord.DESCRIBED[kind_name])(function)
+
+
+def _option(field):
+    names = (field.option, field.name)
+    help_text = field.help + (" Repeat it, or separate values with commas." if field.shape in ("list", "items") else "")
+    if field.shape == "flag":
+        return click.option(*names, is_flag=True, default=False, help=field.help)
+    if field.shape == "choice":
+        return click.option(*names, type=click.Choice(field.choices), help=help_text)
+    if field.shape == "number":
+        return click.option(*names, type=float, metavar="NUMBER", help=help_text)
+    if field.shape == "integer":
+        return click.option(*names, type=int, help=help_text)
+    if field.shape == "date":
+        return click.option(*names, metavar="DATE", help=help_text)
+    if field.shape in ("list", "items"):
+        return click.option(*names, multiple=True, metavar="TEXT", help=help_text)
+    return click.option(*names, metavar="TEXT", help=help_text)
+
+
+def _new(options: Options, kind_name: str, interactive: bool | None, values: dict) -> None:
+    from cpdgen import newrecord
+    from cpdgen.errors import UsageError, UserError
+    from cpdgen.loading.files import PROFILE_FILES
+    from cpdgen.validation import validate_repository
+    from cpdgen.writing import write_atomic
+
+    repo = options.repository()
+    today = options.today
+    by_name = {f.name: f for f in newrecord.fields(kind_name)}
+    for name, value in list(values.items()):
+        if value is not None and by_name[name].shape == "date":
+            try:
+                values[name] = newrecord.parse_date(value, today)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint=by_name[name].option) from None
+    if kind_name == "profile":
+        existing = [name for name in PROFILE_FILES if (repo.records / name).exists()]
+        if existing:
+            raise UserError(f"{repo.relative(repo.records / existing[0])} exists already: edit it (a repository has one profile)")
+
+    if interactive is None:
+        interactive = _is_terminal()
+    if interactive:
+        _ask(kind_name, values, today, repo.root)
+
+    data = newrecord.build_record(kind_name, values, today)
+    missing = newrecord.missing_required(kind_name, data)
+    if missing:
+        listed = ", ".join(f.option for f in missing)
+        raise UsageError(
+            f"new {kind_name}: missing {listed} (give {'it' if len(missing) == 1 else 'them'} as options, "
+            "or run on a terminal to be asked)"
+        )
+    rel = newrecord.record_path(kind_name, data)
+    problems = newrecord.check(kind_name, data, rel, repo.root)
+    if problems:
+        lines = [f"  {_option_of(path, by_name)}: {message}" for path, message in problems]
+        raise UsageError(f"new {kind_name}: nothing written, the values are not valid:\n" + "\n".join(lines))
+
+    target = repo.root / rel
+    if target.exists():
+        raise UserError(f"{rel} exists already; cpdgen never overwrites a file (edit it, or give another title)")
+    write_atomic(target, newrecord.render(kind_name, data, rel), create=True)
+
+    result = validate_repository(repo)
+    mine = [d for d in result.errors if d.file == rel]
+    if mine:
+        target.unlink()
+        for problem in mine:
+            click.echo(f"{problem.file}:{problem.line}:{problem.column}: error: {problem.message}", err=True)
+        raise UserError(f"{rel} would not be valid, so it was not kept")
+    click.echo(os.path.relpath(target, options.cwd))
+    if not (repo.root / "schemas" / f"{kind_name}.schema.json").is_file() and not options.quiet:
+        click.echo("note: the repository has no schemas/ folder for editors; write it with 'cpdgen schema'", err=True)
+
+
+def _option_of(path: tuple, by_name: dict) -> str:
+    if path and path[0] in by_name:
+        return by_name[path[0]].option
+    return "record"
+
+
+def _is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _ask(kind_name: str, values: dict, today, root: Path) -> None:
+    """Prompt for the prompted fields not given as options."""
+    from cpdgen import newrecord
+
+    for field in newrecord.prompted_fields(kind_name):
+        given = values.get(field.name)
+        if given not in (None, (), ""):
+            continue
+        if field.shape == "choice" and field.choice_help:
+            click.echo(f"{field.label}:", err=True)
+            for choice, described in zip(field.choices, field.choice_help):
+                click.echo(f"  {choice:<16} {described}", err=True)
+        default = _prompt_default(kind_name, field, values, today)
+        answer = click.prompt(
+            _prompt_text(field),
+            default=default,
+            show_default=bool(default),
+            type=_Answer(kind_name, field, today),
+            err=True,
+        )
+        values[field.name] = answer if answer not in ("", None) else None
+
+
+def _prompt_text(field) -> str:
+    text = field.label
+    if field.shape == "choice":
+        text += f" ({', '.join(field.choices)})"
+    if field.name == "end":
+        text += " (blank: the same day as start)" if "start" in field.help else " (blank: none)"
+    elif not field.required and field.shape != "choice":
+        text += " (optional)"
+    return text
+
+
+def _prompt_default(kind_name: str, field, values: dict, today) -> str | None:
+    if field.shape == "date" and field.required:
+        return today.isoformat()
+    if field.shape == "choice" and field.default:
+        return field.default
+    return None if field.required else ""
+
+
+class _Answer(click.ParamType):
+    """An answer to a prompt, checked as the option would be: choices (any
+    case, or an unambiguous beginning), dates (YYYY-MM-DD, today, yesterday),
+    numbers, and the field's own schema."""
+
+    name = "answer"
+
+    def __init__(self, kind_name: str, field, today):
+        self.kind_name = kind_name
+        self.field = field
+        self.today = today
+
+    def convert(self, value, param, ctx):
+        from cpdgen import newrecord
+
+        field = self.field
+        text = str(value).strip()
+        if text == "":
+            if field.required:
+                self.fail(f"{field.label.lower()} is required")
+            return ""
+        if field.shape == "choice":
+            return self._choice(text)
+        if field.shape == "date":
+            try:
+                return newrecord.parse_date(text, self.today)
+            except ValueError as exc:
+                self.fail(str(exc))
+        if field.shape in ("number", "integer"):
+            try:
+                number = float(text) if field.shape == "number" else int(text)
+            except ValueError:
+                self.fail(f"'{text}' is not a number" + (": write 1.5 for an hour and a half" if field.name == "hours" else ""))
+            problems = newrecord.check_value(self.kind_name, field.name, number)
+            if problems:
+                self.fail(problems[0])
+            return number
+        if field.shape in ("list", "items"):
+            return (text,)
+        return text
+
+    def _choice(self, text: str) -> str:
+        choices = self.field.choices
+        lowered = text.lower()
+        if lowered in choices:
+            return lowered
+        starting = [choice for choice in choices if choice.startswith(lowered)]
+        if len(starting) == 1:
+            return starting[0]
+        self.fail(f"choose one of: {', '.join(choices)}")

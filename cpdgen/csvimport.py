@@ -1,0 +1,411 @@
+"""A spreadsheet log (CSV) → activity and training records, and the rows it
+cannot take, with reasons. Pure: text in, records and problems out; the
+command does the reading and writing.
+
+Rows are numbered as in the spreadsheet: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Callable
+
+from cpdgen import newrecord
+
+# The fields a column can fill, and the column names each is known by
+# (compared after `_normal`: lower case, words only, "(...)" dropped).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "activity", "activity title", "name", "event", "course", "course title", "topic", "subject", "what"),
+    "type": ("type", "category", "activity type", "cpd type", "cpd category", "type of activity", "type of cpd"),
+    "start": ("start", "date", "start date", "from", "date started", "started", "began", "activity date", "date of activity"),
+    "end": ("end", "end date", "to", "completed", "completion date", "date completed", "finish", "finished", "until"),
+    "hours": ("hours", "duration", "time", "cpd hours", "hrs", "time spent", "hours spent", "length"),
+    "provider": ("provider", "organiser", "organizer", "organisation", "organization", "host", "run by", "delivered by", "trainer"),
+    "location": ("location", "venue", "place", "where"),
+    "mode": ("mode", "format", "delivery", "attendance"),
+    "status": ("status", "state"),
+    "description": ("description", "details", "notes", "summary", "comments", "comment"),
+    "outcomes": ("outcomes", "learning outcomes", "what i learned", "what i learnt", "learning", "key learning"),
+    "reflection": ("reflection", "reflections", "reflective notes", "how applied", "application", "impact"),
+    "competences": ("competences", "competencies", "competence", "competency", "uk spec", "ukspec", "uk spec competences"),
+    "tags": ("tags", "tag", "labels", "keywords"),
+    "kind": ("kind", "record", "record type", "record kind"),
+}
+FIELDS = tuple(SYNONYMS)
+REQUIRED_COLUMNS = ("title", "start", "hours")
+
+# Activity types as people write them (after `_normal`), beyond the schema's
+# own values and the labels of its enumDescriptions ("Event/Seminar", ...).
+TYPE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "work-experience": ("work", "work experience", "on the job", "on the job learning", "project", "project work", "secondment", "site work", "experience"),
+    "volunteering": ("volunteer", "voluntary", "voluntary work", "mentoring", "committee", "committee work", "stem", "outreach", "stem outreach", "reviewing"),
+    "event": ("seminar", "event seminar", "events", "conference", "lecture", "webinar", "workshop", "talk", "exhibition", "meeting", "presentation", "event or seminar"),
+    "self-study": ("self study", "selfstudy", "study", "reading", "research", "e learning", "elearning", "online learning", "private study", "self directed learning"),
+    "training": ("course", "courses", "training course", "course training", "formal training", "training or course"),
+}
+MODE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "in-person": ("in person", "face to face", "f2f", "classroom", "on site", "onsite"),
+    "online": ("virtual", "remote", "webinar", "zoom", "teams", "live online"),
+    "self-paced": ("self paced", "on demand", "recorded", "self directed"),
+}
+KIND_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "activity": ("activity", "activities", "cpd activity", "cpd"),
+    "training": ("training", "course", "training course", "courses"),
+}
+
+DATE_FORMATS_HELP = "YYYY-MM-DD, DD/MM/YYYY (day first, UK order) or 14 Mar 2025"
+
+
+class MappingError(ValueError):
+    """The columns cannot be matched to fields (a usage problem: --map fixes it)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    row: int
+    kind: str  # "activity" or "training"
+    data: dict
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (spreadsheet row number, cells)
+
+
+@dataclass
+class Columns:
+    by_field: dict[str, int]  # field → column index
+    ignored: list[str] = field(default_factory=list)  # header names of unused columns
+
+    def name(self, header: list[str], field_name: str) -> str:
+        return header[self.by_field[field_name]]
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+def read_table(text: str) -> Table:
+    """The header and the rows of CSV text (comma, semicolon or tab
+    separated, whichever the header uses most)."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = list(reader)
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise MappingError("the file has no header row (the first row names the columns)")
+    header = [cell.strip() for cell in rows[0]]
+    return Table(header, [(number, cells) for number, cells in enumerate(rows[1:], start=2)])
+
+
+def _normal(text: str) -> str:
+    text = re.sub(r"\([^)]*\)", " ", text.lower())
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def map_columns(header: list[str], overrides: dict[str, str]) -> Columns:
+    """Which column fills which field: by name (and synonyms), with
+    `overrides` (field → column name, any case) taking precedence."""
+    normal_header = [_normal(name) for name in header]
+    by_field: dict[str, int] = {}
+    for field_name, column in overrides.items():
+        if field_name not in SYNONYMS:
+            raise MappingError(f"--map {field_name}=...: no such field; fields are {', '.join(FIELDS)}")
+        matches = [i for i, name in enumerate(header) if name.lower() == column.strip().lower()]
+        if not matches:
+            raise MappingError(f"--map {field_name}={column}: no column '{column}'; the columns are {_listed(header)}")
+        by_field[field_name] = matches[0]
+    taken = set(by_field.values())
+    for field_name, names in SYNONYMS.items():
+        if field_name in by_field:
+            continue
+        matches = [i for i, name in enumerate(normal_header) if name in names and i not in taken]
+        if len(matches) > 1:
+            both = " and ".join(f"'{header[i]}'" for i in matches)
+            raise MappingError(
+                f"columns {both} could both be the {field_name}; say which with --map {field_name}=COLUMN"
+            )
+        if matches:
+            by_field[field_name] = matches[0]
+            taken.add(matches[0])
+    missing = [name for name in REQUIRED_COLUMNS if name not in by_field]
+    if missing:
+        details = "; ".join(f"no column for the {name} (e.g. {', '.join(repr(s.title()) for s in SYNONYMS[name][:3])})" for name in missing)
+        hint = " ".join(f"--map {name}=COLUMN" for name in missing)
+        raise MappingError(f"{details}; the columns are {_listed(header)}: name them with {hint}")
+    ignored = [name for i, name in enumerate(header) if i not in taken and name]
+    return Columns(by_field, ignored)
+
+
+def _listed(header: list[str]) -> str:
+    return ", ".join(f"'{name}'" for name in header)
+
+
+# --- values -------------------------------------------------------------------------
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})")
+
+
+def parse_date(text: str) -> str:
+    """ISO (YYYY-MM-DD, also with a midnight time as spreadsheets export),
+    UK day-first DD/MM/YYYY (or with . or -), or 14 Mar 2025 / 14 March 2025.
+    Raises ValueError in plain words."""
+    text = text.strip()
+    match = _ISO.fullmatch(text)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+        return _real(year, month, day, text)
+    match = _DAY_FIRST.fullmatch(text)
+    if match:
+        day, month, year = match.groups()
+        if len(year) == 2:
+            raise ValueError(f"date '{text}': write the year in full (e.g. {day}/{month}/20{year})")
+        return _real(int(year), int(month), int(day), text)
+    for pattern in ("%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d %b, %Y", "%d %B, %Y"):
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date: write {DATE_FORMATS_HELP}")
+
+
+def _real(year: int, month: int, day: int, text: str) -> str:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        raise ValueError(f"'{text}' is not a real date (read as day {day}, month {month}, year {year})") from None
+
+
+_HOURS = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*(h|hr|hrs|hour|hours)?")
+_MINUTES = re.compile(r"(\d+(?:\.\d+)?)\s*(m|min|mins|minute|minutes)")
+_H_MM = re.compile(r"(\d+):([0-5]\d)")
+_H_AND_M = re.compile(r"(\d+)\s*(?:h|hr|hrs|hours?)\s*(\d+)\s*(?:m|min|mins|minutes?)?")
+
+
+def parse_hours(text: str) -> float:
+    """Hours as people write them: 1.5, 1.5h, 2 hours, 90 min, 1:30, 1h30.
+    Raises ValueError in plain words."""
+    cleaned = text.strip().lower()
+    hours: float | None = None
+    if match := _HOURS.fullmatch(cleaned):
+        hours = float(match.group(1))
+    elif match := _MINUTES.fullmatch(cleaned):
+        hours = float(match.group(1)) / 60
+    elif match := _H_MM.fullmatch(cleaned) or _H_AND_M.fullmatch(cleaned):
+        hours = int(match.group(1)) + int(match.group(2)) / 60
+    if hours is None:
+        hint = " (write 1.5, not 1,5)" if re.fullmatch(r"\d+,\d+", cleaned) else ""
+        raise ValueError(f"hours '{text.strip()}' is not a number of hours{hint}")
+    if hours <= 0:
+        raise ValueError(f"hours '{text.strip()}' must be more than 0")
+    rounded = round(hours, 2)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def _choice_table(kind_name: str, field_name: str, synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Written form (normalised) → schema value: the values themselves, the
+    labels of their enumDescriptions, and `synonyms`."""
+    found = next((f for f in newrecord.fields(kind_name) if f.name == field_name), None)
+    table: dict[str, str] = {}
+    if found is None:
+        return table
+    for value, described in zip(found.choices, found.choice_help or [""] * len(found.choices)):
+        table[_normal(value)] = value
+        label = described.split(":", 1)[0]
+        if label:
+            table[_normal(label)] = value
+    for value, words in synonyms.items():
+        if value in found.choices:
+            for word in words:
+                table.setdefault(_normal(word), value)
+    return table
+
+
+def match_type(text: str) -> str | None:
+    """The activity type a spreadsheet means by `text` (any case; "Seminar",
+    "Event/Seminar", "Self study", "Course"), or None."""
+    return _choice_table("activity", "type", TYPE_SYNONYMS).get(_normal(text))
+
+
+def _match(kind_name: str, field_name: str, text: str, synonyms: dict[str, tuple[str, ...]] | None = None) -> str | None:
+    return _choice_table(kind_name, field_name, synonyms or {}).get(_normal(text))
+
+
+def _choices(kind_name: str, field_name: str) -> tuple[str, ...]:
+    return next(f.choices for f in newrecord.fields(kind_name) if f.name == field_name)
+
+
+def _split(text: str) -> list[str]:
+    return [item for item in re.split(r"[,;\s]+", text.strip()) if item]
+
+
+# --- rows → records ---------------------------------------------------------------
+
+
+def convert(table: Table, columns: Columns, *, default_type: str | None = None) -> tuple[list[ImportedRow], list[Problem]]:
+    """Every row as a record, or as the reasons it cannot be one. Blank rows
+    are skipped silently."""
+    records: list[ImportedRow] = []
+    problems: list[Problem] = []
+    for number, cells in table.rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        record, reasons = _row(table.header, columns, cells, default_type)
+        if reasons:
+            problems.extend(Problem(number, reason) for reason in reasons)
+        else:
+            assert record is not None
+            records.append(ImportedRow(number, *record))
+    return records, problems
+
+
+def _row(header: list[str], columns: Columns, cells: list[str], default_type: str | None) -> tuple[tuple[str, dict] | None, list[str]]:
+    reasons: list[str] = []
+    extra_cells = [cell for cell in cells[len(header):] if cell.strip()]
+    if extra_cells:
+        reasons.append(f"{len(cells)} cells but only {len(header)} columns: is a separator inside an unquoted value?")
+
+    def cell(field_name: str) -> str:
+        index = columns.by_field.get(field_name)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    def column(field_name: str) -> str:
+        return f"column '{columns.name(header, field_name)}'"
+
+    kind = "activity"
+    if cell("kind"):
+        kind = _match_kind(cell("kind"))
+        if kind is None:
+            reasons.append(f"kind '{cell('kind')}' is not activity or training ({column('kind')})")
+            kind = "activity"
+
+    values: dict[str, Any] = {}
+    if cell("title"):
+        values["title"] = cell("title")
+    else:
+        reasons.append(f"no title ({column('title')} is empty)")
+
+    if kind == "activity":
+        written = cell("type")
+        if written:
+            matched = match_type(written)
+            if matched is None:
+                reasons.append(
+                    f"type '{written}' is not a CPD category: use one of {', '.join(_choices('activity', 'type'))} ({column('type')})"
+                )
+            values["type"] = matched
+        elif default_type:
+            values["type"] = default_type
+        else:
+            where = f"{column('type')} is empty" if "type" in columns.by_field else "no type column"
+            reasons.append(f"no type ({where}); give --type for rows without one")
+
+    for date_field in ("start", "end"):
+        written = cell(date_field)
+        if not written:
+            if date_field == "start":
+                reasons.append(f"no date ({column('start')} is empty)")
+            continue
+        try:
+            values[date_field] = parse_date(written)
+        except ValueError as exc:
+            reasons.append(f"{exc} ({column(date_field)})")
+    if values.get("end") and values["end"] == values.get("start"):
+        del values["end"]  # the default: the same day
+
+    if cell("hours"):
+        try:
+            values["hours"] = parse_hours(cell("hours"))
+        except ValueError as exc:
+            reasons.append(f"{exc} ({column('hours')})")
+    else:
+        reasons.append(f"no hours ({column('hours')} is empty)")
+
+    for choice_field, synonyms in (("status", None), ("mode", MODE_SYNONYMS)):
+        written = cell(choice_field)
+        if written:
+            matched = _match(kind, choice_field, written, synonyms)
+            if matched is None:
+                reasons.append(
+                    f"{choice_field} '{written}' is not one of {', '.join(_choices(kind, choice_field))} ({column(choice_field)})"
+                )
+            values[choice_field] = matched
+
+    for text_field in ("provider", "location", "description", "outcomes", "reflection"):
+        if cell(text_field):
+            values[text_field] = _text(cell(text_field))
+    if cell("competences"):
+        values["competences"] = [code.upper() for code in _split(cell("competences"))]
+    if cell("tags"):
+        values["tags"] = _split(cell("tags"))
+    if reasons:
+        return None, reasons
+    return (kind, newrecord.build_record(kind, values)), []
+
+
+def _match_kind(text: str) -> str | None:
+    normal = _normal(text)
+    return next((kind for kind, words in KIND_SYNONYMS.items() if normal in (_normal(w) for w in words)), None)
+
+
+def _text(value: str) -> str:
+    """A cell's text; a cell of several lines becomes Markdown with a final newline."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return value + "\n" if "\n" in value else value
+
+
+# --- file names ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedRecord:
+    row: int
+    kind: str
+    path: str  # relative to the repository root
+    data: dict
+
+
+@dataclass
+class Plan:
+    writes: list[PlannedRecord] = field(default_factory=list)
+    already: list[tuple[int, str]] = field(default_factory=list)  # (row, path): the same record is there
+    problems: list[Problem] = field(default_factory=list)
+
+
+def plan_files(records: list[ImportedRow], existing: Callable[[str], Any]) -> Plan:
+    """A file for each record. `existing(path)` gives the data of the record
+    file at `path` (repository-relative), None when there is none, or
+    `UNREADABLE`. Two rows with the same date and title get distinct names
+    (…-2.yaml); an existing file is never replaced: a row whose record is
+    already there, the same, is noted, and one that differs is refused."""
+    plan = Plan()
+    taken: set[str] = set()
+    for record in records:
+        base = newrecord.record_path(record.kind, record.data)
+        path, number = base, 1
+        while path in taken:
+            number += 1
+            path = newrecord.numbered(base, number)
+        taken.add(path)
+        there = existing(path)
+        if there is None:
+            plan.writes.append(PlannedRecord(record.row, record.kind, path, record.data))
+        elif there == record.data:
+            plan.already.append((record.row, path))
+        else:
+            plan.problems.append(Problem(record.row, f"{path} exists already and holds a different record; not overwritten"))
+    return plan
+
+
+UNREADABLE = object()

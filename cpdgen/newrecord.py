@@ -1,0 +1,283 @@
+"""New records: which fields `cpdgen new KIND` asks for, the record's file
+name, and its YAML text. Pure: no I/O beyond reading cpdgen's own schemas.
+
+Every field's option, help text, allowed values and default come from the
+kind's JSON Schema, so a field added to a schema is offered here without a
+change to this module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import PurePosixPath
+from typing import Any
+
+from cpdgen import schemas
+from cpdgen.kinds import BY_NAME, Kind
+from cpdgen.yamlwrite import dump_document, modeline
+
+RECORDS = "records"
+SCHEMAS = "schemas"
+
+# The kinds `cpdgen new` makes. Declarations belong to `cpdgen declaration`.
+NEW_KINDS: tuple[str, ...] = ("activity", "training", "qualification", "employment", "objective", "profile")
+
+# Asked for on a terminal, in this order (required fields are always asked;
+# tests hold this table to that). Other fields are set with options.
+PROMPTED: dict[str, tuple[str, ...]] = {
+    "activity": ("title", "type", "start", "end", "hours", "provider", "status"),
+    "training": ("title", "start", "end", "hours", "provider", "status"),
+    "qualification": ("title", "institution", "level", "status", "start", "end"),
+    "employment": ("employer", "role", "start", "end", "location"),
+    "objective": ("title", "priority", "target"),
+    "profile": ("name", "post_nominals", "headline"),
+}
+
+# What each kind is, in the help of `cpdgen new`.
+DESCRIBED: dict[str, str] = {
+    "activity": "a CPD activity",
+    "training": "a training course",
+    "qualification": "a qualification (academic study)",
+    "employment": "a job in the employment history",
+    "objective": "a CPD objective (planning)",
+    "profile": "the profile, when there is none",
+}
+
+# Filled in when not given: the day an objective was set is the day it is written.
+TODAY_FIELDS: dict[str, tuple[str, ...]] = {"objective": ("created",)}
+
+_SKIPPED = {"id", "extra"}  # the file name gives the id; extra is free-form
+SLUG_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class Field:
+    """One top-level field of a kind, as an option and a prompt."""
+
+    name: str  # as in the file: "accredited_by"
+    shape: str  # text, date, number, integer, choice, list, flag, items
+    required: bool
+    help: str
+    choices: tuple[str, ...] = ()
+    choice_help: tuple[str, ...] = ()  # the schema's enumDescriptions, if any
+    default: Any = None  # the schema's default (not written when chosen)
+    item_field: str | None = None  # shape "items": the one field each item is made from
+
+    @property
+    def option(self) -> str:
+        name = self.item_field and _singular(self.name) or self.name
+        return "--" + name.replace("_", "-")
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ").capitalize()
+
+
+def _singular(name: str) -> str:
+    return name[:-1] if name.endswith("s") else name
+
+
+def fields(kind_name: str) -> list[Field]:
+    """The fields of a kind that can be given as options, in schema order."""
+    schema = schemas.record_schema(kind_name)
+    required = set(schema.get("required", ()))
+    written = _as_written(kind_name)
+    found = []
+    for name, sub in schema["properties"].items():
+        if name in _SKIPPED:
+            continue
+        # A property's own description, not that of the definition it refers to.
+        described = written.get(name, {}).get("description") or sub.get("description", "")
+        made = _field(name, {**sub, "description": described}, name in required)
+        if made is not None:
+            found.append(made)
+    return found
+
+
+def _as_written(kind_name: str) -> dict:
+    """The kind's properties as written in its schema file (before `$ref`s
+    are inlined, which replaces a property's own description)."""
+    kind = BY_NAME[kind_name]
+    return schemas.load_schemas()[kind.schema_file]["definitions"][kind_name]["properties"]
+
+
+def _field(name: str, sub: dict, required: bool) -> Field | None:
+    help_text = sub.get("description", "")
+    kind = sub.get("type")
+    if kind == "boolean":
+        return Field(name, "flag", required, help_text)
+    if kind == "string" and "enum" in sub:
+        return Field(
+            name, "choice", required, help_text, tuple(sub["enum"]), tuple(sub.get("enumDescriptions", ())), sub.get("default")
+        )
+    if kind == "string":
+        return Field(name, "date" if sub.get("format") == "date" else "text", required, help_text)
+    if kind in ("number", "integer"):
+        return Field(name, kind, required, help_text)
+    if kind == "array":
+        items = sub.get("items", {})
+        if items.get("type") == "string":
+            return Field(name, "list", required, help_text)
+        item_required = items.get("required", [])
+        if items.get("type") == "object" and len(item_required) == 1:
+            (only,) = item_required
+            if items["properties"][only].get("type") == "string":
+                return Field(name, "items", required, help_text, item_field=only)
+    return None  # nested objects and the like: written by hand
+
+
+def prompted_fields(kind_name: str) -> list[Field]:
+    by_name = {f.name: f for f in fields(kind_name)}
+    return [by_name[name] for name in PROMPTED[kind_name]]
+
+
+# --- values ---------------------------------------------------------------
+
+
+def parse_date(text: str, today: date) -> str:
+    """A date as written on the command line: YYYY-MM-DD, `today` or
+    `yesterday`. Raises ValueError in plain words."""
+    word = text.strip().lower()
+    if word == "today":
+        return today.isoformat()
+    if word == "yesterday":
+        return (today - timedelta(days=1)).isoformat()
+    if schemas.is_iso_date(word):
+        return word
+    raise ValueError(f"'{text}' is not a date: write YYYY-MM-DD (e.g. {today.isoformat()}), today or yesterday")
+
+
+def split_list(values: tuple[str, ...] | list[str]) -> list[str]:
+    """Repeated options, each possibly comma-separated: ("A1,E3", "B2") → [A1, E3, B2]."""
+    items = []
+    for value in values:
+        for item in value.split(","):
+            item = item.strip()
+            if item and item not in items:
+                items.append(item)
+    return items
+
+
+def build_record(kind_name: str, values: dict[str, Any], today: date | None = None) -> dict:
+    """The record from field values (None / empty: not given), in schema
+    order, with fields such as an objective's `created` filled in when
+    `today` is given."""
+    order = list(schemas.record_schema(kind_name)["properties"])
+    by_name = {f.name: f for f in fields(kind_name)}
+    data: dict[str, Any] = {}
+    for name, value in values.items():
+        field = by_name.get(name)
+        if value is None or value == () or value == [] or value is False or value == "":
+            continue
+        if field is not None and field.shape == "items":
+            value = [{field.item_field: item} for item in split_list(value)]
+        elif field is not None and field.shape == "list":
+            value = split_list(value)
+        data[name] = value
+    for name in TODAY_FIELDS.get(kind_name, ()) if today is not None else ():
+        data.setdefault(name, today.isoformat())
+    return {name: data[name] for name in sorted(data, key=lambda n: order.index(n) if n in order else len(order))}
+
+
+def missing_required(kind_name: str, data: dict) -> list[Field]:
+    return [f for f in fields(kind_name) if f.required and f.name not in data]
+
+
+# --- file names -------------------------------------------------------------
+
+
+def slug(text: str, fallback: str) -> str:
+    """A file-name-friendly form of `text`: lower case ASCII letters, digits
+    and hyphens, at most SLUG_LENGTH characters, cut at a word boundary."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    folded = folded.replace("&", " and ").replace("'", "")
+    words = re.findall(r"[a-z0-9]+", folded)
+    made = ""
+    for word in words:
+        candidate = f"{made}-{word}" if made else word
+        if len(candidate) > SLUG_LENGTH:
+            break
+        made = candidate
+    if not made and words:
+        made = words[0][:SLUG_LENGTH]
+    return made or fallback
+
+
+def record_path(kind_name: str, data: dict) -> str:
+    """Where a new record goes, relative to the repository root, e.g.
+    records/activities/2025/2025-03-14-iet-lecture.yaml: dated kinds in a
+    folder per year, named by date and title; the others by their title."""
+    kind = BY_NAME[kind_name]
+    if kind.single:
+        return f"{RECORDS}/{kind.folder}"
+    if kind_name in ("activity", "training"):
+        start = data["start"]
+        name = f"{start[:4]}/{start}-{slug(data['title'], kind_name)}"
+    elif kind_name == "employment":
+        name = slug(f"{data['employer']} {data['role']}", kind_name)
+    elif kind_name == "declaration":
+        name = str(data["year"])
+    else:
+        name = slug(data["title"], kind_name)
+    return f"{RECORDS}/{kind.folder}/{name}.yaml"
+
+
+def numbered(path: str, number: int) -> str:
+    """The n-th alternative name for a path taken already: x.yaml → x-2.yaml."""
+    stem, dot, suffix = path.rpartition(".")
+    return f"{stem}-{number}{dot}{suffix}"
+
+
+def schema_reference(rel_path: str, kind: Kind | str) -> str:
+    """The modeline's path from a file (repo-relative) to its kind's schema
+    in the repository's schemas/ folder."""
+    schema_file = kind if isinstance(kind, str) else kind.schema_file
+    depth = len(PurePosixPath(rel_path).parts) - 1
+    return "../" * depth + f"{SCHEMAS}/{schema_file}"
+
+
+def render(kind_name: str, data: dict, rel_path: str, *, comment: str = "") -> str:
+    """The YAML text of a new record file: the modeline, optional comment
+    lines, then the fields."""
+    header = modeline(schema_reference(rel_path, BY_NAME[kind_name]))
+    if comment:
+        header += "".join(f"# {line}\n".replace("# \n", "#\n") for line in comment.splitlines())
+    return dump_document(data, header=header)
+
+
+# --- checking before writing ---------------------------------------------------
+
+
+def check(kind_name: str, data: dict, rel_path: str, root) -> list[tuple[tuple, str]]:
+    """Problems with a record before it is written: its schema (with the
+    repository-aware path checks against `root`) and its own value rules
+    (dates in order, at most 24 hours a day). Each as (path, message)."""
+    from cpdgen.validation.paths import check_document, check_repo_path
+    from cpdgen.validation.record_rules import check_record_values
+    from cpdgen.validation.schema_messages import translate
+
+    kind = BY_NAME[kind_name]
+    checks = schemas.format_checks(lambda value: check_repo_path(root, value), lambda value: check_document(root, value))
+    validator = schemas.record_validator(kind_name, checks)
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        problems.extend((problem.path, problem.message) for problem in translate(error))
+    default_id = None
+    if not kind.single:
+        default_id = rel_path.split("/", 2)[2].rsplit(".", 1)[0]
+    problems.extend((problem.path, problem.message) for problem in check_record_values(kind, data, lambda path: None, default_id))
+    return problems
+
+
+def check_value(kind_name: str, name: str, value: Any) -> list[str]:
+    """Problems with one field's value on its own (for a prompt's answer)."""
+    import jsonschema
+
+    from cpdgen.validation.schema_messages import translate
+
+    sub = schemas.record_schema(kind_name)["properties"][name]
+    validator = jsonschema.Draft7Validator({"type": "object", "properties": {name: sub}})
+    return [problem.message for error in validator.iter_errors({name: value}) for problem in translate(error)]

@@ -1,0 +1,411 @@
+"""What `cpdgen init` writes: a records repository, as data.
+
+`plan()` returns every file of a new repository (path and text) from the
+member's name and professional body; the command writes the ones missing.
+Pure, apart from reading cpdgen's own schemas.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from cpdgen import __version__, newrecord
+from cpdgen.kinds import CONFIG_SCHEMA_FILE, KINDS, PROFILE, YAML_SUFFIXES
+from cpdgen.resources import schemas_dir
+from cpdgen.yamlwrite import dump_document, modeline
+
+PLACEHOLDER_NAME = "Your Name"
+DEFAULT_BODY = "IET"
+EXAMPLE_TAG = "example"
+
+# The schemas are written to schemas/; modelines and editor settings point there.
+SCHEMAS = newrecord.SCHEMAS
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    path: str  # relative to the new repository's root, POSIX
+    text: str
+    kind: str | None = None  # the record kind of an example record, else None
+
+    @property
+    def is_example(self) -> bool:
+        return self.kind is not None and self.kind != PROFILE.name
+
+
+def plan(name: str, body: str, today: date) -> list[PlannedFile]:
+    """Every file of a new records repository, in the order they are listed."""
+    files = [
+        PlannedFile("cpdgen.yaml", settings_text(name, body)),
+        PlannedFile(f"records/{PROFILE.folder}", profile_text(name, body), PROFILE.name),
+    ]
+    for kind_name, data, comment in examples(today):
+        path = newrecord.record_path(kind_name, data)
+        files.append(PlannedFile(path, newrecord.render(kind_name, data, path, comment=comment), kind_name))
+    files += [
+        PlannedFile("README.md", readme_text(name)),
+        PlannedFile(".gitignore", GITIGNORE),
+        PlannedFile(".pre-commit-config.yaml", PRE_COMMIT_CONFIG),
+        PlannedFile(".github/workflows/cpd.yml", workflow_text()),
+        PlannedFile(".vscode/settings.json", vscode_settings_text()),
+        PlannedFile(".vscode/extensions.json", VSCODE_EXTENSIONS),
+        PlannedFile("evidence/README.md", EVIDENCE_README),
+    ]
+    files += [PlannedFile(f"{SCHEMAS}/{schema_name}", text) for schema_name, text in schema_files().items()]
+    return files
+
+
+def schema_files() -> dict[str, str]:
+    """The schemas exactly as shipped (what `cpdgen schema` writes)."""
+    return {path.name: path.read_text("utf-8") for path in sorted(schemas_dir().glob("*.schema.json"))}
+
+
+# --- settings and profile -----------------------------------------------------
+
+
+def _is_iet(body: str) -> bool:
+    lowered = body.lower()
+    return lowered.strip() == "iet" or "(iet)" in lowered or "engineering and technology" in lowered
+
+
+def settings_text(name: str, body: str) -> str:
+    lines = [
+        modeline(f"{SCHEMAS}/{CONFIG_SCHEMA_FILE}"),
+        "# Settings of this records repository; every one is optional.\n",
+        "#\n",
+        "# The CPD policy the annual declaration is checked against.\n",
+    ]
+    if not _is_iet(body):
+        lines.append(
+            f"# cpdgen ships the IET's; check {body}'s own recommended hours, which may differ.\n"
+        )
+    lines += [
+        "policy: iet\n",
+        "\n",
+        "# The portfolio site (cpdgen build):\n",
+        "# site:\n",
+        f"#   title: {name} - CPD portfolio\n",
+        "#   base_url: https://example.org/cpd/\n",
+        "#   publish:\n",
+        "#     reflections: false   # true shows reflections on the public site\n",
+        "#     evidence: false      # true publishes evidence files\n",
+    ]
+    return "".join(lines)
+
+
+def profile_text(name: str, body: str) -> str:
+    path = f"records/{PROFILE.folder}"
+    header = modeline(newrecord.schema_reference(path, PROFILE)) + (
+        "# You: the one profile of this repository. Contact details and membership\n"
+        "# numbers stay private: they never appear on the public site.\n"
+    )
+    data = {"name": name, "memberships": [{"body": body}]}
+    hints = (
+        "\n"
+        "# More you may fill in (your editor completes the field names):\n"
+        "# post_nominals: CEng MIET\n"
+        "# headline: Chartered electrical engineer\n"
+        "# registrations:\n"
+        "#   - title: CEng\n"
+        "#     body: Engineering Council\n"
+        "#     since: 2020-01-31\n"
+        "# email: you@example.org\n"
+        "# location: Cardiff, UK\n"
+        "# bio: |\n"
+        "#   A paragraph or two about you (Markdown).\n"
+    )
+    return dump_document(data, header=header) + hints
+
+
+# --- example records -------------------------------------------------------------
+
+
+def examples(today: date) -> list[tuple[str, dict, str]]:
+    """One example record of each kind: (kind, data, comment). Examples are
+    private (never on the public site) and tagged `example`; the activity is
+    dated today, so it never counts in a finished review year."""
+    year = today.year
+    note = "An example {kind}: edit it into one of your own, or delete it."
+    return [
+        (
+            "activity",
+            {
+                "title": "Example: IET webinar on grid-forming inverters",
+                "type": "event",
+                "start": today.isoformat(),
+                "hours": 1.5,
+                "provider": "IET",
+                "mode": "online",
+                "description": "What it was, in a few lines (Markdown).\n",
+                "outcomes": "- What you learned.\n- What surprised you.\n",
+                "reflection": "How you applied it, and what you will do next.\n",
+                "competences": ["A1", "B2"],
+                "private": True,
+                "tags": [EXAMPLE_TAG],
+            },
+            note.format(kind="CPD activity")
+            + f"\ntype is one of {', '.join(_choices('activity', 'type'))}."
+            + "\nMake the next one with: cpdgen new activity",
+        ),
+        (
+            "training",
+            {
+                "title": "Example: functional safety foundation course",
+                "start": (today + timedelta(days=30)).isoformat(),
+                "hours": 7,
+                "status": "booked",
+                "provider": "Example Training Ltd",
+                "mode": "in-person",
+                "description": "A course you have booked: it counts once it is completed.\n",
+                "private": True,
+                "tags": [EXAMPLE_TAG],
+            },
+            note.format(kind="training course") + "\nMake the next one with: cpdgen new training",
+        ),
+        (
+            "qualification",
+            {
+                "title": "Example: BEng Electrical and Electronic Engineering",
+                "institution": "Example University",
+                "level": "Level 6 (BEng)",
+                "start": f"{year - 8}-09-20",
+                "end": f"{year - 5}-07-01",
+                "status": "completed",
+                "grade": "First Class Honours",
+                "private": True,
+                "tags": [EXAMPLE_TAG],
+            },
+            note.format(kind="qualification") + "\nMake the next one with: cpdgen new qualification",
+        ),
+        (
+            "employment",
+            {
+                "employer": "Example Engineering Ltd",
+                "role": "Electrical Engineer",
+                "start": f"{year - 3}-01-06",
+                "location": "Cardiff, UK",
+                "employment_type": "full-time",
+                "responsibilities": "What the role covers (Markdown).\n",
+                "private": True,
+                "tags": [EXAMPLE_TAG],
+            },
+            note.format(kind="job")
+            + " No end: the current job.\nMake the next one with: cpdgen new employment",
+        ),
+        (
+            "objective",
+            {
+                "title": "Example: become competent in functional safety",
+                "description": "The development need, and why (Markdown).\n",
+                "competences": ["B2"],
+                "created": today.isoformat(),
+                "target": f"{year + 1}-12-31",
+                "priority": "medium",
+                "status": "in-progress",
+                "actions": [
+                    {"title": "Take a functional safety foundation course", "target": f"{year + 1}-06-30"},
+                    {"title": "Apply it on a live design", "target": f"{year + 1}-12-31"},
+                ],
+                "private": True,
+                "tags": [EXAMPLE_TAG],
+            },
+            note.format(kind="CPD objective")
+            + "\nActivities and courses refer to it by id (its file name without .yaml),"
+            + "\nand actions list the ids of the activities that carried them out."
+            + "\nMake the next one with: cpdgen new objective",
+        ),
+    ]
+
+
+def _choices(kind_name: str, field_name: str) -> tuple[str, ...]:
+    return next(f.choices for f in newrecord.fields(kind_name) if f.name == field_name)
+
+
+# --- the repository's own files ------------------------------------------------------
+
+GITIGNORE = "# Generated by cpdgen build: the site and the PDFs.\noutput/\n"
+
+PRE_COMMIT_CONFIG = """\
+# Checks the records before every commit. Install the hook once per clone:
+#   pre-commit install
+# A local hook: it runs the cpdgen you installed (pip install cpdgen), so it
+# needs no network. The whole repository is checked once, because a change to
+# one record can break a rule that spans files (references, evidence paths).
+repos:
+  - repo: local
+    hooks:
+      - id: cpdgen-validate
+        name: cpdgen validate
+        entry: cpdgen validate
+        language: system
+        files: ^(records/|evidence/|cpdgen\\.yaml$)
+        pass_filenames: false
+        require_serial: true
+"""
+
+
+def _pip_requirement() -> str:
+    major, minor, *_ = __version__.split(".")
+    return f"cpdgen~={major}.{minor}.0" if major == "0" else f"cpdgen~={major}.{minor}"
+
+
+def workflow_text() -> str:
+    return WORKFLOW.replace("@REQUIREMENT@", _pip_requirement())
+
+
+WORKFLOW = """\
+# Checks the CPD records on every push and pull request, with annotations
+# on the lines at fault.
+#
+# Publishing the portfolio site to GitHub Pages is opt-in (the publish job
+# below): `cpdgen build` comes in a later cpdgen release, so leave it off
+# until your cpdgen has it (cpdgen build --help). To turn it on:
+#   1. Settings > Pages > Build and deployment > Source: GitHub Actions.
+#   2. Settings > Secrets and variables > Actions > Variables:
+#      add CPDGEN_PUBLISH with the value true.
+# The site then follows every push to the default branch, and "Run workflow"
+# (Actions tab) publishes it on demand. Nothing private is ever put on the site.
+name: CPD records
+
+on:
+  push:
+  pull_request:
+  workflow_dispatch:
+
+permissions:
+  contents: read
+
+jobs:
+  validate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: pip install "@REQUIREMENT@"
+      - run: cpdgen validate --format github
+
+  publish:
+    needs: validate
+    if: >-
+      vars.CPDGEN_PUBLISH == 'true'
+      && github.event_name != 'pull_request'
+      && github.ref == format('refs/heads/{0}', github.event.repository.default_branch)
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      pages: write
+      id-token: write
+    concurrency:
+      group: pages
+      cancel-in-progress: false
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: pip install "@REQUIREMENT@"
+      - run: cpdgen build
+      - uses: actions/configure-pages@v5
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: output/site
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+
+def vscode_settings_text() -> str:
+    """Editor settings: which schema judges which files (for VS Code's YAML
+    extension; the modelines do the same for any yaml-language-server editor)."""
+    mapping: dict[str, list[str]] = {}
+    for kind in KINDS:
+        if kind.single:
+            patterns = [f"records/{kind.folder.rsplit('.', 1)[0]}{suffix}" for suffix in YAML_SUFFIXES]
+        else:
+            patterns = [f"records/{kind.folder}/**/*{suffix}" for suffix in YAML_SUFFIXES]
+        mapping[f"./{SCHEMAS}/{kind.schema_file}"] = patterns
+    mapping[f"./{SCHEMAS}/{CONFIG_SCHEMA_FILE}"] = ["cpdgen.yaml"]
+    return json.dumps({"yaml.schemas": mapping}, indent=2) + "\n"
+
+
+VSCODE_EXTENSIONS = '{\n  "recommendations": ["redhat.vscode-yaml"]\n}\n'
+
+EVIDENCE_README = """\
+# Evidence
+
+Certificates, notes and other supporting documents. Refer to them from a
+record by their path from the repository root, e.g.
+
+```yaml
+evidence:
+  - evidence/2025/certificate.pdf
+```
+
+Evidence stays off the public site unless `cpdgen.yaml` publishes it.
+"""
+
+
+def readme_text(name: str) -> str:
+    return README.replace("@NAME@", name)
+
+
+README = """\
+# CPD records of @NAME@
+
+Continuing Professional Development records, kept as YAML files in git and
+checked by [cpdgen](https://github.com/cpdgen/cpdgen).
+
+## Every day
+
+```sh
+cpdgen new activity        # record an activity (asks for the details)
+cpdgen validate            # check every record
+```
+
+Or give the details at once:
+
+```sh
+cpdgen new activity --title "IET lecture: grid forming" --type event \\
+  --start 2025-03-14 --hours 1.5 --provider IET
+```
+
+A spreadsheet log comes in with `cpdgen import csv log.csv` (try
+`--dry-run` first).
+
+## What is where
+
+| path | what |
+|---|---|
+| `records/profile.yaml` | you |
+| `records/activities/` | CPD activities, a folder per year |
+| `records/training/` | training courses |
+| `records/qualifications/` | academic study |
+| `records/employment/` | your employment history |
+| `records/objectives/` | CPD planning: objectives and their actions |
+| `records/declarations/` | one CPD declaration per review year |
+| `evidence/` | certificates and supporting documents |
+| `schemas/` | the file format, for your editor (`cpdgen schema` refreshes it) |
+| `output/` | generated, not kept in git |
+
+The records created with this repository are examples (tagged `example`):
+edit them into your own or delete them.
+
+Every record file starts with a `# yaml-language-server: $schema=...` line:
+editors with YAML support (VS Code with the Red Hat YAML extension, and
+others using the yaml-language-server) complete field names and check
+values as you type.
+
+## Checks
+
+- Before every commit, once `pre-commit install` has been run in this
+  folder (`.pre-commit-config.yaml`).
+- On every push, on GitHub (`.github/workflows/cpd.yml`), which can also
+  publish your portfolio site to GitHub Pages: see the comments in that file.
+"""
