@@ -49,6 +49,40 @@ class Options:
 
         return find_repository(self.cwd, self.records)
 
+    def year(self, year: int | None) -> int:
+        """The review year asked for, else the one before today."""
+        from cpdgen.compute.year import default_year
+
+        return year if year is not None else default_year(self.today)
+
+    def checked(self, *, check_submitted: bool = True):
+        """(repository, validation result) for commands that compute from the
+        records: they refuse to work on invalid records, whose hours and
+        reports would be wrong, and show why on standard error."""
+        from cpdgen.reporting import format_text
+        from cpdgen.validation import validate_repository
+
+        repo = self.repository()
+        result = validate_repository(repo, check_submitted=check_submitted)
+        if result.errors:
+            click.echo(format_text(result, color=self.color(sys.stderr), quiet=True), err=True)
+            count = len(result.errors)
+            raise UserError(
+                f"{count} error{'s' if count != 1 else ''} in the records (above): fix {'them' if count != 1 else 'it'} first; "
+                "`cpdgen validate` checks again"
+            )
+        return repo, result
+
+
+def year_option(command: Callable) -> Callable:
+    """--year, for every command about a review year."""
+    return click.option(
+        "--year",
+        type=click.IntRange(1900, 2999),
+        default=None,
+        help="The review year (default: the year before today, or before --as-of).",
+    )(command)
+
 
 def _parse_date(ctx, param, value):
     if value is None:
@@ -138,10 +172,13 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from cpdgen.cli import schema, validate
+    from cpdgen.cli import declaration, hours, report, schema, validate
     from cpdgen.cli import importing, init, new
 
     cli.add_command(validate.validate)
+    cli.add_command(hours.hours)
+    cli.add_command(report.report)
+    cli.add_command(declaration.declaration)
     cli.add_command(schema.schema)
     cli.add_command(init.init)
     cli.add_command(new.new)

@@ -44,7 +44,8 @@ def default_settings() -> Settings:
 def builtin_policy(name: str) -> Policy:
     """A policy shipped with cpdgen (tests hold every one valid)."""
     path = builtin_policies()[name]
-    _, data, found = _load_checked(path, path.name, schemas.policy_validator)
+    document, data, found = _load_checked(path, path.name, schemas.policy_validator)
+    found = found or _policy_rules(data, path.name, document)
     if found:  # pragma: no cover - a broken shipped policy is a bug, caught by the tests
         raise RuntimeError(f"cpdgen's own policy {path} is invalid: {found[0].message}")
     return Policy.from_data(data)
@@ -71,10 +72,36 @@ def _load_policy(repo: Repository, name: str, config_rel: str, config: Document)
     except ValueError as exc:
         return default_policy(), [error(config_rel, line, column, f"policy: {exc}")]
     path = repo.root / name
-    _, data, found = _load_checked(path, repo.relative(path), schemas.policy_validator)
+    rel = repo.relative(path)
+    document, data, found = _load_checked(path, rel, schemas.policy_validator)
+    if not found:
+        found = _policy_rules(data, rel, document)
     if found:
         return default_policy(), found
     return Policy.from_data(data), []
+
+
+def _policy_rules(data: dict, rel: str, document: Document) -> list[Diagnostic]:
+    """What a policy's schema cannot say: every hours category is there once
+    (or hours would go uncounted), and checklist items are not repeated."""
+    found = []
+    keys = [category["key"] for category in data["categories"]]
+    wanted = schemas.policy_schema()["properties"]["categories"]["items"]["properties"]["key"]["enum"]
+    missing = [key for key in wanted if key not in keys]
+    if missing:
+        line, column = document.locate(("categories",), key=True)
+        found.append(error(rel, line, column, f"categories must include every activity type and training; missing: {', '.join(missing)}"))
+    for index, key in enumerate(keys):
+        if key in keys[:index]:
+            line, column = document.locate(("categories", index, "key"))
+            found.append(error(rel, line, column, f"category '{key}' is listed twice"))
+    for field in ("number", "key"):
+        values = [item[field] for item in data["checklist"]]
+        for index, value in enumerate(values):
+            if value in values[:index]:
+                line, column = document.locate(("checklist", index, field))
+                found.append(error(rel, line, column, f"checklist {field} {value} is used twice"))
+    return found
 
 
 def _load_checked(

@@ -1,0 +1,99 @@
+"""Editing a declaration's own keys keeps every other byte of the file."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+from cpdgen.loading.yamlparse import parse_yaml
+from cpdgen.yamledit import EditError, update_section
+
+ACK = {"acknowledged": True, "date": "2026-01-20", "digest": "0123456789abcdef" * 4}
+
+
+def _added_lines(before: str, after: str) -> list[str]:
+    """The lines the edit added or replaced (`+` lines of a diff)."""
+    return [line[2:] for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line.startswith("+ ")]
+
+
+def _removed_lines(before: str, after: str) -> list[str]:
+    return [line[2:] for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line.startswith("- ")]
+
+
+LAYOUTS = {
+    "section absent, comments at the end": (
+        "# head comment\nyear: 2025   # the year\n\n# reports: later\n# TODO hours\n",
+        [],
+    ),
+    "no final newline": ("year: 2025", []),
+    "empty section with a comment": ("year: 2025\nreports:   # fill in\nhours:\n  confirmed: true\n", []),
+    "section is ~": ("year: 2025\nreports: ~\nhours: {confirmed: true}\n", ["reports: ~"]),
+    "block section with comments inside": (
+        "year: 2025\nreports:\n  # why not yet\n  acknowledged: false   # keep this note\n\n# between sections\nhours:\n  confirmed: true\n",
+        ["  acknowledged: false   # keep this note"],
+    ),
+    "block section with a stale digest": (
+        "year: 2025\nreports:\n  acknowledged: true\n  date: 2025-01-02\n  digest: 'aaaa'\n",
+        ["  date: 2025-01-02", "  digest: 'aaaa'"],
+    ),
+    "flow section": ("year: 2025\nreports: {acknowledged: false}  # flow\n", ["reports: {acknowledged: false}  # flow"]),
+    "empty flow section": ("year: 2025\nreports: {}\n", ["reports: {}"]),
+    "section before a block scalar": (
+        "year: 2025\nreports:\n  acknowledged: false\nemployment_status:\n  comments: |\n    Line one.\n\n    Line two.\n\n# tail\n",
+        ["  acknowledged: false"],
+    ),
+    "four-space indentation": ("year: 2025\nreports:\n    acknowledged: false\n", ["    acknowledged: false"]),
+    "non-ASCII text before it": ("# Siân's declaration — 2025\nyear: 2025\nreports:\n  acknowledged: false\n", ["  acknowledged: false"]),
+}
+
+
+@pytest.mark.parametrize("text, replaced", LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_only_the_owned_keys_change(text: str, replaced: list[str]):
+    edited = update_section(text, "reports", ACK, file="d.yaml")
+    # the data is the old data with exactly the new values
+    before, after = parse_yaml(text).data, parse_yaml(edited).data
+    assert after["reports"] == {**(before.get("reports") or {}), **ACK}
+    assert {k: v for k, v in after.items() if k != "reports"} == {k: v for k, v in before.items() if k != "reports"}
+    # and no line of the file was lost except the ones holding the replaced values
+    assert _removed_lines(text, edited) == replaced
+    for added in _added_lines(text, edited):
+        assert any(value in added for value in ("acknowledged", "date", "digest", "reports")), added
+
+
+def test_crlf_files_keep_crlf_everywhere():
+    text = "year: 2025\r\n# note\r\nreports:\r\n  acknowledged: false\r\n"
+    edited = update_section(text, "reports", ACK, file="d.yaml")
+    assert edited.count("\n") == edited.count("\r\n")
+    assert edited.startswith("year: 2025\r\n# note\r\nreports:\r\n")
+
+
+def test_nested_values_replace_the_old_block_and_keep_what_follows():
+    text = "year: 2024\nsubmitted:\n  date: 2025-01-20\n  digest: 'x'\n  records:\n    activity:\n      a: '1111111111111111'\n# after\nextra: {}\n"
+    values = {"date": "2025-01-20", "digest": "y", "records": {"activity": {"2024/a": "0123456789abcdef"}, "declaration": {"answers": "1" * 16}}}
+    edited = update_section(text, "submitted", values, file="d.yaml")
+    assert parse_yaml(edited).data["submitted"] == values
+    assert edited.endswith("# after\nextra: {}\n")
+    assert '"2024/a": "0123456789abcdef"' in edited  # ids that look like numbers are quoted
+
+
+def test_values_that_look_like_other_types_stay_strings():
+    digest = "1" * 64  # all digits: unquoted, it would be a (huge) number
+    edited = update_section("year: 2025\n", "reports", {"digest": digest}, file="d.yaml")
+    assert parse_yaml(edited).data["reports"]["digest"] == digest
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("year: 2025\nbase: &b {acknowledged: false}\nreports: *b\n", id="section is an alias"),
+        pytest.param("year: 2025\nreports: [1, 2]\n", id="section is a list"),
+        pytest.param("[year, 2025]\n", id="file is not a mapping"),
+        pytest.param("{year: 2025}\n", id="file is a flow mapping"),
+        pytest.param("year: 2025\nreports:\n  acknowledged: [true]\n", id="owned key holds a list"),
+    ],
+)
+def test_layouts_it_cannot_edit_safely_are_refused(text: str):
+    with pytest.raises(EditError) as caught:
+        update_section(text, "reports", ACK, file="records/declarations/2025.yaml")
+    assert "records/declarations/2025.yaml" in str(caught.value)
