@@ -143,10 +143,10 @@ def csv_(options: Options, file: Path, mappings: tuple[str, ...], default_type: 
         click.echo(_totals(writes, refused_rows, plan.already, dry_run=True), err=True)
         return
 
+    before = set(validate_repository(repo).errors)
     written = _write_all(repo.root, writes, shown)
-    result = validate_repository(repo)
-    paths = {planned.path for planned in writes}
-    bad = [d for d in result.errors if d.file in paths]
+    # Problems the new files bring, in them or elsewhere (say, an id taken by a list file).
+    bad = [d for d in validate_repository(repo).errors if d not in before]
     if bad:
         _remove(repo.root, written)
         for problem in bad:

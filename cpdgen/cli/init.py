@@ -61,7 +61,7 @@ def init(options: Options, directory: Path | None, name: str | None, body: str |
             )
 
     if interactive is None:
-        interactive = sys.stdin.isatty()
+        interactive = _is_terminal()
     if interactive:
         if name is None:
             name = click.prompt("Your name", err=True, value_proc=_non_blank)
@@ -88,13 +88,17 @@ def init(options: Options, directory: Path | None, name: str | None, body: str |
             raise UserError(f"cannot write {_shown(target, options.cwd)}: {exc.strerror or exc}") from None
         created.append(planned.path)
 
-    _report(shown, created, skipped, options, placeholder)
+    _report(shown, created, skipped, options, placeholder, in_git=(root / ".git").exists())
     result = validate_repository(Repository(root, root / "records"))
     if result.errors:
         click.echo(f"\ncpdgen validate finds {len(result.errors)} problem(s) in {shown}:", err=True)
         for problem in result.errors:
             click.echo(f"  {problem.file}:{problem.line}:{problem.column}: error: {problem.message}", err=True)
         raise SystemExit(1)
+
+
+def _is_terminal() -> bool:
+    return sys.stdin.isatty()
 
 
 def _non_blank(value: str) -> str:
@@ -130,7 +134,9 @@ def _shown(path: Path, cwd: Path) -> str:
     return "the current folder" if relative == "." else relative
 
 
-def _report(shown: str, created: list[str], skipped: list[tuple[str, str]], options: Options, placeholder: bool) -> None:
+def _report(
+    shown: str, created: list[str], skipped: list[tuple[str, str]], options: Options, placeholder: bool, *, in_git: bool
+) -> None:
     if options.quiet:
         return
     schemas = [path for path in created if path.startswith("schemas/")]
@@ -158,7 +164,7 @@ def _report(shown: str, created: list[str], skipped: list[tuple[str, str]], opti
         "edit or delete the example records (tagged example)",
         "cpdgen new activity        # record CPD as you go",
         "cpdgen validate            # check everything",
-        "git init && git add . && git commit -m 'CPD records'",
+        ("git add . && git commit -m 'CPD records'" if in_git else "git init && git add . && git commit -m 'CPD records'"),
         "pre-commit install         # check every commit",
     ]
     click.echo("Next steps:")

@@ -136,10 +136,11 @@ def _new(options: Options, kind_name: str, interactive: bool | None, values: dic
     target = repo.root / rel
     if target.exists():
         raise UserError(f"{rel} exists already; cpdgen never overwrites a file (edit it, or give another title)")
+    before = set(validate_repository(repo).errors)
     write_atomic(target, newrecord.render(kind_name, data, rel), create=True)
 
-    result = validate_repository(repo)
-    mine = [d for d in result.errors if d.file == rel]
+    # Problems the new file brings, in it or elsewhere (say, an id taken by a list file).
+    mine = [d for d in validate_repository(repo).errors if d not in before]
     if mine:
         target.unlink()
         for problem in mine:
