@@ -235,11 +235,16 @@ def _choice_table(kind_name: str, field_name: str, synonyms: dict[str, tuple[str
 def match_type(text: str) -> str | None:
     """The activity type a spreadsheet means by `text` (any case; "Seminar",
     "Event/Seminar", "Self study", "Course"), or None."""
-    return _choice_table("activity", "type", TYPE_SYNONYMS).get(_normal(text))
+    return match_choice("activity", "type", text)
 
 
-def _match(kind_name: str, field_name: str, text: str, synonyms: dict[str, tuple[str, ...]] | None = None) -> str | None:
-    return _choice_table(kind_name, field_name, synonyms or {}).get(_normal(text))
+_CHOICE_SYNONYMS = {"type": TYPE_SYNONYMS, "mode": MODE_SYNONYMS}
+
+
+def match_choice(kind_name: str, field_name: str, text: str) -> str | None:
+    """The value of a choice field (type, mode, status, ...) that `text`
+    means, read tolerantly (any case, labels, common synonyms), or None."""
+    return _choice_table(kind_name, field_name, _CHOICE_SYNONYMS.get(field_name, {})).get(_normal(text))
 
 
 def _choices(kind_name: str, field_name: str) -> tuple[str, ...]:
@@ -332,10 +337,10 @@ def _row(header: list[str], columns: Columns, cells: list[str], default_type: st
     else:
         reasons.append(f"no hours ({column('hours')} is empty)")
 
-    for choice_field, synonyms in (("status", None), ("mode", MODE_SYNONYMS)):
+    for choice_field in ("status", "mode"):
         written = cell(choice_field)
         if written:
-            matched = _match(kind, choice_field, written, synonyms)
+            matched = match_choice(kind, choice_field, written)
             if matched is None:
                 reasons.append(
                     f"{choice_field} '{written}' is not one of {', '.join(_choices(kind, choice_field))} ({column(choice_field)})"

@@ -176,6 +176,8 @@ def build_record(kind_name: str, values: dict[str, Any], today: date | None = No
             value = [{field.item_field: item} for item in split_list(value)]
         elif field is not None and field.shape == "list":
             value = split_list(value)
+            if name == "competences":  # UK-SPEC codes are upper case: e3 is E3
+                value = list(dict.fromkeys(code.upper() for code in value))
         data[name] = value
     for name in TODAY_FIELDS.get(kind_name, ()) if today is not None else ():
         data.setdefault(name, today.isoformat())

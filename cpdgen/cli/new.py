@@ -181,7 +181,8 @@ def _ask(kind_name: str, values: dict, today, root: Path) -> None:
             type=_Answer(kind_name, field, today),
             err=True,
         )
-        values[field.name] = answer if answer not in ("", None) else None
+        # An accepted default is left to the schema, as when the option is not given.
+        values[field.name] = answer if answer not in ("", None, field.default) else None
 
 
 def _prompt_text(field) -> str:
@@ -252,4 +253,9 @@ class _Answer(click.ParamType):
         starting = [choice for choice in choices if choice.startswith(lowered)]
         if len(starting) == 1:
             return starting[0]
+        from cpdgen.csvimport import match_choice  # "Seminar" is an event, as in a spreadsheet
+
+        tolerant = match_choice(self.kind_name, self.field.name, text)
+        if tolerant is not None:
+            return tolerant
         self.fail(f"choose one of: {', '.join(choices)}")
