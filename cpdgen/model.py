@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Mapping
 
 from cpdgen.kinds import KINDS
@@ -187,15 +188,27 @@ def as_data(value: Any) -> Any:
     """A record (or any model value) as plain JSON-ready data: dates as
     YYYY-MM-DD, tuples as lists, and without its `source`, which says where
     it was written, not what it says. Reports and digests are built on this."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: as_data(getattr(value, f.name)) for f in fields(value) if f.name != "source"}
+    if isinstance(value, _SCALARS):  # the common case first: this runs per field of every record
+        return value
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (tuple, list)):
         return [as_data(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): as_data(item) for key, item in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: as_data(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, Mapping):
         return {str(key): as_data(item) for key, item in value.items()}
     return value
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if f.name != "source")
 
 
 def _date(value: str | None) -> date | None:

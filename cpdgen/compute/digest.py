@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import replace
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from cpdgen.compute.year import (
     completed_items,
@@ -133,12 +133,11 @@ def changed_records(before: Mapping[RecordKey, str], now: Mapping[RecordKey, str
 # ---- projections onto the review year ---------------------------------------
 
 
-def _objective_in(objective: Objective, year: int, known_ids: Iterable[str]) -> dict[str, Any]:
+def _objective_in(objective: Objective, year: int, known: set[str]) -> dict[str, Any]:
     """The objective's plan as it stood in the year: its aims and the actions'
     targets, the completions dated in the year or before, and the links to
     activities of the year or before. Its status and review, which move on
     after the year, are left out."""
-    known = set(known_ids)
     end = last_day(year)
     actions = [
         {
