@@ -343,6 +343,12 @@ def test_new_lists_the_kinds(repo: TmpRepo):
     assert "declaration" not in result.stdout.split("Commands:")[1]
 
 
+def test_a_declaration_is_pointed_to_its_own_command(repo: TmpRepo):
+    result = run(repo, "new", "declaration", "--year", "2025")
+    assert result.exit_code == 2
+    assert "a declaration is started with: cpdgen declaration start --year YEAR" in result.stderr
+
+
 def test_unknown_kind_is_a_usage_error(repo: TmpRepo):
     result = run(repo, "new", "activites")
     assert result.exit_code == 2

@@ -25,6 +25,8 @@ class _KindGroup(click.Group):
         return list(NEW_KINDS)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == "declaration" and ctx is not None:
+            ctx.fail("a declaration is started with: cpdgen declaration start --year YEAR")
         if name not in self.list_commands(ctx):
             return None
         return _kind_command(name)
