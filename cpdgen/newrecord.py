@@ -46,6 +46,13 @@ DESCRIBED: dict[str, str] = {
     "profile": "the profile, when there is none",
 }
 
+# What a blank answer means, where it means something.
+BLANK_MEANS: dict[tuple[str, str], str] = {
+    ("activity", "end"): "the same day as start",
+    ("training", "end"): "the same day as start",
+    ("employment", "end"): "the current job",
+}
+
 # Filled in when not given: the day an objective was set is the day it is written.
 TODAY_FIELDS: dict[str, tuple[str, ...]] = {"objective": ("created",)}
 

@@ -298,6 +298,21 @@ def test_prompts_on_a_terminal_by_default_and_skip_what_options_gave(repo: TmpRe
     assert data == {"title": "NEC4 ECC", "start": "2025-02-04", "end": "2025-02-05", "hours": 14, "status": "booked"}
 
 
+def test_prompts_for_employment_say_what_a_blank_means(repo: TmpRepo):
+    result = run(repo, "new", "employment", "--interactive", "--as-of", "2025-01-06",
+                 input="Hafren Power Systems\nPrincipal Engineer\n\n\nCardiff\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "End (blank: the current job): " in result.stderr and "Location (optional): " in result.stderr
+    data = parse_yaml((repo.root / "records/employment/hafren-power-systems-principal-engineer.yaml").read_text("utf-8")).data
+    assert data == {"employer": "Hafren Power Systems", "role": "Principal Engineer", "start": "2025-01-06", "location": "Cardiff"}
+
+
+def test_quiet_writes_and_prints_nothing(repo: TmpRepo):
+    result = run(repo, "new", "objective", "--title", "Learn Rust", "--quiet")
+    assert result.exit_code == 0 and result.output == ""
+    assert (repo.records / "objectives/learn-rust.yaml").is_file()
+
+
 def test_no_interactive_on_a_terminal_asks_nothing(repo: TmpRepo, monkeypatch):
     monkeypatch.setattr("cpdgen.cli.new._is_terminal", lambda: True)
     result = run(repo, "new", "objective", "--no-interactive", input="should not be read\n")

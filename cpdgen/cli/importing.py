@@ -152,9 +152,9 @@ def csv_(options: Options, file: Path, mappings: tuple[str, ...], default_type: 
         for problem in bad:
             click.echo(f"{problem.file}:{problem.line}:{problem.column}: error: {problem.message}", err=True)
         raise UserError("the imported records would not be valid (above); nothing was written")
-    for planned in writes:
-        click.echo(os.path.relpath(repo.root / planned.path, options.cwd))
     if not options.quiet:
+        for planned in writes:
+            click.echo(os.path.relpath(repo.root / planned.path, options.cwd))
         click.echo(_totals(writes, refused_rows, plan.already, dry_run=False), err=True)
 
 

@@ -148,7 +148,8 @@ def _new(options: Options, kind_name: str, interactive: bool | None, values: dic
         for problem in mine:
             click.echo(f"{problem.file}:{problem.line}:{problem.column}: error: {problem.message}", err=True)
         raise UserError(f"{rel} would not be valid, so it was not kept")
-    click.echo(os.path.relpath(target, options.cwd))
+    if not options.quiet:
+        click.echo(os.path.relpath(target, options.cwd))
     if not (repo.root / "schemas" / f"{kind_name}.schema.json").is_file() and not options.quiet:
         click.echo("note: the repository has no schemas/ folder for editors; write it with 'cpdgen schema'", err=True)
 
@@ -177,7 +178,7 @@ def _ask(kind_name: str, values: dict, today, root: Path) -> None:
                 click.echo(f"  {choice:<16} {described}", err=True)
         default = _prompt_default(kind_name, field, values, today)
         answer = click.prompt(
-            _prompt_text(field),
+            _prompt_text(kind_name, field),
             default=default,
             show_default=bool(default),
             type=_Answer(kind_name, field, today),
@@ -187,13 +188,15 @@ def _ask(kind_name: str, values: dict, today, root: Path) -> None:
         values[field.name] = answer if answer not in ("", None, field.default) else None
 
 
-def _prompt_text(field) -> str:
+def _prompt_text(kind_name: str, field) -> str:
+    from cpdgen.newrecord import BLANK_MEANS
+
     text = field.label
     if field.shape == "choice":
         text += f" ({', '.join(field.choices)})"
-    if field.name == "end":
-        text += " (blank: the same day as start)" if "start" in field.help else " (blank: none)"
-    elif not field.required and field.shape != "choice":
+    if (kind_name, field.name) in BLANK_MEANS:
+        text += f" (blank: {BLANK_MEANS[kind_name, field.name]})"
+    elif not field.required and field.default is None:
         text += " (optional)"
     return text
 
