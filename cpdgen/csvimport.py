@@ -388,7 +388,7 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
 
 
-def plan_files(records: list[ImportedRow], existing: Callable[[str], Any]) -> Plan:
+def plan_files(records: list[ImportedRow], existing: Callable[[str], Any], records_folder: str = newrecord.RECORDS) -> Plan:
     """A file for each record. `existing(path)` gives the data of the record
     file at `path` (repository-relative), None when there is none, or
     `UNREADABLE`. Two rows with the same date and title get distinct names
@@ -397,7 +397,7 @@ def plan_files(records: list[ImportedRow], existing: Callable[[str], Any]) -> Pl
     plan = Plan()
     taken: set[str] = set()
     for record in records:
-        base = newrecord.record_path(record.kind, record.data)
+        base = newrecord.record_path(record.kind, record.data, records_folder)
         path, number = base, 1
         while path in taken:
             number += 1

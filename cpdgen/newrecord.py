@@ -215,13 +215,13 @@ def slug(text: str, fallback: str) -> str:
     return made or fallback
 
 
-def record_path(kind_name: str, data: dict) -> str:
+def record_path(kind_name: str, data: dict, records: str = RECORDS) -> str:
     """Where a new record goes, relative to the repository root, e.g.
     records/activities/2025/2025-03-14-iet-lecture.yaml: dated kinds in a
     folder per year, named by date and title; the others by their title."""
     kind = BY_NAME[kind_name]
     if kind.single:
-        return f"{RECORDS}/{kind.folder}"
+        return f"{records}/{kind.folder}"
     if kind_name in ("activity", "training"):
         start = data["start"]
         name = f"{start[:4]}/{start}-{slug(data['title'], kind_name)}"
@@ -231,7 +231,7 @@ def record_path(kind_name: str, data: dict) -> str:
         name = str(data["year"])
     else:
         name = slug(data["title"], kind_name)
-    return f"{RECORDS}/{kind.folder}/{name}.yaml"
+    return f"{records}/{kind.folder}/{name}.yaml"
 
 
 def numbered(path: str, number: int) -> str:

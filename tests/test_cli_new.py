@@ -241,6 +241,21 @@ def test_outside_a_repository_is_a_usage_error(tmp_path: Path):
     assert "no records repository here" in result.stderr and "cpdgen init" in result.stderr
 
 
+def test_records_option_names_a_records_folder_of_another_name(tmp_path: Path):
+    repo = TmpRepo(tmp_path / "m")
+    repo.write("cpd-data/profile.yaml", "name: Jo Bloggs\n")
+    result = run(repo, "new", "activity", "--records", "cpd-data", "--title", "Talk", "--type", "event",
+                 "--start", "2025-03-14", "--hours", "1")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "cpd-data/activities/2025/2025-03-14-talk.yaml\n"
+    assert not (repo.root / "records").exists()
+    imported = repo.write("log.csv", "Title,Date,Hours,Type\nReading,2025-03-15,2,self-study\n")
+    result = run(repo, "import", "csv", str(imported), "--records", "cpd-data")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "cpd-data/activities/2025/2025-03-15-reading.yaml\n"
+    assert run(repo, "validate", "--records", "cpd-data").exit_code == 0
+
+
 def test_from_a_sub_folder_the_path_printed_is_relative_to_it(repo: TmpRepo):
     (repo.records / "activities").mkdir()
     result = run(repo, "new", "objective", "--title", "Learn Rust", cwd=repo.records / "activities")

@@ -111,7 +111,7 @@ def csv_(options: Options, file: Path, mappings: tuple[str, ...], default_type: 
         raise
 
     records, problems = csvimport.convert(table, columns, default_type=default_type)
-    plan = csvimport.plan_files(records, lambda rel: _existing_record(repo.root / rel))
+    plan = csvimport.plan_files(records, lambda rel: _existing_record(repo.root / rel), repo.relative(repo.records))
     problems = list(problems) + plan.problems
     writes = []
     for planned in plan.writes:

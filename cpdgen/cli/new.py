@@ -129,7 +129,7 @@ def _new(options: Options, kind_name: str, interactive: bool | None, values: dic
             f"new {kind_name}: missing {listed} (give {'it' if len(missing) == 1 else 'them'} as options, "
             "or run on a terminal to be asked)"
         )
-    rel = newrecord.record_path(kind_name, data)
+    rel = newrecord.record_path(kind_name, data, repo.relative(repo.records))
     problems = newrecord.check(kind_name, data, rel, repo.root)
     if problems:
         lines = [f"  {_option_of(path, by_name)}: {message}" for path, message in problems]
