@@ -28,14 +28,14 @@ class SchemaChoice(click.Choice):
         return next(f.choices for f in fields(self.kind_name) if f.name == self.field_name)
 
 
-@click.group("import")
+@click.group("import", short_help="Bring records in from a spreadsheet log (CSV).")
 @global_options
 def import_() -> None:
     """Bring records in from elsewhere: `cpdgen import csv FILE` takes a
     spreadsheet log."""
 
 
-@import_.command("csv")
+@import_.command("csv", short_help="Activities and training courses from a CSV spreadsheet log.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--map",

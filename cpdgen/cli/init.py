@@ -14,7 +14,7 @@ from cpdgen.cli import Options, global_options
 _IGNORED_IN_EMPTY = {".git"}
 
 
-@click.command()
+@click.command(short_help="Start a records repository; never overwrites a file.")
 @click.argument("directory", metavar="[DIR]", required=False, type=click.Path(path_type=Path))
 @click.option("--name", help="Your name, as it should appear (default: asked on a terminal, else a placeholder).")
 @click.option("--body", help="Your professional body (default: IET).")

@@ -32,7 +32,7 @@ class _KindGroup(click.Group):
         return _kind_command(name)
 
 
-@click.group(cls=_KindGroup)
+@click.group(cls=_KindGroup, short_help="Write a new record file, from options or prompts.")
 @global_options
 def new() -> None:
     """Write a new record file: KIND is activity, training, qualification,
