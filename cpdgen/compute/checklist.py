@@ -76,7 +76,8 @@ class DeclarationStatus:
 
     @property
     def ready(self) -> bool:
-        return not any(item.problems for item in self.items)
+        """Every mandatory item complete, and no item holding a problem."""
+        return all(item.complete for item in self.items if item.mandatory) and not any(item.problems for item in self.items)
 
     @property
     def submitted(self) -> bool:
@@ -93,10 +94,11 @@ def evaluate(facts: YearFacts) -> DeclarationStatus:
     items = []
     for item in facts.policy.checklist:
         judgement = RULES[item.key](facts, digest)
-        items.append(
-            ItemResult(item.number, item.key, item.title, item.mandatory, judgement.complete,
-                       judgement.problems if (item.mandatory or judgement.problems) else (), judgement.advice)
-        )
+        problems = judgement.problems
+        if item.mandatory and not judgement.complete and not problems:
+            # a rule written for an optional item (advice only) under a policy that makes it mandatory
+            problems = judgement.advice or (f"complete {item.title}",)
+        items.append(ItemResult(item.number, item.key, item.title, item.mandatory, judgement.complete, problems, judgement.advice))
     hours = year_hours(facts.records, facts.policy, facts.year)
     advice = recommendation(facts.records, facts.policy, facts.year, facts.declaration)
     return DeclarationStatus(facts.year, facts.declaration, tuple(items), hours, advice, tuple(warnings(facts, advice)), digest)

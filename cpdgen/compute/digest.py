@@ -23,16 +23,9 @@ import json
 from dataclasses import replace
 from typing import Any, Mapping
 
-from cpdgen.compute.year import (
-    completed_items,
-    employment_in,
-    last_day,
-    objective_open_in,
-    planned_items,
-    qualification_in,
-)
+from cpdgen.compute.year import counts_in, employment_in, last_day, overlaps, qualification_in
 from cpdgen.compute.reports import item_kind
-from cpdgen.model import Declaration, Employment, Objective, Qualification, Records, as_data
+from cpdgen.model import CPDItem, Declaration, Employment, Objective, Qualification, Records, as_data
 
 VERSION = "cpdgen-digest-1"  # changes if the canonical form ever does
 RECORD_DIGEST_LENGTH = 16  # hex digits kept per record: enough to tell edits apart
@@ -49,15 +42,26 @@ def digest_of(data: Any) -> str:
 
 
 def report_records(records: Records, year: int) -> dict[RecordKey, Any]:
-    """The records behind the year's two reports, each projected onto the year:
-    completed and planned activities and courses of the year, the objectives
-    open in it, and the academic study within it."""
+    """The records behind the year's two reports, each projected onto the
+    year. Which records are covered depends only on their dates, never on a
+    status that moves on after the year:
+
+    - an activity or course completed in the year, in full;
+    - one that starts or ends in the year but is not complete in it (planned,
+      booked, or finished later): only its plan — title, category, start;
+    - an objective whose created–target span meets the year, or with an
+      action due or done in the year;
+    - academic study overlapping the year.
+    """
     found: dict[RecordKey, Any] = {}
-    for item in [*completed_items(records, year), *planned_items(records, (year,))]:
-        found[(item_kind(item), item.id)] = as_data(item)
+    for item in records.cpd_items:
+        if counts_in(item, year):
+            found[(item_kind(item), item.id)] = as_data(item)
+        elif item.start.year == year or item.end.year == year:
+            found[(item_kind(item), item.id)] = _plan_of(item)
     known_by_then = {item.id for item in records.cpd_items if item.start <= last_day(year)}
     for objective in records.objectives:
-        if objective_open_in(objective, year):
+        if _objective_of_year(objective, year):
             found[("objective", objective.id)] = _objective_in(objective, year, known_by_then)
     for qualification in records.qualifications:
         if qualification_in(qualification, year):
@@ -131,6 +135,17 @@ def changed_records(before: Mapping[RecordKey, str], now: Mapping[RecordKey, str
 
 
 # ---- projections onto the review year ---------------------------------------
+
+
+def _objective_of_year(objective: Objective, year: int) -> bool:
+    if (objective.created or objective.target) and overlaps(objective.created, objective.target, year):
+        return True
+    return any(when.year == year for action in objective.actions for when in (action.target, action.done_on) if when)
+
+
+def _plan_of(item: CPDItem) -> dict[str, Any]:
+    """What a plan says, which stays true when it is carried out later."""
+    return {"id": item.id, "plan": True, "title": item.title, "category": item.category, "start": item.start.isoformat()}
 
 
 def _objective_in(objective: Objective, year: int, known: set[str]) -> dict[str, Any]:

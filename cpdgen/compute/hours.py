@@ -15,7 +15,7 @@ TOTAL_KEY = "total"  # the total's key in the machine-readable forms
 def _sum(values: Iterable[float]) -> float:
     # Hours are written to a quarter or a tenth; rounding the sum to 1/100
     # keeps 0.1 + 0.2 from showing as 0.30000000000000004 anywhere.
-    return round(sum(values), 2)
+    return float(round(sum(values), 2))
 
 
 @dataclass(frozen=True)

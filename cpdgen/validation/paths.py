@@ -25,7 +25,7 @@ def check_repo_path(root: Path, value: str) -> None:
         )
     parts = PurePosixPath(value).parts
     if ".." in parts:
-        raise ValueError(f"'{value}' leaves the repository ('..'); evidence must be kept inside it")
+        raise ValueError(f"'{value}' leaves the repository ('..'); files cpdgen reads must be inside it")
     target = root / value
     try:
         if not target.exists():

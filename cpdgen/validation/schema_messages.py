@@ -88,6 +88,17 @@ def translate(error: ValidationError, scalar: ScalarLookup = _no_scalars) -> lis
     keyword = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
 
+    if "propertyNames" in error.relative_schema_path:
+        # the error is about a key of the mapping at `path`, and `value` is that key
+        key = str(value)
+        allowed = [str(option) for option in error.validator_value] if keyword == "enum" else []
+        hint = did_you_mean(key, allowed) if allowed else ""
+        if allowed:
+            rule = f"allowed here: {', '.join(allowed)}"
+        else:
+            rule = schema.get("patternErrorMessage") or f"keys here must match the pattern {error.validator_value}"
+        return [SchemaProblem((*path, key), f"'{key}' is not allowed as a key in {subject}{hint}; {rule}", at_key=True)]
+
     if keyword == "additionalProperties":
         allowed = list(schema.get("properties", {}))
         unknown = [key for key in value if key not in schema.get("properties", {})]
@@ -125,7 +136,7 @@ def translate(error: ValidationError, scalar: ScalarLookup = _no_scalars) -> lis
         return [SchemaProblem(path, _format_message(subject, error))]
 
     if keyword == "pattern":
-        explanation = schema.get("patternErrorMessage") or f"must match the pattern {error.validator_value}"
+        explanation = schema.get("patternErrorMessage") or f"It must match the pattern {error.validator_value}."
         return [SchemaProblem(path, f"{subject}: {describe_value(value)} is not valid. {explanation}")]
 
     if keyword == "exclusiveMinimum":
