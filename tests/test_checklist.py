@@ -24,20 +24,10 @@ from cpdgen.compute.documents import DocumentFacts
 from cpdgen.compute.year import declaration_for
 from cpdgen.loading.files import find_repository
 from cpdgen.model import (
-    Activity,
     Declaration,
-    Employment,
     Objective,
-    Qualification,
     Records,
     Source,
-    Training,
-    build_activity,
-    build_declaration,
-    build_employment,
-    build_objective,
-    build_qualification,
-    build_training,
 )
 from cpdgen.validation import validate_repository
 from cpdgen.validation.settings import default_policy
@@ -48,57 +38,22 @@ IET = default_policy()
 YEAR = 2024
 
 
-# ---- factories -------------------------------------------------------------------
+# ---- factories: the shared ones, with this file's defaults (activities serve "obj") ----
+
+import factories  # noqa: E402
+from factories import decl, job, qual, recs  # noqa: E402,F401
 
 
-def act(id, type="event", start="2024-06-01", end=None, hours=1, status="completed", objectives=("obj",), title=None):
-    data = {"title": title or f"Activity {id}", "type": type, "start": start, "hours": hours, "status": status,
-            "objectives": list(objectives)}
-    if end is not None:
-        data["end"] = end
-    return build_activity(data, id, Source(f"records/activities/{id}.yaml"))
+def act(*args, objectives=("obj",), **kwargs):
+    return factories.act(*args, objectives=objectives, **kwargs)
 
 
-def course(id, start="2024-06-01", end=None, hours=1, status="completed", objectives=("obj",), title=None):
-    data = {"title": title or f"Course {id}", "start": start, "hours": hours, "status": status,
-            "objectives": list(objectives)}
-    if end is not None:
-        data["end"] = end
-    return build_training(data, id, Source(f"records/training/{id}.yaml"))
+def course(*args, objectives=("obj",), **kwargs):
+    return factories.course(*args, objectives=objectives, **kwargs)
 
 
-def qual(id, start=None, end=None, status="completed"):
-    data = {"title": f"Qualification {id}", "institution": "University", "status": status}
-    data.update({k: v for k, v in (("start", start), ("end", end)) if v is not None})
-    return build_qualification(data, id, Source(f"records/qualifications/{id}.yaml"))
-
-
-def job(id, start, end=None):
-    data = {"employer": f"Employer {id}", "role": "Engineer", "start": start}
-    if end is not None:
-        data["end"] = end
-    return build_employment(data, id, Source(f"records/employment/{id}.yaml"))
-
-
-def objective(id="obj", status="in-progress", created="2023-01-01", target=None, actions=()):
-    data = {"title": f"Objective {id}", "status": status, "actions": list(actions)}
-    data.update({k: v for k, v in (("created", created), ("target", target)) if v is not None})
-    return build_objective(data, id, Source(f"records/objectives/{id}.yaml"))
-
-
-def decl(year=YEAR, **sections):
-    return build_declaration({"year": year, **sections}, str(year), Source(f"records/declarations/{year}.yaml"))
-
-
-KIND_OF = {Activity: "activity", Training: "training", Qualification: "qualification", Employment: "employment",
-           Objective: "objective", Declaration: "declaration"}
-
-
-def recs(*items) -> Records:
-    records = Records()
-    for item in items:
-        records.add(KIND_OF[type(item)], item)
-    return records
+def objective(id="obj", created="2023-01-01", **kwargs):
+    return factories.objective(id, created=created, **kwargs)
 
 
 def base_items():

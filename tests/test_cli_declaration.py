@@ -3,7 +3,6 @@ acknowledge, submit, and a submitted year frozen by validate."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path

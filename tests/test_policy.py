@@ -4,7 +4,6 @@ choosing a policy (built-in or a repository file) in cpdgen.yaml."""
 from __future__ import annotations
 
 import json
-import textwrap
 
 import pytest
 
