@@ -4,7 +4,6 @@ Declaration, item by item, as the professional body will judge it."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
@@ -54,16 +53,19 @@ def start(options: Options, year: int | None) -> None:
     """Create the declaration file of a review year from a template (the
     checklist as commented sections). Never overwrites a file."""
     from cpdgen import schemas
+    from cpdgen.kinds import DECLARATION
+    from cpdgen.newrecord import schema_reference
     from cpdgen.render.declaration_file import declaration_template
     from cpdgen.writing import write_atomic
+    from cpdgen.yamlwrite import modeline
 
     year = options.year(year)
     repo, result = options.checked()
     path = _declaration_path(repo, result, year)
     if path.exists():
         raise UserError(f"{repo.relative(path)} exists already; cpdgen never overwrites it")
-    schema_path = Path(os.path.relpath(repo.root / "schemas" / "declaration.schema.json", path.parent)).as_posix()
-    text = declaration_template(year, result.policy, schemas.documented_record_schema("declaration"), schema_path)
+    text = declaration_template(year, result.policy, schemas.documented_record_schema("declaration"),
+                                modeline(schema_reference(repo.relative(path), DECLARATION)))
     write_atomic(path, text, create=True)
     click.echo(f"Created {repo.relative(path)}: fill it in; `cpdgen declaration status --year {year}` shows what is left.")
 

@@ -14,11 +14,12 @@ from cpdgen.policy import Policy
 _WRITTEN_BY_CPDGEN = {"reports": "acknowledge", "submitted": "submit"}
 
 
-def declaration_template(year: int, policy: Policy, schema: dict[str, Any], schema_path: str) -> str:
-    """`schema` is the declaration's record schema, `schemas.documented`."""
+def declaration_template(year: int, policy: Policy, schema: dict[str, Any], modeline: str) -> str:
+    """`schema` is the declaration's record schema, `schemas.documented`;
+    `modeline` the file's first line, pointing editors at it."""
     properties = schema["properties"]
     lines = [
-        f"# yaml-language-server: $schema={schema_path}",
+        modeline.rstrip("\n"),
         f"# CPD Declaration for the {year} review year (1 January - 31 December {year}), {policy.short_name}.",
         f"# `cpdgen declaration status --year {year}` shows what is left to do. Uncomment and fill in",
         "# each section as you complete it; comments you write here are kept.",
