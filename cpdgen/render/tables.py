@@ -83,7 +83,8 @@ def to_terminal(tables: Sequence[Table], notes: Sequence[str] = (), *, color: bo
         if index:
             console.print()
         brief = [(position, column) for position, column in enumerate(table.columns) if column.brief]
-        shown = RichTable(title=table.title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        console.print(table.title, style="bold")  # above the table, not wrapped to its width
+        shown = RichTable(box=box.HORIZONTALS, show_edge=False, pad_edge=False)
         for _, column in brief:
             shown.add_column(column.label, justify="right" if column.numeric else "left", overflow="fold")
         for row_index, row in enumerate(table.rows):
@@ -94,7 +95,6 @@ def to_terminal(tables: Sequence[Table], notes: Sequence[str] = (), *, color: bo
         if table.rows:
             console.print(shown)
         else:
-            console.print(table.title)
             console.print(f"  {table.empty}")
     for note in notes:
         console.print(note)
