@@ -99,6 +99,8 @@ def test_status_text_shows_the_legend_the_items_and_what_is_missing(member: TmpR
     assert "then run cpdgen declaration acknowledge --year 2025" in out
     assert "Total CPD Hours" in out and "32.0" in out
     assert "Not ready: 1 mandatory item incomplete." in out
+    # `generate` names the PDF cpdgen will make
+    assert "· activity_report: cpdgen makes output/private/cpd-activity-report-2025.pdf" in out
 
 
 def test_the_whole_year_acknowledge_then_submit(member: TmpRepo):

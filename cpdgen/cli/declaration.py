@@ -12,12 +12,12 @@ from cpdgen.cli import Options, global_options, year_option
 from cpdgen.errors import UserError
 
 
-@click.group()
+@click.group(short_help="The annual CPD Declaration: status, start, acknowledge, submit.")
 def declaration() -> None:
     """The annual CPD Declaration: status, start, acknowledge, submit."""
 
 
-@declaration.command()
+@declaration.command(short_help="The checklist: what is complete, what is missing.")
 @year_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @global_options
@@ -45,7 +45,7 @@ def status(options: Options, year: int | None, output_format: str) -> None:
     raise SystemExit(0 if computed.ready else 1)
 
 
-@declaration.command()
+@declaration.command(short_help="Create the year's declaration file from a template.")
 @year_option
 @global_options
 @click.pass_obj
@@ -70,7 +70,7 @@ def start(options: Options, year: int | None) -> None:
     click.echo(f"Created {repo.relative(path)}: fill it in; `cpdgen declaration status --year {year}` shows what is left.")
 
 
-@declaration.command()
+@declaration.command(short_help="Acknowledge the year's reports (checklist item 2).")
 @year_option
 @global_options
 @click.pass_obj
@@ -99,7 +99,7 @@ def acknowledge(options: Options, year: int | None) -> None:
             click.echo(f"The {year} declaration was submitted: `cpdgen declaration submit --year {year} --amend` records this.")
 
 
-@declaration.command()
+@declaration.command(short_help="Submit a ready declaration and freeze its year.")
 @year_option
 @click.option("--amend", is_flag=True, help="Record changes to an already submitted year as the submitted state.")
 @global_options

@@ -9,7 +9,7 @@ import click
 from cpdgen.cli import Options, global_options, year_option
 
 
-@click.command()
+@click.command(short_help="The CPD hours of a year per category, and the total.")
 @year_option
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @global_options

@@ -9,7 +9,7 @@ import click
 from cpdgen.cli import Options, global_options, year_option
 
 
-@click.command()
+@click.command(short_help="The CPD Activity or Planning Report of a year.")
 @click.argument("which", type=click.Choice(["activity", "planning"]))
 @year_option
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)

@@ -11,7 +11,7 @@ from cpdgen.cli import Options, global_options
 from cpdgen.reporting import FORMATS
 
 
-@click.command()
+@click.command(short_help="Check every record; report every problem at once.")
 @click.option(
     "--format",
     "output_format",

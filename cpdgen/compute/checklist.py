@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 from cpdgen.compute.digest import reports_digest, shown_employment, shown_qualifications
-from cpdgen.compute.documents import GENERATE, DocumentFacts, document_problems
+from cpdgen.compute.documents import GENERATE, DocumentFacts, document_problems, generated_file
 from cpdgen.compute.hours import Hours, Recommendation, format_hours, recommendation, year_hours
 from cpdgen.compute.year import completed_items, first_day, last_day
 from cpdgen.model import Declaration, Records, Source
@@ -39,7 +39,8 @@ class YearFacts:
 class Judgement:
     complete: bool
     problems: tuple[str, ...] = ()
-    advice: tuple[str, ...] = ()
+    advice: tuple[str, ...] = ()  # how to complete an incomplete item
+    notes: tuple[str, ...] = ()  # worth knowing either way
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class ItemResult:
     complete: bool
     problems: tuple[str, ...]
     advice: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
     def as_data(self) -> dict:
         """As in `declaration status --format json`."""
@@ -98,7 +100,8 @@ def evaluate(facts: YearFacts) -> DeclarationStatus:
         if item.mandatory and not judgement.complete and not problems:
             # a rule written for an optional item (advice only) under a policy that makes it mandatory
             problems = judgement.advice or (f"complete {item.title}",)
-        items.append(ItemResult(item.number, item.key, item.title, item.mandatory, judgement.complete, problems, judgement.advice))
+        items.append(ItemResult(item.number, item.key, item.title, item.mandatory, judgement.complete, problems,
+                                judgement.advice, judgement.notes))
     hours = year_hours(facts.records, facts.policy, facts.year)
     advice = recommendation(facts.records, facts.policy, facts.year, facts.declaration)
     return DeclarationStatus(facts.year, facts.declaration, tuple(items), hours, advice, tuple(warnings(facts, advice)), digest)
@@ -194,12 +197,14 @@ def supporting_documents(facts: YearFacts, digest: str) -> Judgement:
     if not given:
         names = ", ".join(t.key for t in facts.policy.documents.types)
         return Judgement(False, advice=(f"optional: give supporting_documents ({names}), each a file or {GENERATE}",))
-    problems = []
+    problems, notes = [], []
     for key, value in given.items():
-        if value != GENERATE:
+        if value == GENERATE:
+            notes.append(f"{key}: cpdgen makes output/{generated_file(key, facts.year)}")
+        else:
             document = facts.documents.get(value) or DocumentFacts(value, problem="was not checked")
             problems.extend(document_problems(key, document, facts.policy.documents, facts.policy.short_name))
-    return Judgement(not problems, tuple(problems))
+    return Judgement(not problems, tuple(problems), notes=tuple(notes))
 
 
 RULES: dict[str, Callable[[YearFacts, str], Judgement]] = {

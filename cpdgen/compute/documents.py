@@ -12,6 +12,18 @@ from cpdgen.policy import DocumentRules
 
 GENERATE = "generate"  # the member asks cpdgen to make this document
 
+# The PDFs cpdgen makes for `generate` (SPEC §5), by document type, below output/.
+GENERATED_FILES = {
+    "planning_report": "private/cpd-planning-report-{year}.pdf",
+    "activity_report": "private/cpd-activity-report-{year}.pdf",
+    "cv": "private/cv.pdf",
+}
+
+
+def generated_file(document_type: str, year: int) -> str:
+    """Where cpdgen puts the PDF it makes for `generate`, relative to output/."""
+    return GENERATED_FILES[document_type].format(year=year)
+
 # How each format's contents begin.
 _SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "pdf": (b"%PDF-",),

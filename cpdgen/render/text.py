@@ -206,6 +206,8 @@ def status_text(status: DeclarationStatus, policy: Policy, declaration_file: str
         if not item.complete and not item.problems:
             for advice in item.advice:
                 lines.append(f"          · {advice}")
+        for note in item.notes:
+            lines.append(f"          · {note}")
     lines.append("")
     for key, label, value in category_rows(status.hours, policy):
         text = f"  {label:<22}{format_hours(value):>8}"
