@@ -88,6 +88,20 @@ def test_status_json_is_the_spec_contract(member: TmpRepo):
     assert item(data, "academic-study")["complete"] is False and item(data, "academic-study")["problems"] == []
 
 
+def test_status_csv_has_one_row_per_item(member: TmpRepo):
+    import csv
+    import io
+
+    result = member.run("declaration", "status", "--format", "csv", *AFTER)
+    assert result.exit_code == 1
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["number"], r["mandatory"], r["complete"]) for r in rows] == [
+        ("1", "true", "true"), ("2", "true", "false"), ("3", "true", "true"), ("4", "false", "true"),
+        ("5", "false", "false"), ("6", "true", "true"), ("7", "true", "true"), ("8", "false", "true"),
+    ]
+    assert rows[1]["problems"].startswith("acknowledge the CPD Activity and Planning Reports")
+
+
 def test_status_text_shows_the_legend_the_items_and_what_is_missing(member: TmpRepo):
     result = member.run("declaration", "status", *AFTER)
     assert result.exit_code == 1

@@ -19,7 +19,8 @@ def declaration() -> None:
 
 @declaration.command(short_help="The checklist: what is complete, what is missing.")
 @year_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="text, json (the SPEC contract), or csv (the checklist items, for a spreadsheet).")
 @global_options
 @click.pass_obj
 def status(options: Options, year: int | None, output_format: str) -> None:
@@ -39,6 +40,11 @@ def status(options: Options, year: int | None, output_format: str) -> None:
             "items": [{k: v for k, v in item.as_data().items() if k != "title"} for item in computed.items],
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif output_format == "csv":
+        from cpdgen.render.tables import to_csv
+        from cpdgen.render.text import checklist_table
+
+        click.echo(to_csv(checklist_table(computed)), nl=False)
     else:
         file = repo.relative(_declaration_path(repo, result, year))
         click.echo(status_text(computed, result.policy, file, today=options.today, color=options.color()))

@@ -178,6 +178,15 @@ def planning_sheet(objectives: Table, planned: Table) -> Table:
 # ---- the declaration status -------------------------------------------------------------------
 
 
+def checklist_table(status: DeclarationStatus) -> Table:
+    return Table(
+        f"CPD Declaration {status.year}: checklist",
+        (Column("number", "#", numeric=True), Column("key", "Key"), Column("title", "Item"), Column("mandatory", "Mandatory"),
+         Column("complete", "Complete"), Column("problems", "Problems")),
+        tuple((i.number, i.key, i.title, i.mandatory, i.complete, i.problems) for i in status.items),
+    )
+
+
 LEGEND = "Legend: (M) Mandatory  (O) Optional  [x] Completed"
 
 
