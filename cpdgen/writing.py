@@ -25,9 +25,24 @@ def write_atomic(path: Path, text: str, *, create: bool = False) -> None:
     """Write `text` (UTF-8, newlines as given) to `path` atomically.
 
     create=True: fail with `FileExistsUserError` when `path` exists.
-    Otherwise the file is replaced, keeping its permission bits.
+    Otherwise the file is replaced, keeping its permission bits; a symbolic
+    link is followed (its target is replaced, the link stays), and a file
+    without write permission is refused, not overwritten. Any failure is a
+    `UserError` naming the file, with nothing written.
     """
     path = Path(path)
+    try:
+        _write(path, text, create)
+    except UserError:
+        raise
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UserError(f"cannot write {path}: {reason}; nothing was changed") from None
+
+
+def _write(path: Path, text: str, create: bool) -> None:
+    if not create and path.is_symlink():
+        path = path.resolve()  # the member's file is the link's target
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = None
     if not create:
@@ -35,6 +50,8 @@ def write_atomic(path: Path, text: str, *, create: bool = False) -> None:
             mode = path.stat().st_mode & 0o7777
         except FileNotFoundError:
             pass
+        if mode is not None and not mode & 0o222:
+            raise UserError(f"{path} is read-only; cpdgen leaves it as it is (make it writable to let cpdgen change it)")
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:

@@ -59,9 +59,16 @@ def scalar(value: Any) -> str:
     raise TypeError(f"cannot write a {type(value).__name__} as a YAML scalar")
 
 
+# Characters YAML reads as line breaks (or that vanish from plain and single-
+# quoted text): only double quotes with escapes keep them.
+_NEEDS_ESCAPES = ("\x85", "\u2028", "\u2029", "\r", "\t")
+
+
 def _string(text: str) -> str:
     if is_iso_date(text):
         return text
+    if any(ch in text for ch in _NEEDS_ESCAPES) or not text.isprintable() and "\n" not in text:
+        return _quoted(text)
     dumped = yaml.safe_dump(text, allow_unicode=True, width=10**9, default_style=None)
     dumped = dumped.removesuffix("\n...\n").removesuffix("\n")
     plain = not dumped.startswith(("'", '"'))

@@ -16,6 +16,7 @@ from cpdgen.compute.digest import (
     combined_digest,
     declaration_records,
     flat,
+    frozen_records,
     nested,
     record_digests,
     reports_digest,
@@ -563,26 +564,61 @@ D = date
          "action-retitled", "objective-retitled", "activity-hours", "course-reflection", "planned-item-retitled",
          "activity-added", "activity-removed", "activity-moved-out-of-year"],
 )
-def test_reports_digest_changes_only_with_the_year(change, same):
+def test_frozen_digest_changes_only_with_the_year(change, same):
+    """What a submission freezes ignores what happened after the year."""
     items = digest_items()
-    before = reports_digest(recs(*items), YEAR)
-    after = reports_digest(recs(*change(items)), YEAR)
+    before = frozen_digest(recs(*items), YEAR)
+    after = frozen_digest(recs(*change(items)), YEAR)
     assert (before == after) is same
 
 
-def test_reports_digest_stable_when_an_overdue_objective_is_achieved_after_the_year():
+def frozen_digest(records, year):
+    return combined_digest(record_digests(frozen_records(records, year)))
+
+
+def test_frozen_digest_stable_when_an_overdue_objective_is_achieved_after_the_year():
     items = [objective("late", status="in-progress", created="2023-01-01", target="2023-12-31",
                        actions=[{"title": "Finish it", "status": "in-progress"}])]
-    before = reports_digest(recs(*items), YEAR)
-    after = reports_digest(recs(*with_objective(items, status="achieved")), YEAR)
+    before = frozen_digest(recs(*items), YEAR)
+    after = frozen_digest(recs(*with_objective(items, status="achieved")), YEAR)
     assert before == after
 
 
-def test_reports_digest_stable_when_a_planned_item_is_completed_after_the_year():
+def test_frozen_digest_stable_when_a_planned_item_is_completed_after_the_year():
     items = [course("slipped", status="booked", start="2024-12-01")]
-    before = reports_digest(recs(*items), YEAR)
+    before = frozen_digest(recs(*items), YEAR)
     done = [replace(items[0], status="completed", end=D(2025, 1, 15))]
-    assert reports_digest(recs(*done), YEAR) == before
+    assert frozen_digest(recs(*done), YEAR) == before
+
+
+def test_frozen_digest_stable_when_an_action_for_a_later_year_is_added():
+    items = digest_items()
+    later = with_objective(items, actions=(*items[0].actions, replace(items[0].actions[0], title="Next", target=D(2026, 3, 1))))
+    assert frozen_digest(recs(*later), YEAR) == frozen_digest(recs(*items), YEAR)
+
+
+@pytest.mark.parametrize(
+    "change, same",
+    [
+        (lambda items: with_objective(items, status="achieved"), False),
+        (lambda items: with_objective(items, review="Going well"), False),
+        (lambda items: with_action(items, 1, status="in-progress"), False),
+        (lambda items: items + [act("plan-next", status="planned", start="2025-03-01")], False),
+        (lambda items: [replace(i, reflection="New thoughts") if i.id == "c1" else i for i in items], False),
+        (lambda items: [replace(i, title="Moved plan") if i.id == "p1" else i for i in items], False),
+        (lambda items: items + [act("next", start="2025-03-01"), act("old2", start="2022-01-01")], True),
+        (lambda items: [replace(i, hours=2.0) if i.id == "old" else i for i in items], True),
+        (lambda items: items + [act("far-plan", status="planned", start="2026-03-01")], True),
+    ],
+    ids=["objective-status", "objective-review", "action-status", "plan-for-next-year-added", "course-reflection",
+         "planned-item-retitled", "completed-items-of-other-years-added", "activity-of-2023-edited",
+         "plan-two-years-ahead-added"],
+)
+def test_reports_digest_follows_what_the_reports_show(change, same):
+    """The acknowledgement is of the reports as they stand: any change to a
+    record they show needs a new one; nothing else does."""
+    items = digest_items()
+    assert (reports_digest(recs(*items), YEAR) == reports_digest(recs(*change(items)), YEAR)) is same
 
 
 def test_record_digests_and_declaration_records():

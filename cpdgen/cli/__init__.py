@@ -84,13 +84,20 @@ def year_option(command: Callable) -> Callable:
     )(command)
 
 
+# Review years run 1900-2999 (the schemas' range); "today" must leave a year before it.
+AS_OF_RANGE = (date(1901, 1, 1), date(2999, 12, 31))
+
+
 def _parse_date(ctx, param, value):
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date written YYYY-MM-DD") from None
+    if not AS_OF_RANGE[0] <= parsed <= AS_OF_RANGE[1]:
+        raise click.BadParameter(f"'{value}' is out of range: give a date from {AS_OF_RANGE[0]} to {AS_OF_RANGE[1]}")
+    return parsed
 
 
 def _store(name: str):

@@ -48,7 +48,7 @@ def status(options: Options, year: int | None, output_format: str) -> None:
     else:
         file = repo.relative(_declaration_path(repo, result, year))
         click.echo(status_text(computed, result.policy, file, today=options.today, color=options.color()))
-    raise SystemExit(0 if computed.ready else 1)
+    raise SystemExit(0 if computed.ready or computed.submitted else 1)
 
 
 @declaration.command(short_help="Create the year's declaration file from a template.")

@@ -213,7 +213,9 @@ def _write_all(root: Path, writes: list, shown: str) -> list[Path]:
             for folder in reversed(target.relative_to(root).parents):
                 if str(folder) != "." and not (root / folder).exists():
                     made.append(root / folder)
-            comment = f"Imported from {Path(shown).name}, row {planned.row}."
+            # a file name need not be valid text (e.g. Latin-1 bytes): show it readably
+            source_name = os.fsencode(Path(shown).name).decode("utf-8", "replace")
+            comment = f"Imported from {source_name}, row {planned.row}."
             write_atomic(target, newrecord.render(planned.kind, planned.data, planned.path, comment=comment), create=True)
             written.append(target)
     except (OSError, UserError) as exc:

@@ -105,6 +105,8 @@ def _non_blank(value: str) -> str:
     value = value.strip()
     if not value:
         raise click.BadParameter("give a value, not a blank")
+    if not value.isprintable():  # a line break or control character would break the files it goes into
+        raise click.BadParameter("give it on one line, without control characters")
     return value
 
 

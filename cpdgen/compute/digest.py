@@ -3,17 +3,20 @@
 A digest is SHA-256 over canonical JSON (sorted keys, no spaces, UTF-8) of
 the records as the model holds them, so it depends on what the records say,
 not on how the YAML is laid out (comments, quoting, key order, which file)
-nor on the machine. Records are projected onto the review year first: what
-happened after the year (an objective achieved later, a job ended later)
-must not make a submitted year look edited.
+nor on the machine.
 
 Two digests are written into a declaration:
-- `reports.digest`: the year's CPD Activity and Planning Reports, written by
-  `declaration acknowledge` (checklist item 2 compares it with now);
-- `submitted.digest`: everything the declaration covers (the reports, the
-  declaration's own answers, the employment and study it shows), written by
-  `declaration submit` with one short digest per record in
-  `submitted.records`, so `validate` can name the records that changed.
+- `reports.digest`: the year's CPD Activity and Planning Reports as they
+  stand, every record they show in full, written by `declaration
+  acknowledge`; checklist item 2 holds while it matches, so any change to
+  what the reports show, however small, asks for a new acknowledgement;
+- `submitted.digest`: what a submission freezes — the records of the year
+  projected onto it, the declaration's own answers, the employment and study
+  it shows — written by `declaration submit` with one short digest per record
+  in `submitted.records`, so `validate` can name the records that changed.
+  The projection keeps what happened after the year (an objective achieved
+  later, a plan carried out later, a job ended later) from making a submitted
+  year look edited.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from dataclasses import replace
 from typing import Any, Mapping
 
 from cpdgen.compute.year import counts_in, employment_in, last_day, overlaps, qualification_in
-from cpdgen.compute.reports import item_kind
+from cpdgen.compute.reports import item_kind, shown_in_reports
 from cpdgen.model import CPDItem, Declaration, Employment, Objective, Qualification, Records, as_data
 
 VERSION = "cpdgen-digest-1"  # changes if the canonical form ever does
@@ -41,16 +44,23 @@ def digest_of(data: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def report_records(records: Records, year: int) -> dict[RecordKey, Any]:
-    """The records behind the year's two reports, each projected onto the
-    year. Which records are covered depends only on their dates, never on a
-    status that moves on after the year:
+def reports_digest(records: Records, year: int) -> str:
+    """The digest of the year's two reports as they stand: every record they
+    show, in full. `declaration acknowledge` records it; checklist item 2
+    holds while it still matches."""
+    return combined_digest(record_digests({(kind, record.id): as_data(record) for kind, record in shown_in_reports(records, year)}))
+
+
+def frozen_records(records: Records, year: int) -> dict[RecordKey, Any]:
+    """The records of the year that a submission freezes, each projected onto
+    the year. Which records are covered depends only on their dates, never on
+    a status that moves on after the year:
 
     - an activity or course completed in the year, in full;
     - one that starts or ends in the year but is not complete in it (planned,
       booked, or finished later): only its plan — title, category, start;
     - an objective whose created–target span meets the year, or with an
-      action due or done in the year;
+      action due or done in the year (with its actions dated by the year's end);
     - academic study overlapping the year.
     """
     found: dict[RecordKey, Any] = {}
@@ -71,7 +81,7 @@ def report_records(records: Records, year: int) -> dict[RecordKey, Any]:
 
 def declaration_records(records: Records, year: int, declaration: Declaration) -> dict[RecordKey, Any]:
     """Everything a submitted declaration covers."""
-    found = report_records(records, year)
+    found = frozen_records(records, year)
     answers = {key: value for key, value in as_data(declaration).items() if key != "submitted"}
     found[DECLARATION_KEY] = answers
     for job in shown_employment(records, year, declaration.employment_history.get("display")):
@@ -98,10 +108,6 @@ def shown_qualifications(records: Records, year: int, display: str | None) -> li
     if display == "all":
         return [q for q in records.qualifications if q.start is None or q.start <= last_day(year)]
     return []
-
-
-def reports_digest(records: Records, year: int) -> str:
-    return combined_digest(record_digests(report_records(records, year)))
 
 
 def record_digests(covered: Mapping[RecordKey, Any]) -> dict[RecordKey, str]:
@@ -149,8 +155,9 @@ def _plan_of(item: CPDItem) -> dict[str, Any]:
 
 
 def _objective_in(objective: Objective, year: int, known: set[str]) -> dict[str, Any]:
-    """The objective's plan as it stood in the year: its aims and the actions'
-    targets, the completions dated in the year or before, and the links to
+    """The objective's plan as it stood in the year: its aims, the actions
+    due or done by the year's end (actions added later for later years are
+    not the year's), completions dated in the year or before, and links to
     activities of the year or before. Its status and review, which move on
     after the year, are left out."""
     end = last_day(year)
@@ -162,6 +169,7 @@ def _objective_in(objective: Objective, year: int, known: set[str]) -> dict[str,
             "activities": [i for i in action.activities if i in known],
         }
         for action in objective.actions
+        if (action.target and action.target <= end) or (action.done_on and action.done_on <= end)
     ]
     data = as_data(replace(objective, actions=()))
     for moving in ("status", "review"):

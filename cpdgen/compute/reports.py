@@ -16,7 +16,7 @@ from typing import Any
 
 from cpdgen.compute.hours import Hours, hours_of
 from cpdgen.compute.year import completed_items, objective_open_in, planned_items, qualification_in
-from cpdgen.model import Action, CPDItem, Objective, Qualification, Records, Training, as_data
+from cpdgen.model import Action, CPDItem, Objective, Qualification, Record, Records, Training, as_data
 from cpdgen.policy import Policy
 
 
@@ -54,16 +54,13 @@ class PlanningReport:
 
 def activity_report(records: Records, policy: Policy, year: int) -> ActivityReport:
     items = tuple(completed_items(records, year))
-    qualifications = tuple(q for q in records.qualifications if qualification_in(q, year))
-    return ActivityReport(year, items, hours_of(items, policy, year), qualifications)
+    return ActivityReport(year, items, hours_of(items, policy, year), tuple(study_of(records, year)))
 
 
 def planning_report(records: Records, year: int) -> PlanningReport:
     year_items = completed_items(records, year)
     plans = []
-    for objective in sorted(records.objectives, key=_objective_order):
-        if not objective_open_in(objective, year):
-            continue
+    for objective in objectives_of(records, year):
         actions = tuple(
             ActionPlan(action, tuple(item for item in records.cpd_items if item.id in action.activities))
             for action in objective.actions
@@ -71,7 +68,34 @@ def planning_report(records: Records, year: int) -> PlanningReport:
         linked = {i for action in objective.actions for i in action.activities}
         served = tuple(item for item in year_items if objective.id in item.objectives or item.id in linked)
         plans.append(ObjectivePlan(objective, actions, served))
-    return PlanningReport(year, tuple(plans), tuple(planned_items(records, (year, year + 1))))
+    return PlanningReport(year, tuple(plans), tuple(plans_of(records, year)))
+
+
+# What each report shows: one definition, for the reports and for the digest
+# that `declaration acknowledge` records of them.
+
+
+def study_of(records: Records, year: int) -> list[Qualification]:
+    return [q for q in records.qualifications if qualification_in(q, year)]
+
+
+def objectives_of(records: Records, year: int) -> list[Objective]:
+    return sorted((o for o in records.objectives if objective_open_in(o, year)), key=_objective_order)
+
+
+def plans_of(records: Records, year: int) -> list[CPDItem]:
+    """The planned and booked items of the year and of the year ahead."""
+    return planned_items(records, (year, year + 1))
+
+
+def shown_in_reports(records: Records, year: int) -> list[tuple[str, Record]]:
+    """(kind, record) for every record the year's two reports show."""
+    return [
+        *((item_kind(item), item) for item in completed_items(records, year)),
+        *(("qualification", q) for q in study_of(records, year)),
+        *(("objective", o) for o in objectives_of(records, year)),
+        *((item_kind(item), item) for item in plans_of(records, year)),
+    ]
 
 
 _PRIORITY = {"high": 0, "medium": 1, "low": 2}

@@ -1,9 +1,7 @@
 """Defects found in the adversarial review of the review-year commands
 (hours, reports, declaration) and of init / new / import csv.
 
-Every test here documents a bug that exists now: it is marked
-xfail(strict=True), so it starts to "fail" (XPASS) once the bug is fixed and
-the marker must then be removed.
+Each test reproduces one defect found there (now fixed) and keeps it fixed.
 """
 
 from __future__ import annotations
@@ -44,8 +42,6 @@ def _item(repo: TmpRepo, number: int, *extra: str) -> dict:
 # ---- 1. the reports digest misses objectives the Planning Report shows ----------------------
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: reports digest (item 2) does not cover undated objectives, "
-                   "which the Planning Report lists; editing one after acknowledging goes unnoticed")
 def test_editing_an_undated_objective_of_the_planning_report_invalidates_the_acknowledgement(repo: TmpRepo) -> None:
     repo.write("records/objectives/aim.yaml", "title: Undated aim\nstatus: in-progress\n")
     repo.write("records/declarations/2025.yaml", "year: 2025\n")
@@ -59,8 +55,6 @@ def test_editing_an_undated_objective_of_the_planning_report_invalidates_the_ack
     assert _item(repo, 2)["complete"] is False
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: reports digest (item 2) does not cover an overdue objective that is "
-                   "still open (created 2020, target 2021, in-progress), which the 2025 Planning Report lists")
 def test_editing_an_overdue_open_objective_of_the_planning_report_invalidates_the_acknowledgement(repo: TmpRepo) -> None:
     aim = "title: {t}\ncreated: 2020-01-01\ntarget: 2021-06-30\nstatus: in-progress\nactions:\n  - title: read the book\n"
     repo.write("records/objectives/aim.yaml", aim.format(t="Learn Rust"))
@@ -87,8 +81,6 @@ def _unwritable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: acknowledge in a read-only declarations folder is an internal error "
-                   "(PermissionError, exit 3) instead of a clear refusal")
 def test_acknowledge_in_a_read_only_folder_fails_cleanly(repo: TmpRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     declaration = repo.write("records/declarations/2025.yaml", "year: 2025\n")
     _unwritable(monkeypatch)
@@ -98,7 +90,6 @@ def test_acknowledge_in_a_read_only_folder_fails_cleanly(repo: TmpRepo, monkeypa
     assert declaration.read_text() == "year: 2025\n"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: declaration start in a read-only folder is an internal error (exit 3)")
 def test_start_in_a_read_only_folder_fails_cleanly(repo: TmpRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     (repo.records / "declarations").mkdir()
     _unwritable(monkeypatch)
@@ -107,7 +98,6 @@ def test_start_in_a_read_only_folder_fails_cleanly(repo: TmpRepo, monkeypatch: p
     assert "internal error" not in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: cpdgen new in a read-only folder is an internal error (exit 3)")
 def test_new_in_a_read_only_folder_fails_cleanly(repo: TmpRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     (repo.records / "activities" / "2025").mkdir(parents=True)
     _unwritable(monkeypatch)
@@ -117,8 +107,6 @@ def test_new_in_a_read_only_folder_fails_cleanly(repo: TmpRepo, monkeypatch: pyt
     assert "internal error" not in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: cpdgen new when the year folder's name is taken by a file is an "
-                   "internal error (FileExistsError, exit 3)")
 def test_new_when_the_year_folder_is_a_file_fails_cleanly(repo: TmpRepo) -> None:
     repo.write("records/activities/2031", "not a folder\n")
     result = repo.run("new", "activity", "--title", "X", "--type", "event", "--start", "2031-01-01", "--hours", "1",
@@ -130,8 +118,6 @@ def test_new_when_the_year_folder_is_a_file_fails_cleanly(repo: TmpRepo) -> None
 # ---- 3. --as-of whose review year is outside 1900-2999 ----------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: declaration status --as-of 0001-01-01 (default year 0) is an internal "
-                   "error: ValueError year 0 is out of range")
 def test_status_with_an_as_of_in_year_one_is_not_an_internal_error(repo: TmpRepo) -> None:
     repo.write("records/activities/2025/a.yaml", ACTIVITY)
     result = repo.run("declaration", "status", "--as-of", "0001-01-01")
@@ -139,8 +125,6 @@ def test_status_with_an_as_of_in_year_one_is_not_an_internal_error(repo: TmpRepo
     assert "internal error" not in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: declaration start --as-of 1900-06-01 writes records/declarations/1899.yaml, "
-                   "which its own schema rejects (year >= 1900), breaking every later command")
 def test_start_never_writes_a_declaration_its_schema_rejects(repo: TmpRepo) -> None:
     result = repo.run("declaration", "start", "--as-of", "1900-06-01")
     assert result.exit_code == 2, result.output
@@ -151,8 +135,6 @@ def test_start_never_writes_a_declaration_its_schema_rejects(repo: TmpRepo) -> N
 # ---- 4. status of a submitted declaration ----------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: declaration status prints 'Submitted.' but exits 1 for a submitted "
-                   "declaration whose supporting document has since grown over the limit; README: exit 0 when submitted")
 def test_status_of_a_submitted_declaration_exits_0(repo: TmpRepo) -> None:
     repo.write("records/activities/2025/a.yaml", ACTIVITY)
     repo.write("evidence/cv.pdf", b"%PDF-1.4\n" + b"x" * 100)
@@ -170,8 +152,6 @@ def test_status_of_a_submitted_declaration_exits_0(repo: TmpRepo) -> None:
 # ---- 5./6. acknowledge writes over what it should not -------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: acknowledge replaces a symlinked declaration file with a regular file; "
-                   "the real file is left unacknowledged and the link is lost")
 def test_acknowledge_keeps_a_symlinked_declaration_a_symlink(repo: TmpRepo) -> None:
     real = repo.write("shared/2025.yaml", "year: 2025\n")
     link = repo.records / "declarations" / "2025.yaml"
@@ -184,7 +164,6 @@ def test_acknowledge_keeps_a_symlinked_declaration_a_symlink(repo: TmpRepo) -> N
         assert "acknowledged: true" in real.read_text()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: acknowledge silently replaces a read-only (0444) declaration file")
 def test_acknowledge_refuses_a_read_only_declaration_file(repo: TmpRepo) -> None:
     declaration = repo.write("records/declarations/2025.yaml", "year: 2025\n")
     declaration.chmod(0o444)
@@ -200,8 +179,6 @@ def test_acknowledge_refuses_a_read_only_declaration_file(repo: TmpRepo) -> None
 # ---- 7. init with a name or body of several lines -------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: init --name with a line break writes an invalid cpdgen.yaml (the name "
-                   "breaks out of a comment) and leaves the broken repository behind")
 def test_init_with_a_multi_line_name_leaves_no_invalid_repository(tmp_path: Path) -> None:
     target = tmp_path / "cpd"
     result = CliRunner().invoke(cli, ["init", str(target), "--name", "Jo\nBloggs", "--no-interactive"])
@@ -214,8 +191,6 @@ def test_init_with_a_multi_line_name_leaves_no_invalid_repository(tmp_path: Path
         assert not (target / "cpdgen.yaml").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: init --body with a line break injects a second 'policy:' key into "
-                   "cpdgen.yaml (duplicate key) and leaves it there")
 def test_init_with_a_multi_line_body_leaves_no_invalid_repository(tmp_path: Path) -> None:
     target = tmp_path / "cpd"
     result = CliRunner().invoke(cli, ["init", str(target), "--name", "Jo", "--body", "IET\npolicy: x",
@@ -231,8 +206,6 @@ def test_init_with_a_multi_line_body_leaves_no_invalid_repository(tmp_path: Path
 # ---- 8. import csv of a file whose name is not UTF-8 ------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: import csv of a file named with a non-UTF-8 byte (caf\\xe9.csv) is an "
-                   "internal error: UnicodeEncodeError writing the 'Imported from' comment")
 def test_import_of_a_file_with_a_latin1_name_is_not_an_internal_error(repo: TmpRepo) -> None:
     name = os.fsdecode(b"caf\xe9.csv")  # as Python sees such a name on Linux
     sheet = repo.root / name
@@ -245,8 +218,6 @@ def test_import_of_a_file_with_a_latin1_name_is_not_an_internal_error(repo: TmpR
 # ---- 9. yamlwrite: a NEL character is not read back -------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a title holding U+0085 (NEL) is written so that it reads back as "
-                   "'x y': new/import silently change the text")
 def test_new_keeps_a_title_with_a_nel_character(repo: TmpRepo) -> None:
     from cpdgen.loading.yamlparse import parse_yaml
 
