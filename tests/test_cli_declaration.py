@@ -304,3 +304,13 @@ def test_the_demo_2025_declaration_keeps_every_comment(tmp_path: Path):
     assert [line for line in before.splitlines() if line.startswith("#")] == [
         line for line in after.splitlines() if line.startswith("#")
     ]
+
+
+def test_generate_in_the_wrong_case_gets_a_hint(member: TmpRepo):
+    path = member.records / "declarations/2025.yaml"
+    path.write_text(path.read_text().replace("activity_report: generate", "activity_report: Generate"))
+    code, data = member.validate_json()
+    assert code == 1
+    assert [e["message"] for e in data["errors"]] == [
+        "'supporting_documents.activity_report': write 'generate' in lower case to have cpdgen make this document"
+    ]

@@ -138,3 +138,12 @@ def test_demo_hours_agree_with_the_demo_declaration_status():
     assert hours["hours"] == status["hours"]
     assert hours["hours"]["total"] == 43.5
     assert status["ready"] is True  # submitted, and its records unchanged since
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_kept_as_text(member: TmpRepo):
+    member.write("records/activities/2025/formula.yaml",
+                 "title: '=HYPERLINK(\"http://x.example\",\"click\")'\ntype: event\nstart: 2025-05-05\nhours: 1\nprovider: '@acme'\n")
+    rows = list(csv.DictReader(io.StringIO(member.run("report", "activity", "--year", "2025", "--format", "csv").stdout)))
+    row = next(r for r in rows if "HYPERLINK" in r["title"])
+    assert row["title"] == "'=HYPERLINK(\"http://x.example\",\"click\")"
+    assert row["provider"] == "'@acme"

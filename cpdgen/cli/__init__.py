@@ -68,7 +68,7 @@ class Options:
             click.echo(format_text(result, color=self.color(sys.stderr), quiet=True), err=True)
             count = len(result.errors)
             raise UserError(
-                f"{count} error{'s' if count != 1 else ''} in the records (above): fix {'them' if count != 1 else 'it'} first; "
+                f"{count} error{'s' if count != 1 else ''} in the repository (above): fix {'them' if count != 1 else 'it'} first; "
                 "`cpdgen validate` checks again"
             )
         return repo, result

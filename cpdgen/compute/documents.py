@@ -73,7 +73,9 @@ def document_problems(field: str, facts: DocumentFacts, rules: DocumentRules, bo
         problems.append(
             f"{where} is {facts.size:,} bytes; the {body} takes files smaller than {rules.max_bytes:,} bytes"
         )
-    if expected is not None:
+    if facts.size == 0:
+        problems.append(f"{where} is empty")
+    elif expected is not None:
         actual = sniff(facts)
         if actual != expected:
             found = f"a {FORMAT_NAMES[actual]} file" if actual else "not a file of any format the body takes"

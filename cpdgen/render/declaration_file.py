@@ -46,18 +46,19 @@ def _fields(spec: dict[str, Any], year: int, depth: int) -> list[str]:
             lines.append(f"# {indent}{name}:")
             lines += _fields(field, year, depth + 1)
             continue
-        example = _example(field, year)
+        example = _example(name, field, year)
         lines.append(f"# {indent}{name}: {example}".rstrip() + f"   # {_explain(field)}".rstrip())
     return lines
 
 
-def _example(field: dict[str, Any], year: int) -> str:
+def _example(name: str, field: dict[str, Any], year: int) -> str:
     if "enum" in field:
         return field["enum"][0]
     if field.get("type") == "boolean":
         return "true"
     if field.get("format") == "date":
-        return f"{year + 1}-01-15"
+        # periods (out of employment) lie in the year; the rest is done after it
+        return {"from": f"{year}-03-01", "to": f"{year}-06-30"}.get(name, f"{year + 1}-01-15")
     if field.get("format") == "document":
         return "generate"
     return ""

@@ -32,9 +32,16 @@ class Table:
     empty: str = "(none)"
 
 
+# A cell a spreadsheet would run as a formula; written with a leading ' so it
+# stays text (OWASP's advice against CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_value(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(_FORMULA_START) else value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):

@@ -48,6 +48,8 @@ def check_repo_path(root: Path, value: str) -> None:
 def check_document(root: Path, value: str) -> None:
     """A supporting document: a repository file, or `generate`."""
     if value != GENERATE:
+        if value.strip().lower() == GENERATE:
+            raise ValueError(f"write '{GENERATE}' in lower case to have cpdgen make this document")
         check_repo_path(root, value)
 
 

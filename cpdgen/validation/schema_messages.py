@@ -95,8 +95,12 @@ def translate(error: ValidationError, scalar: ScalarLookup = _no_scalars) -> lis
         hint = did_you_mean(key, allowed) if allowed else ""
         if allowed:
             rule = f"allowed here: {', '.join(allowed)}"
-        else:
+        elif keyword == "pattern":
             rule = schema.get("patternErrorMessage") or f"keys here must match the pattern {error.validator_value}"
+        elif keyword == "minLength":
+            rule = "a key must not be empty"
+        else:
+            rule = error.message
         return [SchemaProblem((*path, key), f"'{key}' is not allowed as a key in {subject}{hint}; {rule}", at_key=True)]
 
     if keyword == "additionalProperties":
