@@ -388,3 +388,13 @@ def test_row_numbers_count_spreadsheet_rows_even_with_multi_line_cells():
     table = csvimport.read_table('Title,Date,Hours,Type,Notes\nA,2025-01-01,1,event,"one\ntwo\nthree"\nB,2025-01-01,x,event,\n')
     _, problems = csvimport.convert(table, csvimport.map_columns(table.header, {}))
     assert problems == [csvimport.Problem(3, "hours 'x' is not a number of hours (column 'Hours')")]
+
+
+@pytest.mark.parametrize("text", ["Title,Date,Hours\n", "Title,Date,Hours\n\n,,\n"], ids=["header-only", "blank-rows-only"])
+def test_a_sheet_without_data_rows_is_said_to_be_empty(repo: TmpRepo, text: str):
+    repo.write("log.csv", text)
+    before = sorted(p.relative_to(repo.root) for p in repo.root.rglob("*"))
+    result = run(repo, "import", "csv", "log.csv")
+    assert result.exit_code == 1
+    assert "log.csv: no rows to import below the header; nothing was written" in result.stderr
+    assert sorted(p.relative_to(repo.root) for p in repo.root.rglob("*")) == before

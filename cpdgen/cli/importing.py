@@ -111,6 +111,8 @@ def csv_(options: Options, file: Path, mappings: tuple[str, ...], default_type: 
         raise
 
     records, problems = csvimport.convert(table, columns, default_type=default_type)
+    if not records and not problems:
+        raise UserError(f"{shown}: no rows to import below the header; nothing was written")
     plan = csvimport.plan_files(records, lambda rel: _existing_record(repo.root / rel), repo.relative(repo.records))
     problems = list(problems) + plan.problems
     writes = []
