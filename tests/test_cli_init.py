@@ -362,3 +362,14 @@ def test_pre_commit_passes_offline_in_an_init_repository_and_fails_on_a_broken_r
     assert failed.returncode == 1
     assert re.search(r"cpdgen validate\.+Failed", failed.stdout), failed.stdout
     assert "records/activities/2025/talk.yaml:2:7: error: 'type' must be one of" in failed.stdout
+
+
+def test_next_steps_name_a_folder_outside_the_current_one_by_its_full_path(tmp_path: Path):
+    here = tmp_path / "somewhere" / "deep"
+    here.mkdir(parents=True)
+    target = tmp_path / "cpd"
+    result = run(here, "init", str(target), "--name", "Jo Bloggs")
+    assert result.exit_code == 0, result.output
+    assert f"  cd {target}\n" in result.output
+    below = run(tmp_path, "init", "inner", "--name", "Jo Bloggs")
+    assert "  cd inner\n" in below.output

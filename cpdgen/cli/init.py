@@ -129,11 +129,15 @@ def _reason_to_skip(root: Path, planned) -> str | None:
 
 
 def _shown(path: Path, cwd: Path) -> str:
+    """The folder as the member can `cd` to it: relative when it is below the
+    current folder, else the absolute path (never a climb of ../..)."""
     try:
         relative = os.path.relpath(path, cwd)
     except ValueError:  # another drive (Windows)
         return str(path)
-    return "the current folder" if relative == "." else relative
+    if relative == ".":
+        return "the current folder"
+    return str(path) if relative.startswith("..") else relative
 
 
 def _report(
