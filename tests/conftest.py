@@ -19,6 +19,17 @@ DEMO_RECORDS = PROJECT_ROOT / "records"
 MINIMAL_PROFILE = "name: Jo Bloggs\n"
 
 
+def run_in(cwd: Path, *args: str, env: dict | None = None, input: str | None = None) -> Result:
+    """`cpdgen ARGS` through click, started in `cwd` (the CLI finds the
+    repository from the current folder, as it does for a member)."""
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
 @dataclass
 class TmpRepo:
     """A records repository in a temporary folder."""
@@ -39,14 +50,9 @@ class TmpRepo:
             path.write_text(textwrap.dedent(text), "utf-8")
         return path
 
-    def run(self, *args: str, env: dict | None = None) -> Result:
+    def run(self, *args: str, env: dict | None = None, input: str | None = None) -> Result:
         """`cpdgen ARGS` started in the repository root, through click."""
-        old = Path.cwd()
-        os.chdir(self.root)
-        try:
-            return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
-        finally:
-            os.chdir(old)
+        return run_in(self.root, *args, env=env, input=input)
 
     def validate_json(self, *args: str) -> tuple[int, dict]:
         result = self.run("validate", "--format", "json", *args)

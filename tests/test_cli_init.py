@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from cpdgen import scaffold
-from cpdgen.cli import cli
 from cpdgen.kinds import KINDS
 from cpdgen.loading.yamlparse import parse_yaml
 
-from conftest import PROJECT_ROOT
+from conftest import PROJECT_ROOT, run_in
 
 AS_OF = "2025-06-01"
 RECORD_FILES = {
@@ -49,12 +48,7 @@ def _clean_environment(monkeypatch):
 
 
 def run(cwd: Path, *args: str, input: str | None = None) -> Result:
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return run_in(cwd, *args, input=input)
 
 
 def files_in(root: Path) -> set[str]:

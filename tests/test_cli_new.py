@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from cpdgen.cli import cli
 from cpdgen.kinds import BY_NAME
 from cpdgen.loading.yamlparse import parse_yaml
 
-from conftest import PROJECT_ROOT, TmpRepo
+from conftest import PROJECT_ROOT, TmpRepo, run_in
 
 
 @pytest.fixture(autouse=True)
@@ -25,12 +24,7 @@ def _clean_environment(monkeypatch):
 
 
 def run(repo: TmpRepo, *args: str, input: str | None = None, cwd: Path | None = None) -> Result:
-    old = Path.cwd()
-    os.chdir(cwd or repo.root)
-    try:
-        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return run_in(cwd or repo.root, *args, input=input)
 
 
 def record_files(repo: TmpRepo) -> set[str]:

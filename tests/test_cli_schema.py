@@ -23,7 +23,7 @@ from referencing.jsonschema import DRAFT7
 
 from cpdgen.cli import cli
 
-from conftest import DEMO_RECORDS, PROJECT_ROOT
+from conftest import DEMO_RECORDS, PROJECT_ROOT, run_in
 
 SCHEMAS = PROJECT_ROOT / "schemas"
 SCHEMA_FILES = {
@@ -57,12 +57,7 @@ def load(name: str) -> dict:
 
 
 def invoke(args: list[str], cwd: Path):
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(cli, args, catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return run_in(cwd, *args)
 
 
 def test_the_project_ships_exactly_the_expected_schemas():

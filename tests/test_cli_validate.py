@@ -22,7 +22,7 @@ import cpdgen
 import cpdgen.validation
 from cpdgen.cli import ISSUES_URL, cli
 
-from conftest import PROJECT_ROOT, TmpRepo
+from conftest import PROJECT_ROOT, TmpRepo, run_in
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 TEXT_LINE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): (?P<message>.+)$")
@@ -46,12 +46,7 @@ def activity(title: str = "IET lecture", start: str = "2025-03-14", hours: float
 
 def invoke(args: list[str], cwd: Path, env: dict | None = None):
     """CliRunner, started in `cwd`."""
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return run_in(cwd, *args, env=env)
 
 
 def run_cpdgen(args: list[str], cwd: Path, env: dict | None = None, **kw) -> subprocess.CompletedProcess:

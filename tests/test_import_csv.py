@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from cpdgen import csvimport
-from cpdgen.cli import cli
 from cpdgen.loading.yamlparse import parse_yaml
 
 from conftest import TmpRepo
@@ -23,12 +21,7 @@ def _clean_environment(monkeypatch):
 
 
 def run(repo: TmpRepo, *args: str) -> Result:
-    old = Path.cwd()
-    os.chdir(repo.root)
-    try:
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return repo.run(*args)
 
 
 def tree(root: Path) -> dict[str, str]:
