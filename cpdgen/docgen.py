@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from cpdgen.kinds import CONFIG_SCHEMA_FILE, KINDS, Kind
-from cpdgen.schemas import load_schemas
+from cpdgen.schemas import documented, documented_record_schema, load_schemas
 
 GENERATED_NOTE = (
     "<!-- Generated from schemas/*.schema.json by `python docs/generate.py`: "
@@ -45,12 +45,11 @@ def file_format_markdown() -> str:
     parts += [f"- [{_SETTINGS}](#{_anchor(_SETTINGS)})", ""]
     for kind in KINDS:
         document = schemas[kind.schema_file]
-        definition = document["definitions"][kind.name]
         parts += [f"## {_heading(kind)}", "", _where(kind), "", document.get("description", ""), ""]
-        parts += list(_object_tables(kind.schema_file, definition, path=""))
+        parts += list(_object_tables(documented_record_schema(kind.name), path=""))
     config = schemas[CONFIG_SCHEMA_FILE]
     parts += [f"## {_SETTINGS}", "", config.get("description", ""), ""]
-    parts += list(_object_tables(CONFIG_SCHEMA_FILE, config, path=""))
+    parts += list(_object_tables(documented(CONFIG_SCHEMA_FILE), path=""))
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
@@ -78,27 +77,9 @@ def _where(kind: Kind) -> str:
 # --- schema walking -------------------------------------------------------------------
 
 
-def _resolve(file: str, node: dict) -> tuple[str, dict]:
-    """Follow `$ref`s across the schema files; the referring node's own
-    keywords (its description) win over the target's, as editors show them."""
-    schemas = load_schemas()
-    own = {key: value for key, value in node.items() if key != "$ref"}
-    seen = set()
-    while "$ref" in node:
-        target_file, _, pointer = node["$ref"].partition("#")
-        file = target_file or file
-        if (file, pointer) in seen:  # pragma: no cover - the schemas are not recursive
-            raise ValueError(f"$ref cycle at {node['$ref']}")
-        seen.add((file, pointer))
-        node = schemas[file]
-        for step in filter(None, pointer.split("/")):
-            node = node[step]
-    return file, {**node, **own}
-
-
-def _object_tables(file: str, node: dict, path: str) -> Iterator[str]:
-    """The table of an object's fields, then a table for each nested object."""
-    file, node = _resolve(file, node)
+def _object_tables(node: dict, path: str) -> Iterator[str]:
+    """The table of an object's fields, then a table for each nested object.
+    `node` has its `$ref`s resolved (`schemas.documented`)."""
     properties = node.get("properties", {})
     required = set(node.get("required", ()))
     if path:
@@ -110,34 +91,30 @@ def _object_tables(file: str, node: dict, path: str) -> Iterator[str]:
     yield "| field | required | value | description |"
     yield "|---|---|---|---|"
     nested = []
-    for name, raw in properties.items():
-        sub_file, sub = _resolve(file, raw)
+    for name, sub in properties.items():
         yield (
-            f"| `{name}` | {'yes' if name in required else ''} | {_escape(_value(sub_file, sub))} "
+            f"| `{name}` | {'yes' if name in required else ''} | {_escape(_value(sub))} "
             f"| {_escape(_description(sub))} |"
         )
         child = f"{path}.{name}" if path else name
         if sub.get("type") == "object" and sub.get("properties"):
-            nested.append((sub_file, sub, child))
+            nested.append((sub, child))
         items = sub.get("items")
-        if isinstance(items, dict):
-            items_file, items_node = _resolve(sub_file, items)
-            if items_node.get("type") == "object" and items_node.get("properties"):
-                nested.append((items_file, items_node, f"{child}[]"))
+        if isinstance(items, dict) and items.get("type") == "object" and items.get("properties"):
+            nested.append((items, f"{child}[]"))
     yield ""
-    for name, raw in properties.items():
-        sub_file, sub = _resolve(file, raw)
-        choices = _choices(sub_file, sub)
+    for name, sub in properties.items():
+        choices = _choices(sub)
         if choices:
             yield f"Values of `{path + '.' if path else ''}{name}`:"
             yield ""
             yield from (f"- `{value}`: {described}" for value, described in choices)
             yield ""
-    for sub_file, sub, child in nested:
-        yield from _object_tables(sub_file, sub, child)
+    for sub, child in nested:
+        yield from _object_tables(sub, child)
 
 
-def _choices(file: str, node: dict) -> list[tuple[str, str]]:
+def _choices(node: dict) -> list[tuple[str, str]]:
     descriptions = node.get("enumDescriptions")
     if "enum" in node and descriptions:
         return list(zip(node["enum"], descriptions))
@@ -166,7 +143,7 @@ _FORMATS = {
 }
 
 
-def _value(file: str, node: dict) -> str:
+def _value(node: dict) -> str:
     """What a field holds, in words."""
     if "enum" in node:
         return "one of " + ", ".join(f"`{value}`" for value in node["enum"])
@@ -189,11 +166,11 @@ def _value(file: str, node: dict) -> str:
     if kind == "boolean":
         return "`true` or `false`"
     if kind == "array":
-        items_file, items = _resolve(file, node.get("items", {}))
+        items = node.get("items", {})
         if items.get("type") == "object":
             described = "list of mappings (see `[]` below)"
         else:
-            described = f"list of {_value(items_file, items)}"
+            described = f"list of {_value(items)}"
         return described + (", no repeats" if node.get("uniqueItems") else "")
     if kind == "object":
         if node.get("properties"):

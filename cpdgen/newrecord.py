@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from cpdgen import schemas
@@ -89,26 +90,16 @@ def _singular(name: str) -> str:
 
 def fields(kind_name: str) -> list[Field]:
     """The fields of a kind that can be given as options, in schema order."""
-    schema = schemas.record_schema(kind_name)
+    schema = schemas.documented_record_schema(kind_name)  # a property's own description wins
     required = set(schema.get("required", ()))
-    written = _as_written(kind_name)
     found = []
     for name, sub in schema["properties"].items():
         if name in _SKIPPED:
             continue
-        # A property's own description, not that of the definition it refers to.
-        described = written.get(name, {}).get("description") or sub.get("description", "")
-        made = _field(name, {**sub, "description": described}, name in required)
+        made = _field(name, sub, name in required)
         if made is not None:
             found.append(made)
     return found
-
-
-def _as_written(kind_name: str) -> dict:
-    """The kind's properties as written in its schema file (before `$ref`s
-    are inlined, which replaces a property's own description)."""
-    kind = BY_NAME[kind_name]
-    return schemas.load_schemas()[kind.schema_file]["definitions"][kind_name]["properties"]
 
 
 def _field(name: str, sub: dict, required: bool) -> Field | None:
@@ -261,24 +252,20 @@ def render(kind_name: str, data: dict, rel_path: str, *, comment: str = "") -> s
 
 
 def check(kind_name: str, data: dict, rel_path: str, root) -> list[tuple[tuple, str]]:
-    """Problems with a record before it is written: its schema (with the
-    repository-aware path checks against `root`) and its own value rules
-    (dates in order, at most 24 hours a day). Each as (path, message)."""
-    from cpdgen.validation.paths import check_document, check_repo_path
-    from cpdgen.validation.record_rules import check_record_values
-    from cpdgen.validation.schema_messages import translate
-
+    """Problems with a record before it is written, as validation would find
+    them in the file (schema with the repository-aware path checks against
+    `root`, then the record's own value rules). Each as (path, message)."""
     kind = BY_NAME[kind_name]
-    checks = schemas.format_checks(lambda value: check_repo_path(root, value), lambda value: check_document(root, value))
-    validator = schemas.record_validator(kind_name, checks)
-    problems = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-        problems.extend((problem.path, problem.message) for problem in translate(error))
-    default_id = None
-    if not kind.single:
-        default_id = rel_path.split("/", 2)[2].rsplit(".", 1)[0]
-    problems.extend((problem.path, problem.message) for problem in check_record_values(kind, data, lambda path: None, default_id))
-    return problems
+    default_id = None if kind.single else rel_path.split("/", 2)[2].rsplit(".", 1)[0]
+    return [(problem.path, problem.message) for problem in _checker(Path(root)).problems(kind, data, default_id)]
+
+
+@lru_cache(maxsize=4)
+def _checker(root: Path):
+    """One checker per repository: `import` checks every row with it."""
+    from cpdgen.validation.files import FileChecker
+
+    return FileChecker(root)
 
 
 def check_value(kind_name: str, name: str, value: Any) -> list[str]:

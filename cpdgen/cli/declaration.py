@@ -187,7 +187,8 @@ def _edit(path: Path, rel: str, section: str, values: dict) -> None:
 
     try:
         text = read_text(path)
-        bom = path.read_bytes().startswith(b"\xef\xbb\xbf")
+        with path.open("rb") as stream:  # read_text drops a byte-order mark; keep it
+            bom = stream.read(3) == b"\xef\xbb\xbf"
     except (SourceError, OSError) as exc:
         raise UserError(f"{rel}: cannot read it: {getattr(exc, 'message', exc)}") from None
     edited = update_section(text, section, values, file=rel)

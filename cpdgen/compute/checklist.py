@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from cpdgen.compute.digest import reports_digest, shown_employment, shown_qualifications
+from cpdgen.compute.digest import reports_digest
 from cpdgen.compute.documents import GENERATE, DocumentFacts, document_problems, generated_file
 from cpdgen.compute.hours import Hours, Recommendation, format_hours, recommendation, year_hours
-from cpdgen.compute.year import completed_items, first_day, last_day
+from cpdgen.compute.year import completed_items, first_day, last_day, shown_employment, shown_qualifications
 from cpdgen.model import Declaration, Records, Source
 from cpdgen.policy import Policy
 

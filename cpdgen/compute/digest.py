@@ -26,7 +26,7 @@ import json
 from dataclasses import replace
 from typing import Any, Mapping
 
-from cpdgen.compute.year import counts_in, employment_in, last_day, overlaps, qualification_in
+from cpdgen.compute.year import counts_in, last_day, overlaps, qualification_in, shown_employment, shown_qualifications
 from cpdgen.compute.reports import item_kind, shown_in_reports
 from cpdgen.model import CPDItem, Declaration, Employment, Objective, Qualification, Records, as_data
 
@@ -89,25 +89,6 @@ def declaration_records(records: Records, year: int, declaration: Declaration) -
     for qualification in shown_qualifications(records, year, declaration.academic_study.get("display")):
         found[("qualification", qualification.id)] = _qualification_in(qualification, year)
     return found
-
-
-def shown_employment(records: Records, year: int, display: str | None) -> list[Employment]:
-    """The employments a declaration shows: `all` of them up to the end of
-    the year, those of the `review-year`, or none (`none`, or not chosen)."""
-    if display == "review-year":
-        return [job for job in records.employment if employment_in(job, year)]
-    if display == "all":
-        return [job for job in records.employment if job.start <= last_day(year)]
-    return []
-
-
-def shown_qualifications(records: Records, year: int, display: str | None) -> list[Qualification]:
-    """Likewise for academic study (undated study counts under `all`)."""
-    if display == "review-year":
-        return [q for q in records.qualifications if qualification_in(q, year)]
-    if display == "all":
-        return [q for q in records.qualifications if q.start is None or q.start <= last_day(year)]
-    return []
 
 
 def record_digests(covered: Mapping[RecordKey, Any]) -> dict[RecordKey, str]:

@@ -59,12 +59,18 @@ def activity_report(records: Records, policy: Policy, year: int) -> ActivityRepo
 
 def planning_report(records: Records, year: int) -> PlanningReport:
     year_items = completed_items(records, year)
+    everything = records.cpd_items
+    by_id: dict[str, list[int]] = {}  # an id may name an activity and a course
+    for position, item in enumerate(everything):
+        by_id.setdefault(item.id, []).append(position)
+
+    def linked_items(action: Action) -> tuple[CPDItem, ...]:
+        positions = sorted({p for item_id in action.activities for p in by_id.get(item_id, ())})
+        return tuple(everything[p] for p in positions)
+
     plans = []
     for objective in objectives_of(records, year):
-        actions = tuple(
-            ActionPlan(action, tuple(item for item in records.cpd_items if item.id in action.activities))
-            for action in objective.actions
-        )
+        actions = tuple(ActionPlan(action, linked_items(action)) for action in objective.actions)
         linked = {i for action in objective.actions for i in action.activities}
         served = tuple(item for item in year_items if objective.id in item.objectives or item.id in linked)
         plans.append(ObjectivePlan(objective, actions, served))

@@ -44,11 +44,7 @@ def completed_items(records: Records, year: int) -> list[CPDItem]:
 
 def planned_items(records: Records, years: Iterable[int]) -> list[CPDItem]:
     """Planned and booked activities and courses dated in any of `years`."""
-    wanted = set(years)
-    return sorted(
-        (item for item in records.cpd_items if item.status in PLANNED_STATUSES and item.start.year in wanted),
-        key=_item_order,
-    )
+    return sorted((item for item in records.cpd_items if any(planned_in(item, year) for year in years)), key=_item_order)
 
 
 def _item_order(item: CPDItem) -> tuple:
@@ -68,6 +64,25 @@ def employment_in(job: Employment, year: int) -> bool:
 
 def qualification_in(qualification: Qualification, year: int) -> bool:
     return overlaps(qualification.start, qualification.end, year)
+
+
+def shown_employment(records: Records, year: int, display: str | None) -> list[Employment]:
+    """The employments a declaration shows: `all` of them up to the end of
+    the year, those of the `review-year`, or none (`none`, or not chosen)."""
+    if display == "review-year":
+        return [job for job in records.employment if employment_in(job, year)]
+    if display == "all":
+        return [job for job in records.employment if job.start <= last_day(year)]
+    return []
+
+
+def shown_qualifications(records: Records, year: int, display: str | None) -> list[Qualification]:
+    """Likewise for academic study (undated study counts under `all`)."""
+    if display == "review-year":
+        return [q for q in records.qualifications if qualification_in(q, year)]
+    if display == "all":
+        return [q for q in records.qualifications if q.start is None or q.start <= last_day(year)]
+    return []
 
 
 def objective_open_in(objective: Objective, year: int) -> bool:

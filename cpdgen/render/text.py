@@ -120,13 +120,16 @@ def planning_tables(report: PlanningReport, policy: Policy) -> list[Table]:
         tuple(rows),
         empty=f"no objective open in {report.year}",
     )
-    planned = Table(
+    return [objectives, planned_table(report, policy)]
+
+
+def planned_table(report: PlanningReport, policy: Policy) -> Table:
+    return Table(
         f"Planned activities and training courses ({report.year}–{report.year + 1})",
         _item_columns(policy),
         tuple(_item_row(item) for item in report.planned),
         empty="nothing planned",
     )
-    return [objectives, planned]
 
 
 def planning_text(report: PlanningReport, policy: Policy, *, color: bool) -> str:
@@ -156,8 +159,7 @@ def planning_text(report: PlanningReport, policy: Policy, *, color: bool) -> str
             linked = f" ({len(action_plan.items)} linked)" if action_plan.items else ""
             lines.append(f"   - [{state}] {action.title}{linked}")
         lines.append("")
-    planned = planning_tables(report, policy)[1]
-    return "\n".join(lines) + "\n" + to_terminal([planned], color=color)
+    return "\n".join(lines) + "\n" + to_terminal([planned_table(report, policy)], color=color)
 
 
 def planning_sheet(objectives: Table, planned: Table) -> Table:

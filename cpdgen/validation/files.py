@@ -46,6 +46,22 @@ class FileChecker:
         self.validators = {kind.name: schemas.record_validator(kind.name, checks) for kind in KINDS}
         self.gates = {kind.name: schemas.record_gate(kind.name, checks) for kind in KINDS} if fast else {}
 
+    def problems(self, kind: Kind, data: dict, default_id: str | None, scalar=lambda path: None) -> list[SchemaProblem]:
+        """What is wrong with one record's data: its schema, then its own
+        value rules. `scalar` gives a value's text as written, for messages.
+        Also used on records about to be written (`cpdgen new`, `import`)."""
+        problems: list[SchemaProblem] = []
+        gate = self.gates.get(kind.name)
+        if gate is None or not gate(data):
+            schema_errors = sorted(self.validators[kind.name].iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+            # A value of the wrong type also fails its enum, pattern...: say it once.
+            mistyped = {tuple(e.absolute_path) for e in schema_errors if e.validator == "type"}
+            for schema_error in schema_errors:
+                if schema_error.validator == "type" or tuple(schema_error.absolute_path) not in mistyped:
+                    problems.extend(translate(schema_error, scalar))
+        problems.extend(check_record_values(kind, data, scalar, default_id))
+        return problems
+
     def check(self, source: SourceFile) -> FileResult:
         result = FileResult(source.rel, source.kind.name)
         try:
@@ -104,20 +120,11 @@ class FileChecker:
                 error(source.rel, line, column, f"each item of a list file must be {kind.a} record (a mapping of fields); got {describe_value(data)}")
             )
             return
-        problems = []
 
         def scalar(path: tuple):
             return document.scalar(where.path(*path))
 
-        gate = self.gates.get(kind.name)
-        if gate is None or not gate(data):
-            schema_errors = list(self.validators[kind.name].iter_errors(data))
-            # A value of the wrong type also fails its enum, pattern...: say it once.
-            mistyped = {tuple(e.absolute_path) for e in schema_errors if e.validator == "type"}
-            for schema_error in schema_errors:
-                if schema_error.validator == "type" or tuple(schema_error.absolute_path) not in mistyped:
-                    problems.extend(translate(schema_error, scalar))
-        problems.extend(check_record_values(kind, data, scalar, default_id))
+        problems = self.problems(kind, data, default_id, scalar)
         if default_id is None and "id" not in data:
             problems.append(_missing_id(kind))
         for problem in problems:

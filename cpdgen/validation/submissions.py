@@ -22,7 +22,7 @@ _KIND_WORDS = {"activity": "activity", "training": "training course", "objective
 def submitted_years(records: Records, report: Report) -> None:
     if records.unbuilt:  # broken records can't be compared; their own errors come first
         return
-    sources = {(kind, record.id): record.source for kind, items in records.items.items() for record in items}
+    sources = None  # where each record is written, built only if something changed
     for declaration in records.declarations:
         submitted = declaration.submitted
         if not submitted.get("digest"):
@@ -39,6 +39,8 @@ def submitted_years(records: Records, report: Report) -> None:
             report(declaration.source, ("submitted",),
                    f"records that {when} covers have changed since it was submitted; {remedy}")
             continue
+        if sources is None:
+            sources = {(kind, record.id): record.source for kind, items in records.items.items() for record in items}
         for change, key in changed_records(flat(submitted["records"]), now):
             kind, record_id = key
             if key == DECLARATION_KEY:
