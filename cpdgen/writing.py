@@ -94,3 +94,58 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class FolderSwap:
+    """Build a folder elsewhere, then put it in place in one step.
+
+        with FolderSwap(output / "site") as staging:
+            ... write everything into `staging` ...
+
+    On success the old folder is renamed away and the staging folder renamed
+    into its place (two renames in the same parent: the previous folder is
+    whole until the moment it is replaced), then the old one is deleted. On
+    any failure or interrupt the staging folder is removed and the previous
+    folder is left exactly as it was.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = Path(target)
+        self.staging: Path | None = None
+
+    def __enter__(self) -> Path:
+        parent = self.target.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=parent))
+        except OSError as exc:
+            raise UserError(f"cannot write in {parent}: {exc.strerror or exc}; nothing was changed") from None
+        return self.staging
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        import shutil
+
+        assert self.staging is not None
+        if exc_type is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return
+        old = None
+        try:
+            if self.target.is_symlink() or self.target.is_file():
+                raise UserError(f"{self.target} is not a folder cpdgen made; move it away and build again")
+            if self.target.exists():
+                old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+                shutil.rmtree(old, ignore_errors=True)
+                os.replace(self.target, old)
+            os.replace(self.staging, self.target)
+        except OSError as exc:
+            if old is not None and not self.target.exists():
+                os.replace(old, self.target)  # put the previous folder back
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise UserError(f"cannot replace {self.target}: {exc.strerror or exc}; the previous one is unchanged") from None
+        except UserError:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise
+        _fsync_folder(self.target.parent)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,82 @@
+"""What the public site may show: the one privacy filter.
+
+`public_view` returns a copy of the records with every private record removed
+and every private field emptied, and with references to removed records
+dropped, so nothing downstream (pages, listings, counts, the chart, feeds,
+file names) can reveal them. The site is rendered from this view only; no
+template needs to remember what is private. The PDFs, which are private,
+use the full records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from cpdgen.config import Settings
+from cpdgen.model import CPDItem, Objective, Profile, Qualification, Records
+
+
+@dataclass(frozen=True)
+class PublishRules:
+    """Which private-by-default fields the member has made public."""
+
+    reflections: bool = False
+    evidence: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "PublishRules":
+        return cls(reflections=settings.publish_reflections, evidence=settings.publish_evidence)
+
+
+# Kinds that never appear on the site: the declaration is the member's
+# business with the body.
+_NEVER_PUBLIC = frozenset({"declaration"})
+
+
+def public_view(records: Records, rules: PublishRules) -> Records:
+    view = Records()
+    for kind, items in records.items.items():
+        if kind in _NEVER_PUBLIC:
+            continue
+        view.items[kind] = [item for item in items if not item.private]
+    public_objectives = {objective.id for objective in view.objectives}
+    public_items = {item.id for item in view.cpd_items}
+    view.items["activity"] = [_public_item(item, rules, public_objectives) for item in view.activities]
+    view.items["training"] = [_public_item(item, rules, public_objectives) for item in view.training]
+    view.items["qualification"] = [_public_qualification(q, rules) for q in view.qualifications]
+    view.items["objective"] = [_public_objective(o, public_items) for o in view.objectives]
+    view.items["profile"] = [_public_profile(p) for p in view.items["profile"]]
+    return view
+
+
+def _public_item(item: CPDItem, rules: PublishRules, objectives: set[str]) -> CPDItem:
+    changes: dict = {"objectives": tuple(o for o in item.objectives if o in objectives)}
+    if not rules.reflections:
+        changes["reflection"] = None
+    if not rules.evidence:
+        changes["evidence"] = ()
+        if hasattr(item, "certificate"):
+            changes["certificate"] = None
+    return replace(item, **changes)
+
+
+def _public_qualification(qualification: Qualification, rules: PublishRules) -> Qualification:
+    return qualification if rules.evidence else replace(qualification, evidence=())
+
+
+def _public_objective(objective: Objective, items: set[str]) -> Objective:
+    actions = tuple(
+        replace(action, activities=tuple(a for a in action.activities if a in items)) for action in objective.actions
+    )
+    return replace(objective, actions=actions)
+
+
+def _public_profile(profile: Profile) -> Profile:
+    """Contact details and membership and registration numbers stay private."""
+    return replace(
+        profile,
+        email=None,
+        phone=None,
+        memberships=tuple(replace(m, number=None) for m in profile.memberships),
+        registrations=tuple(replace(r, number=None) for r in profile.registrations),
+    )
