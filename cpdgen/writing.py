@@ -109,11 +109,14 @@ class FolderSwap:
     folder is left exactly as it was.
     """
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: Path, *, enabled: bool = True) -> None:
         self.target = Path(target)
+        self.enabled = enabled  # False: a no-op, the folder is left as it is
         self.staging: Path | None = None
 
-    def __enter__(self) -> Path:
+    def __enter__(self) -> Path | None:
+        if not self.enabled:
+            return None
         parent = self.target.parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
@@ -125,6 +128,8 @@ class FolderSwap:
     def __exit__(self, exc_type, exc, tb) -> None:
         import shutil
 
+        if not self.enabled:
+            return
         assert self.staging is not None
         if exc_type is not None:
             shutil.rmtree(self.staging, ignore_errors=True)

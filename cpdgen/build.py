@@ -1,0 +1,77 @@
+"""`cpdgen build`: the shell that turns a validated repository into output/.
+
+    output/site/      the public portfolio (render.site, from the public view)
+    output/private/   the PDFs (render.pdf, from all records)
+    output/.cache/    what the next build may reuse
+
+Both folders are built into staging folders beside them and swapped in only
+when everything has been written (`writing.FolderSwap`): a failed or
+interrupted build leaves the previous output as it was, and a removed record
+leaves no stale page behind.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from cpdgen.validation import ValidationResult
+from cpdgen.buildcache import BuildCache
+from cpdgen.writing import FolderSwap
+
+SITE = "site"
+PRIVATE = "private"
+CACHE = ".cache"
+
+# progress(done, total) is called while pages are written.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    pages: int  # HTML pages of the site
+    rendered: int  # pages rendered this time (the rest were reused from the cache)
+    pdfs: int
+    records: int
+    seconds: float
+
+    def line(self) -> str:
+        reused = self.pages - self.rendered
+        reuse = f" ({reused} unchanged)" if reused else ""
+        pdfs = f" and {self.pdfs} PDF{'s' if self.pdfs != 1 else ''}" if self.pdfs else ""
+        return (
+            f"Built {self.pages} page{'s' if self.pages != 1 else ''}{reuse}{pdfs} "
+            f"from {self.records} record{'s' if self.records != 1 else ''} in {self.seconds:.2f} s"
+        )
+
+
+def build(result: ValidationResult, root: Path, out: Path, today: date, *, pdfs: bool = True,
+          progress: Progress | None = None) -> BuildSummary:
+    """Write the site (and, with pdfs=True, the PDFs) of a valid repository under `out`."""
+    from cpdgen.render.site import build_site
+
+    started = time.perf_counter()
+    site_cache = BuildCache(out / CACHE / "site.json", out / SITE)
+    private_cache = BuildCache(out / CACHE / "private.json", out / PRIVATE)
+    made: list[str] = []
+    with FolderSwap(out / SITE) as site_folder, FolderSwap(out / PRIVATE, enabled=pdfs) as private_folder:
+        pages = build_site(result, root, site_folder, site_cache, today=today, progress=progress)
+        if pdfs:
+            from cpdgen.render.pdf import build_pdfs
+
+            made = build_pdfs(result, root, private_folder, private_cache, today=today)
+        site_cache.forget()
+        private_cache.forget()
+    site_cache.save()
+    if pdfs:
+        private_cache.save()
+    return BuildSummary(
+        pages=pages,
+        rendered=pages - site_cache.reused,
+        pdfs=len(made),
+        records=result.record_count,
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,88 @@
+"""What an incremental build may reuse from the previous one.
+
+Every output file is rendered from inputs that are summed up in a key (a
+hash of the data the page shows and of the templates). The cache remembers
+each file's key; when a file's key is the same as last time, the previous
+file is linked into the new build instead of being rendered again.
+
+The cache file is removed before a build swaps its output in and written
+again only after, so a cache never describes output that is not on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+CACHE_VERSION = 1
+
+
+def key_of(*parts: str | bytes) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class BuildCache:
+    """Keys of the files of one output folder (`site` or `private`)."""
+
+    def __init__(self, cache_file: Path, previous_folder: Path) -> None:
+        self.file = cache_file
+        self.previous_folder = previous_folder
+        self.previous: dict[str, str] = self._load()
+        self.keys: dict[str, str] = {}
+        self.reused = 0
+
+    def _load(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or not isinstance(data.get("files"), dict):
+            return {}
+        return {str(k): str(v) for k, v in data["files"].items()}
+
+    def reuse(self, relative: str, key: str, staging: Path) -> bool:
+        """Put last build's `relative` into `staging` if its key is `key`."""
+        self.keys[relative] = key
+        if self.previous.get(relative) != key:
+            return False
+        source = self.previous_folder / relative
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            try:
+                shutil.copyfile(source, target)
+            except OSError:
+                return False
+        self.reused += 1
+        return True
+
+    def record(self, relative: str, key: str) -> None:
+        self.keys[relative] = key
+
+    def forget(self) -> None:
+        """Before the swap: the old keys no longer describe what will be on disk."""
+        try:
+            self.file.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass
+
+    def save(self) -> None:
+        """After the swap: describe what is now on disk."""
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.file.with_suffix(".tmp")
+            temporary.write_text(json.dumps({"version": CACHE_VERSION, "files": self.keys}, sort_keys=True), encoding="utf-8")
+            os.replace(temporary, self.file)
+        except OSError:
+            pass  # a missing cache only costs time
