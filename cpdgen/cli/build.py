@@ -1,0 +1,55 @@
+"""`cpdgen build`: the portfolio site and the PDFs under output/."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from cpdgen.cli import Options, global_options
+
+OUTPUT = "output"
+
+
+def output_folder(options: Options, root: Path, out: Path | None) -> Path:
+    return (options.cwd / out).resolve() if out is not None else root / OUTPUT
+
+
+@contextmanager
+def progress_bar(options: Options):
+    """A rich progress bar on a terminal (unless --quiet); None elsewhere."""
+    if options.quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("Building"), BarColumn(), MofNCompleteColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("pages", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@click.command(short_help="Build the portfolio site and the PDFs.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The output folder (default: output/ at the repository root); site/ and private/ go in it.")
+@click.option("--site-only", is_flag=True, help="Build the site only, not the PDFs.")
+@global_options
+@click.pass_obj
+def build(options: Options, out: Path | None, site_only: bool) -> None:
+    """Build the public portfolio site into OUT/site/ and the private PDFs
+    (declarations, CPD reports, CV) into OUT/private/.
+
+    Nothing private reaches site/. The build is atomic: if it fails or is
+    interrupted, the previous output stays as it was. Pages whose records
+    and templates did not change are reused from the last build.
+    """
+    from cpdgen.build import build as run_build
+
+    repo, result = options.checked()
+    folder = output_folder(options, repo.root, out)
+    with progress_bar(options) as progress:
+        summary = run_build(result, repo.root, folder, options.today, pdfs=not site_only, progress=progress)
+    if not options.quiet:
+        click.echo(summary.line())
