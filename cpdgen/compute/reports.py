@@ -86,7 +86,7 @@ def study_of(records: Records, year: int) -> list[Qualification]:
 
 
 def objectives_of(records: Records, year: int) -> list[Objective]:
-    return sorted((o for o in records.objectives if objective_open_in(o, year)), key=_objective_order)
+    return sorted((o for o in records.objectives if objective_open_in(o, year)), key=objective_order)
 
 
 def plans_of(records: Records, year: int) -> list[CPDItem]:
@@ -107,7 +107,8 @@ def shown_in_reports(records: Records, year: int) -> list[tuple[str, Record]]:
 _PRIORITY = {"high": 0, "medium": 1, "low": 2}
 
 
-def _objective_order(objective: Objective) -> tuple:
+def objective_order(objective: Objective) -> tuple:
+    """High priority first, then the nearest target."""
     return (_PRIORITY.get(objective.priority or "", 3), objective.target or objective.created or _FAR, objective.id)
 
 

@@ -1,0 +1,127 @@
+"""The portfolio site: the public view of the records → HTML files.
+
+Privacy is decided before anything is rendered: pages are planned from
+`compute.public.public_view` only, so no template can show what the view
+does not hold. Pages whose key (templates + what the page shows) is
+unchanged are reused from the previous build (`buildcache`).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, time, timezone
+from pathlib import Path
+from typing import Any, Callable
+from xml.sax.saxutils import escape as xml_escape
+
+from cpdgen.buildcache import BuildCache, key_of
+from cpdgen.compute.hours import category_rows
+from cpdgen.compute.public import PublishRules, public_view
+from cpdgen.render.chart import hours_chart
+from cpdgen.render.site_plan import Page, SiteIndex, plan_site, record_digest
+from cpdgen.render.templating import environment, template_folders
+from cpdgen.validation import ValidationResult
+
+STATIC = "static"  # template folder whose files are copied as they are
+FILES = "files"  # where published evidence goes, when cpdgen.yaml allows it
+
+
+def templates_fingerprint(folders: list[Path]) -> str:
+    """One key for every template and static file in use, and for cpdgen's
+    own code: an edit of any of them re-renders every page."""
+    package = Path(__file__).resolve().parent.parent
+    parts: list[str | bytes] = []
+    for folder in (package, *folders):
+        files = folder.rglob("*.py") if folder == package else folder.rglob("*")
+        for path in sorted(p for p in files if p.is_file()):
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return key_of(*parts)
+
+
+def build_site(result: ValidationResult, root: Path, staging: Path, cache: BuildCache, *, today,
+               progress: Callable[[int, int], None] | None = None) -> int:
+    """Render every page into `staging`; returns the number of HTML pages."""
+    rules = PublishRules.from_settings(result.settings)
+    view = public_view(result.records, rules)
+    policy = result.policy
+    pages, site = plan_site(view, policy)
+    profile = view.profile
+    settings = result.settings
+    site.update(
+        title=settings.site_title or (profile.name if profile else "CPD portfolio"),
+        base_url=_base(settings.base_url),
+        publish=rules,
+    )
+    folders = template_folders(root)
+    env = environment(root, globals_={"site": site, "profile": profile, "policy": policy},
+                      filters={"rows": lambda hours: category_rows(hours, policy)})
+    site_key = key_of(
+        templates_fingerprint(folders),
+        record_digest(profile) if profile else "",
+        json.dumps({k: v for k, v in site.items() if k != "publish"}, sort_keys=True, default=str),
+        json.dumps([rules.reflections, rules.evidence]),
+    )
+    total = len(pages)
+    for done, page in enumerate(pages, 1):
+        key = key_of(site_key, page.path, *page.inputs)
+        if not cache.reuse(page.path, key, staging):
+            extra = {"chart": hours_chart(page.context["hours_by_year"], policy)} if page.template == "home.html" else {}
+            html = env.get_template(page.template).render(page=page, root=page.root, **page.context, **extra)
+            _write(staging / page.path, html)
+            cache.record(page.path, key)
+        if progress and (done % 200 == 0 or done == total):
+            progress(done, total)
+    _copy_static(folders, staging)
+    if rules.evidence:
+        _copy_evidence(view, root, staging)
+    if site["base_url"]:
+        _write(staging / "sitemap.xml", sitemap(pages, site["base_url"]))
+        _write(staging / "feed.xml", env.get_template("feed.xml").render(
+            entries=[p for p in pages if p.template == "activity.html"][:50], updated=_updated(pages)))
+    return total
+
+
+def _base(url: str | None) -> str | None:
+    return None if not url else url if url.endswith("/") else url + "/"
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _copy_static(folders: list[Path], staging: Path) -> None:
+    """static/ of the built-in templates, then the member's on top."""
+    for folder in reversed(folders):
+        source = folder / STATIC
+        if source.is_dir():
+            shutil.copytree(source, staging / STATIC, dirs_exist_ok=True)
+
+
+def _copy_evidence(view, root: Path, staging: Path) -> None:
+    paths = {p for item in view.cpd_items for p in item.evidence}
+    paths |= {item.certificate for item in view.training if item.certificate}
+    paths |= {p for q in view.qualifications for p in q.evidence}
+    for relative in sorted(paths):
+        source = root / relative
+        if source.is_file():  # validation has kept these inside the repository
+            target = staging / FILES / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+
+
+def sitemap(pages: list[Page], base_url: str) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for page in pages:
+        lines.append(f"  <url><loc>{xml_escape(base_url + page.path)}</loc></url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def _updated(pages: list[Page]) -> str:
+    """The feed's date: the newest activity's, so identical records give identical bytes."""
+    dates = [p.context["item"].end for p in pages if p.template == "activity.html"]
+    newest = max(dates) if dates else None
+    moment = datetime.combine(newest, time(0), tzinfo=timezone.utc) if newest else datetime(2000, 1, 1, tzinfo=timezone.utc)
+    return moment.isoformat().replace("+00:00", "Z")
