@@ -151,14 +151,10 @@ def submit(options: Options, year: int | None, amend: bool) -> None:
 
 
 def _evaluate(repo, result, year: int):
-    from cpdgen.compute.checklist import YearFacts, evaluate
-    from cpdgen.compute.year import declaration_for
+    from cpdgen.compute.checklist import year_status
     from cpdgen.loading.documents import inspect_documents
 
-    found = declaration_for(result.records, year)
-    paths = [value for value in (found.supporting_documents.values() if found else ()) if isinstance(value, str)]
-    facts = YearFacts(year, found, result.records, result.policy, inspect_documents(repo.root, paths))
-    return evaluate(facts)
+    return year_status(result.records, result.policy, year, lambda paths: inspect_documents(repo.root, paths))
 
 
 def _declaration_path(repo, result, year: int) -> Path:

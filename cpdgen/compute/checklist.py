@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 from cpdgen.compute.digest import reports_digest
 from cpdgen.compute.documents import GENERATE, DocumentFacts, document_problems, generated_file
 from cpdgen.compute.hours import Hours, Recommendation, format_hours, recommendation, year_hours
-from cpdgen.compute.year import completed_items, first_day, last_day, shown_employment, shown_qualifications
+from cpdgen.compute.year import completed_items, declaration_for, first_day, last_day, shown_employment, shown_qualifications
 from cpdgen.model import Declaration, Records, Source
 from cpdgen.policy import Policy
 
@@ -89,6 +89,21 @@ class DeclarationStatus:
     def missing(self) -> list[str]:
         """Every problem, prefixed with its item: what stops a submission."""
         return [f"{item.number}. {item.title}: {problem}" for item in self.items for problem in item.problems]
+
+
+def document_paths(declaration: Declaration | None) -> list[str]:
+    """The supporting documents a declaration names as files (not `generate`)."""
+    values = declaration.supporting_documents.values() if declaration else ()
+    return [value for value in values if isinstance(value, str) and value != GENERATE]
+
+
+def year_status(records: Records, policy: Policy, year: int,
+                inspect: Callable[[list[str]], Mapping[str, DocumentFacts]]) -> DeclarationStatus:
+    """The declaration status of `year`, as `declaration status` and the
+    declaration PDF show it; `inspect` (the shell) reads the facts of the
+    supporting documents the declaration names."""
+    found = declaration_for(records, year)
+    return evaluate(YearFacts(year, found, records, policy, inspect(document_paths(found))))
 
 
 def evaluate(facts: YearFacts) -> DeclarationStatus:

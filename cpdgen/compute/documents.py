@@ -12,8 +12,12 @@ from cpdgen.policy import DocumentRules
 
 GENERATE = "generate"  # the member asks cpdgen to make this document
 
-# The PDFs cpdgen makes for `generate` (SPEC §5), by document type, below output/.
+# The PDFs cpdgen makes (SPEC §5), below output/: the declaration itself and,
+# by supporting-document type, the ones a `generate` entry stands for. The one
+# place their names are written.
+DECLARATION_PDF = "declaration"
 GENERATED_FILES = {
+    DECLARATION_PDF: "private/cpd-declaration-{year}.pdf",
     "planning_report": "private/cpd-planning-report-{year}.pdf",
     "activity_report": "private/cpd-activity-report-{year}.pdf",
     "cv": "private/cv.pdf",
@@ -21,7 +25,8 @@ GENERATED_FILES = {
 
 
 def generated_file(document_type: str, year: int) -> str:
-    """Where cpdgen puts the PDF it makes for `generate`, relative to output/."""
+    """Where cpdgen puts the PDF of `document_type` (DECLARATION_PDF, or a
+    supporting-document type) for `year`, relative to output/."""
     return GENERATED_FILES[document_type].format(year=year)
 
 # How each format's contents begin.

@@ -1,0 +1,399 @@
+"""The private PDFs (SPEC §5): the CPD Declaration, the CPD Activity and
+Planning Reports of a review year, and the CV.
+
+Each PDF is an HTML document rendered from the Jinja templates in
+`site_templates/pdf/` (the member may override any of them by name) and
+printed by WeasyPrint. The HTML goes through the same template environment
+as the site (`render.templating`: autoescape, Markdown sanitised by
+`render.markup`), and WeasyPrint may load nothing but cpdgen's own assets
+(`render.pdf_assets`). These documents carry private data, so they are made
+from all the records, private ones included, and go only to output/private/.
+
+Output is deterministic: the same records, templates and date give the same
+bytes (the document dates come from the data, the PDF identifier is a hash of
+the content), so a build reuses a PDF whose key has not changed.
+
+WeasyPrint is imported only inside `render_pdf`: `cpdgen --help` and
+`cpdgen validate` never pay for it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable, Mapping
+
+from cpdgen.compute.checklist import SECTIONS, DeclarationStatus, year_status
+from cpdgen.compute.digest import combined_digest, declaration_records, record_digests
+from cpdgen.compute.documents import DECLARATION_PDF, GENERATE, generated_file
+from cpdgen.compute.hours import category_rows, year_hours
+from cpdgen.compute.reports import activity_report, planning_report
+from cpdgen.compute.year import default_year, shown_employment, shown_qualifications
+from cpdgen.errors import UserError
+from cpdgen.model import Declaration, Profile, Records, Source, as_data
+from cpdgen.render.pdf_assets import ASSETS, AssetRefused, PdfAssets
+
+# Bump when the way PDFs are made changes beyond the templates (the cache key).
+PDF_FORMAT = "cpdgen-pdf-1"
+PDF_VARIANT = "pdf/a-3b"  # archival; composes with the declaration's attachment (PDF/A-3)
+LANG = "en-GB"
+ATTACHMENT_FORMAT = "cpdgen-declaration-1"
+TOC_MIN_ENTRIES = 8  # a report with more entries than this gets a table of contents
+CV = "cv"
+ACTIVITY_REPORT = "activity_report"
+PLANNING_REPORT = "planning_report"
+PRIVATE_PREFIX = "private"  # generated_file() names are below output/private/
+
+TEMPLATES = {
+    DECLARATION_PDF: f"{ASSETS}/declaration.html",
+    ACTIVITY_REPORT: f"{ASSETS}/activity-report.html",
+    PLANNING_REPORT: f"{ASSETS}/planning-report.html",
+    CV: f"{ASSETS}/cv.html",
+}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    data: bytes
+    description: str
+    mime_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One PDF to make: its HTML and what goes with it."""
+
+    document: str  # a key of TEMPLATES
+    year: int | None  # None for the CV
+    html: str
+    dated: date  # the document's date (PDF CreationDate/ModDate, the attachment's dates)
+    attachments: tuple[Attachment, ...] = ()
+
+    @property
+    def output_name(self) -> str:
+        """Below output/, e.g. private/cpd-declaration-2025.pdf."""
+        return generated_file(self.document, self.year or 0)
+
+    @property
+    def private_name(self) -> str:
+        """Below output/private/."""
+        return PurePosixPath(self.output_name).relative_to(PRIVATE_PREFIX).as_posix()
+
+
+# ---- what a build makes ------------------------------------------------------------------------
+
+
+def pdf_years(records: Records, today: date) -> list[int]:
+    """Every year with a declaration file, and the default review year."""
+    return sorted({declaration.year for declaration in records.declarations} | {default_year(today)})
+
+
+def build_pdfs(result, root: Path, private_folder: Path, private_cache, *, today: date) -> list[str]:
+    """Write every PDF of a build into `private_folder` (output/private/ once
+    the build succeeds), reusing last build's file when its key is unchanged.
+    Returns the names written, relative to `private_folder`."""
+    from cpdgen.buildcache import key_of
+
+    maker = PdfMaker(result, root, today)
+    jobs = [maker.job(CV, None)]
+    for year in pdf_years(result.records, today):
+        jobs += [maker.job(DECLARATION_PDF, year), maker.job(ACTIVITY_REPORT, year), maker.job(PLANNING_REPORT, year)]
+    made = []
+    for job in jobs:
+        name = job.private_name
+        key = key_of(PDF_FORMAT, _weasyprint_version(), maker.assets_digest, job.html,
+                     *(part for a in job.attachments for part in (a.name, a.description, a.data)))
+        if not private_cache.reuse(name, key, private_folder):
+            write_pdf(private_folder / name, maker.render(job))
+            private_cache.record(name, key)
+        made.append(name)
+    return made
+
+
+def make_pdf(result, root: Path, document: str, year: int | None, *, today: date) -> bytes:
+    """One PDF (for `cpdgen declaration pdf` and `cpdgen report --format pdf`)."""
+    maker = PdfMaker(result, root, today)
+    return maker.render(maker.job(document, year))
+
+
+# ---- the documents ------------------------------------------------------------------------------
+
+
+class PdfMaker:
+    """Builds the HTML of each PDF of one repository and renders it."""
+
+    def __init__(self, result, root: Path, today: date) -> None:
+        from cpdgen.render.templating import environment
+
+        self.records: Records = result.records
+        self.policy = result.policy
+        self.root = root
+        self.today = today
+        self.assets = PdfAssets(root)
+        self._assets_digest: str | None = None
+        self._statuses: dict[int, DeclarationStatus] = {}
+        self._fonts = None
+        self.env = environment(root, globals_={"policy": self.policy, "lang": LANG},
+                               filters={"month_year": month_year, "words": words, "yes_no": yes_no, "day": day})
+
+    @property
+    def assets_digest(self) -> str:
+        if self._assets_digest is None:
+            self._assets_digest = self.assets.digest()
+        return self._assets_digest
+
+    def status(self, year: int) -> DeclarationStatus:
+        if year not in self._statuses:
+            from cpdgen.loading.documents import inspect_documents
+
+            self._statuses[year] = year_status(self.records, self.policy, year,
+                                               lambda paths: inspect_documents(self.root, paths))
+        return self._statuses[year]
+
+    def dated(self, year: int | None) -> date:
+        """A submitted year's documents are dated by the submission; others by today."""
+        if year is not None:
+            declaration = self.status(year).declaration
+            submitted = declaration.submitted.get("date") if declaration else None
+            if submitted:
+                return date.fromisoformat(str(submitted))
+        return self.today
+
+    def job(self, document: str, year: int | None) -> PdfJob:
+        dated = self.dated(year)
+        context = self.context(document, year, dated)
+        html = self.env.get_template(TEMPLATES[document]).render(**context)
+        attachments: tuple[Attachment, ...] = ()
+        if document == DECLARATION_PDF:
+            data = declaration_data(self.records, self.policy, self.status(year))
+            text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+            attachments = (Attachment(f"cpd-declaration-{year}.json", text.encode("utf-8"),
+                                      f"The {year} CPD Declaration as data: the records it covers and their digest"),)
+        return PdfJob(document, year, html, dated, attachments)
+
+    def context(self, document: str, year: int | None, dated: date) -> dict[str, Any]:
+        records = self.records
+        profile = records.profile or Profile(id="profile", source=Source(""), name="")
+        context: dict[str, Any] = {"member": profile, "dated": dated, "today": self.today, "year": year,
+                                   "objective_titles": {o.id: o.title for o in records.objectives},
+                                   "toc_min": TOC_MIN_ENTRIES, "draft": False}
+        if year is not None:
+            status = self.status(year)
+            activities = activity_report(records, self.policy, year)
+            context.update(
+                status=status,
+                declaration=status.declaration or Declaration(id=str(year), source=Source(""), year=year),
+                draft=not status.submitted,
+                activity=activities,
+                planning=planning_report(records, year),
+                hours_rows=category_rows(activities.hours, self.policy),
+            )
+        if document == DECLARATION_PDF:
+            answers = context["declaration"]
+            context.update(
+                employment=shown_employment(records, year, answers.employment_history.get("display")),
+                study=shown_qualifications(records, year, answers.academic_study.get("display")),
+                documents=supporting_documents(answers, self.policy, year),
+                sections=SECTIONS,
+                recommendation=recommendation_text(status, self.policy),
+            )
+        elif document == CV:
+            context.update(cv_context(records, self.policy, self.today))
+        return context
+
+    def render(self, job: PdfJob) -> bytes:
+        return render_pdf(job, self.assets, self._font_config())
+
+    def _font_config(self):
+        if self._fonts is None:
+            from weasyprint.text.fonts import FontConfiguration
+
+            self._fonts = FontConfiguration()
+        return self._fonts
+
+
+def declaration_data(records: Records, policy, status: DeclarationStatus) -> dict[str, Any]:
+    """The machine-readable year embedded in the declaration PDF: what the
+    declaration covers (the records, as the submission digest sees them),
+    their digest, the hours and the checklist. `digest` equals
+    `submitted.digest` of a submitted declaration whose records are unchanged."""
+    year = status.year
+    answers = status.declaration or Declaration(id=str(year), source=Source(""), year=year)
+    covered = declaration_records(records, year, answers)
+    records_data: dict[str, dict[str, Any]] = {}
+    for (kind, record_id), data in sorted(covered.items()):
+        records_data.setdefault(kind, {})[record_id] = data
+    submitted = {key: value for key, value in as_data(answers.submitted).items() if key != "records"}
+    return {
+        "format": ATTACHMENT_FORMAT,
+        "year": year,
+        "policy": policy.id,
+        "digest": combined_digest(record_digests(covered)),
+        "records": records_data,
+        "hours": status.hours.as_data(),
+        "status": {
+            "ready": status.ready,
+            "submitted": submitted or None,
+            "items": [item.as_data() for item in status.items],
+        },
+    }
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    title: str
+    value: str | None  # a path, or None when not given
+    generated: str | None = None  # the file cpdgen makes for `generate`
+    appendix: str | None = None  # the declaration's appendix that holds the same report
+
+
+# The declaration's appendices, by the supporting-document type they equal.
+APPENDICES = {ACTIVITY_REPORT: "A", PLANNING_REPORT: "B"}
+
+
+def supporting_documents(answers: Declaration, policy, year: int) -> list[DocumentRow]:
+    rows = []
+    for document_type in policy.documents.types:
+        value = answers.supporting_documents.get(document_type.key)
+        if value == GENERATE:
+            name = PurePosixPath(generated_file(document_type.key, year)).name
+            rows.append(DocumentRow(document_type.title, None, name, APPENDICES.get(document_type.key)))
+        else:
+            rows.append(DocumentRow(document_type.title, value or None))
+    return rows
+
+
+def recommendation_text(status: DeclarationStatus, policy) -> str:
+    from cpdgen.render.text import recommendation_note
+
+    return recommendation_note(status.recommendation, policy)
+
+
+CV_YEARS = 3  # the CV's CPD summary: the last three review years
+
+
+def cv_context(records: Records, policy, today: date) -> dict[str, Any]:
+    last = default_year(today)
+    years = [year for year in range(last - CV_YEARS + 1, last + 1)]
+    by_year = [year_hours(records, policy, year) for year in years]
+    rows = [(label, [hours.as_data()[key] for hours in by_year]) for key, label, _ in category_rows(by_year[-1], policy)]
+    return {
+        "jobs": sorted(records.employment, key=lambda job: (job.end is None, job.end or date.max, job.start), reverse=True),
+        "qualifications": sorted(records.qualifications, key=lambda q: (q.end or q.start or date.min), reverse=True),
+        "cpd_years": years,
+        "cpd_rows": rows,
+    }
+
+
+# ---- filters ---------------------------------------------------------------------------------
+
+
+def day(value: date | str | None) -> str:
+    """A date, or a date the member wrote (YYYY-MM-DD text), as 14 March 2025."""
+    from cpdgen.render.templating import long_date
+
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return long_date(value)
+
+
+def month_year(value: date | None) -> str:
+    return f"{value:%B %Y}" if value else ""
+
+
+def words(value: str | None) -> str:
+    """in-progress → In progress: a schema value as words."""
+    return value.replace("-", " ").capitalize() if value else ""
+
+
+def yes_no(value: Any) -> str:
+    return "Yes" if value is True else "No" if value is False else "Not stated"
+
+
+# ---- rendering and writing -------------------------------------------------------------------------
+
+
+def render_pdf(job: PdfJob, assets: PdfAssets, font_config=None) -> bytes:
+    """The PDF of `job` (WeasyPrint: tagged, PDF/A-3b, fonts subset and
+    embedded, attachments with dates from the data)."""
+    import logging
+
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # refused fetches are reported by the test, not to the member
+    moment = datetime(job.dated.year, job.dated.month, job.dated.day, tzinfo=timezone.utc)
+    attachments = [
+        weasyprint.Attachment(string=a.data, name=a.name, description=a.description, created=moment, modified=moment,
+                              relationship="Data")
+        for a in job.attachments
+    ]
+    document = weasyprint.HTML(string=job.html, base_url=assets.base_url(), url_fetcher=weasy_fetcher(assets))
+    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=attachments, font_config=font_config)
+
+
+def weasy_fetcher(assets: PdfAssets):
+    """`assets.fetch` in the shape the installed WeasyPrint wants."""
+    from weasyprint import urls
+
+    if hasattr(urls, "URLFetcher"):  # WeasyPrint 66+
+
+        class AssetFetcher(urls.URLFetcher):
+            def fetch(self, url, headers=None):
+                asset = assets.fetch(url)
+                return urls.URLFetcherResponse(asset.url, asset.data, {"Content-Type": asset.mime_type})
+
+        return AssetFetcher(allowed_protocols=("file",))
+
+    def fetch(url: str) -> dict:  # older WeasyPrint: a function returning a dict
+        asset = assets.fetch(url)
+        return {"string": asset.data, "mime_type": asset.mime_type, "redirected_url": asset.url}
+
+    return fetch
+
+
+def _weasyprint_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("weasyprint")
+    except PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
+def write_pdf(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically (temporary file in the same folder,
+    then one rename): a reader never sees half a PDF. Failures are a
+    `UserError` naming the file, with nothing written."""
+    from cpdgen.writing import _fsync_folder, _umask
+
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}; nothing was written") from None
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}; nothing was written") from None
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    _fsync_folder(path.parent)
+
+
+__all__ = ["build_pdfs", "make_pdf", "pdf_years", "render_pdf", "write_pdf", "declaration_data", "AssetRefused",
+           "PdfMaker", "PdfJob"]
