@@ -26,10 +26,14 @@ def last_day(year: int) -> date:
     return date(year, 12, 31)
 
 
+def year_of(item: CPDItem) -> int | None:
+    """The review year an activity or course counts in: that of its
+    completion date (`end`, which defaults to `start`), once completed."""
+    return item.end.year if item.completed else None
+
+
 def counts_in(item: CPDItem, year: int) -> bool:
-    """An activity or course counts in `year` when it is completed and its
-    completion date (`end`, which defaults to `start`) falls in that year."""
-    return item.completed and item.end.year == year
+    return year_of(item) == year
 
 
 def planned_in(item: CPDItem, year: int) -> bool:

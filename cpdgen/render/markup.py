@@ -25,7 +25,7 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 _converter = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)  # the same text often recurs (lists, templates of a member's own)
 def markdown_html(text: str | None) -> Markup:
     """`text` (Markdown, from a record) as sanitised HTML, ready to insert."""
     if not text:

@@ -9,7 +9,10 @@ unchanged are reused from the previous build (`buildcache`).
 from __future__ import annotations
 
 import json
+import os
+import multiprocessing
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, time, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -21,7 +24,7 @@ from cpdgen.compute.public import PublishRules, public_view
 from cpdgen.render.chart import hours_chart
 from cpdgen.render.site_plan import Page, SiteIndex, plan_site, record_digest
 from cpdgen.render.templating import environment, template_folders
-from cpdgen.validation import ValidationResult
+from cpdgen.validation import ValidationResult, job_count
 
 STATIC = "static"  # template folder whose files are copied as they are
 FILES = "files"  # where published evidence goes, when cpdgen.yaml allows it
@@ -63,15 +66,17 @@ def build_site(result: ValidationResult, root: Path, staging: Path, cache: Build
         json.dumps([rules.reflections, rules.evidence]),
     )
     total = len(pages)
-    for done, page in enumerate(pages, 1):
+    todo: list[int] = []
+    for number, page in enumerate(pages):
         key = key_of(site_key, page.path, *page.inputs)
         if not cache.reuse(page.path, key, staging):
-            extra = {"chart": hours_chart(page.context["hours_by_year"], policy)} if page.template == "home.html" else {}
-            html = env.get_template(page.template).render(page=page, root=page.root, **page.context, **extra)
-            _write(staging / page.path, html)
+            todo.append(number)
             cache.record(page.path, key)
-        if progress and (done % 200 == 0 or done == total):
-            progress(done, total)
+    renderer = _Renderer(env, pages, staging, policy)
+    reused = total - len(todo)
+    for done in render_pages(renderer, todo):
+        if progress:
+            progress(reused + done, total)
     _copy_static(folders, staging)
     if rules.evidence:
         _copy_evidence(view, root, staging)
@@ -80,6 +85,62 @@ def build_site(result: ValidationResult, root: Path, staging: Path, cache: Build
         _write(staging / "feed.xml", env.get_template("feed.xml").render(
             entries=[p for p in pages if p.template == "activity.html"][:50], updated=_updated(pages)))
     return total
+
+
+PARALLEL_PAGES = 1500  # from this many pages to render on, a second process pays for itself
+_CHUNK = 250
+
+
+class _Renderer:
+    """Renders pages by number; forked workers inherit it whole."""
+
+    def __init__(self, env, pages: list[Page], staging: Path, policy) -> None:
+        self.env, self.pages, self.staging, self.policy = env, pages, staging, policy
+
+    def render(self, numbers: list[int]) -> int:
+        for number in numbers:
+            page = self.pages[number]
+            extra = {"chart": hours_chart(page.context["hours_by_year"], self.policy)} if page.template == "home.html" else {}
+            html = self.env.get_template(page.template).render(page=page, root=page.root, **page.context, **extra)
+            _write(self.staging / page.path, html)
+        return len(numbers)
+
+
+_worker_renderer: _Renderer | None = None
+
+
+def _render_chunk(numbers: list[int]) -> int:
+    assert _worker_renderer is not None
+    return _worker_renderer.render(numbers)
+
+
+def render_pages(renderer: _Renderer, todo: list[int]):
+    """Render the pages numbered `todo`, yielding how many are done so far.
+    Many pages are shared with forked worker processes (this one renders
+    too); where fork is unavailable, or for few pages, one process does all."""
+    global _worker_renderer
+    chunks = [todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
+    jobs = job_count(None, len(todo)) if len(todo) >= PARALLEL_PAGES or os.environ.get("CPDGEN_JOBS") else 1
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        done = 0
+        for chunk in chunks:
+            done += renderer.render(chunk)
+            yield done
+        return
+    _worker_renderer = renderer
+    try:
+        with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            mine = [chunk for index, chunk in enumerate(chunks) if index % jobs == 0]
+            futures = [pool.submit(_render_chunk, chunk) for index, chunk in enumerate(chunks) if index % jobs]
+            done = 0
+            for chunk in mine:
+                done += renderer.render(chunk)
+                yield done
+            for future in futures:
+                done += future.result()
+                yield done
+    finally:
+        _worker_renderer = None
 
 
 def _base(url: str | None) -> str | None:

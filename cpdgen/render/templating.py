@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import jinja2
+from markupsafe import Markup
 
 from cpdgen.compute.hours import format_hours
 from cpdgen.render.markup import markdown_html
@@ -27,9 +28,29 @@ BUILTIN_PREFIX = "builtin"
 MEMBER_TEMPLATES = "site_templates"  # the member's overrides, at the repository root
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")  # fmt: skip
+
+
 def long_date(value: date | None) -> str:
-    """14 March 2025, as the body writes dates."""
-    return f"{value.day} {value:%B %Y}" if value else ""
+    """14 March 2025, as the body writes dates (in English whatever the locale)."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}" if value else ""
+
+
+def when(item) -> Markup:
+    """An activity's date, or its span when it ends on another day, as <time>s."""
+    start = f'<time datetime="{item.start.isoformat()}">{long_date(item.start)}</time>'
+    if item.end and item.end != item.start:
+        return Markup(f'{start} – <time datetime="{item.end.isoformat()}">{long_date(item.end)}</time>')
+    return Markup(start)
+
+
+def span(dates: tuple[date | None, date | None], open_end: str = "present") -> str:
+    """Mar 2019 – Sep 2023; an open end reads `open_end`."""
+    start, end = dates
+    first = f"{_MONTHS[start.month - 1][:3]} {start.year}" if start else ""
+    last = f"{_MONTHS[end.month - 1][:3]} {end.year}" if end else open_end
+    return f"{first} – {last}".strip()
 
 
 def template_folders(repository_root: Path | None) -> list[Path]:
@@ -58,7 +79,7 @@ def environment(repository_root: Path | None, *, globals_: Mapping[str, Any] | N
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update({"markdown": markdown_html, "hours": format_hours, "long_date": long_date})
+    env.filters.update({"markdown": markdown_html, "hours": format_hours, "long_date": long_date, "when": when, "span": span})
     env.filters.update(filters or {})
     env.globals.update(globals_ or {})
     return env

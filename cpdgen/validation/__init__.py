@@ -77,9 +77,10 @@ def validate_repository(repo: Repository, jobs: int | None = None, *, check_subm
     return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics)
 
 
-def _job_count(jobs: int | None, files: int) -> int:
-    """Worker processes to use: `jobs`, else CPDGEN_JOBS, else one per core
-    for large repositories and none (1) for small ones."""
+def job_count(jobs: int | None, files: int) -> int:
+    """Processes to use for `files` pieces of work: `jobs`, else
+    CPDGEN_JOBS, else one per core for large repositories and one for small
+    ones (callers decide what is large)."""
     if jobs is None:
         setting = os.environ.get("CPDGEN_JOBS", "").strip()
         if setting:
@@ -97,7 +98,7 @@ def _check_files(sources: list[SourceFile], root: Path, jobs: int | None) -> lis
     two cores give two checkers, and the workers' results are unpickled here
     only once its own share is done."""
     global _worker_checker
-    count = _job_count(jobs, len(sources))
+    count = job_count(jobs, len(sources))
     checker = FileChecker(root, fast=len(sources) >= FAST_GATE_THRESHOLD)
     if count == 1:
         return [checker.check(source) for source in sources]
