@@ -181,12 +181,14 @@ def cli(ctx: click.Context) -> None:
 def _register() -> None:
     from cpdgen.cli import declaration, hours, report, schema, validate
     from cpdgen.cli import build, importing, init, new
+    from cpdgen.cli import serve
 
     cli.add_command(validate.validate)
     cli.add_command(hours.hours)
     cli.add_command(report.report)
     cli.add_command(declaration.declaration)
     cli.add_command(build.build)
+    cli.add_command(serve.serve)
     cli.add_command(schema.schema)
     cli.add_command(init.init)
     cli.add_command(new.new)
