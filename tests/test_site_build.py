@@ -1,0 +1,342 @@
+"""The site's building blocks (page plan, chart, templates, cache, atomic
+folder swap) and `cpdgen build` through the command line."""
+
+from __future__ import annotations
+
+import html.parser
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cpdgen.buildcache import BuildCache, key_of
+from cpdgen.compute.hours import Hours
+from cpdgen.errors import UserError
+from cpdgen.render.chart import axis, hours_chart
+from cpdgen.render.site_plan import PER_PAGE, Page, objective_anchor, plan_site, slug
+from cpdgen.render.templating import environment, long_date, span
+from cpdgen.validation.settings import default_policy
+from cpdgen.writing import FolderSwap
+from tests.conftest import DEMO_RECORDS, TmpRepo, run_in
+from tests.factories import act, course, objective, recs
+
+AS_OF = "2026-11-28"
+
+
+# ---- the page plan ------------------------------------------------------------
+
+
+def test_list_pages_hold_at_most_per_page_items_and_link_in_a_chain():
+    items = [act(f"a{n:03}", start=f"2024-01-{1 + n % 28:02}") for n in range(PER_PAGE * 2 + 5)]
+    pages, _ = plan_site(recs(*items), default_policy())
+    all_pages = [p for p in pages if p.path.startswith("activities/") and p.template == "activity_list.html"
+                 and p.context["view"] == "all"]
+    assert [p.path for p in all_pages] == ["activities/index.html", "activities/page-2.html", "activities/page-3.html"]
+    assert [len(p.context["items"]) for p in all_pages] == [PER_PAGE, PER_PAGE, 5]
+    assert all_pages[0].context["pager"]["next"] == "activities/page-2.html"
+    assert all_pages[1].context["pager"]["previous"] == "activities/index.html"
+    assert all_pages[2].context["pager"]["next"] is None
+    shown = [s["item"].id for p in all_pages for s in p.context["items"]]
+    assert sorted(shown) == sorted(i.id for i in items)  # every item once
+
+
+def test_an_activity_and_a_course_with_the_same_id_get_two_pages():
+    pages, _ = plan_site(recs(act("2024/x"), course("2024/x")), default_policy())
+    own = sorted(p.path for p in pages if p.template == "activity.html")
+    assert own == ["activities/2024/x.html", "training/2024/x.html"]
+
+
+def test_ids_that_slug_alike_get_distinct_file_names():
+    pages, _ = plan_site(recs(act("a b"), act("a?b"), act("A-B")), default_policy())
+    paths = [p.path for p in pages if p.template == "activity.html"]
+    assert len(set(paths)) == 3
+    assert all(all(c.isalnum() or c in "/._-" for c in path) for path in paths)
+
+
+def test_a_page_root_leads_back_to_the_site_root():
+    assert Page("index.html", "home.html").root == ""
+    assert Page("activities/2024/x.html", "activity.html").root == "../../"
+
+
+def test_slug_keeps_names_safe():
+    assert slug("IET Lecture: 2025!") == "iet-lecture-2025"
+    assert slug("../..") == "x"
+    assert slug("") == "x"
+
+
+def test_objective_anchors_are_distinct_for_ids_that_slug_alike():
+    assert objective_anchor("a b") != objective_anchor("a-b")
+
+
+def test_a_changed_record_changes_only_the_keys_of_pages_showing_it():
+    policy = default_policy()
+    before = {p.path: p.inputs for p in plan_site(recs(act("x", title="Old"), act("y", start="2023-01-01")), policy)[0]}
+    after = {p.path: p.inputs for p in plan_site(recs(act("x", title="New"), act("y", start="2023-01-01")), policy)[0]}
+    changed = {path for path in before if before[path] != after[path]}
+    assert "activities/x.html" in changed and "activities/y.html" not in changed
+    assert "activities/year/2023/index.html" not in changed
+    assert "activities/year/2024/index.html" in changed
+
+
+def test_planning_links_activities_that_serve_an_objective():
+    plan = objective("grow", actions=[{"title": "Do it", "status": "done", "activities": ["x"]}])
+    pages, _ = plan_site(recs(act("x", objectives=["grow"]), plan), default_policy())
+    planning = next(p for p in pages if p.path == "planning.html")
+    (entry,) = planning.context["objectives"]
+    assert entry["done"] == 1 and entry["total"] == 1
+    assert [item.id for item, _ in entry["served_by"]] == ["x"]
+    assert [item.id for item, _ in entry["actions"][0]["activities"]] == ["x"]
+
+
+# ---- the chart ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, top", [(1, 1), (8, 8), (29.5, 30), (43.5, 50), (101, 120), (450, 500)])
+def test_axis_reaches_the_value_in_round_steps(value, top):
+    found, intervals = axis(value)
+    assert found == pytest.approx(top) and found >= value and 1 <= intervals <= 6
+
+
+def test_chart_has_a_bar_per_category_with_hours_and_an_accessible_name():
+    policy = default_policy()
+    keys = policy.category_keys
+    years = [Hours(2024, {k: (2.0 if k == keys[0] else 0.0) for k in keys}), Hours(2025, {k: 1.5 for k in keys})]
+    svg = str(hours_chart(years, policy))
+    assert 'role="img"' in svg and "<title id=\"chart-title\">" in svg and "<desc" in svg
+    assert svg.count("<rect") == 1 + len(keys) + len(keys)  # 2024: one bar; 2025: all; plus the legend swatches
+    assert "2025, Training: 1.5 h" in svg
+
+
+def test_chart_escapes_category_labels():
+    from dataclasses import replace
+
+    policy = default_policy()
+    hostile = replace(policy, categories=tuple(replace(c, label=c.label + "<script>") for c in policy.categories))
+    svg = str(hours_chart([Hours(2024, {k: 1.0 for k in policy.category_keys})], hostile))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+# ---- templates ------------------------------------------------------------------
+
+
+def test_member_templates_override_and_extend_the_builtin_ones(tmp_path):
+    (tmp_path / "site_templates").mkdir()
+    (tmp_path / "site_templates" / "tags.html").write_text(
+        '{% extends "builtin/tags.html" %}{% block title %}MINE{% endblock %}', encoding="utf-8"
+    )
+    env = environment(tmp_path, globals_={"site": {"title": "T", "base_url": None}, "profile": None})
+    page = Page("activities/tags.html", "tags.html", title="Tags")
+    out = env.get_template("tags.html").render(page=page, root="../", tags=[])
+    assert "<title>MINE</title>" in out and "Activities by tag" in out
+
+
+def test_templates_escape_record_text_and_never_evaluate_it(tmp_path):
+    env = environment(None)
+    out = env.from_string("{{ text }}|{{ md | markdown }}").render(text="<b>{{ 7*7 }}</b>", md="{{ 7*7 }} <script>x</script>")
+    assert "&lt;b&gt;" in out and "49" not in out and "<script>" not in out
+
+
+def test_dates_read_as_the_body_writes_them():
+    assert long_date(date(2025, 3, 4)) == "4 March 2025"
+    assert span((date(2019, 3, 1), None)) == "Mar 2019 – present"
+    assert span((None, date(2020, 9, 1)), "") == "– Sep 2020"
+
+
+# ---- the build cache and the folder swap ------------------------------------------
+
+
+def test_cache_reuses_a_file_only_when_its_key_is_unchanged(tmp_path):
+    previous, staging, cache_file = tmp_path / "prev", tmp_path / "stage", tmp_path / "cache.json"
+    (previous / "a").mkdir(parents=True)
+    (previous / "a" / "p.html").write_text("old page")
+    first = BuildCache(cache_file, previous)
+    first.record("a/p.html", key_of("v1"))
+    first.save()
+    second = BuildCache(cache_file, previous)
+    assert not second.reuse("a/p.html", key_of("v2"), staging)
+    assert second.reuse("a/p.html", key_of("v1"), staging)
+    assert (staging / "a" / "p.html").read_text() == "old page" and second.reused == 1
+    second.forget()
+    assert not cache_file.exists()
+    assert BuildCache(cache_file, previous).previous == {}
+
+
+@pytest.mark.parametrize("content", ["not json", '{"version": 0, "files": {}}', '["x"]'])
+def test_a_broken_or_foreign_cache_file_is_ignored(tmp_path, content):
+    (tmp_path / "c.json").write_text(content)
+    assert BuildCache(tmp_path / "c.json", tmp_path).previous == {}
+
+
+def test_folder_swap_replaces_the_folder_only_on_success(tmp_path):
+    target = tmp_path / "site"
+    target.mkdir()
+    (target / "old.html").write_text("old")
+    with pytest.raises(RuntimeError):
+        with FolderSwap(target) as staging:
+            (staging / "new.html").write_text("new")
+            raise RuntimeError("half-way")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert [p.name for p in target.iterdir()] == ["old.html"]
+    with FolderSwap(target) as staging:
+        (staging / "new.html").write_text("new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert [p.name for p in target.iterdir()] == ["new.html"]
+
+
+def test_folder_swap_refuses_to_replace_a_file(tmp_path):
+    (tmp_path / "site").write_text("mine")
+    with pytest.raises(UserError, match="not a folder cpdgen made"):
+        with FolderSwap(tmp_path / "site") as staging:
+            (staging / "x").write_text("x")
+    assert (tmp_path / "site").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+# ---- cpdgen build ---------------------------------------------------------------
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.hrefs.append(value)
+
+
+@pytest.fixture(scope="module")
+def demo_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo")
+    shutil.copytree(DEMO_RECORDS, root / "records")
+    shutil.copy(DEMO_RECORDS.parent / "cpdgen.yaml", root / "cpdgen.yaml")
+    for extra in ("evidence",):
+        if (DEMO_RECORDS.parent / extra).is_dir():
+            shutil.copytree(DEMO_RECORDS.parent / extra, root / extra)
+    result = run_in(root, "build", "--site-only", "--as-of", AS_OF)
+    return TmpRepo(root), result
+
+
+def test_build_prints_one_summary_line_and_writes_the_site(demo_build):
+    repo, result = demo_build
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    pages = sum(1 for p in (repo.root / "output" / "site").rglob("*.html"))
+    assert lines[0].startswith(f"Built {pages} pages from ") and lines[0].endswith(" s")
+    assert (repo.root / "output" / "site" / "static" / "style.css").is_file()
+    assert not (repo.root / "output" / "private").exists()  # --site-only
+
+
+def test_every_internal_link_of_the_demo_site_leads_to_a_file(demo_build):
+    repo, _ = demo_build
+    site = repo.root / "output" / "site"
+    checked = 0
+    for page in site.rglob("*.html"):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for href in parser.hrefs:
+            if href.startswith(("http://", "https://", "mailto:")):
+                continue
+            assert not href.startswith("/"), f"{page}: absolute link {href}"
+            path, _, fragment = href.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            assert target.is_file(), f"{page.relative_to(site)}: {href} leads nowhere"
+            if fragment:
+                assert f'id="{fragment}"' in target.read_text(encoding="utf-8"), f"{page.relative_to(site)}: no #{fragment}"
+            checked += 1
+    assert checked > 500
+
+
+def test_the_demo_year_page_shows_the_hours_of_cpdgen_hours(demo_build):
+    import json
+
+    repo, _ = demo_build
+    hours = json.loads(repo.run("hours", "--year", "2024", "--format", "json", "--as-of", AS_OF).stdout)["hours"]
+    text = (repo.root / "output" / "site" / "years" / "2024.html").read_text(encoding="utf-8")
+    # the demo's 2024 activities are all public, so the site's table is the declared one
+    assert f"{hours['total']:.1f}" in text
+
+
+def test_a_second_build_reuses_every_page_and_gives_the_same_bytes(demo_build, tmp_path):
+    repo, first = demo_build
+    site = repo.root / "output" / "site"
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    again = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert again.exit_code == 0
+    pages = len([p for p in before if p.suffix == ".html"])
+    assert f"({pages} unchanged)" in again.stdout
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_build_refuses_invalid_records_and_leaves_the_output(tmp_path):
+    repo = TmpRepo(tmp_path / "m")
+    repo.write("records/profile.yaml", "name: Jo\n")
+    repo.write("records/activities/a.yaml", "title: A\ntype: event\nstart: 2024-01-01\nhours: 1\n")
+    assert repo.run("build", "--site-only", "--as-of", AS_OF).exit_code == 0
+    index = (repo.root / "output" / "site" / "index.html").read_bytes()
+    repo.write("records/activities/a.yaml", "title: A\ntype: event\nstart: 2024-01-01\nhours: [\n")
+    result = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "records/activities/a.yaml:5:1: error: YAML syntax error" in result.stderr and "Traceback" not in result.output
+    assert (repo.root / "output" / "site" / "index.html").read_bytes() == index
+
+
+def test_build_out_puts_the_output_where_asked(repo, tmp_path):
+    result = repo.run("build", "--site-only", "--out", str(tmp_path / "elsewhere"), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "elsewhere" / "site" / "index.html").is_file()
+    assert not (repo.root / "output").exists()
+
+
+def test_build_out_onto_a_file_is_a_one_line_error(repo, tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file")
+    result = repo.run("build", "--site-only", "--out", str(blocker / "out"), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("cpdgen: ") and len(result.stderr.strip().splitlines()) == 1
+    assert blocker.read_text() == "a file"
+
+
+def test_an_empty_repository_builds_a_site_that_says_so(repo):
+    result = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    home = (repo.root / "output" / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Jo Bloggs" in home and "No activities recorded yet." in home
+
+
+def test_build_in_parallel_gives_the_same_site_as_serial(tmp_path, monkeypatch):
+    import cpdgen.render.site as site_module
+
+    repo = TmpRepo(tmp_path / "m")
+    repo.write("records/profile.yaml", "name: Jo\n")
+    for n in range(30):
+        repo.write(f"records/activities/a{n}.yaml", f"title: A {n}\ntype: event\nstart: 2024-01-{n % 28 + 1:02}\nhours: 1\n")
+    assert repo.run("build", "--site-only", "--out", "serial", "--as-of", AS_OF).exit_code == 0
+    monkeypatch.setattr(site_module, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(site_module, "_CHUNK", 3)
+    result = repo.run("build", "--site-only", "--out", "parallel", "--as-of", AS_OF, env={"CPDGEN_JOBS": "2"})
+    assert result.exit_code == 0, result.output
+
+    def files(folder):
+        base = repo.root / folder / "site"
+        return {p.relative_to(base): p.read_bytes() for p in base.rglob("*") if p.is_file()}
+
+    assert files("parallel") == files("serial") and len(files("serial")) > 30
+
+
+def test_help_and_validate_do_not_import_the_renderers():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from click.testing import CliRunner; from cpdgen.cli import cli;"
+        "CliRunner().invoke(cli, ['--help']); CliRunner().invoke(cli, ['validate', '--records', sys.argv[1]]);"
+        "print(sorted(m for m in ('jinja2', 'markdown', 'nh3', 'weasyprint', 'watchfiles') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(DEMO_RECORDS)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
