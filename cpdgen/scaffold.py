@@ -260,8 +260,8 @@ WORKFLOW = """\
 # on the lines at fault.
 #
 # Publishing the portfolio site to GitHub Pages is opt-in (the publish job
-# below): `cpdgen build` comes in a later cpdgen release, so leave it off
-# until your cpdgen has it (cpdgen build --help). To turn it on:
+# below builds the site with `cpdgen build --site-only`; the private PDFs are
+# never made here). To turn it on:
 #   1. Settings > Pages > Build and deployment > Source: GitHub Actions.
 #   2. Settings > Secrets and variables > Actions > Variables:
 #      add CPDGEN_PUBLISH with the value true.
@@ -311,7 +311,7 @@ jobs:
         with:
           python-version: "3.12"
       - run: pip install "@REQUIREMENT@"
-      - run: cpdgen build
+      - run: cpdgen build --site-only
       - uses: actions/configure-pages@v5
       - uses: actions/upload-pages-artifact@v3
         with:

@@ -300,7 +300,7 @@ def test_workflow_validates_on_push_and_publishes_only_when_asked(member: Path):
     assert "github.event_name != 'pull_request'" in publish["if"]
     assert publish["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     steps = publish["steps"]
-    assert "cpdgen build" in [step.get("run") for step in steps]
+    assert "cpdgen build --site-only" in [step.get("run") for step in steps]
     uses = [step.get("uses", "") for step in steps]
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)

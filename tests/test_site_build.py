@@ -340,3 +340,29 @@ def test_help_and_validate_do_not_import_the_renderers():
     )
     out = subprocess.run([sys.executable, "-c", code, str(DEMO_RECORDS)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("url, kept", [
+    ("https://example.org/", True), ("HTTP://EXAMPLE.ORG", True), ("mailto:jo@example.org", True),
+    ("javascript:alert(1)", False), (" JavaScript:alert(1)", False), ("data:text/html,x", False), ("vbscript:x", False),
+    ("", False), (None, False),
+])  # fmt: skip
+def test_safe_url_keeps_web_and_mail_addresses_only(url, kept):
+    from cpdgen.render.markup import safe_url
+
+    assert safe_url(url) == (url if kept else None)
+
+
+def test_a_javascript_profile_link_is_shown_as_text_not_a_link(repo):
+    repo.write("records/profile.yaml", """\
+        name: Jo
+        links:
+          - label: Evil
+            url: "javascript:alert(1)"
+          - label: Good
+            url: https://example.org/
+        """)
+    assert repo.run("build", "--site-only", "--as-of", AS_OF).exit_code == 0
+    home = (repo.root / "output" / "site" / "index.html").read_text(encoding="utf-8")
+    assert "javascript:" not in home and "<li>Evil</li>" in home
+    assert '<a href="https://example.org/" rel="noopener noreferrer">Good</a>' in home

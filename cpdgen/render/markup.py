@@ -21,6 +21,17 @@ _TAGS = {
 _ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 _URL_SCHEMES = {"http", "https", "mailto"}
 
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` if it is a web or mail address (the schemes Markdown links may
+    use too), else None: a `javascript:` or `data:` link never reaches a page."""
+    if not url:
+        return None
+    scheme, colon, _ = url.strip().partition(":")
+    return url if colon and scheme.lower() in _URL_SCHEMES else None
+
+
 # One converter, reset between texts: building one costs far more than a conversion.
 _converter = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 

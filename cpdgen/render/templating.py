@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from cpdgen.compute.hours import format_hours
-from cpdgen.render.markup import markdown_html
+from cpdgen.render.markup import markdown_html, safe_url
 from cpdgen.resources import templates_dir
 
 BUILTIN_PREFIX = "builtin"
@@ -79,7 +79,8 @@ def environment(repository_root: Path | None, *, globals_: Mapping[str, Any] | N
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update({"markdown": markdown_html, "hours": format_hours, "long_date": long_date, "when": when, "span": span})
+    env.filters.update({"markdown": markdown_html, "hours": format_hours, "long_date": long_date, "when": when, "span": span,
+                        "safe_url": safe_url})
     env.filters.update(filters or {})
     env.globals.update(globals_ or {})
     return env
