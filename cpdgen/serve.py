@@ -178,7 +178,7 @@ class Preview:
                  quiet: bool = False, verbose: bool = False, color: bool = False,
                  stdout: TextIO | None = None, stderr: TextIO | None = None) -> None:
         self.repo = repo
-        self.out = Path(out)
+        self.out = Path(out).resolve()  # as the watcher reports paths: the root is resolved too
         self.today = today
         self.quiet = quiet
         self.verbose = verbose
@@ -187,7 +187,6 @@ class Preview:
         self.stderr = stderr
         self.server: _Server | None = None
         self.problem: Problem | None = None
-        self.builds = 0  # finished builds, good or not (tests wait on it)
         self._idle = threading.Condition()
         self._building = False
 
@@ -261,7 +260,6 @@ class Preview:
             with self._idle:
                 self.problem = problem
                 self._building = False
-                self.builds += 1
                 self._idle.notify_all()
 
     # -- watching -----------------------------------------------------------
@@ -285,7 +283,7 @@ class Preview:
         try:
             # rust_timeout + yield_on_timeout: the first (empty) yield says the watcher is running.
             for changes in watch(self.repo.root, watch_filter=wanted, stop_event=stop, step=100,
-                                 rust_timeout=200, yield_on_timeout=True, raise_interrupt=False):
+                                 rust_timeout=100, yield_on_timeout=True, raise_interrupt=False):
                 watching.set()
                 if changes:
                     if self.verbose:

@@ -34,16 +34,20 @@ TITLE = "NGED&#39;s RIIO-ED2 plans for South Wales"
 SECRET = "secret-marker-7f3a9c"
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> TmpRepo:
-    """A copy of the demo records repository, with a file beside the records
-    that must never be served."""
-    made = TmpRepo(tmp_path / "demo")
+def _copy_demo(folder: Path) -> TmpRepo:
+    made = TmpRepo(folder)
     shutil.copytree(DEMO_RECORDS, made.records)
     shutil.copytree(DEMO_RECORDS.parent / "evidence", made.root / "evidence")
     shutil.copy(DEMO_RECORDS.parent / "cpdgen.yaml", made.root / "cpdgen.yaml")
     made.write("notes.txt", f"{SECRET}\n")
     return made
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> TmpRepo:
+    """A copy of the demo records repository, with a file beside the records
+    that must never be served."""
+    return _copy_demo(tmp_path / "demo")
 
 
 class Served:
@@ -100,13 +104,27 @@ def start(repo: TmpRepo, **kw):
     return Served(preview, url, out, err), stop, thread
 
 
-@pytest.fixture
-def served(demo: TmpRepo):
-    server, stop, thread = start(demo)
-    yield server
+def _stop(stop: threading.Event, thread: threading.Thread) -> None:
     stop.set()
     thread.join(TIMEOUT)
     assert not thread.is_alive(), "the server did not stop"
+
+
+@pytest.fixture
+def served(demo: TmpRepo):
+    """A server of its own, for a test that edits the records."""
+    server, stop, thread = start(demo)
+    yield server
+    _stop(stop, thread)
+
+
+@pytest.fixture(scope="module")
+def reading(tmp_path_factory):
+    """One server shared by the tests that only read (starting one takes a moment)."""
+    demo = _copy_demo(tmp_path_factory.mktemp("reading") / "demo")
+    server, stop, thread = start(demo)
+    yield server, demo
+    _stop(stop, thread)
 
 
 def _other_local_address() -> str | None:
@@ -123,7 +141,8 @@ def _other_local_address() -> str | None:
 # -- serving -------------------------------------------------------------------
 
 
-def test_binds_loopback_only(served: Served):
+def test_binds_loopback_only(reading):
+    served, _ = reading
     host, port = served.preview.server.socket.getsockname()[:2]
     assert host == "127.0.0.1"
     assert served.url == f"http://127.0.0.1:{port}/"
@@ -133,7 +152,8 @@ def test_binds_loopback_only(served: Served):
             socket.create_connection((other, port), timeout=2).close()
 
 
-def test_pages_load_with_their_content(served: Served):
+def test_pages_load_with_their_content(reading):
+    served, _ = reading
     status, body, headers = served.get()
     assert status == 200 and "Siân Hughes" in body and headers["Content-Type"].startswith("text/html")
     assert headers["Cache-Control"] == "no-cache"
@@ -144,7 +164,7 @@ def test_pages_load_with_their_content(served: Served):
     assert status == 200 and headers["Content-Type"] == "text/css" and body
     assert served.get("no-such-page.html")[0] == 404
     assert served.get("static/")[0] == 404  # no directory listings
-    assert "Built " in served.out.getvalue() and served.err.getvalue() == ""
+    assert served.out.getvalue().startswith("Built ") and served.err.getvalue() == ""
 
 
 def test_an_edit_shows_after_the_rebuild(served: Served, demo: TmpRepo):
@@ -153,6 +173,14 @@ def test_an_edit_shows_after_the_rebuild(served: Served, demo: TmpRepo):
     served.wait_for(PAGE, lambda status, body: "Edited while serving" in body, "the edited title")
     assert served.get(PAGE)[0] == 200
     assert served.out.getvalue().count("Built ") >= 2
+
+
+def test_settings_and_a_members_own_templates_are_watched(served: Served, demo: TmpRepo):
+    settings = demo.root / "cpdgen.yaml"
+    settings.write_text(settings.read_text("utf-8").replace("— CPD portfolio", "— Watched settings"), "utf-8")
+    served.wait_for("", lambda status, body: "Watched settings" in body, "the new site title")
+    demo.write("site_templates/cv.html", "<!DOCTYPE html><title>CV</title><p>member-template-marker</p>\n")
+    served.wait_for("cv.html", lambda status, body: "member-template-marker" in body, "the member's template")
 
 
 def test_invalid_records_show_an_error_page_and_the_site_comes_back(served: Served, demo: TmpRepo):
@@ -193,8 +221,7 @@ def test_invalid_at_start_still_serves_then_recovers(demo: TmpRepo):
         status, body = server.wait_for("", lambda status, body: status == 200, "the site after the fix")
         assert "Siân Hughes" in body
     finally:
-        stop.set()
-        thread.join(TIMEOUT)
+        _stop(stop, thread)
 
 
 def test_a_crash_in_the_build_is_shown_and_the_server_survives(served: Served, demo: TmpRepo, monkeypatch):
@@ -214,7 +241,8 @@ def test_a_crash_in_the_build_is_shown_and_the_server_survives(served: Served, d
     served.wait_for("", lambda status, body: status == 200, "the site after the crash")
 
 
-def test_no_path_leaves_the_site(served: Served):
+def test_no_path_leaves_the_site(reading):
+    served, _ = reading
     for path in ("/../notes.txt", "/../../notes.txt", "/%2e%2e/%2e%2e/notes.txt", "/..%2f..%2fnotes.txt",
                  "/static/../../../notes.txt", "/..\\..\\notes.txt", "//" + "etc/passwd"):
         status, body = served.raw(path)
@@ -222,7 +250,8 @@ def test_no_path_leaves_the_site(served: Served):
         assert SECRET not in body and "root:" not in body, path
 
 
-def test_symlinks_out_of_the_site_are_not_followed(served: Served, demo: TmpRepo):
+def test_symlinks_out_of_the_site_are_not_followed(reading):
+    served, demo = reading
     (served.preview.site / "leak.txt").symlink_to(demo.root / "notes.txt")
     (served.preview.site / "repo").symlink_to(demo.root, target_is_directory=True)
     for path in ("/leak.txt", "/repo/notes.txt", "/repo/cpdgen.yaml"):
