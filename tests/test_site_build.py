@@ -366,3 +366,33 @@ def test_a_javascript_profile_link_is_shown_as_text_not_a_link(repo):
     home = (repo.root / "output" / "site" / "index.html").read_text(encoding="utf-8")
     assert "javascript:" not in home and "<li>Evil</li>" in home
     assert '<a href="https://example.org/" rel="noopener noreferrer">Good</a>' in home
+
+
+def test_build_on_a_terminal_shows_a_progress_bar_and_elsewhere_none(repo):
+    import pty
+    import subprocess
+    import sys
+
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
+    env.pop("NO_COLOR", None)
+    process = subprocess.run(
+        [sys.executable, "-m", "cpdgen", "build", "--site-only", "--as-of", AS_OF],
+        cwd=repo.root, stdin=terminal, stdout=terminal, stderr=terminal, env=env, timeout=120,
+    )
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(controller)
+    assert process.returncode == 0
+    assert b"Building" in seen and b"Built " in seen
+    piped = subprocess.run([sys.executable, "-m", "cpdgen", "build", "--site-only", "--as-of", AS_OF],
+                           cwd=repo.root, capture_output=True, timeout=120)
+    assert b"Building" not in piped.stderr + piped.stdout and piped.stdout.startswith(b"Built ")
