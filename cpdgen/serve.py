@@ -115,7 +115,7 @@ def _inside(path: str, folder: str) -> bool:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    preview: "Preview"
+    preview: Preview
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind looks the host name up (socket.getfqdn), which

@@ -20,11 +20,11 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-
 from conftest import DEMO_RECORDS, PROJECT_ROOT, TmpRepo
+
+from cpdgen.diagnostics import error
 from cpdgen.loading.files import find_repository
 from cpdgen.serve import HOST, Preview, Problem, is_page
-from cpdgen.diagnostics import error
 
 TODAY = date(2026, 11, 29)
 TIMEOUT = 15.0  # seconds to wait for a rebuild to show: generous for a loaded machine
@@ -297,26 +297,38 @@ def _environ() -> dict:
     return environ
 
 
-def _read_url(proc: subprocess.Popen) -> str:
-    """The URL from the first line of output (read in a thread: readline blocks)."""
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: lines.put(proc.stdout.readline()), daemon=True).start()
+def _read_line(proc: subprocess.Popen) -> str:
+    """One line of the program's output, in a thread (readline blocks) so a hang fails the test."""
+    got: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: got.put(proc.stdout.readline()), daemon=True).start()
     try:
-        line = lines.get(timeout=60)
-        while line.startswith("Built "):
-            threading.Thread(target=lambda: lines.put(proc.stdout.readline()), daemon=True).start()
-            line = lines.get(timeout=60)
+        return got.get(timeout=60)
     except queue.Empty:
         proc.kill()
-        pytest.fail(f"no URL printed; stderr: {proc.communicate()[1]}")
+        pytest.fail(f"nothing printed; stderr: {proc.communicate()[1]}")
+
+
+def _read_url(proc: subprocess.Popen) -> str:
+    line = _read_line(proc)
+    while line.startswith("Built "):
+        line = _read_line(proc)
     assert line.startswith("Serving http://127.0.0.1:") and line.rstrip().endswith("— Ctrl-C to stop"), line
     return line.split()[1]
 
 
+def _program(demo: TmpRepo, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "cpdgen", "serve", "--port", "0", *args], cwd=demo.root,
+                            env=_environ(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+
+
+def _end(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.communicate()
+
+
 def test_the_program_serves_refuses_a_port_in_use_and_stops_on_ctrl_c(demo: TmpRepo):
-    proc = subprocess.Popen([sys.executable, "-m", "cpdgen", "serve", "--port", "0", "--as-of", "2026-11-29"],
-                            cwd=demo.root, env=_environ(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, encoding="utf-8")
+    proc = _program(demo, "--as-of", "2026-11-29")
     try:
         url = _read_url(proc)
         with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
@@ -332,25 +344,19 @@ def test_the_program_serves_refuses_a_port_in_use_and_stops_on_ctrl_c(demo: TmpR
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=TIMEOUT)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+        _end(proc)
     assert proc.returncode == 0, err
     assert "Stopped." in out and "Traceback" not in err
 
 
 def test_the_program_stops_cleanly_on_sigterm(demo: TmpRepo):
-    proc = subprocess.Popen([sys.executable, "-m", "cpdgen", "serve", "--port", "0", "--quiet"],
-                            cwd=demo.root, env=_environ(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, encoding="utf-8")
+    proc = _program(demo, "--quiet")
     try:
         _read_url(proc)  # printed even with --quiet: it is the one thing the command says
         proc.terminate()
         out, err = proc.communicate(timeout=TIMEOUT)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+        _end(proc)
     assert proc.returncode == 0 and err == "" and "Stopped." not in out
     assert not list((demo.root / "output").glob(".site.*"))  # no staging folder left behind
 
