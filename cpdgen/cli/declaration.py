@@ -9,12 +9,13 @@ from pathlib import Path
 import click
 
 from cpdgen.cli import Options, global_options, year_option
+from cpdgen.cli.report import output_option, write_pdf_file
 from cpdgen.errors import UserError
 
 
-@click.group(short_help="The annual CPD Declaration: status, start, acknowledge, submit.")
+@click.group(short_help="The annual CPD Declaration: status, start, acknowledge, pdf, submit.")
 def declaration() -> None:
-    """The annual CPD Declaration: status, start, acknowledge, submit."""
+    """The annual CPD Declaration: status, start, acknowledge, pdf, submit."""
 
 
 @declaration.command(short_help="The checklist: what is complete, what is missing.")
@@ -105,6 +106,24 @@ def acknowledge(options: Options, year: int | None) -> None:
             click.echo(f"The {year} declaration was submitted: `cpdgen declaration submit --year {year} --amend` records this.")
 
 
+@declaration.command(short_help="The declaration as a PDF (a draft until submitted).")
+@year_option
+@output_option
+@global_options
+@click.pass_obj
+def pdf(options: Options, year: int | None, output: Path | None) -> None:
+    """Write the CPD Declaration of a review year as a PDF: the checklist,
+    the hours, the statements and both reports as appendices, with the
+    year's records as an embedded JSON file. Until the declaration is
+    submitted every page says DRAFT. Default:
+    output/private/cpd-declaration-YYYY.pdf (or -o FILE)."""
+    from cpdgen.compute.documents import DECLARATION_PDF
+
+    year = options.year(year)
+    repo, result = options.checked()
+    write_pdf_file(options, repo, result, DECLARATION_PDF, year, output)
+
+
 @declaration.command(short_help="Submit a ready declaration and freeze its year.")
 @year_option
 @click.option("--amend", is_flag=True, help="Record changes to an already submitted year as the submitted state.")
@@ -113,7 +132,8 @@ def acknowledge(options: Options, year: int | None) -> None:
 def submit(options: Options, year: int | None, amend: bool) -> None:
     """Submit the declaration: refused, with the list of what is missing,
     unless it is ready; then records `submitted` (date, digest of everything
-    it covers), after which `cpdgen validate` reports any change to the year."""
+    it covers), after which `cpdgen validate` reports any change to the year,
+    and writes the final PDF to output/private/cpd-declaration-YYYY.pdf."""
     from cpdgen.compute.digest import combined_digest, declaration_records, nested, record_digests
     from cpdgen.compute.year import last_day
 
@@ -145,6 +165,19 @@ def submit(options: Options, year: int | None, amend: bool) -> None:
         verb = "Amended the submission of" if amend else "Submitted"
         click.echo(f"{verb} the {year} declaration ({len(digests)} records covered) in {repo.relative(path)}.")
         click.echo(f"The {year} records are now frozen: `cpdgen validate` reports any change to them.")
+    _final_pdf(options, year)
+
+
+def _final_pdf(options: Options, year: int) -> None:
+    """After a submission: the declaration PDF as submitted (no DRAFT)."""
+    from cpdgen.compute.documents import DECLARATION_PDF
+
+    try:
+        repo, result = options.checked()
+        write_pdf_file(options, repo, result, DECLARATION_PDF, year, None)
+    except UserError as exc:
+        raise UserError(f"the {year} declaration is submitted, but its PDF was not written: {exc}; "
+                        f"`cpdgen declaration pdf --year {year}` writes it") from None
 
 
 # ---- shared steps ---------------------------------------------------------------------------------

@@ -139,7 +139,8 @@ class PdfMaker:
         self._statuses: dict[int, DeclarationStatus] = {}
         self._fonts = None
         self.env = environment(root, globals_={"policy": self.policy, "lang": LANG},
-                               filters={"month_year": month_year, "words": words, "yes_no": yes_no, "day": day})
+                               filters={"month_year": month_year, "words": words, "yes_no": yes_no, "day": day,
+                                        "date_span": date_span, "toc_entry": toc_entry})
 
     @property
     def assets_digest(self) -> str:
@@ -188,7 +189,7 @@ class PdfMaker:
             context.update(
                 status=status,
                 declaration=status.declaration or Declaration(id=str(year), source=Source(""), year=year),
-                draft=not status.submitted,
+                draft=document == DECLARATION_PDF and not status.submitted,  # the reports are uploaded as they are
                 activity=activities,
                 planning=planning_report(records, year),
                 hours_rows=category_rows(activities.hours, self.policy),
@@ -305,6 +306,19 @@ def day(value: date | str | None) -> str:
     return long_date(value)
 
 
+def date_span(start: date | None, end: date | None = None) -> str:
+    """4–6 February 2025, 30 January – 2 February 2025, 14 March 2025."""
+    from cpdgen.render.templating import long_date
+
+    if not start or not end or start == end:
+        return long_date(end or start)
+    if start.year != end.year:
+        return f"{long_date(start)} – {long_date(end)}"
+    if start.month != end.month:
+        return f"{start.day} {start:%B} – {long_date(end)}"
+    return f"{start.day}–{long_date(end)}"
+
+
 def month_year(value: date | None) -> str:
     return f"{value:%B %Y}" if value else ""
 
@@ -312,6 +326,11 @@ def month_year(value: date | None) -> str:
 def words(value: str | None) -> str:
     """in-progress → In progress: a schema value as words."""
     return value.replace("-", " ").capitalize() if value else ""
+
+
+def toc_entry(item) -> tuple[str, str, bool]:
+    """A checklist item as a line of the declaration's contents: (anchor, title, indented)."""
+    return (f"item-{item.number}", f"{item.number}. {item.title}", True)
 
 
 def yes_no(value: Any) -> str:
