@@ -20,7 +20,8 @@ from typing import Callable
 
 from cpdgen.validation import ValidationResult
 from cpdgen.buildcache import BuildCache
-from cpdgen.writing import FolderSwap
+from cpdgen.errors import UserError
+from cpdgen.writing import FolderSwap, exclusive_lock
 
 SITE = "site"
 PRIVATE = "private"
@@ -51,12 +52,29 @@ class BuildSummary:
 def build(result: ValidationResult, root: Path, out: Path, today: date, *, pdfs: bool = True,
           progress: Progress | None = None) -> BuildSummary:
     """Write the site (and, with pdfs=True, the PDFs) of a valid repository under `out`."""
+    started = time.perf_counter()
+    try:
+        with exclusive_lock(out / CACHE, "build.lock"):  # a concurrent build (or serve) waits for this one
+            pages, made, site_cache = _build(result, root, out, today, pdfs, progress)
+    except OSError as exc:  # a full disk, a folder made read-only: the swap has put everything back
+        where = exc.filename or out
+        raise UserError(f"cannot write {where}: {exc.strerror or exc}; the previous output is unchanged") from None
+    return BuildSummary(
+        pages=pages,
+        rendered=pages - site_cache.reused,
+        pdfs=len(made),
+        records=result.record_count,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _build(result: ValidationResult, root: Path, out: Path, today: date, pdfs: bool,
+           progress: Progress | None) -> tuple[int, list[str], BuildCache]:
     from cpdgen.render.site import build_site
 
-    started = time.perf_counter()
+    made: list[str] = []
     site_cache = BuildCache(out / CACHE / "site.json", out / SITE)
     private_cache = BuildCache(out / CACHE / "private.json", out / PRIVATE)
-    made: list[str] = []
     with FolderSwap(out / SITE) as site_folder, FolderSwap(out / PRIVATE, enabled=pdfs) as private_folder:
         pages = build_site(result, root, site_folder, site_cache, today=today, progress=progress)
         if pdfs:
@@ -68,10 +86,4 @@ def build(result: ValidationResult, root: Path, out: Path, today: date, *, pdfs:
     site_cache.save()
     if pdfs:
         private_cache.save()
-    return BuildSummary(
-        pages=pages,
-        rendered=pages - site_cache.reused,
-        pdfs=len(made),
-        records=result.record_count,
-        seconds=time.perf_counter() - started,
-    )
+    return pages, made, site_cache

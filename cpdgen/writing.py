@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from cpdgen.errors import UserError
@@ -120,10 +121,22 @@ class FolderSwap:
         parent = self.target.parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
+            self._remove_leftovers()
             self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=parent))
         except OSError as exc:
             raise UserError(f"cannot write in {parent}: {exc.strerror or exc}; nothing was changed") from None
         return self.staging
+
+    def _remove_leftovers(self) -> None:
+        """Staging and old folders of builds that were killed (SIGKILL, power
+        loss) before they could tidy up. Callers hold `exclusive_lock` on the
+        parent, so no live build owns them."""
+        import shutil
+
+        for pattern in (f".{self.target.name}.building-*", f".{self.target.name}.old-*"):
+            for leftover in self.target.parent.glob(pattern):
+                if leftover.is_dir() and not leftover.is_symlink():
+                    shutil.rmtree(leftover, ignore_errors=True)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         import shutil
@@ -154,3 +167,25 @@ class FolderSwap:
         _fsync_folder(self.target.parent)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def exclusive_lock(folder: Path, name: str = ".lock"):
+    """Hold an exclusive lock on `folder` (a lock file in it): a second
+    build or `serve` rebuild of the same output waits for the first."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stream = open(folder / name, "a+b")
+    except OSError as exc:
+        raise UserError(f"cannot write in {folder}: {exc.strerror or exc}; nothing was changed") from None
+    try:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock, builds are not run concurrently there
+            fcntl = None
+        if fcntl is not None:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
+        yield
+    finally:
+        stream.close()  # closing releases the lock

@@ -127,8 +127,9 @@ def test_getting_started_documents_shell_completion_for_each_shell():
         assert f"_CPDGEN_COMPLETE={shell}_source cpdgen" in guide
 
 
-def test_publishing_says_the_site_is_coming_and_how_it_is_published():
+def test_publishing_says_what_build_makes_and_how_it_is_published():
     guide = (DOCS / "publishing.md").read_text("utf-8")
-    assert "Coming in a later release" in guide
+    assert "Coming in a later release" not in guide
+    assert "cpdgen build --site-only" in guide and "cpdgen build --site-only" in scaffold.workflow_text()
     assert "output/site" in guide and "CPDGEN_PUBLISH" in guide
     assert "CPDGEN_PUBLISH" in scaffold.workflow_text() and "output/site" in scaffold.workflow_text()

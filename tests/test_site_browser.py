@@ -168,9 +168,6 @@ def test_most_pages_fit_a_phone(browser, demo):
     assert _overflowing(browser, demo, names) == []
 
 
-@pytest.mark.xfail(reason="BUG: planning.html is wider than a 375px phone (455px): the actions table "
-                          "(site_templates/planning.html) is not wrapped in a scrolling container as the home "
-                          "page's table is, so the whole page scrolls sideways", strict=True)
 def test_planning_fits_a_phone(browser, demo):
     assert _overflowing(browser, demo, ["planning.html"]) == []
 

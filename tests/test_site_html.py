@@ -271,9 +271,6 @@ def test_every_activity_list_page_of_the_big_site_has_at_most_twenty_items(many)
     assert sizes and max(sizes.values()) <= 20, {k: v for k, v in sizes.items() if v > 20}
 
 
-@pytest.mark.xfail(reason="BUG: years/YYYY.html lists every activity of the year on one page (site_templates/year.html "
-                          "item_list(items), site_plan.py year Page), so it grows with the record count; the "
-                          "paginated activities/year/YYYY/ view exists", strict=True)
 def test_no_page_of_the_big_site_lists_more_than_twenty_activities(many):
     sizes = _longest_lists(many, html_pages(many))
     assert max(sizes.values()) <= 20, {k: v for k, v in sizes.items() if v > 20}
@@ -348,15 +345,16 @@ def test_a_build_failing_half_way_leaves_the_previous_site(tmp_path, monkeypatch
 
     def failing(path, text):
         calls.append(path)
-        if len(calls) > 10:
+        if len(calls) > 2:
             raise OSError(28, "No space left on device")
         real(path, text)
 
     monkeypatch.setattr(site_module, "_write", failing)
     monkeypatch.chdir(repo.root)
     result = CliRunner().invoke(cli, ["build", "--site-only", "--out", str(out), "--as-of", AS_OF])
-    assert result.exit_code != 0
-    assert len(calls) > 10
+    assert result.exit_code == 1, result.output
+    assert "No space left on device; the previous output is unchanged" in result.stderr
+    assert len(calls) > 2
     assert _snapshot(out / "site") == before
     assert _leftovers(out) == []
     monkeypatch.setattr(site_module, "_write", real)
@@ -422,9 +420,6 @@ def test_kill_9_half_way_leaves_the_previous_site(tmp_path):
     assert _snapshot(out / "site") == before
 
 
-@pytest.mark.xfail(reason="BUG: a build killed half-way (SIGTERM, SIGKILL, power cut) leaves its staging folder "
-                          "output/.site.building-XXXX behind, and no later build removes it: every interrupted build "
-                          "leaves another partial copy of the site (cpdgen/writing.py FolderSwap)", strict=True)
 def test_staging_left_by_a_killed_build_is_cleaned_by_the_next_build(tmp_path):
     out, _before = _interrupted_build(tmp_path, signal.SIGTERM)
     repo_root = tmp_path / "member"
@@ -484,10 +479,6 @@ def test_incremental_build_equals_a_cold_build(tmp_path):
     assert [name for name in warm if warm[name] != cold[name]] == []
 
 
-@pytest.mark.xfail(reason="BUG: planning.html is not re-rendered when an activity linked only from an objective's "
-                          "action (activity without objectives: [...]) changes: its page inputs "
-                          "(cpdgen/render/site_plan.py, planning Page inputs) list only items with objectives, so the "
-                          "incremental build keeps the old title", strict=True)
 def test_planning_follows_a_renamed_activity_linked_from_an_action(tmp_path):
     repo = new_repo(tmp_path / "member")
     write_yaml(repo, "records/activities/a.yaml", activity("Old title"))

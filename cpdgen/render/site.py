@@ -22,7 +22,7 @@ from cpdgen.buildcache import BuildCache, key_of
 from cpdgen.compute.hours import category_rows
 from cpdgen.compute.public import PublishRules, public_view
 from cpdgen.render.chart import hours_chart
-from cpdgen.render.site_plan import Page, SiteIndex, plan_site, record_digest
+from cpdgen.render.site_plan import Page, plan_site, record_digest
 from cpdgen.render.templating import environment, template_folders
 from cpdgen.validation import ValidationResult, job_count
 
@@ -48,27 +48,28 @@ def build_site(result: ValidationResult, root: Path, staging: Path, cache: Build
     rules = PublishRules.from_settings(result.settings)
     view = public_view(result.records, rules)
     policy = result.policy
-    pages, site = plan_site(view, policy)
+    pages = plan_site(view, policy)
     profile = view.profile
     settings = result.settings
-    site.update(
-        title=settings.site_title or (profile.name if profile else "CPD portfolio"),
-        base_url=_base(settings.base_url),
-        publish=rules,
-    )
+    # What every page may show besides its own context; part of every key.
+    site = {
+        "title": settings.site_title or (profile.name if profile else "CPD portfolio"),
+        "base_url": _base(settings.base_url),
+        "category_label": {category.key: category.label for category in policy.categories},
+    }
     folders = template_folders(root)
     env = environment(root, globals_={"site": site, "profile": profile, "policy": policy},
                       filters={"rows": lambda hours: category_rows(hours, policy)})
     site_key = key_of(
         templates_fingerprint(folders),
         record_digest(profile) if profile else "",
-        json.dumps({k: v for k, v in site.items() if k != "publish"}, sort_keys=True, default=str),
-        json.dumps([rules.reflections, rules.evidence]),
+        record_digest(policy),
+        json.dumps(site, sort_keys=True),
     )
     total = len(pages)
     todo: list[int] = []
     for number, page in enumerate(pages):
-        key = key_of(site_key, page.path, *page.inputs)
+        key = key_of(site_key, page.fingerprint())
         if not cache.reuse(page.path, key, staging):
             todo.append(number)
             cache.record(page.path, key)

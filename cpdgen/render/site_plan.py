@@ -1,9 +1,10 @@
 """Which pages the portfolio site has and what each shows. Pure: records in,
 `Page`s out; `render.site` renders and writes them.
 
-Every page lists what it shows in `inputs` (record digests, page numbers):
-with the templates' fingerprint that is the page's cache key, so a changed
-record re-renders only the pages that show it.
+Each page's context holds everything its template shows beyond the few
+site-wide values (title, labels, profile), so the context itself is the
+page's cache key (`Page.fingerprint`): a changed record re-renders exactly
+the pages that show it, with no list of dependencies to keep by hand.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass, field, is_dataclass
 from datetime import date
-from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from cpdgen.compute.hours import Hours, year_hours
+from cpdgen.compute.hours import year_hours
 from cpdgen.compute.reports import item_kind, objective_order
 from cpdgen.compute.year import CLOSED_OBJECTIVE_STATUSES, year_of
 from cpdgen.model import CPDItem, Objective, Records
@@ -30,13 +31,24 @@ class Page:
     path: str  # below the site root, "/"-separated
     template: str
     context: dict[str, Any] = field(default_factory=dict)
-    inputs: tuple[str, ...] = ()  # what the page shows, as digests: its cache key
     title: str = ""
 
     @property
     def root(self) -> str:
         """The relative way back to the site root from this page."""
         return "../" * self.path.count("/")
+
+    def fingerprint(self) -> str:
+        """Everything the page shows, as one string: its cache key."""
+        return json.dumps([self.path, self.template, self.title, self.context], default=_encode, sort_keys=True)
+
+
+def _encode(value: Any) -> Any:
+    if is_dataclass(value):
+        return record_digest(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"a page context holds a {type(value).__name__}")  # a bug: every value must be keyable
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -49,61 +61,97 @@ def slug(text: str) -> str:
 
 
 def record_digest(record: Any) -> str:
-    """What a record says, as a short digest for the cache. The dataclass
-    repr holds every field (and the source file), is the same for the same
-    file, and costs a fifth of a JSON dump."""
+    """What a record (or any model value) says, as a short digest. The
+    dataclass repr holds every field, is the same for the same data, and
+    costs a fifth of a JSON dump."""
     return hashlib.blake2b(repr(record).encode("utf-8"), digest_size=8).hexdigest()
-
-
-@dataclass
-class SiteIndex:
-    """The public records arranged for pages: items newest first, the page
-    of each item, and digests for the cache."""
-
-    items: list[CPDItem]
-    item_paths: dict[tuple[str, str], str]  # (kind, id) → page path
-    digests: dict[tuple[str, str], str]
-    objectives: list[Objective]
-    objective_titles: dict[str, str]
 
 
 def item_key(item: CPDItem) -> tuple[str, str]:
     return (item_kind(item), item.id)  # ids are unique per kind only
 
 
-def index_records(view: Records) -> SiteIndex:
-    items = sorted(view.cpd_items, key=lambda i: (i.end, i.start, i.title, i.id), reverse=True)
+def item_paths(items: Iterable[CPDItem]) -> dict[tuple[str, str], str]:
+    """(kind, id) → the item's page. Oldest first, so that adding a newer
+    record never renames an older page when two ids give the same name."""
     paths: dict[tuple[str, str], str] = {}
     taken: set[str] = set()
-    # Oldest first, so adding a newer record never renames an older page.
-    for item in reversed(items):
+    for item in sorted(items, key=_item_order):
         key = item_key(item)
         folder = "activities" if key[0] == "activity" else "training"
         base = "/".join(slug(part) for part in item.id.split("/"))
         path = f"{folder}/{base}.html"
-        if path in taken:  # two ids with the same slug
-            path = f"{folder}/{base}-{hashlib.blake2b(item.id.encode(), digest_size=3).hexdigest()}.html"
+        if path in taken:
+            path = f"{folder}/{base}-{_short_hash(item.id)}.html"
         taken.add(path)
         paths[key] = path
-    digests = {item_key(item): record_digest(item) for item in items}
-    # Open objectives first, in the reports' order.
-    objectives = sorted(view.objectives, key=lambda o: (o.status in CLOSED_OBJECTIVE_STATUSES, objective_order(o)))
-    for objective in objectives:
-        digests[("objective", objective.id)] = record_digest(objective)
-    return SiteIndex(items, paths, digests, objectives, {o.id: o.title for o in objectives})
+    return paths
 
 
-_FAR = date.max
+def _item_order(item: CPDItem) -> tuple:
+    return (item.end, item.start, item.title, item.id)
 
 
-def _paginated(base: str, items: Sequence[CPDItem], index: SiteIndex, heading: str, extra: dict[str, Any],
-               extra_inputs: tuple[str, ...] = ()) -> list[Page]:
+def _short_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=3).hexdigest()
+
+
+def objective_anchor(objective_id: str) -> str:
+    """The objective's fragment on planning.html; distinct for distinct ids."""
+    return f"objective-{_short_hash(objective_id)}-{slug(objective_id)}"
+
+
+def tag_paths(tags: Iterable[str]) -> dict[str, str]:
+    paths: dict[str, str] = {}
+    taken: set[str] = set()
+    for tag in sorted(tags):
+        base = slug(tag)
+        if base in taken:
+            base = f"{base}-{_short_hash(tag)}"
+        taken.add(base)
+        paths[tag] = f"activities/tag/{base}/index.html"
+    return paths
+
+
+class _Site:
+    """The public records arranged for pages."""
+
+    def __init__(self, view: Records, policy: Policy) -> None:
+        self.items = sorted(view.cpd_items, key=_item_order, reverse=True)  # newest first
+        self.paths = item_paths(self.items)
+        self.by_year: dict[int, list[CPDItem]] = {}  # by the review year they count in
+        self.tags: dict[str, list[CPDItem]] = {}
+        for item in self.items:
+            year = year_of(item)
+            if year is not None:
+                self.by_year.setdefault(year, []).append(item)
+            for tag in item.tags:
+                self.tags.setdefault(tag, []).append(item)
+        self.years = sorted(self.by_year, reverse=True)
+        self.tag_paths = tag_paths(self.tags)
+        self.types = [c.key for c in policy.categories if any(item.category == c.key for item in self.items)]
+        self.type_paths = {key: f"activities/type/{slug(key)}/index.html" for key in self.types}
+        # Open objectives first, in the reports' order.
+        self.objectives = sorted(view.objectives, key=lambda o: (o.status in CLOSED_OBJECTIVE_STATUSES, objective_order(o)))
+        self.objective_titles = {o.id: o.title for o in self.objectives}
+
+    def summaries(self, items: Iterable[CPDItem]) -> list[dict[str, Any]]:
+        return [{"item": item, "path": self.paths[item_key(item)]} for item in items]
+
+    def views(self) -> dict[str, Any]:
+        """The links to every list view, shown on each list page."""
+        return {
+            "types": [(key, self.type_paths[key]) for key in self.types],
+            "years": [(year, f"activities/year/{year}/index.html") for year in self.years],
+        }
+
+
+def _paginated(site: _Site, base: str, items: Sequence[CPDItem], heading: str, view: str) -> list[Page]:
     """`base`/index.html, `base`/page-2.html, ...: PER_PAGE items each."""
     count = max(1, -(-len(items) // PER_PAGE))
+    views = site.views()
     pages = []
     for number in range(1, count + 1):
-        chunk = items[(number - 1) * PER_PAGE : number * PER_PAGE]
-        path = f"{base}/index.html" if number == 1 else f"{base}/page-{number}.html"
         pager = {
             "number": number,
             "count": count,
@@ -111,136 +159,98 @@ def _paginated(base: str, items: Sequence[CPDItem], index: SiteIndex, heading: s
             "next": f"{base}/page-{number + 1}.html" if number < count else None,
             "total": len(items),
         }
+        chunk = items[(number - 1) * PER_PAGE : number * PER_PAGE]
         pages.append(Page(
-            path=path,
+            path=f"{base}/index.html" if number == 1 else f"{base}/page-{number}.html",
             template="activity_list.html",
-            context={"heading": heading, "items": [_summary(item, index) for item in chunk], "pager": pager, **extra},
-            inputs=(path, heading, json.dumps(pager, sort_keys=True), *extra_inputs,
-                    *(index.digests[item_key(item)] for item in chunk)),
+            context={"heading": heading, "items": site.summaries(chunk), "pager": pager, "view": view, "views": views},
             title=heading if number == 1 else f"{heading} (page {number} of {count})",
         ))  # fmt: skip
     return pages
 
 
-def _summary(item: CPDItem, index: SiteIndex) -> dict[str, Any]:
-    return {"item": item, "path": index.item_paths[item_key(item)]}
-
-
-def plan_site(view: Records, policy: Policy) -> tuple[list[Page], dict[str, Any]]:
-    """Every page of the site, and the site-wide context (the same on every
-    page: its digest is part of every page's key)."""
-    index = index_records(view)
-    items = index.items
-    by_year: dict[int, list[CPDItem]] = {}  # items by the review year they count in, newest first
-    for item in items:
-        year = year_of(item)
-        if year is not None:
-            by_year.setdefault(year, []).append(item)
-    completed = [item for item in items if year_of(item) is not None]
-    years = sorted(by_year, reverse=True)
-    hours_by_year = [year_hours(view, policy, year) for year in sorted(years)]
-
-    tags: dict[str, list[CPDItem]] = {}
-    for item in items:
-        for tag in item.tags:
-            tags.setdefault(tag, []).append(item)
-    tag_paths = _tag_paths(sorted(tags))
-    types = [category.key for category in policy.categories if any(item.category == category.key for item in items)]
-
-    site = {
-        "type_paths": {key: f"activities/type/{slug(key)}/index.html" for key in types},
-        "years": years,
-        "types": types,
-        "tag_paths": tag_paths,
-        "category_label": {category.key: category.label for category in policy.categories},
-    }
-    pages: list[Page] = []
-
-    home_items = [_summary(item, index) for item in completed[:RECENT]]
-    pages.append(Page(
+def plan_site(view: Records, policy: Policy) -> list[Page]:
+    """Every page of the site, from the public view of the records."""
+    site = _Site(view, policy)
+    labels = {category.key: category.label for category in policy.categories}
+    hours_by_year = [year_hours(view, policy, year) for year in sorted(site.years)]
+    completed = [item for item in site.items if year_of(item) is not None]
+    pages = [Page(
         path="index.html", template="home.html", title="Home",
-        context={"recent": home_items, "hours_by_year": hours_by_year},
-        inputs=("home", *(index.digests[item_key(s["item"])] for s in home_items), _hours_digest(hours_by_year)),
-    ))  # fmt: skip
-    pages += _paginated("activities", items, index, "All activities", {"view": "all"})
-    for key in types:
-        label = site["category_label"][key]
-        pages += _paginated(f"activities/type/{slug(key)}", [i for i in items if i.category == key], index, label, {"view": "type"})
-    for year in years:
-        pages += _paginated(f"activities/year/{year}", by_year[year], index, f"Activities completed in {year}", {"view": "year"})
-    for tag, tagged in sorted(tags.items()):
-        pages += _paginated(tag_paths[tag].rsplit("/", 1)[0], tagged, index, f"Tagged “{tag}”", {"view": "tag", "tag": tag})
+        context={"recent": site.summaries(completed[:RECENT]), "hours_by_year": hours_by_year},
+    )]  # fmt: skip
+    pages += _paginated(site, "activities", site.items, "All activities", "all")
+    for key in site.types:
+        items = [i for i in site.items if i.category == key]
+        pages += _paginated(site, site.type_paths[key].rsplit("/", 1)[0], items, labels[key], "type")
+    for year in site.years:
+        pages += _paginated(site, f"activities/year/{year}", site.by_year[year], f"Activities completed in {year}", "year")
+    for tag, tagged in sorted(site.tags.items()):
+        pages += _paginated(site, site.tag_paths[tag].rsplit("/", 1)[0], tagged, f"Tagged “{tag}”", "tag")
     pages.append(Page(
         path="activities/tags.html", template="tags.html", title="Tags",
-        context={"tags": [(tag, tag_paths[tag], len(tags[tag])) for tag in sorted(tags)]},
-        inputs=("tags", json.dumps([(tag, len(tags[tag])) for tag in sorted(tags)])),
+        context={"tags": [(tag, site.tag_paths[tag], len(site.tags[tag])) for tag in sorted(site.tags)]},
     ))  # fmt: skip
-    for item in items:
-        linked = [(objective_anchor(o), index.objective_titles[o]) for o in item.objectives if o in index.objective_titles]
+    for item in site.items:
         pages.append(Page(
-            path=index.item_paths[item_key(item)], template="activity.html", title=item.title,
-            context={"item": item, "objectives": linked},
-            inputs=(index.digests[item_key(item)], json.dumps(linked)),
+            path=site.paths[item_key(item)], template="activity.html", title=item.title,
+            context={
+                "item": item,
+                "type_path": site.type_paths[item.category],
+                "tag_links": [(tag, site.tag_paths[tag]) for tag in item.tags],
+                "objectives": [(objective_anchor(o), site.objective_titles[o]) for o in item.objectives
+                               if o in site.objective_titles],
+            },
         ))  # fmt: skip
     for hours in hours_by_year:
-        year_items = [_summary(i, index) for i in reversed(by_year[hours.year])]
+        year_items = site.by_year[hours.year]
         pages.append(Page(
             path=f"years/{hours.year}.html", template="year.html", title=f"CPD in {hours.year}",
-            context={"year": hours.year, "hours": hours, "items": year_items},
-            inputs=(_hours_digest([hours]), *(index.digests[item_key(s["item"])] for s in year_items)),
+            context={
+                "year": hours.year,
+                "hours": hours,
+                "count": len(year_items),
+                "items": site.summaries(list(reversed(year_items))[:PER_PAGE]),
+                "all_items": f"activities/year/{hours.year}/index.html",
+                "previous_year": hours.year - 1 if hours.year - 1 in site.by_year else None,
+                "next_year": hours.year + 1 if hours.year + 1 in site.by_year else None,
+            },
         ))  # fmt: skip
-    # Planning: objectives with their actions and the activities that served them.
-    by_id: dict[str, list[CPDItem]] = {}  # an id may name an activity and a course
-    for item in reversed(items):
-        by_id.setdefault(item.id, []).append(item)
-    serving: dict[str, list[CPDItem]] = {}  # objective id → the items that name it, oldest first
-    for item in reversed(items):
-        for objective_id in item.objectives:
-            serving.setdefault(objective_id, []).append(item)
-    plans = [_objective_plan(o, serving.get(o.id, []), by_id, index.item_paths) for o in index.objectives]
     pages.append(Page(
         path="planning.html", template="planning.html", title="Development plan",
-        context={"objectives": plans},
-        inputs=("planning", *(index.digests[("objective", o.id)] for o in index.objectives),
-                *(index.digests[item_key(i)] for i in items if i.objectives)),
+        context={"objectives": _plans(site)},
     ))  # fmt: skip
     pages.append(Page(
         path="cv.html", template="cv.html", title="CV",
         context={
             "employment": sorted(view.employment, key=lambda e: (e.end is None, e.end or e.start, e.start), reverse=True),
-            "qualifications": sorted(view.qualifications, key=lambda q: (q.end or q.start or _FAR, q.title), reverse=True),
+            "qualifications": sorted(view.qualifications, key=lambda q: (q.end or q.start or date.max, q.title), reverse=True),
         },
-        inputs=("cv", *(record_digest(r) for r in (*view.employment, *view.qualifications))),
     ))  # fmt: skip
-    return pages, site
+    return pages
 
 
-def objective_anchor(objective_id: str) -> str:
-    """The objective's fragment on planning.html; ids are unique, and so are these."""
-    return "objective-" + hashlib.blake2b(objective_id.encode(), digest_size=3).hexdigest() + "-" + slug(objective_id)
-
-
-def _tag_paths(tags: Iterable[str]) -> dict[str, str]:
-    paths: dict[str, str] = {}
-    taken: set[str] = set()
-    for tag in tags:
-        base = slug(tag)
-        if base in taken:
-            base = f"{base}-{hashlib.blake2b(tag.encode(), digest_size=3).hexdigest()}"
-        taken.add(base)
-        paths[tag] = f"activities/tag/{base}/index.html"
-    return paths
-
-
-def _hours_digest(hours: Iterable[Hours]) -> str:
-    return json.dumps([(h.year, h.as_data()) for h in hours], sort_keys=True)
-
-
-def _objective_plan(objective: Objective, serving: list[CPDItem], by_id: dict[str, list[CPDItem]],
-                    paths: dict[tuple[str, str], str]) -> dict[str, Any]:
-    actions = []
-    for action in objective.actions:
-        linked = [(item, paths[item_key(item)]) for a in action.activities for item in by_id.get(a, ())]
-        actions.append({"action": action, "activities": linked})
-    done = sum(1 for action in objective.actions if action.status == "done")
-    return {"objective": objective, "anchor": objective_anchor(objective.id), "actions": actions, "done": done, "total": len(objective.actions), "served_by": [(item, paths[item_key(item)]) for item in serving]}
+def _plans(site: _Site) -> list[dict[str, Any]]:
+    """Each objective with its actions, the items each action links, and the
+    items that name the objective."""
+    by_id: dict[str, list[CPDItem]] = {}  # an id may name an activity and a course
+    serving: dict[str, list[CPDItem]] = {}  # objective id → the items that name it
+    for item in reversed(site.items):  # oldest first
+        by_id.setdefault(item.id, []).append(item)
+        for objective_id in item.objectives:
+            serving.setdefault(objective_id, []).append(item)
+    plans = []
+    for objective in site.objectives:
+        actions = [
+            {"action": action, "activities": [(item, site.paths[item_key(item)]) for a in action.activities for item in by_id.get(a, ())]}
+            for action in objective.actions
+        ]
+        plans.append({
+            "objective": objective,
+            "anchor": objective_anchor(objective.id),
+            "actions": actions,
+            "done": sum(1 for action in objective.actions if action.status == "done"),
+            "total": len(objective.actions),
+            "served_by": [(item, site.paths[item_key(item)]) for item in serving.get(objective.id, [])],
+        })  # fmt: skip
+    return plans
