@@ -68,8 +68,9 @@ def build_site(result: ValidationResult, root: Path, staging: Path, cache: Build
     )
     total = len(pages)
     todo: list[int] = []
+    digests: dict[int, str] = {}
     for number, page in enumerate(pages):
-        key = key_of(site_key, page.fingerprint())
+        key = key_of(site_key, page.fingerprint(digests))
         if not cache.reuse(page.path, key, staging):
             todo.append(number)
             cache.record(page.path, key)

@@ -38,17 +38,23 @@ class Page:
         """The relative way back to the site root from this page."""
         return "../" * self.path.count("/")
 
-    def fingerprint(self) -> str:
-        """Everything the page shows, as one string: its cache key."""
-        return json.dumps([self.path, self.template, self.title, self.context], default=_encode, sort_keys=True)
+    def fingerprint(self, digests: dict[int, str] | None = None) -> str:
+        """Everything the page shows, as one string: its cache key.
+        `digests` memoises record digests across the pages of one build (by
+        object identity: the records outlive the build's pages)."""
+        memo = {} if digests is None else digests
 
+        def encode(value: Any) -> Any:
+            if is_dataclass(value):
+                found = memo.get(id(value))
+                if found is None:
+                    found = memo[id(value)] = record_digest(value)
+                return found
+            if isinstance(value, date):
+                return value.isoformat()
+            raise TypeError(f"a page context holds a {type(value).__name__}")  # a bug: every value must be keyable
 
-def _encode(value: Any) -> Any:
-    if is_dataclass(value):
-        return record_digest(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"a page context holds a {type(value).__name__}")  # a bug: every value must be keyable
+        return json.dumps([self.path, self.template, self.title, self.context], default=encode, sort_keys=True)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
