@@ -75,7 +75,7 @@ def _build(result: ValidationResult, root: Path, out: Path, today: date, pdfs: b
     made: list[str] = []
     site_cache = BuildCache(out / CACHE / "site.json", out / SITE)
     private_cache = BuildCache(out / CACHE / "private.json", out / PRIVATE)
-    with FolderSwap(out / SITE) as site_folder, FolderSwap(out / PRIVATE, enabled=pdfs) as private_folder:
+    with FolderSwap(out / SITE) as site_folder, FolderSwap(out / PRIVATE, enabled=pdfs, private=True) as private_folder:
         pages = build_site(result, root, site_folder, site_cache, today=today, progress=progress)
         if pdfs:
             from cpdgen.render.pdf import build_pdfs

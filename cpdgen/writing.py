@@ -110,9 +110,12 @@ class FolderSwap:
     folder is left exactly as it was.
     """
 
-    def __init__(self, target: Path, *, enabled: bool = True) -> None:
+    def __init__(self, target: Path, *, enabled: bool = True, private: bool = False) -> None:
         self.target = Path(target)
         self.enabled = enabled  # False: a no-op, the folder is left as it is
+        # mkdtemp makes 0700 folders: right for private output, but a site
+        # must be readable by whatever serves it, as any folder the user makes.
+        self.mode = 0o700 if private else 0o777 & ~_umask()
         self.staging: Path | None = None
 
     def __enter__(self) -> Path | None:
@@ -123,6 +126,7 @@ class FolderSwap:
             parent.mkdir(parents=True, exist_ok=True)
             self._remove_leftovers()
             self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=parent))
+            os.chmod(self.staging, self.mode)
         except OSError as exc:
             raise UserError(f"cannot write in {parent}: {exc.strerror or exc}; nothing was changed") from None
         return self.staging

@@ -414,3 +414,16 @@ def test_build_on_a_terminal_shows_a_progress_bar_and_elsewhere_none(repo):
     piped = subprocess.run([sys.executable, "-m", "cpdgen", "build", "--site-only", "--as-of", AS_OF],
                            cwd=repo.root, capture_output=True, timeout=120)
     assert b"Building" not in piped.stderr + piped.stdout and piped.stdout.startswith(b"Built ")
+
+
+def test_the_site_folder_is_readable_by_others_and_the_private_one_is_not(tmp_path):
+    old = os.umask(0o022)
+    try:
+        with FolderSwap(tmp_path / "site") as staging:
+            (staging / "index.html").write_text("x")
+        with FolderSwap(tmp_path / "private", private=True) as staging:
+            (staging / "a.pdf").write_text("x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "site").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "private").stat().st_mode & 0o777 == 0o700
