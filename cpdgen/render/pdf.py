@@ -22,10 +22,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from cpdgen.compute.checklist import SECTIONS, DeclarationStatus, year_status
 from cpdgen.compute.digest import combined_digest, declaration_records, record_digests
@@ -35,7 +35,7 @@ from cpdgen.compute.reports import activity_report, planning_report
 from cpdgen.compute.year import default_year, shown_employment, shown_qualifications
 from cpdgen.errors import UserError
 from cpdgen.model import Declaration, Profile, Records, Source, as_data
-from cpdgen.render.pdf_assets import ASSETS, AssetRefused, PdfAssets
+from cpdgen.render.pdf_assets import ASSETS, PdfAssets
 
 # Bump when the way PDFs are made changes beyond the templates (the cache key).
 PDF_FORMAT = "cpdgen-pdf-1"
@@ -188,7 +188,7 @@ class PdfMaker:
             activities = activity_report(records, self.policy, year)
             context.update(
                 status=status,
-                declaration=status.declaration or Declaration(id=str(year), source=Source(""), year=year),
+                declaration=answers_of(status),
                 draft=document == DECLARATION_PDF and not status.submitted,  # the reports are uploaded as they are
                 activity=activities,
                 planning=planning_report(records, year),
@@ -218,13 +218,18 @@ class PdfMaker:
         return self._fonts
 
 
+def answers_of(status: DeclarationStatus) -> Declaration:
+    """The declaration's answers; an empty declaration when the year has no file yet."""
+    return status.declaration or Declaration(id=str(status.year), source=Source(""), year=status.year)
+
+
 def declaration_data(records: Records, policy, status: DeclarationStatus) -> dict[str, Any]:
     """The machine-readable year embedded in the declaration PDF: what the
     declaration covers (the records, as the submission digest sees them),
     their digest, the hours and the checklist. `digest` equals
     `submitted.digest` of a submitted declaration whose records are unchanged."""
     year = status.year
-    answers = status.declaration or Declaration(id=str(year), source=Source(""), year=year)
+    answers = answers_of(status)
     covered = declaration_records(records, year, answers)
     records_data: dict[str, dict[str, Any]] = {}
     for (kind, record_id), data in sorted(covered.items()):
@@ -347,8 +352,9 @@ def render_pdf(job: PdfJob, assets: PdfAssets, font_config=None) -> bytes:
 
     import weasyprint
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # refused fetches are reported by the test, not to the member
-    moment = datetime(job.dated.year, job.dated.month, job.dated.day, tzinfo=timezone.utc)
+    # WeasyPrint warns on stderr about each refused asset and ignored CSS property: noise for a member.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    moment = datetime(job.dated.year, job.dated.month, job.dated.day, tzinfo=UTC)
     attachments = [
         weasyprint.Attachment(string=a.data, name=a.name, description=a.description, created=moment, modified=moment,
                               relationship="Data")
@@ -413,6 +419,3 @@ def write_pdf(path: Path, data: bytes) -> None:
             os.unlink(temporary)
     _fsync_folder(path.parent)
 
-
-__all__ = ["build_pdfs", "make_pdf", "pdf_years", "render_pdf", "write_pdf", "declaration_data", "AssetRefused",
-           "PdfMaker", "PdfJob"]
