@@ -312,6 +312,9 @@ def test_checklist_item_8_generate_names_a_pdf_the_build_makes(built: Built):
 def attachment(pdf: Pdf, year: int) -> dict:
     files = pdf.reader.attachments
     assert list(files) == [f"cpd-declaration-{year}.json"]
+    # PDF/A-3: the file is associated with the document, once, as its data
+    (associated,) = pdf.reader.trailer["/Root"]["/AF"]
+    assert associated.get_object()["/AFRelationship"] == "/Data"
     (data,) = files[f"cpd-declaration-{year}.json"]
     return json.loads(data.decode("utf-8"))
 

@@ -361,7 +361,18 @@ def render_pdf(job: PdfJob, assets: PdfAssets, font_config=None) -> bytes:
         for a in job.attachments
     ]
     document = weasyprint.HTML(string=job.html, base_url=assets.base_url(), url_fetcher=weasy_fetcher(assets))
-    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=attachments, font_config=font_config)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=attachments, font_config=font_config,
+                              finisher=_one_entry_per_attachment)
+
+
+def _one_entry_per_attachment(document, pdf) -> None:
+    """WeasyPrint's PDF/A-3 step lists each attachment twice in the
+    catalogue's /AF array (from the name tree and again from the file
+    specifications); keep one entry each."""
+    entries = pdf.catalog.get("AF")
+    if entries:
+        unique = {str(entry): entry for entry in entries}
+        entries[:] = list(unique.values())
 
 
 def weasy_fetcher(assets: PdfAssets):
