@@ -212,6 +212,7 @@ class PdfMaker:
 
     def _font_config(self):
         if self._fonts is None:
+            _weasyprint()  # a clear error if it cannot load
             from weasyprint.text.fonts import FontConfiguration
 
             self._fonts = FontConfiguration()
@@ -350,8 +351,7 @@ def render_pdf(job: PdfJob, assets: PdfAssets, font_config=None) -> bytes:
     embedded, attachments with dates from the data)."""
     import logging
 
-    import weasyprint
-
+    weasyprint = _weasyprint()
     # WeasyPrint warns on stderr about each refused asset and ignored CSS property: noise for a member.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     moment = datetime(job.dated.year, job.dated.month, job.dated.day, tzinfo=UTC)
@@ -373,6 +373,15 @@ def _one_entry_per_attachment(document, pdf) -> None:
     if entries:
         unique = {str(entry): entry for entry in entries}
         entries[:] = list(unique.values())
+
+
+def _weasyprint():
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: the Pango libraries it loads are missing
+        raise UserError(f"cannot make PDFs: WeasyPrint does not load ({exc}); it needs Pango "
+                        "(Debian: apt install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)") from None
+    return weasyprint
 
 
 def weasy_fetcher(assets: PdfAssets):
