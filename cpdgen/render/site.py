@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Callable
 from xml.sax.saxutils import escape as xml_escape
 
+from markupsafe import Markup
+
 from cpdgen.buildcache import BuildCache, key_of
 from cpdgen.compute.hours import category_rows
 from cpdgen.compute.public import PublishRules, public_view
@@ -60,6 +62,7 @@ def build_site(result: ValidationResult, root: Path, staging: Path, cache: Build
     folders = template_folders(root)
     env = environment(root, globals_={"site": site, "profile": profile, "policy": policy},
                       filters={"rows": lambda hours: category_rows(hours, policy)})
+    env.globals["entry"] = _entries(env)
     site_key = key_of(
         templates_fingerprint(folders),
         record_digest(profile) if profile else "",
@@ -89,6 +92,23 @@ def build_site(result: ValidationResult, root: Path, staging: Path, cache: Build
     return total
 
 
+def _entries(env):
+    """`entry(summary, root)`: an item's line in a list (`item_entry.html`),
+    rendered once per item and depth. Each item shows in several lists (all,
+    by type, by year, by tag), so this saves most of the lists' cost."""
+    template = env.get_template("item_entry.html")
+    rendered: dict[tuple[int, str], Markup] = {}
+
+    def entry(summary: dict, root: str) -> Markup:
+        key = (id(summary["item"]), root)
+        found = rendered.get(key)
+        if found is None:
+            found = rendered[key] = Markup(template.render(item=summary["item"], path=summary["path"], root=root))
+        return found
+
+    return entry
+
+
 PARALLEL_PAGES = 1500  # from this many pages to render on, a second process pays for itself
 _CHUNK = 250
 
@@ -98,13 +118,18 @@ class _Renderer:
 
     def __init__(self, env, pages: list[Page], staging: Path, policy) -> None:
         self.env, self.pages, self.staging, self.policy = env, pages, staging, policy
+        self.folders: set[Path] = set()  # made already: one mkdir per folder, not per page
 
     def render(self, numbers: list[int]) -> int:
         for number in numbers:
             page = self.pages[number]
             extra = {"chart": hours_chart(page.context["hours_by_year"], self.policy)} if page.template == "home.html" else {}
             html = self.env.get_template(page.template).render(page=page, root=page.root, **page.context, **extra)
-            _write(self.staging / page.path, html)
+            path = self.staging / page.path
+            if path.parent not in self.folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.folders.add(path.parent)
+            _write(path, html)
         return len(numbers)
 
 
@@ -150,8 +175,9 @@ def _base(url: str | None) -> str | None:
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
+    """Write a page; its folder exists (the renderer makes folders once each)."""
+    with open(path, "wb") as stream:
+        stream.write(text.encode("utf-8"))
 
 
 def _copy_static(folders: list[Path], staging: Path) -> None:
