@@ -26,6 +26,8 @@ from cpdgen.writing import FolderSwap, exclusive_lock
 SITE = "site"
 PRIVATE = "private"
 CACHE = ".cache"
+SITE_CACHE = "site.json"  # below CACHE: the keys of the files of site/
+PRIVATE_CACHE = "private.json"  # and of private/
 
 # progress(done, total) is called while pages are written.
 Progress = Callable[[int, int], None]
@@ -73,8 +75,8 @@ def _build(result: ValidationResult, root: Path, out: Path, today: date, pdfs: b
     from cpdgen.render.site import build_site
 
     made: list[str] = []
-    site_cache = BuildCache(out / CACHE / "site.json", out / SITE)
-    private_cache = BuildCache(out / CACHE / "private.json", out / PRIVATE)
+    site_cache = BuildCache(out / CACHE / SITE_CACHE, out / SITE)
+    private_cache = BuildCache(out / CACHE / PRIVATE_CACHE, out / PRIVATE)
     with FolderSwap(out / SITE) as site_folder, FolderSwap(out / PRIVATE, enabled=pdfs, private=True) as private_folder:
         pages = build_site(result, root, site_folder, site_cache, today=today, progress=progress)
         if pdfs:

@@ -22,8 +22,9 @@ class FileExistsUserError(UserError):
     """The file to be created is already there; nothing was written."""
 
 
-def write_atomic(path: Path, text: str, *, create: bool = False) -> None:
-    """Write `text` (UTF-8, newlines as given) to `path` atomically.
+def write_atomic(path: Path, text: str | bytes, *, create: bool = False) -> None:
+    """Write `text` (UTF-8, newlines as given; or bytes as they are) to
+    `path` atomically.
 
     create=True: fail with `FileExistsUserError` when `path` exists.
     Otherwise the file is replaced, keeping its permission bits; a symbolic
@@ -41,7 +42,7 @@ def write_atomic(path: Path, text: str, *, create: bool = False) -> None:
         raise UserError(f"cannot write {path}: {reason}; nothing was changed") from None
 
 
-def _write(path: Path, text: str, create: bool) -> None:
+def _write(path: Path, text: str | bytes, create: bool) -> None:
     if not create and path.is_symlink():
         path = path.resolve()  # the member's file is the link's target
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,7 +56,8 @@ def _write(path: Path, text: str, create: bool) -> None:
             raise UserError(f"{path} is read-only; cpdgen leaves it as it is (make it writable to let cpdgen change it)")
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+        binary = isinstance(text, bytes)
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())

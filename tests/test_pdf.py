@@ -90,13 +90,13 @@ def built(tmp_path_factory) -> Built:
     `cpdgen build` finds them current)."""
     from datetime import date
 
-    from cpdgen.build import CACHE, PRIVATE
+    from cpdgen.build import CACHE, PRIVATE, PRIVATE_CACHE
     from cpdgen.buildcache import BuildCache
     from cpdgen.render.pdf import build_pdfs
 
     repo = copy_demo(tmp_path_factory.mktemp("pdf") / "demo")
     output = repo.root / "output"
-    cache = BuildCache(output / CACHE / "private.json", output / PRIVATE)
+    cache = BuildCache(output / CACHE / PRIVATE_CACHE, output / PRIVATE)
     (output / PRIVATE).mkdir(parents=True)
     made = build_pdfs(loaded(repo.root), repo.root, output / PRIVATE, cache, today=date.fromisoformat(AS_OF))
     cache.save()

@@ -23,7 +23,7 @@ def output_option(command):
 def write_pdf_file(options: Options, repo, result, document: str, year: int | None, output: Path | None) -> Path:
     """Render one PDF and write it atomically to `output` (relative to the
     current folder) or to its place under output/ at the repository root."""
-    from cpdgen.build import CACHE
+    from cpdgen.build import CACHE, PRIVATE_CACHE
     from cpdgen.buildcache import BuildCache
     from cpdgen.cli.build import OUTPUT
     from cpdgen.compute.documents import generated_file
@@ -37,7 +37,7 @@ def write_pdf_file(options: Options, repo, result, document: str, year: int | No
     write_pdf(target, data)
     if target.resolve().parent == default.resolve().parent:
         # A file of the last build was replaced: its cache entry no longer describes it.
-        BuildCache(repo.root / OUTPUT / CACHE / "private.json", default.parent).forget()
+        BuildCache(repo.root / OUTPUT / CACHE / PRIVATE_CACHE, default.parent).forget()
     if not options.quiet:
         try:
             shown = target.resolve().relative_to(options.cwd.resolve())

@@ -20,8 +20,6 @@ WeasyPrint is imported only inside `render_pdf`: `cpdgen --help` and
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
@@ -414,28 +412,8 @@ def _weasyprint_version() -> str:
 
 
 def write_pdf(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically (temporary file in the same folder,
-    then one rename): a reader never sees half a PDF. Failures are a
-    `UserError` naming the file, with nothing written."""
-    from cpdgen.writing import _fsync_folder, _umask
+    """Write `data` to `path` atomically: a reader never sees half a PDF."""
+    from cpdgen.writing import write_atomic
 
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}; nothing was written") from None
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}; nothing was written") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    _fsync_folder(path.parent)
+    write_atomic(path, data)
 
