@@ -16,7 +16,7 @@ from cpdgen.compute.hours import Hours
 from cpdgen.errors import UserError
 from cpdgen.render.chart import axis, hours_chart
 from cpdgen.render.site_plan import PER_PAGE, Page, objective_anchor, plan_site, slug
-from cpdgen.render.templating import environment, long_date, span
+from cpdgen.render.templating import date_span, environment, long_date, month_year, words
 from cpdgen.validation.settings import default_policy
 from cpdgen.writing import FolderSwap
 from tests.conftest import DEMO_RECORDS, TmpRepo, run_in
@@ -158,8 +158,11 @@ def test_templates_escape_record_text_and_never_evaluate_it(tmp_path):
 
 def test_dates_read_as_the_body_writes_them():
     assert long_date(date(2025, 3, 4)) == "4 March 2025"
-    assert span((date(2019, 3, 1), None)) == "Mar 2019 – present"
-    assert span((None, date(2020, 9, 1)), "") == "– Sep 2020"
+    assert month_year(date(2019, 3, 1)) == "March 2019"
+    assert date_span(date(2025, 2, 4), date(2025, 2, 6)) == "4–6 February 2025"
+    assert date_span(date(2025, 1, 30), date(2025, 2, 2)) == "30 January – 2 February 2025"
+    assert date_span(date(2024, 12, 30), date(2025, 1, 2)) == "30 December 2024 – 2 January 2025"
+    assert words("in-progress") == "In progress"
 
 
 # ---- the build cache and the folder swap ------------------------------------------

@@ -137,8 +137,7 @@ class PdfMaker:
         self._statuses: dict[int, DeclarationStatus] = {}
         self._fonts = None
         self.env = environment(root, globals_={"policy": self.policy, "lang": LANG},
-                               filters={"month_year": month_year, "words": words, "yes_no": yes_no, "day": day,
-                                        "date_span": date_span, "toc_entry": toc_entry})
+                               filters={"toc_entry": toc_entry})
 
     @property
     def assets_digest(self) -> str:
@@ -298,47 +297,9 @@ def cv_context(records: Records, policy, today: date) -> dict[str, Any]:
 # ---- filters ---------------------------------------------------------------------------------
 
 
-def day(value: date | str | None) -> str:
-    """A date, or a date the member wrote (YYYY-MM-DD text), as 14 March 2025."""
-    from cpdgen.render.templating import long_date
-
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value)
-        except ValueError:
-            return value
-    return long_date(value)
-
-
-def date_span(start: date | None, end: date | None = None) -> str:
-    """4–6 February 2025, 30 January – 2 February 2025, 14 March 2025."""
-    from cpdgen.render.templating import long_date
-
-    if not start or not end or start == end:
-        return long_date(end or start)
-    if start.year != end.year:
-        return f"{long_date(start)} – {long_date(end)}"
-    if start.month != end.month:
-        return f"{start.day} {start:%B} – {long_date(end)}"
-    return f"{start.day}–{long_date(end)}"
-
-
-def month_year(value: date | None) -> str:
-    return f"{value:%B %Y}" if value else ""
-
-
-def words(value: str | None) -> str:
-    """in-progress → In progress: a schema value as words."""
-    return value.replace("-", " ").capitalize() if value else ""
-
-
 def toc_entry(item) -> tuple[str, str, bool]:
     """A checklist item as a line of the declaration's contents: (anchor, title, indented)."""
     return (f"item-{item.number}", f"{item.number}. {item.title}", True)
-
-
-def yes_no(value: Any) -> str:
-    return "Yes" if value is True else "No" if value is False else "Not stated"
 
 
 # ---- rendering and writing -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, time, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup

@@ -19,7 +19,7 @@ from typing import Any, Iterable, Sequence
 from cpdgen.compute.hours import year_hours
 from cpdgen.compute.reports import item_kind, objective_order
 from cpdgen.compute.year import CLOSED_OBJECTIVE_STATUSES, year_of
-from cpdgen.model import CPDItem, Objective, Records
+from cpdgen.model import CPDItem, Records
 from cpdgen.policy import Policy
 
 PER_PAGE = 20  # activities per list page: no page grows with the record count

@@ -45,12 +45,39 @@ def when(item) -> Markup:
     return Markup(start)
 
 
-def span(dates: tuple[date | None, date | None], open_end: str = "present") -> str:
-    """Mar 2019 – Sep 2023; an open end reads `open_end`."""
-    start, end = dates
-    first = f"{_MONTHS[start.month - 1][:3]} {start.year}" if start else ""
-    last = f"{_MONTHS[end.month - 1][:3]} {end.year}" if end else open_end
-    return f"{first} – {last}".strip()
+def day(value: date | str | None) -> str:
+    """A date, or a date the member wrote (YYYY-MM-DD text), as 14 March 2025."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return long_date(value)
+
+
+def date_span(start: date | None, end: date | None = None) -> str:
+    """4–6 February 2025, 30 January – 2 February 2025, 14 March 2025."""
+    if not start or not end or start == end:
+        return long_date(end or start)
+    if start.year != end.year:
+        return f"{long_date(start)} – {long_date(end)}"
+    if start.month != end.month:
+        return f"{start.day} {_MONTHS[start.month - 1]} – {long_date(end)}"
+    return f"{start.day}–{long_date(end)}"
+
+
+def month_year(value: date | None) -> str:
+    """March 2019."""
+    return f"{_MONTHS[value.month - 1]} {value.year}" if value else ""
+
+
+def words(value: str | None) -> str:
+    """in-progress → In progress: a schema value as words."""
+    return value.replace("-", " ").capitalize() if value else ""
+
+
+def yes_no(value: Any) -> str:
+    return "Yes" if value is True else "No" if value is False else "Not stated"
 
 
 def template_folders(repository_root: Path | None) -> list[Path]:
@@ -79,8 +106,8 @@ def environment(repository_root: Path | None, *, globals_: Mapping[str, Any] | N
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update({"markdown": markdown_html, "hours": format_hours, "long_date": long_date, "when": when, "span": span,
-                        "safe_url": safe_url})
+    env.filters.update({"markdown": markdown_html, "hours": format_hours, "long_date": long_date, "when": when, "safe_url": safe_url,
+                        "day": day, "date_span": date_span, "month_year": month_year, "words": words, "yes_no": yes_no})
     env.filters.update(filters or {})
     env.globals.update(globals_ or {})
     return env
