@@ -134,6 +134,8 @@ def change_one_record(repo: Path, round_number: int) -> None:
 
 def bench(n: int, runs: int, root: Path) -> dict[str, list[float]]:
     repo = root / f"repo-{n}"
+    for folder in (repo, root / f"pelican-{n}", root / f"hugo-{n}"):
+        shutil.rmtree(folder, ignore_errors=True)  # a kept folder of an earlier run
     generate(repo, n, seed=1)
     articles = export_articles(repo)
     pelican_dir, hugo_dir = root / f"pelican-{n}", root / f"hugo-{n}"
