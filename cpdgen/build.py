@@ -78,7 +78,7 @@ def _build(result: ValidationResult, root: Path, out: Path, today: date, pdfs: b
     site_cache = BuildCache(out / CACHE / SITE_CACHE, out / SITE)
     private_cache = BuildCache(out / CACHE / PRIVATE_CACHE, out / PRIVATE)
     with FolderSwap(out / SITE) as site_folder, FolderSwap(out / PRIVATE, enabled=pdfs, private=True) as private_folder:
-        pages = build_site(result, root, site_folder, site_cache, today=today, progress=progress)
+        pages = build_site(result, root, site_folder, site_cache, progress=progress)
         if pdfs:
             from cpdgen.render.pdf import build_pdfs
 

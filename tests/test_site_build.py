@@ -430,3 +430,17 @@ def test_the_site_folder_is_readable_by_others_and_the_private_one_is_not(tmp_pa
         os.umask(old)
     assert (tmp_path / "site").stat().st_mode & 0o777 == 0o755
     assert (tmp_path / "private").stat().st_mode & 0o777 == 0o700
+
+
+def test_the_feed_holds_completed_activities_and_is_dated_by_the_newest(repo):
+    import xml.etree.ElementTree as ET
+
+    repo.write("cpdgen.yaml", "policy: iet\nsite:\n  base_url: https://jo.example.org/cpd\n")
+    repo.write("records/activities/done.yaml", "title: Done one\ntype: event\nstart: 2024-05-01\nhours: 1\n")
+    repo.write("records/activities/plan.yaml", "title: Planned one\ntype: event\nstart: 2027-01-01\nhours: 1\nstatus: planned\n")
+    assert repo.run("build", "--site-only", "--as-of", AS_OF).exit_code == 0
+    feed = ET.parse(repo.root / "output" / "site" / "feed.xml").getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert [e.findtext(f"{atom}title") for e in feed.findall(f"{atom}entry")] == ["Done one"]
+    assert feed.findtext(f"{atom}updated") == "2024-05-01T00:00:00Z"
+    assert feed.find(f"{atom}entry/{atom}link").get("href") == "https://jo.example.org/cpd/activities/done.html"

@@ -30,9 +30,10 @@ from cpdgen.validation import ValidationResult, job_count
 
 STATIC = "static"  # template folder whose files are copied as they are
 FILES = "files"  # where published evidence goes, when cpdgen.yaml allows it
+FEED_ENTRIES = 50  # the newest completed activities in feed.xml
 
 
-def templates_fingerprint(folders: list[Path]) -> str:
+def rendering_fingerprint(folders: list[Path]) -> str:
     """One key for every template and static file in use, and for cpdgen's
     own code: an edit of any of them re-renders every page."""
     package = Path(__file__).resolve().parent.parent
@@ -44,9 +45,10 @@ def templates_fingerprint(folders: list[Path]) -> str:
     return key_of(*parts)
 
 
-def build_site(result: ValidationResult, root: Path, staging: Path, cache: BuildCache, *, today,
+def build_site(result: ValidationResult, root: Path, staging: Path, cache: BuildCache, *,
                progress: Callable[[int, int], None] | None = None) -> int:
-    """Render every page into `staging`; returns the number of HTML pages."""
+    """Render every page into `staging`; returns the number of HTML pages.
+    The site does not depend on the date: it shows what the records say."""
     rules = PublishRules.from_settings(result.settings)
     view = public_view(result.records, rules)
     policy = result.policy
@@ -63,8 +65,9 @@ def build_site(result: ValidationResult, root: Path, staging: Path, cache: Build
     env = environment(root, globals_={"site": site, "profile": profile, "policy": policy},
                       filters={"rows": lambda hours: category_rows(hours, policy)})
     env.globals["entry"] = _entries(env)
+    env.globals["hours_chart"] = lambda years: hours_chart(years, policy)
     site_key = key_of(
-        templates_fingerprint(folders),
+        rendering_fingerprint(folders),
         record_digest(profile) if profile else "",
         record_digest(policy),
         json.dumps(site, sort_keys=True),
@@ -77,7 +80,7 @@ def build_site(result: ValidationResult, root: Path, staging: Path, cache: Build
         if not cache.reuse(page.path, key, staging):
             todo.append(number)
             cache.record(page.path, key)
-    renderer = _Renderer(env, pages, staging, policy)
+    renderer = _Renderer(env, pages, staging)
     reused = total - len(todo)
     for done in render_pages(renderer, todo):
         if progress:
@@ -87,8 +90,8 @@ def build_site(result: ValidationResult, root: Path, staging: Path, cache: Build
         _copy_evidence(view, root, staging)
     if site["base_url"]:
         _write(staging / "sitemap.xml", sitemap(pages, site["base_url"]))
-        _write(staging / "feed.xml", env.get_template("feed.xml").render(
-            entries=[p for p in pages if p.template == "activity.html"][:50], updated=_updated(pages)))
+        entries = [p for p in pages if p.template == "activity.html" and p.context["item"].completed][:FEED_ENTRIES]
+        _write(staging / "feed.xml", env.get_template("feed.xml").render(entries=entries, updated=_updated(entries)))
     return total
 
 
@@ -116,15 +119,14 @@ _CHUNK = 250
 class _Renderer:
     """Renders pages by number; forked workers inherit it whole."""
 
-    def __init__(self, env, pages: list[Page], staging: Path, policy) -> None:
-        self.env, self.pages, self.staging, self.policy = env, pages, staging, policy
+    def __init__(self, env, pages: list[Page], staging: Path) -> None:
+        self.env, self.pages, self.staging = env, pages, staging
         self.folders: set[Path] = set()  # made already: one mkdir per folder, not per page
 
     def render(self, numbers: list[int]) -> int:
         for number in numbers:
             page = self.pages[number]
-            extra = {"chart": hours_chart(page.context["hours_by_year"], self.policy)} if page.template == "home.html" else {}
-            html = self.env.get_template(page.template).render(page=page, root=page.root, **page.context, **extra)
+            html = self.env.get_template(page.template).render(page=page, root=page.root, **page.context)
             path = self.staging / page.path
             if path.parent not in self.folders:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -208,9 +210,9 @@ def sitemap(pages: list[Page], base_url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _updated(pages: list[Page]) -> str:
-    """The feed's date: the newest activity's, so identical records give identical bytes."""
-    dates = [p.context["item"].end for p in pages if p.template == "activity.html"]
+def _updated(entries: list[Page]) -> str:
+    """The feed's date: the newest entry's, so identical records give identical bytes."""
+    dates = [p.context["item"].end for p in entries]
     newest = max(dates) if dates else None
     moment = datetime.combine(newest, time(0), tzinfo=timezone.utc) if newest else datetime(2000, 1, 1, tzinfo=timezone.utc)
     return moment.isoformat().replace("+00:00", "Z")
