@@ -4,10 +4,11 @@
     output/private/   the PDFs (render.pdf, from all records)
     output/.cache/    what the next build may reuse
 
-Both folders are built into staging folders beside them and swapped in only
-when everything has been written (`writing.FolderSwap`): a failed or
-interrupted build leaves the previous output as it was, and a removed record
-leaves no stale page behind.
+Both folders are built into staging folders beside them and swapped in
+together only when everything has been written (`writing.FolderSwap`): a
+failed or interrupted build leaves the previous output as it was, and a
+removed record leaves no stale page behind. Each holds a `.cpdgen` marker:
+a folder without one (the user's own) is never replaced.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Callable
 from cpdgen.validation import ValidationResult
 from cpdgen.buildcache import BuildCache
 from cpdgen.errors import UserError
-from cpdgen.writing import FolderSwap, exclusive_lock
+from cpdgen.writing import FolderSwap, exclusive_lock, remove_leftovers
 
 SITE = "site"
 PRIVATE = "private"
@@ -77,14 +78,18 @@ def _build(result: ValidationResult, root: Path, out: Path, today: date, pdfs: b
     made: list[str] = []
     site_cache = BuildCache(out / CACHE / SITE_CACHE, out / SITE)
     private_cache = BuildCache(out / CACHE / PRIVATE_CACHE, out / PRIVATE)
-    with FolderSwap(out / SITE) as site_folder, FolderSwap(out / PRIVATE, enabled=pdfs, private=True) as private_folder:
-        pages = build_site(result, root, site_folder, site_cache, progress=progress)
+    targets = [out / SITE, out / PRIVATE] if pdfs else [out / SITE]
+    if not pdfs:
+        remove_leftovers(out / PRIVATE)  # of a killed full build: partial private PDFs
+    with FolderSwap(targets, private={out / PRIVATE}) as folders:
+        pages = build_site(result, root, folders[0], site_cache, progress=progress)
         if pdfs:
             from cpdgen.render.pdf import build_pdfs
 
-            made = build_pdfs(result, root, private_folder, private_cache, today=today)
-        site_cache.forget()
-        private_cache.forget()
+            made = build_pdfs(result, root, folders[1], private_cache, today=today)
+        site_cache.forget()  # the swap is next: the old keys will no longer describe what is there
+        if pdfs:
+            private_cache.forget()
     site_cache.save()
     if pdfs:
         private_cache.save()

@@ -99,80 +99,125 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+MARKER = ".cpdgen"  # in every folder a FolderSwap made: only such folders are ever replaced
+MARKER_TEXT = (
+    "This folder is made by cpdgen and replaced whole by its next build:\n"
+    "keep no files of your own in it.\n"
+)
+
+
 class FolderSwap:
-    """Build a folder elsewhere, then put it in place in one step.
+    """Build folders elsewhere, then put them all in place at once.
 
-        with FolderSwap(output / "site") as staging:
-            ... write everything into `staging` ...
+        with FolderSwap([output / "site", output / "private"]) as (site, private):
+            ... write everything into the staging folders ...
 
-    On success the old folder is renamed away and the staging folder renamed
-    into its place (two renames in the same parent: the previous folder is
-    whole until the moment it is replaced), then the old one is deleted. On
-    any failure or interrupt the staging folder is removed and the previous
-    folder is left exactly as it was.
+    Each staging folder sits beside its target. On success every existing
+    target is renamed away and its staging folder renamed into its place; if
+    any rename fails, all are put back, so the targets change together or not
+    at all. On any failure or interrupt before that, the staging folders are
+    removed and the targets are left exactly as they were.
+
+    A target is replaced only if cpdgen made it (it holds `MARKER`) or it is
+    empty: a folder of the user's that happens to have the name is never
+    deleted. `private` targets are made 0700.
     """
 
-    def __init__(self, target: Path, *, enabled: bool = True, private: bool = False) -> None:
-        self.target = Path(target)
-        self.enabled = enabled  # False: a no-op, the folder is left as it is
-        # mkdtemp makes 0700 folders: right for private output, but a site
-        # must be readable by whatever serves it, as any folder the user makes.
-        self.mode = 0o700 if private else 0o777 & ~_umask()
-        self.staging: Path | None = None
+    def __init__(self, targets: list[Path], *, private: frozenset[Path] | set[Path] = frozenset()) -> None:
+        self.targets = [Path(target) for target in targets]
+        self.private = {Path(target) for target in private}
+        self.stagings: list[Path] = []
 
-    def __enter__(self) -> Path | None:
-        if not self.enabled:
-            return None
-        parent = self.target.parent
+    def __enter__(self) -> list[Path]:
+        for target in self.targets:
+            _check_replaceable(target)
         try:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._remove_leftovers()
-            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=parent))
-            os.chmod(self.staging, self.mode)
+            for target in self.targets:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                remove_leftovers(target)
+                staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+                self.stagings.append(staging)
+                # mkdtemp makes 0700 folders: right for private output, but a site
+                # must be readable by whatever serves it, as any folder the user makes.
+                os.chmod(staging, 0o700 if target in self.private else 0o777 & ~_umask())
+                (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         except OSError as exc:
-            raise UserError(f"cannot write in {parent}: {exc.strerror or exc}; nothing was changed") from None
-        return self.staging
+            self._discard()
+            raise UserError(f"cannot write in {target.parent}: {exc.strerror or exc}; nothing was changed") from None
+        return list(self.stagings)
 
-    def _remove_leftovers(self) -> None:
-        """Staging and old folders of builds that were killed (SIGKILL, power
-        loss) before they could tidy up. Callers hold `exclusive_lock` on the
-        parent, so no live build owns them."""
+    def _discard(self) -> None:
         import shutil
 
-        for pattern in (f".{self.target.name}.building-*", f".{self.target.name}.old-*"):
-            for leftover in self.target.parent.glob(pattern):
-                if leftover.is_dir() and not leftover.is_symlink():
-                    shutil.rmtree(leftover, ignore_errors=True)
+        for staging in self.stagings:
+            shutil.rmtree(staging, ignore_errors=True)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         import shutil
 
-        if not self.enabled:
-            return
-        assert self.staging is not None
         if exc_type is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
+            self._discard()
             return
-        old = None
+        swapped: list[tuple[Path, Path | None, Path]] = []  # (target, its previous folder, the new one's staging)
         try:
-            if self.target.is_symlink() or self.target.is_file():
-                raise UserError(f"{self.target} is not a folder cpdgen made; move it away and build again")
-            if self.target.exists():
-                old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+            for target in self.targets:
+                _check_replaceable(target)  # again: it may have changed during the build
+            for target, staging in zip(self.targets, self.stagings):
+                old = target.with_name(f".{target.name}.old-{os.getpid()}") if target.exists() else None
+                if old is not None:
+                    os.replace(target, old)
+                swapped.append((target, old, staging))
+                os.replace(staging, target)
+        except (OSError, UserError) as exc:
+            for target, old, staging in reversed(swapped):  # put every previous folder back
+                if not staging.exists() and target.exists():
+                    os.replace(target, staging)  # the new one, out of the way again
+                if old is not None:
+                    os.replace(old, target)
+            self._discard()
+            if isinstance(exc, UserError):
+                raise
+            raise UserError(f"cannot replace {exc.filename or self.targets[0].parent}: {exc.strerror or exc}; "
+                            "the previous output is unchanged") from None
+        for target, old, _ in swapped:
+            _fsync_folder(target.parent)
+            if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
-                os.replace(self.target, old)
-            os.replace(self.staging, self.target)
-        except OSError as exc:
-            if old is not None and not self.target.exists():
-                os.replace(old, self.target)  # put the previous folder back
-            shutil.rmtree(self.staging, ignore_errors=True)
-            raise UserError(f"cannot replace {self.target}: {exc.strerror or exc}; the previous one is unchanged") from None
-        except UserError:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            raise
-        _fsync_folder(self.target.parent)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+
+
+def marked_folder(folder: Path, *, private: bool = False) -> None:
+    """Make `folder` as a build would (with its marker) if it does not exist,
+    so that a file written into it alone (`cpdgen declaration pdf`) leaves a
+    folder the next build may replace."""
+    if folder.exists():
+        return
+    try:
+        folder.mkdir(parents=True, mode=0o700 if private else 0o777)
+        (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot make {folder}: {exc.strerror or exc}; nothing was written") from None
+
+
+def _check_replaceable(target: Path) -> None:
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise UserError(f"{target} is not a folder cpdgen made; move it away and build again")
+    if target.is_dir() and not (target / MARKER).is_file() and any(target.iterdir()):
+        raise UserError(
+            f"{target} holds files cpdgen did not make (it has no {MARKER} file); "
+            "cpdgen replaces this folder whole, so move it away or choose another --out"
+        )
+
+
+def remove_leftovers(target: Path) -> None:
+    """Staging and old folders of builds that were killed (SIGKILL, power
+    loss) before they could tidy up. Callers hold `exclusive_lock`, so no
+    live build owns them."""
+    import shutil
+
+    for pattern in (f".{target.name}.building-*", f".{target.name}.old-*"):
+        for leftover in target.parent.glob(pattern):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 @contextmanager

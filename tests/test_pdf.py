@@ -93,14 +93,15 @@ def built(tmp_path_factory) -> Built:
     from cpdgen.build import CACHE, PRIVATE, PRIVATE_CACHE
     from cpdgen.buildcache import BuildCache
     from cpdgen.render.pdf import build_pdfs
+    from cpdgen.writing import MARKER, marked_folder
 
     repo = copy_demo(tmp_path_factory.mktemp("pdf") / "demo")
     output = repo.root / "output"
     cache = BuildCache(output / CACHE / PRIVATE_CACHE, output / PRIVATE)
-    (output / PRIVATE).mkdir(parents=True)
+    marked_folder(output / PRIVATE, private=True)  # as a build leaves it
     made = build_pdfs(loaded(repo.root), repo.root, output / PRIVATE, cache, today=date.fromisoformat(AS_OF))
     cache.save()
-    assert sorted(made) == sorted(path.name for path in (output / PRIVATE).iterdir())
+    assert sorted(made) == sorted(path.name for path in (output / PRIVATE).iterdir() if path.name != MARKER)
     made = Built(repo)
     for path in sorted((output / "private").glob("*.pdf")):
         made.pdfs[path.relative_to(output).as_posix()] = Pdf(path)

@@ -190,29 +190,86 @@ def test_a_broken_or_foreign_cache_file_is_ignored(tmp_path, content):
     assert BuildCache(tmp_path / "c.json", tmp_path).previous == {}
 
 
-def test_folder_swap_replaces_the_folder_only_on_success(tmp_path):
-    target = tmp_path / "site"
-    target.mkdir()
-    (target / "old.html").write_text("old")
+def _names(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_folder_swap_replaces_the_folders_only_on_success(tmp_path):
+    from cpdgen.writing import MARKER
+
+    with FolderSwap([tmp_path / "site"]) as (staging,):
+        (staging / "old.html").write_text("old")
+    assert _names(tmp_path / "site") == [MARKER, "old.html"]
     with pytest.raises(RuntimeError):
-        with FolderSwap(target) as staging:
+        with FolderSwap([tmp_path / "site"]) as (staging,):
             (staging / "new.html").write_text("new")
             raise RuntimeError("half-way")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
-    assert [p.name for p in target.iterdir()] == ["old.html"]
-    with FolderSwap(target) as staging:
+    assert _names(tmp_path) == ["site"]
+    assert _names(tmp_path / "site") == [MARKER, "old.html"]
+    with FolderSwap([tmp_path / "site"]) as (staging,):
         (staging / "new.html").write_text("new")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
-    assert [p.name for p in target.iterdir()] == ["new.html"]
+    assert _names(tmp_path) == ["site"]
+    assert _names(tmp_path / "site") == [MARKER, "new.html"]
+
+
+def test_folder_swap_never_replaces_a_folder_of_the_users(tmp_path):
+    mine = tmp_path / "site"
+    mine.mkdir()
+    (mine / "thesis.docx").write_text("precious")
+    with pytest.raises(UserError, match="holds files cpdgen did not make"):
+        with FolderSwap([mine]) as (staging,):
+            (staging / "index.html").write_text("x")
+    assert _names(mine) == ["thesis.docx"] and _names(tmp_path) == ["site"]
+    (tmp_path / "empty").mkdir()
+    with FolderSwap([tmp_path / "empty"]) as (staging,):  # an empty folder may be replaced
+        (staging / "index.html").write_text("x")
+    assert "index.html" in _names(tmp_path / "empty")
 
 
 def test_folder_swap_refuses_to_replace_a_file(tmp_path):
     (tmp_path / "site").write_text("mine")
     with pytest.raises(UserError, match="not a folder cpdgen made"):
-        with FolderSwap(tmp_path / "site") as staging:
+        with FolderSwap([tmp_path / "site"]) as (staging,):
             (staging / "x").write_text("x")
     assert (tmp_path / "site").read_text() == "mine"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert _names(tmp_path) == ["site"]
+
+
+def test_folder_swap_puts_every_folder_back_when_one_cannot_be_replaced(tmp_path, monkeypatch):
+    from cpdgen import writing
+
+    for name in ("site", "private"):
+        with FolderSwap([tmp_path / name]) as (staging,):
+            (staging / "v1").write_text("1")
+    real = os.replace
+    calls = []
+
+    def failing(source, target):
+        calls.append((source, target))
+        if len(calls) == 4:  # site swapped in; private's staging rename fails
+            raise OSError(28, "No space left on device")
+        return real(source, target)
+
+    monkeypatch.setattr(writing.os, "replace", failing)
+    with pytest.raises(UserError, match="No space left on device; the previous output is unchanged"):
+        with FolderSwap([tmp_path / "site", tmp_path / "private"]) as stagings:
+            for staging in stagings:
+                (staging / "v2").write_text("2")
+    monkeypatch.setattr(writing.os, "replace", real)
+    assert _names(tmp_path) == ["private", "site"]
+    for name in ("site", "private"):
+        assert "v1" in _names(tmp_path / name) and "v2" not in _names(tmp_path / name)
+
+
+def test_build_out_never_deletes_folders_of_the_users(repo, tmp_path):
+    out = tmp_path / "mystuff"
+    (out / "site").mkdir(parents=True)
+    (out / "site" / "thesis.docx").write_text("precious")
+    result = repo.run("build", "--site-only", "--out", str(out), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "holds files cpdgen did not make" in result.stderr and "Traceback" not in result.output
+    assert (out / "site" / "thesis.docx").read_text() == "precious"
+    assert _names(out / "site") == ["thesis.docx"]
 
 
 # ---- cpdgen build ---------------------------------------------------------------
@@ -422,10 +479,9 @@ def test_build_on_a_terminal_shows_a_progress_bar_and_elsewhere_none(repo):
 def test_the_site_folder_is_readable_by_others_and_the_private_one_is_not(tmp_path):
     old = os.umask(0o022)
     try:
-        with FolderSwap(tmp_path / "site") as staging:
-            (staging / "index.html").write_text("x")
-        with FolderSwap(tmp_path / "private", private=True) as staging:
-            (staging / "a.pdf").write_text("x")
+        with FolderSwap([tmp_path / "site", tmp_path / "private"], private={tmp_path / "private"}) as (site, private):
+            (site / "index.html").write_text("x")
+            (private / "a.pdf").write_text("x")
     finally:
         os.umask(old)
     assert (tmp_path / "site").stat().st_mode & 0o777 == 0o755
@@ -444,3 +500,15 @@ def test_the_feed_holds_completed_activities_and_is_dated_by_the_newest(repo):
     assert [e.findtext(f"{atom}title") for e in feed.findall(f"{atom}entry")] == ["Done one"]
     assert feed.findtext(f"{atom}updated") == "2024-05-01T00:00:00Z"
     assert feed.find(f"{atom}entry/{atom}link").get("href") == "https://jo.example.org/cpd/activities/done.html"
+
+
+def test_a_pdf_made_on_its_own_leaves_a_folder_the_next_build_may_replace(repo):
+    from cpdgen.writing import MARKER
+
+    made = repo.run("report", "activity", "--format", "pdf", "--year", "2025", "--as-of", AS_OF)
+    assert made.exit_code == 0, made.output
+    private = repo.root / "output" / "private"
+    assert (private / MARKER).is_file() and private.stat().st_mode & 0o777 == 0o700
+    result = repo.run("build", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert (private / "cpd-activity-report-2025.pdf").is_file() and (private / "cv.pdf").is_file()

@@ -28,12 +28,15 @@ def write_pdf_file(options: Options, repo, result, document: str, year: int | No
     from cpdgen.cli.build import OUTPUT
     from cpdgen.compute.documents import generated_file
     from cpdgen.render.pdf import make_pdf, write_pdf
+    from cpdgen.writing import marked_folder
 
     default = repo.root / OUTPUT / generated_file(document, year or 0)
     target = default if output is None else options.cwd / output
     if output is not None and target.is_dir():
         target = target / default.name
     data = make_pdf(result, repo.root, document, year, today=options.today)
+    if target.parent == default.parent:
+        marked_folder(default.parent, private=True)  # output/private/ as `cpdgen build` makes it
     write_pdf(target, data)
     if target.resolve().parent == default.resolve().parent:
         # A file of the last build was replaced: its cache entry no longer describes it.
