@@ -29,7 +29,7 @@ from cpdgen.serve import HOST, Preview, Problem, is_page
 TODAY = date(2026, 11, 29)
 TIMEOUT = 15.0  # seconds to wait for a rebuild to show: generous for a loaded machine
 RECORD = "records/activities/2025/2025-01-22-iet-south-wales-nged-ed2.yaml"
-PAGE = "activities/2025/2025-01-22-iet-south-wales-nged-ed2.html"
+PAGE = "activity/2025/2025-01-22-iet-south-wales-nged-ed2.html"
 TITLE = "NGED&#39;s RIIO-ED2 plans for South Wales"
 SECRET = "secret-marker-7f3a9c"
 

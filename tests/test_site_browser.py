@@ -130,7 +130,7 @@ def test_events_on_hostile_pages_fire_no_dialog(browser, hostile):
     page = context.new_page()
     watch = Watch(page)
     try:
-        for name in ("index.html", "planning.html", "cv.html", "activities/plain.html"):
+        for name in ("index.html", "planning.html", "cv.html", "activity/plain.html"):
             page.goto((hostile / name).as_uri())
             page.evaluate("""() => { for (const e of document.querySelectorAll('main *')) {
                 for (const type of ['mouseover', 'mouseenter', 'focus', 'toggle', 'load', 'error'])

@@ -45,7 +45,7 @@ def test_list_pages_hold_at_most_per_page_items_and_link_in_a_chain():
 def test_an_activity_and_a_course_with_the_same_id_get_two_pages():
     pages = plan_site(recs(act("2024/x"), course("2024/x")), default_policy())
     own = sorted(p.path for p in pages if p.template == "activity.html")
-    assert own == ["activities/2024/x.html", "training/2024/x.html"]
+    assert own == ["activity/2024/x.html", "training/2024/x.html"]
 
 
 def test_ids_that_slug_alike_get_distinct_file_names():
@@ -75,7 +75,7 @@ def test_a_changed_record_changes_only_the_keys_of_pages_showing_it():
     before = {p.path: p.fingerprint() for p in plan_site(recs(act("x", title="Old"), act("y", start="2023-01-01")), policy)}
     after = {p.path: p.fingerprint() for p in plan_site(recs(act("x", title="New"), act("y", start="2023-01-01")), policy)}
     changed = {path for path in before if before[path] != after[path]}
-    assert "activities/x.html" in changed and "activities/y.html" not in changed
+    assert "activity/x.html" in changed and "activity/y.html" not in changed
     assert "activities/year/2023/index.html" not in changed
     assert "activities/year/2024/index.html" in changed
     assert "planning.html" not in changed  # x serves no objective
@@ -95,7 +95,7 @@ def test_a_new_tag_or_year_changes_the_list_pages_but_not_other_activity_pages()
     new = recs(act("x", start="2024-01-01"), act("y", start="2024-02-01"), act("z", start="2020-01-01"))
     before = {p.path: p.fingerprint() for p in plan_site(old, policy)}
     after = {p.path: p.fingerprint() for p in plan_site(new, policy)}
-    assert before["activities/x.html"] == after["activities/x.html"]
+    assert before["activity/x.html"] == after["activity/x.html"]
     assert before["activities/index.html"] != after["activities/index.html"]  # lists the new year
 
 def test_planning_links_activities_that_serve_an_objective():
@@ -499,7 +499,7 @@ def test_the_feed_holds_completed_activities_and_is_dated_by_the_newest(repo):
     atom = "{http://www.w3.org/2005/Atom}"
     assert [e.findtext(f"{atom}title") for e in feed.findall(f"{atom}entry")] == ["Done one"]
     assert feed.findtext(f"{atom}updated") == "2024-05-01T00:00:00Z"
-    assert feed.find(f"{atom}entry/{atom}link").get("href") == "https://jo.example.org/cpd/activities/done.html"
+    assert feed.find(f"{atom}entry/{atom}link").get("href") == "https://jo.example.org/cpd/activity/done.html"
 
 
 def test_a_pdf_made_on_its_own_leaves_a_folder_the_next_build_may_replace(repo):
@@ -512,3 +512,16 @@ def test_a_pdf_made_on_its_own_leaves_a_folder_the_next_build_may_replace(repo):
     result = repo.run("build", "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     assert (private / "cpd-activity-report-2025.pdf").is_file() and (private / "cv.pdf").is_file()
+
+
+def test_an_activity_id_cannot_take_the_place_of_a_list_page(repo):
+    for record_id in ("index", "tags", "page-2", "tag/okay/index", "year/2025/index", "type/self-study/index"):
+        repo.write(f"records/activities/{record_id}.yaml",
+                   f'title: "COLLIDE {record_id}"\ntype: self-study\nstart: 2025-06-03\nhours: 1\ntags: [okay]\n')
+    assert repo.run("build", "--site-only", "--as-of", AS_OF).exit_code == 0
+    site = repo.root / "output" / "site"
+    assert "<h1>All activities</h1>" in (site / "activities" / "index.html").read_text(encoding="utf-8")
+    assert "Activities by tag" in (site / "activities" / "tags.html").read_text(encoding="utf-8")
+    for list_page in ("activities/tag/okay/index.html", "activities/year/2025/index.html", "activities/type/self-study/index.html"):
+        assert "COLLIDE" not in (site / list_page).read_text(encoding="utf-8").split("<h1>")[1].split("</h1>")[0]
+    assert (site / "activity" / "index.html").is_file() and (site / "activity" / "tag" / "okay" / "index.html").is_file()

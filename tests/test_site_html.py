@@ -124,14 +124,15 @@ def test_sitemap_lists_every_page_under_base_url(demo):
     assert {loc[len(BASE_URL):] for loc in locs} == {p.relative_to(demo).as_posix() for p in html_pages(demo)}
 
 
-def test_atom_feed_has_an_entry_per_public_activity(demo):
+def test_atom_feed_has_an_entry_per_completed_public_activity(demo):
     feed = ET.parse(demo / "feed.xml").getroot()
     assert feed.tag == f"{ATOM}feed"
     for tag in ("title", "id", "updated"):
         assert feed.find(f"{ATOM}{tag}") is not None and feed.find(f"{ATOM}{tag}").text
     entries = feed.findall(f"{ATOM}entry")
-    item_pages = [p for p in html_pages(demo) if p.parent.relative_to(demo).parts[:1] in (("activities",), ("training",))
-                  and parse_file(p).find("article") is not None]
+    item_pages = [p for p in html_pages(demo) if p.parent.relative_to(demo).parts[:1] in (("activity",), ("training",))
+                  and parse_file(p).find("article") is not None
+                  and "<dt>Status</dt>" not in p.read_text("utf-8")]  # planned ones are not in the feed
     assert len(entries) == min(50, len(item_pages))
     for entry in entries:
         link = entry.find(f"{ATOM}link").get("href")
@@ -306,12 +307,12 @@ def test_a_removed_record_leaves_no_stale_page(tmp_path):
     gone = write_yaml(repo, "records/activities/gone.yaml", activity("Gone", start="2023-01-01", tags=["lonely"]))
     build(repo, tmp_path / "out")
     site = tmp_path / "out" / "site"
-    assert (site / "activities" / "gone.html").is_file()
+    assert (site / "activity" / "gone.html").is_file()
     assert (site / "activities" / "tag" / "lonely" / "index.html").is_file()
     assert (site / "years" / "2023.html").is_file()
     gone.unlink()
     build(repo, tmp_path / "out")
-    assert not (site / "activities" / "gone.html").exists()
+    assert not (site / "activity" / "gone.html").exists()
     assert not (site / "activities" / "tag" / "lonely").exists()
     assert not (site / "years" / "2023.html").exists()
     assert not (site / "activities" / "year" / "2023").exists()
@@ -359,7 +360,7 @@ def test_a_build_failing_half_way_leaves_the_previous_site(tmp_path, monkeypatch
     assert _leftovers(out) == []
     monkeypatch.setattr(site_module, "_write", real)
     build(repo, out)  # and the next build works
-    assert (out / "site" / "activities" / "2025" / "new-one.html").is_file()
+    assert (out / "site" / "activity" / "2025" / "new-one.html").is_file()
 
 
 _SLOW_BUILD = """
@@ -449,7 +450,7 @@ def test_changing_one_title_rerenders_only_the_pages_that_show_it(tmp_path):
     after = _inodes(site)
     changed = {name for name in after if before.get(name) != after[name]}
     showing = {name for name, data in site_files(site).items() if name.endswith(".html") and b"Renamed webinar" in data}
-    assert "activities/2025/2025-01-22-iet-south-wales-nged-ed2.html" in showing
+    assert "activity/2025/2025-01-22-iet-south-wales-nged-ed2.html" in showing
     assert changed == showing, (sorted(changed - showing), sorted(showing - changed))
     unchanged = int(re.search(r"\((\d+) unchanged\)", second)[1])
     assert unchanged == total - len(changed)
@@ -507,7 +508,7 @@ def test_member_templates_and_static_files_override_the_builtin_ones(tmp_path):
     build(repo, tmp_path / "out")
     site = tmp_path / "out" / "site"
     assert (site / "static" / "style.css").read_text("utf-8") == css
-    item_pages = [p for p in html_pages(site) if p.relative_to(site).parts[0] in ("activities", "training")
+    item_pages = [p for p in html_pages(site) if p.relative_to(site).parts[0] in ("activity", "training")
                   and (parse_file(p).find("article") or parse_file(p)).get("class") == "activity"]
     assert len(item_pages) > 30
     for page in item_pages:

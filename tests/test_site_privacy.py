@@ -281,7 +281,7 @@ def test_feed_and_sitemap_list_public_pages_only(built):
 def test_planning_keeps_the_public_action_but_not_its_private_link(built):
     planning = parse_file(built["site"] / "planning.html").find("main")
     links = {a.get("href") for a in planning.find_all("a")}
-    assert "activities/2025/public-lecture.html" in links
+    assert "activity/2025/public-lecture.html" in links
     assert "Private course action" in planning.text()  # the action itself is public
 
 
@@ -290,7 +290,7 @@ def test_planning_keeps_the_public_action_but_not_its_private_link(built):
 
 def test_published_reflections_and_evidence_appear(published):
     site = published["site"]
-    page = parse_file(site / "activities" / "2025" / "public-lecture.html").find("main")
+    page = parse_file(site / "activity" / "2025" / "public-lecture.html").find("main")
     assert MARKERS["public-reflection"] in page.text()
     evidence = f"evidence/{MARKERS['evidence-path']}.pdf"
     hrefs = [a.get("href") for a in page.find_all("a")]

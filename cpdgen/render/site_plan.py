@@ -22,6 +22,7 @@ from cpdgen.compute.year import CLOSED_OBJECTIVE_STATUSES, year_of
 from cpdgen.model import CPDItem, Records
 from cpdgen.policy import Policy
 
+ITEM_FOLDERS = {"activity": "activity", "training": "training"}  # a page per item, by kind
 PER_PAGE = 20  # activities per list page: no page grows with the record count
 RECENT = 6  # activities on the home page
 
@@ -84,7 +85,8 @@ def item_paths(items: Iterable[CPDItem]) -> dict[tuple[str, str], str]:
     taken: set[str] = set()
     for item in sorted(items, key=_item_order):
         key = item_key(item)
-        folder = "activities" if key[0] == "activity" else "training"
+        # Own folders, apart from the lists under activities/: no id can name a list page.
+        folder = ITEM_FOLDERS[key[0]]
         base = "/".join(slug(part) for part in item.id.split("/"))
         path = f"{folder}/{base}.html"
         if path in taken:
@@ -233,6 +235,9 @@ def plan_site(view: Records, policy: Policy) -> list[Page]:
             "qualifications": sorted(view.qualifications, key=lambda q: (q.end or q.start or date.max, q.title), reverse=True),
         },
     ))  # fmt: skip
+    paths = [page.path for page in pages]
+    if len(set(paths)) != len(paths):  # a bug in the plan, never a member's doing
+        raise AssertionError(f"two pages at {sorted(p for p in paths if paths.count(p) > 1)[0]}")
     return pages
 
 
