@@ -525,3 +525,28 @@ def test_an_activity_id_cannot_take_the_place_of_a_list_page(repo):
     for list_page in ("activities/tag/okay/index.html", "activities/year/2025/index.html", "activities/type/self-study/index.html"):
         assert "COLLIDE" not in (site / list_page).read_text(encoding="utf-8").split("<h1>")[1].split("</h1>")[0]
     assert (site / "activity" / "index.html").is_file() and (site / "activity" / "tag" / "okay" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("template, text, line, reason", [
+    ("home.html", '{% extends "builtin/home.html" %}\n{% block content %}{{ foo( }}{% endblock %}\n', 2, "unexpected"),
+    ("home.html", "<p>\n{{ profile.nosuch }}\n</p>\n", 2, "has no attribute 'nosuch'"),
+    ("item_entry.html", "{% if %}\n", 1, "Expected an expression"),
+    ("activity.html", '{% extends "builtin/activity.html" %}{% block content %}\n\n{{ item.hours | nosuchfilter }}{% endblock %}', 3, "nosuchfilter"),
+])  # fmt: skip
+def test_a_mistake_in_a_members_template_is_reported_at_its_line(repo, template, text, line, reason):
+    repo.write("records/activities/a.yaml", "title: A\ntype: event\nstart: 2024-01-01\nhours: 1\n")
+    repo.write(f"site_templates/{template}", text)
+    result = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"cpdgen: site_templates/{template}:{line}: error in your template:")
+    assert reason in result.stderr and "internal error" not in result.stderr
+    assert not (repo.root / "output" / "site").exists()
+
+
+def test_a_mistake_in_a_members_pdf_template_is_reported_at_its_line(repo):
+    repo.write("site_templates/pdf/cv.html", "<html>\n{{ member.nosuch.deeper }}\n</html>\n")
+    result = repo.run("report", "activity", "--format", "pdf", "--year", "2025", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output  # the activity report does not use cv.html
+    result = repo.run("build", "--as-of", AS_OF)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("cpdgen: site_templates/pdf/cv.html:2: error in your template:")

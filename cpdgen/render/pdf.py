@@ -165,7 +165,10 @@ class PdfMaker:
     def job(self, document: str, year: int | None) -> PdfJob:
         dated = self.dated(year)
         context = self.context(document, year, dated)
-        html = self.env.get_template(TEMPLATES[document]).render(**context)
+        from cpdgen.render.templating import template_errors
+
+        with template_errors(self.root):
+            html = self.env.get_template(TEMPLATES[document]).render(**context)
         attachments: tuple[Attachment, ...] = ()
         if document == DECLARATION_PDF:
             data = declaration_data(self.records, self.policy, self.status(year))

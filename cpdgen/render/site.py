@@ -25,7 +25,7 @@ from cpdgen.compute.hours import category_rows
 from cpdgen.compute.public import PublishRules, public_view
 from cpdgen.render.chart import hours_chart
 from cpdgen.render.site_plan import Page, plan_site, record_digest
-from cpdgen.render.templating import environment, template_folders
+from cpdgen.render.templating import environment, template_errors, template_folders
 from cpdgen.validation import ValidationResult, job_count
 
 STATIC = "static"  # template folder whose files are copied as they are
@@ -64,7 +64,8 @@ def build_site(result: ValidationResult, root: Path, staging: Path, cache: Build
     folders = template_folders(root)
     env = environment(root, globals_={"site": site, "profile": profile, "policy": policy},
                       filters={"rows": lambda hours: category_rows(hours, policy)})
-    env.globals["entry"] = _entries(env)
+    with template_errors(root):
+        env.globals["entry"] = _entries(env)
     env.globals["hours_chart"] = lambda years: hours_chart(years, policy)
     site_key = key_of(
         rendering_fingerprint(folders),
@@ -80,7 +81,7 @@ def build_site(result: ValidationResult, root: Path, staging: Path, cache: Build
         if not cache.reuse(page.path, key, staging):
             todo.append(number)
             cache.record(page.path, key)
-    renderer = _Renderer(env, pages, staging)
+    renderer = _Renderer(env, pages, staging, root)
     reused = total - len(todo)
     for done in render_pages(renderer, todo):
         if progress:
@@ -91,7 +92,9 @@ def build_site(result: ValidationResult, root: Path, staging: Path, cache: Build
     if site["base_url"]:
         _write(staging / "sitemap.xml", sitemap(pages, site["base_url"]))
         entries = [p for p in pages if p.template == "activity.html" and p.context["item"].completed][:FEED_ENTRIES]
-        _write(staging / "feed.xml", env.get_template("feed.xml").render(entries=entries, updated=_updated(entries)))
+        with template_errors(root):
+            feed = env.get_template("feed.xml").render(entries=entries, updated=_updated(entries))
+        _write(staging / "feed.xml", feed)
     return total
 
 
@@ -119,11 +122,15 @@ _CHUNK = 250
 class _Renderer:
     """Renders pages by number; forked workers inherit it whole."""
 
-    def __init__(self, env, pages: list[Page], staging: Path) -> None:
-        self.env, self.pages, self.staging = env, pages, staging
+    def __init__(self, env, pages: list[Page], staging: Path, root: Path) -> None:
+        self.env, self.pages, self.staging, self.root = env, pages, staging, root
         self.folders: set[Path] = set()  # made already: one mkdir per folder, not per page
 
     def render(self, numbers: list[int]) -> int:
+        with template_errors(self.root):  # here, not in the caller: a worker's traceback does not travel
+            return self._render(numbers)
+
+    def _render(self, numbers: list[int]) -> int:
         for number in numbers:
             page = self.pages[number]
             html = self.env.get_template(page.template).render(page=page, root=page.root, **page.context)

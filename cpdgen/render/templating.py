@@ -13,6 +13,7 @@ Autoescaping is on for every template; Markdown fields go through the
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -21,6 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from cpdgen.compute.hours import format_hours
+from cpdgen.errors import UserError
 from cpdgen.render.markup import markdown_html, safe_url
 from cpdgen.resources import templates_dir
 
@@ -78,6 +80,49 @@ def words(value: str | None) -> str:
 
 def yes_no(value: Any) -> str:
     return "Yes" if value is True else "No" if value is False else "Not stated"
+
+
+@contextmanager
+def template_errors(repository_root: Path | None):
+    """Turn a mistake in a member's own template (a syntax error, an
+    undefined name, a failing filter) into a `UserError` naming the file and
+    line, as a mistake in a record is: it is theirs to fix, not a cpdgen bug.
+    An error in a built-in template is left to surface as the bug it is."""
+    try:
+        yield
+    except UserError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - only those that come from a member's template are converted
+        folders = template_folders(repository_root)[:-1]  # the member's, not the built-in one
+        place = _member_frame(exc, folders)
+        if place is None:
+            raise
+        path, line = place
+        shown = path.relative_to(repository_root).as_posix() if repository_root else str(path)
+        reason = exc.message if isinstance(exc, jinja2.TemplateSyntaxError) else str(exc)
+        raise UserError(f"{shown}:{line}: error in your template: {reason}") from None
+
+
+def _member_frame(exc: Exception, folders: list[Path]) -> tuple[Path, int] | None:
+    """(file, line) in a member's template where `exc` arose, if it did."""
+    inside = [folder.resolve() for folder in folders]
+
+    def mine(filename: str | None) -> Path | None:
+        if not filename:
+            return None
+        path = Path(filename).resolve()
+        return path if any(path.is_relative_to(folder) for folder in inside) else None
+
+    if isinstance(exc, jinja2.TemplateSyntaxError) and mine(exc.filename):
+        return mine(exc.filename), exc.lineno
+    found = None
+    traceback = exc.__traceback__
+    while traceback is not None:  # the innermost frame in a member's template wins
+        path = mine(traceback.tb_frame.f_code.co_filename)
+        if path is not None:
+            found = (path, traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found
 
 
 def template_folders(repository_root: Path | None) -> list[Path]:
