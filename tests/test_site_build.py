@@ -550,3 +550,17 @@ def test_a_mistake_in_a_members_pdf_template_is_reported_at_its_line(repo):
     result = repo.run("build", "--as-of", AS_OF)
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith("cpdgen: site_templates/pdf/cv.html:2: error in your template:")
+
+
+@pytest.mark.parametrize("args", [
+    ("build", "--site-only", "--out", "records"),
+    ("build", "--site-only", "--out", "records/activities/out"),
+    ("report", "activity", "--format", "pdf", "--year", "2025", "-o", "records/report.pdf"),
+    ("report", "activity", "--format", "pdf", "--year", "2025", "-o", "records"),
+])  # fmt: skip
+def test_no_output_is_ever_written_inside_records(repo, args):
+    before = sorted(p.relative_to(repo.root) for p in repo.root.rglob("*"))
+    result = repo.run(*args, "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert "inside the records folder" in result.stderr
+    assert sorted(p.relative_to(repo.root) for p in repo.root.rglob("*")) == before

@@ -9,12 +9,24 @@ from pathlib import Path
 import click
 
 from cpdgen.cli import Options, global_options
+from cpdgen.errors import UsageError
 
 OUTPUT = "output"
 
 
-def output_folder(options: Options, root: Path, out: Path | None) -> Path:
-    return (options.cwd / out).resolve() if out is not None else root / OUTPUT
+def output_folder(options: Options, repo, out: Path | None) -> Path:
+    """Where output goes: --out (from the current folder), else output/."""
+    folder = (options.cwd / out).resolve() if out is not None else repo.root / OUTPUT
+    refuse_records_folder(repo, folder, "--out")
+    return folder
+
+
+def refuse_records_folder(repo, path: Path, option: str) -> None:
+    """Nothing but the record-writing commands writes inside records/ (SPEC §5)."""
+    records = repo.records.resolve()
+    if path.resolve() == records or path.resolve().is_relative_to(records):
+        raise UsageError(f"{option} {path}: that is inside the records folder {records}; "
+                         "cpdgen writes no output there (choose a folder outside it)")
 
 
 @contextmanager
@@ -47,8 +59,8 @@ def build(options: Options, out: Path | None, site_only: bool) -> None:
     """
     from cpdgen.build import build as run_build
 
+    folder = output_folder(options, options.repository(), out)  # a wrong --out fails before the work
     repo, result = options.checked()
-    folder = output_folder(options, repo.root, out)
     with progress_bar(options) as progress:
         summary = run_build(result, repo.root, folder, options.today, pdfs=not site_only, progress=progress)
     if not options.quiet:

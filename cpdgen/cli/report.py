@@ -25,7 +25,7 @@ def write_pdf_file(options: Options, repo, result, document: str, year: int | No
     current folder) or to its place under output/ at the repository root."""
     from cpdgen.build import CACHE, PRIVATE_CACHE
     from cpdgen.buildcache import BuildCache
-    from cpdgen.cli.build import OUTPUT
+    from cpdgen.cli.build import OUTPUT, refuse_records_folder
     from cpdgen.compute.documents import generated_file
     from cpdgen.render.pdf import make_pdf, write_pdf
     from cpdgen.writing import marked_folder
@@ -34,6 +34,7 @@ def write_pdf_file(options: Options, repo, result, document: str, year: int | No
     target = default if output is None else options.cwd / output
     if output is not None and target.is_dir():
         target = target / default.name
+    refuse_records_folder(repo, target, "-o")
     data = make_pdf(result, repo.root, document, year, today=options.today)
     if target.parent == default.parent:
         marked_folder(default.parent, private=True)  # output/private/ as `cpdgen build` makes it

@@ -32,7 +32,7 @@ def serve(options: Options, port: int, out: Path | None) -> None:
     from cpdgen.serve import Preview
 
     repo = options.repository()
-    preview = Preview(repo, output_folder(options, repo.root, out), today=lambda: options.today,
+    preview = Preview(repo, output_folder(options, repo, out), today=lambda: options.today,
                       quiet=options.quiet, verbose=options.verbose, color=options.color(sys.stderr))
     preview.bind(port)  # a port in use stops here, before any build
     stop = threading.Event()
