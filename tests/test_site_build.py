@@ -564,3 +564,51 @@ def test_no_output_is_ever_written_inside_records(repo, args):
     assert result.exit_code == 2, result.output
     assert "inside the records folder" in result.stderr
     assert sorted(p.relative_to(repo.root) for p in repo.root.rglob("*")) == before
+
+
+def test_a_static_link_leading_out_is_refused_and_inside_links_are_copied(repo):
+    static = repo.root / "site_templates" / "static"
+    static.mkdir(parents=True)
+    (static / "extra.css").write_text("body { color: black; }")
+    (static / "alias.css").symlink_to("extra.css")
+    assert repo.run("build", "--site-only", "--as-of", AS_OF).exit_code == 0
+    site = repo.root / "output" / "site" / "static"
+    assert (site / "alias.css").read_text() == "body { color: black; }" and not (site / "alias.css").is_symlink()
+    assert (site / "style.css").is_file()  # the built-in one is still there
+    (static / "recs").symlink_to(repo.records)
+    result = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "site_templates/static/recs is a link that leads out of its static/ folder" in result.stderr
+    assert not (repo.root / "output" / "site" / "static" / "recs").exists()
+
+
+def test_a_dangling_static_link_is_a_one_line_error(repo):
+    static = repo.root / "site_templates" / "static"
+    static.mkdir(parents=True)
+    (static / "gone.css").symlink_to(static / "missing.css")
+    result = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("cpdgen: cannot copy site_templates/static/gone.css: No such file or directory")
+
+
+def test_base_url_must_be_a_web_address(repo):
+    repo.write("cpdgen.yaml", 'policy: iet\nsite:\n  base_url: "javascript:alert(1)//"\n')
+    result = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "cpdgen.yaml:3:13: error: 'site.base_url'" in result.stderr and "^https?://" in result.stderr
+    assert not (repo.root / "output").exists()
+
+
+def test_public_view_drops_extra_and_gates_objective_reviews_with_reflections():
+    from dataclasses import replace
+
+    from cpdgen.compute.public import PublishRules, public_view
+
+    plan = replace(objective("grow"), review="How it went", extra={"salary": "secret"})
+    item = replace(act("x"), extra={"note": "secret"}, reflection="Thoughts")
+    hidden = public_view(recs(item, plan), PublishRules())
+    assert hidden.objectives[0].review is None and hidden.objectives[0].extra == {}
+    assert hidden.activities[0].extra == {} and hidden.activities[0].reflection is None
+    shown = public_view(recs(item, plan), PublishRules(reflections=True))
+    assert shown.objectives[0].review == "How it went" and shown.activities[0].reflection == "Thoughts"
+    assert shown.objectives[0].extra == {}

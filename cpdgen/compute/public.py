@@ -1,7 +1,9 @@
 """What the public site may show: the one privacy filter.
 
 `public_view` returns a copy of the records with every private record removed
-and every private field emptied, and with references to removed records
+and every private field emptied (contact details, membership and registration
+numbers, `extra:`; reflections, objective reviews and evidence unless
+`cpdgen.yaml` publishes them), and with references to removed records
 dropped, so nothing downstream (pages, listings, counts, the chart, feeds,
 file names) can reveal them. The site is rendered from this view only; no
 template needs to remember what is private. The PDFs, which are private,
@@ -44,8 +46,11 @@ def public_view(records: Records, rules: PublishRules) -> Records:
     view.items["activity"] = [_public_item(item, rules, public_objectives) for item in view.activities]
     view.items["training"] = [_public_item(item, rules, public_objectives) for item in view.training]
     view.items["qualification"] = [_public_qualification(q, rules) for q in view.qualifications]
-    view.items["objective"] = [_public_objective(o, public_items) for o in view.objectives]
+    view.items["objective"] = [_public_objective(o, rules, public_items) for o in view.objectives]
     view.items["profile"] = [_public_profile(p) for p in view.items["profile"]]
+    # `extra:` is free-form: cpdgen cannot tell what in it is private, so it stays off the site.
+    for kind, items in view.items.items():
+        view.items[kind] = [replace(item, extra={}) if item.extra else item for item in items]
     return view
 
 
@@ -64,11 +69,12 @@ def _public_qualification(qualification: Qualification, rules: PublishRules) -> 
     return qualification if rules.evidence else replace(qualification, evidence=())
 
 
-def _public_objective(objective: Objective, items: set[str]) -> Objective:
+def _public_objective(objective: Objective, rules: PublishRules, items: set[str]) -> Objective:
     actions = tuple(
         replace(action, activities=tuple(a for a in action.activities if a in items)) for action in objective.actions
     )
-    return replace(objective, actions=actions)
+    # An objective's review ("how it went") is a reflection, published as reflections are.
+    return replace(objective, actions=actions, review=objective.review if rules.reflections else None)
 
 
 def _public_profile(profile: Profile) -> Profile:

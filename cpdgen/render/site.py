@@ -26,6 +26,7 @@ from cpdgen.compute.public import PublishRules, public_view
 from cpdgen.render.chart import hours_chart
 from cpdgen.render.site_plan import Page, plan_site, record_digest
 from cpdgen.render.templating import environment, template_errors, template_folders
+from cpdgen.errors import UserError
 from cpdgen.validation import ValidationResult, job_count
 
 STATIC = "static"  # template folder whose files are copied as they are
@@ -86,7 +87,7 @@ def build_site(result: ValidationResult, root: Path, staging: Path, cache: Build
     for done in render_pages(renderer, todo):
         if progress:
             progress(reused + done, total)
-    _copy_static(folders, staging)
+    _copy_static(folders, staging, root)
     if rules.evidence:
         _copy_evidence(view, root, staging)
     if site["base_url"]:
@@ -189,12 +190,28 @@ def _write(path: Path, text: str) -> None:
         stream.write(text.encode("utf-8"))
 
 
-def _copy_static(folders: list[Path], staging: Path) -> None:
-    """static/ of the built-in templates, then the member's on top."""
+def _copy_static(folders: list[Path], staging: Path, root: Path) -> None:
+    """static/ of the built-in templates, then the member's on top. A link
+    that leads out of its static/ folder is refused: it could publish
+    anything (records, the private PDFs)."""
     for folder in reversed(folders):
         source = folder / STATIC
-        if source.is_dir():
-            shutil.copytree(source, staging / STATIC, dirs_exist_ok=True)
+        if not source.is_dir():
+            continue
+        base = source.resolve()
+        for current, dirs, files in os.walk(source):
+            for name in sorted([*dirs, *files]):
+                path = Path(current) / name
+                shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+                if path.is_symlink() and not path.resolve().is_relative_to(base):
+                    raise UserError(f"{shown} is a link that leads out of its static/ folder; cpdgen does not publish it")
+                if name in files:
+                    target = staging / STATIC / path.relative_to(source)
+                    try:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copyfile(path, target)
+                    except OSError as exc:
+                        raise UserError(f"cannot copy {shown}: {exc.strerror or exc}; the previous output is unchanged") from None
 
 
 def _copy_evidence(view, root: Path, staging: Path) -> None:
