@@ -24,6 +24,7 @@ import io
 import os
 import sys
 import threading
+import time
 import traceback
 from dataclasses import dataclass
 from datetime import date
@@ -143,6 +144,8 @@ class _Handler(SimpleHTTPRequestHandler):
     def send_head(self):
         preview = self.server.preview
         preview.wait_for_build(BUILD_WAIT)
+        if preview.problem is None and not os.path.isdir(self.directory):
+            preview.site_missing()  # output/ was deleted while serving: build it again
         problem = preview.problem
         if problem is not None and is_page(self.path):
             body = problem.page()
@@ -189,6 +192,7 @@ class Preview:
         self.problem: Problem | None = None
         self._idle = threading.Condition()
         self._building = False
+        self.dirty = threading.Event()  # set: the main loop rebuilds
 
     def _say(self, text: str) -> None:
         print(text, file=self.stdout or sys.stdout, flush=True)
@@ -220,6 +224,14 @@ class Preview:
         server.preview = self
         self.server = server
         return server
+
+    def site_missing(self) -> None:
+        """Ask the main loop for a build and wait (a while) for the site."""
+        self.dirty.set()
+        deadline = time.monotonic() + BUILD_WAIT
+        while not self.site.is_dir() and self.problem is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.wait_for_build(BUILD_WAIT)
 
     def wait_for_build(self, timeout: float) -> None:
         with self._idle:
@@ -305,7 +317,7 @@ class Preview:
         `ready(url)` is called once the first build is done."""
         stop = stop or threading.Event()
         server = self.server or self.bind(port)
-        dirty, watching = threading.Event(), threading.Event()
+        dirty, watching = self.dirty, threading.Event()
         watcher = threading.Thread(target=self._watch, args=(stop, dirty, watching), name="cpdgen-watch", daemon=True)
         serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                                    name="cpdgen-http", daemon=True)

@@ -175,6 +175,15 @@ def test_an_edit_shows_after_the_rebuild(served: Served, demo: TmpRepo):
     assert served.out.getvalue().count("Built ") >= 2
 
 
+def test_a_deleted_output_folder_is_built_again_on_the_next_request(served: Served):
+    import shutil
+
+    shutil.rmtree(served.preview.out)
+    status, body, _ = served.get(PAGE)
+    assert status == 200 and TITLE in body
+    assert served.preview.site.is_dir()
+
+
 def test_settings_and_a_members_own_templates_are_watched(served: Served, demo: TmpRepo):
     settings = demo.root / "cpdgen.yaml"
     settings.write_text(settings.read_text("utf-8").replace("— CPD portfolio", "— Watched settings"), "utf-8")
