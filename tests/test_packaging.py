@@ -147,6 +147,20 @@ def test_installed_cpdgen_validates_a_repository_from_another_folder(venv: Path,
     assert "Traceback" not in proc.stderr
 
 
+def test_installed_cpdgen_builds_the_site_and_a_pdf_from_its_own_templates(venv: Path, member: TmpRepo, elsewhere: Path):
+    out = elsewhere / "built"
+    proc = _run([venv / BIN / f"cpdgen{EXE}", "--records", member.records, "build", "--site-only", "--out", out,
+                 "--as-of", "2026-11-28"], cwd=elsewhere)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("Built ") and (out / "site" / "static" / "style.css").is_file()
+    assert "<main" in (out / "site" / "index.html").read_text("utf-8")
+    pdf = elsewhere / "report.pdf"
+    proc = _run([venv / BIN / f"cpdgen{EXE}", "--records", member.records, "report", "activity", "--format", "pdf",
+                 "--year", "2025", "-o", pdf, "--as-of", "2026-11-28"], cwd=elsewhere, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert pdf.read_bytes().startswith(b"%PDF-")
+
+
 def test_installed_cpdgen_reports_invalid_records(venv: Path, member: TmpRepo, elsewhere: Path):
     member.write("records/activities/2025/bad.yaml", "title: Bad\ntype: event\nstart: 2025-02-30\nhours: 1\ncolour: red\n")
     proc = _run([venv / BIN / f"cpdgen{EXE}", "--records", member.records, "validate", "--format", "json"], cwd=elsewhere)
