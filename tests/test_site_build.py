@@ -612,3 +612,30 @@ def test_public_view_drops_extra_and_gates_objective_reviews_with_reflections():
     shown = public_view(recs(item, plan), PublishRules(reflections=True))
     assert shown.objectives[0].review == "How it went" and shown.activities[0].reflection == "Thoughts"
     assert shown.objectives[0].extra == {}
+
+
+def test_later_progress_on_an_objective_leaves_a_submitted_year_complete(tmp_path):
+    """The demo's 2024 is submitted; an objective of it achieved (or deferred)
+    later changes the live planning report, but not the year as submitted."""
+    import json
+
+    root = tmp_path / "demo"
+    shutil.copytree(DEMO_RECORDS, root / "records")
+    shutil.copy(DEMO_RECORDS.parent / "cpdgen.yaml", root / "cpdgen.yaml")
+    shutil.copytree(DEMO_RECORDS.parent / "evidence", root / "evidence")
+    repo = TmpRepo(root)
+    target = repo.records / "objectives" / "grid-connections-currency.yaml"
+    text = target.read_text(encoding="utf-8")
+    assert "status: achieved" in text
+    target.write_text(text.replace("status: achieved", "status: deferred"), encoding="utf-8")
+    assert repo.run("validate", "--as-of", AS_OF).exit_code == 0  # not an edit of the submitted year
+    status = json.loads(repo.run("declaration", "status", "--year", "2024", "--format", "json", "--as-of", AS_OF).stdout)
+    assert all(item["complete"] for item in status["items"] if item["mandatory"]), status["items"]
+    # an edit the submission covers still shows
+    import re
+
+    activity = sorted((repo.records / "activities" / "2024").glob("*.yaml"))[1]
+    activity.write_text(re.sub(r"^hours: .*$", "hours: 0.25", activity.read_text(encoding="utf-8"), flags=re.M),
+                        encoding="utf-8")
+    checked = repo.run("validate", "--as-of", AS_OF)
+    assert checked.exit_code == 1 and "since the 2024 declaration submitted" in checked.stdout

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from cpdgen.compute.digest import reports_digest
+from cpdgen.compute.digest import reports_digest, submission_intact
 from cpdgen.compute.documents import GENERATE, DocumentFacts, document_problems, generated_file
 from cpdgen.compute.hours import Hours, Recommendation, format_hours, recommendation, year_hours
 from cpdgen.compute.year import completed_items, declaration_for, first_day, last_day, shown_employment, shown_qualifications
@@ -142,6 +142,11 @@ def cpd_reports(facts: YearFacts, digest: str) -> Judgement:
         return Judgement(False, (f"acknowledge the CPD Activity and Planning Reports: {check}, then run {_command(facts, 'acknowledge')}",))
     if not reports.get("digest"):
         return Judgement(False, (f"reports.acknowledged is true but cpdgen has no digest of what was acknowledged: run {_command(facts, 'acknowledge')}",))
+    if facts.declaration is not None and submission_intact(facts.records, facts.declaration):
+        # Submitted, and nothing it covers has changed: later progress (an
+        # objective achieved, an action done next year) moves the live
+        # reports on, but the year as submitted stands.
+        return Judgement(True)
     if reports["digest"] != digest:
         when = f" on {reports['date']}" if reports.get("date") else ""
         return Judgement(False, (f"the reports have changed since you acknowledged them{when}: {check} again, then run {_command(facts, 'acknowledge')}",))

@@ -51,6 +51,13 @@ def reports_digest(records: Records, year: int) -> str:
     return combined_digest(record_digests({(kind, record.id): as_data(record) for kind, record in shown_in_reports(records, year)}))
 
 
+def submission_intact(records: Records, declaration: Declaration) -> bool:
+    """A submitted declaration whose covered records still say what they said
+    at submission (projected onto the year: later progress is not an edit)."""
+    digest = declaration.submitted.get("digest")
+    return bool(digest) and combined_digest(record_digests(declaration_records(records, declaration.year, declaration))) == digest
+
+
 def frozen_records(records: Records, year: int) -> dict[RecordKey, Any]:
     """The records of the year that a submission freezes, each projected onto
     the year. Which records are covered depends only on their dates, never on

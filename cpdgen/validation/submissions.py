@@ -7,10 +7,10 @@ from __future__ import annotations
 from cpdgen.compute.digest import (
     DECLARATION_KEY,
     changed_records,
-    combined_digest,
     declaration_records,
     flat,
     record_digests,
+    submission_intact,
 )
 from cpdgen.model import Records
 from cpdgen.validation.rules import Report
@@ -27,9 +27,9 @@ def submitted_years(records: Records, report: Report) -> None:
         submitted = declaration.submitted
         if not submitted.get("digest"):
             continue
-        now = record_digests(declaration_records(records, declaration.year, declaration))
-        if combined_digest(now) == submitted["digest"]:
+        if submission_intact(records, declaration):
             continue
+        now = record_digests(declaration_records(records, declaration.year, declaration))
         remedy = (
             f"undo the change, or if the submitted {declaration.year} record must change, "
             f"record it with `cpdgen declaration submit --year {declaration.year} --amend`"
