@@ -45,6 +45,9 @@ def write_atomic(path: Path, text: str | bytes, *, create: bool = False) -> None
 def _write(path: Path, text: str | bytes, create: bool) -> None:
     if not create and path.is_symlink():
         path = path.resolve()  # the member's file is the link's target
+    if path.exists() and not path.is_file():
+        # a folder, a device (/dev/null), a pipe: renaming over it would replace it
+        raise UserError(f"{path} is not a regular file; cpdgen writes only files")
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = None
     if not create:
@@ -186,13 +189,15 @@ class FolderSwap:
 
 
 def marked_folder(folder: Path, *, private: bool = False) -> None:
-    """Make `folder` as a build would (with its marker) if it does not exist,
-    so that a file written into it alone (`cpdgen declaration pdf`) leaves a
+    """Make `folder` as a build would (with its marker) if it does not exist
+    or is empty, so that a file written into it alone (`cpdgen declaration pdf`) leaves a
     folder the next build may replace."""
-    if folder.exists():
-        return
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        return  # a folder with files in it is left as it is: the build will say if it is not cpdgen's
     try:
-        folder.mkdir(parents=True, mode=0o700 if private else 0o777)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+        if private:
+            os.chmod(folder, 0o700)
         (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     except OSError as exc:
         raise UserError(f"cannot make {folder}: {exc.strerror or exc}; nothing was written") from None

@@ -639,3 +639,46 @@ def test_later_progress_on_an_objective_leaves_a_submitted_year_complete(tmp_pat
                         encoding="utf-8")
     checked = repo.run("validate", "--as-of", AS_OF)
     assert checked.exit_code == 1 and "since the 2024 declaration submitted" in checked.stdout
+
+
+def test_pdf_output_paths_are_checked(repo, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = repo.run("report", "activity", "--format", "pdf", "--year", "2025", "-o", str(fifo), "--as-of", AS_OF)
+    assert result.exit_code == 1 and "is not a regular file" in result.stderr
+    assert fifo.is_fifo()
+    result = repo.run("report", "activity", "--format", "pdf", "--year", "2025", "-o", "newdir/", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert (repo.root / "newdir" / "cpd-activity-report-2025.pdf").is_file()
+    (repo.root / "output" / "private").mkdir(parents=True)  # empty: cpdgen may take it
+    result = repo.run("report", "activity", "--format", "pdf", "--year", "2025", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert repo.run("build", "--as-of", AS_OF).exit_code == 0
+
+
+def test_an_upload_pdf_over_the_size_limit_is_a_warning(repo, monkeypatch):
+    from cpdgen.cli import report as report_module
+
+    real = report_module.too_big_to_upload
+    monkeypatch.setattr(report_module, "too_big_to_upload",
+                        lambda document, size, policy: real(document, size * 1000, policy))  # as if 1,000 times larger
+    result = repo.run("report", "activity", "--format", "pdf", "--year", "2025", "--as-of", AS_OF)
+    assert result.exit_code == 0
+    assert "warning: cpd-activity-report-2025.pdf" not in result.stdout
+    assert "upload form takes documents under 500,000 bytes" in result.stderr
+    built = repo.run("build", "--as-of", AS_OF)
+    assert built.exit_code == 0
+    assert "warning: private/cv.pdf is " in built.stderr and "private/cpd-declaration" not in built.stderr
+
+
+def test_too_big_to_upload_applies_to_upload_documents_only():
+    from cpdgen.cli.report import too_big_to_upload
+    from cpdgen.compute.documents import generated_type
+
+    policy = default_policy()
+    assert too_big_to_upload("cv", 499_999, policy) is None
+    assert "500,000" in too_big_to_upload("cv", 500_000, policy)
+    assert too_big_to_upload("declaration", 9_000_000, policy) is None  # not an upload
+    assert [generated_type(n) for n in ("cv.pdf", "cpd-planning-report-2025.pdf", "cpd-declaration-2024.pdf",
+                                        "cpd-activity-report-x.pdf", "notes.pdf")] == \
+        ["cv", "planning_report", "declaration", None, None]

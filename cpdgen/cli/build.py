@@ -65,3 +65,18 @@ def build(options: Options, out: Path | None, site_only: bool) -> None:
         summary = run_build(result, repo.root, folder, options.today, pdfs=not site_only, progress=progress)
     if not options.quiet:
         click.echo(summary.line())
+    if not site_only:
+        from cpdgen.build import PRIVATE
+
+        warn_oversized(folder / PRIVATE, result.policy)
+
+
+def warn_oversized(private: Path, policy) -> None:
+    """A PDF for the upload form that the form would refuse is worth saying."""
+    from cpdgen.cli.report import too_big_to_upload
+    from cpdgen.compute.documents import generated_type
+
+    for pdf in sorted(private.glob("*.pdf")):
+        warning = too_big_to_upload(generated_type(pdf.name) or "", pdf.stat().st_size, policy)
+        if warning:
+            click.echo(f"cpdgen: warning: {private.name}/{pdf.name} {warning}", err=True)

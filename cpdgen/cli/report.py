@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -14,13 +15,13 @@ from cpdgen.errors import UsageError
 def output_option(command):
     """-o/--output FILE, for the commands that write a PDF."""
     return click.option(
-        "-o", "--output", type=click.Path(path_type=Path), default=None, metavar="FILE",
+        "-o", "--output", type=click.Path(), default=None, metavar="FILE",
         help="Where to write the PDF (default: under output/private/ at the repository root; "
              "a folder: the usual file name in it).",
     )(command)
 
 
-def write_pdf_file(options: Options, repo, result, document: str, year: int | None, output: Path | None) -> Path:
+def write_pdf_file(options: Options, repo, result, document: str, year: int | None, output: str | None) -> Path:
     """Render one PDF and write it atomically to `output` (relative to the
     current folder) or to its place under output/ at the repository root."""
     from cpdgen.build import CACHE, PRIVATE_CACHE
@@ -32,11 +33,11 @@ def write_pdf_file(options: Options, repo, result, document: str, year: int | No
 
     default = repo.root / OUTPUT / generated_file(document, year or 0)
     target = default if output is None else options.cwd / output
-    if output is not None and target.is_dir():
-        target = target / default.name
+    if output is not None and (target.is_dir() or output.endswith(("/", os.sep))):
+        target = target / default.name  # a folder (one ending in / may not exist yet)
     refuse_records_folder(repo, target, "-o")
     data = make_pdf(result, repo.root, document, year, today=options.today)
-    if target.parent == default.parent:
+    if target.parent.resolve() == default.parent.resolve():
         marked_folder(default.parent, private=True)  # output/private/ as `cpdgen build` makes it
     write_pdf(target, data)
     if target.resolve().parent == default.resolve().parent:
@@ -48,7 +49,18 @@ def write_pdf_file(options: Options, repo, result, document: str, year: int | No
         except ValueError:
             shown = target
         click.echo(f"Wrote {shown} ({len(data):,} bytes).")
+    warning = too_big_to_upload(document, len(data), result.policy)
+    if warning:
+        click.echo(f"cpdgen: warning: {shown if not options.quiet else target.name} {warning}", err=True)
     return target
+
+
+def too_big_to_upload(document: str, size: int, policy) -> str | None:
+    """The body's upload form takes documents under its size limit."""
+    if document not in {kind.key for kind in policy.documents.types} or size < policy.documents.max_bytes:
+        return None
+    return (f"is {size:,} bytes: the {policy.short_name}'s upload form takes documents under "
+            f"{policy.documents.max_bytes:,} bytes")
 
 
 @click.command(short_help="The CPD Activity or Planning Report of a year.")

@@ -5,6 +5,7 @@ judgement here is pure."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -22,6 +23,15 @@ GENERATED_FILES = {
     "activity_report": "private/cpd-activity-report-{year}.pdf",
     "cv": "private/cv.pdf",
 }
+
+
+def generated_type(name: str) -> str | None:
+    """The document type of a file name cpdgen generates, or None."""
+    for document_type, pattern in GENERATED_FILES.items():
+        file_pattern = re.escape(pattern.rpartition("/")[2]).replace(re.escape("{year}"), r"\d{4}")
+        if re.fullmatch(file_pattern, name):
+            return document_type
+    return None
 
 
 def generated_file(document_type: str, year: int) -> str:
