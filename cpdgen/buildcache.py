@@ -28,6 +28,20 @@ def key_of(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+def files_digest(folders, pattern: str = "*") -> str:
+    """One key for the files matching `pattern` below `folders` (names and
+    contents): what an output was rendered with, besides its data."""
+    parts: list[str | bytes] = []
+    for folder in folders:
+        for path in sorted(p for p in Path(folder).rglob(pattern) if p.is_file()):
+            try:
+                content = path.read_bytes()
+            except OSError:
+                content = b"unreadable"
+            parts += [str(folder), path.relative_to(folder).as_posix(), content]
+    return key_of(*parts)
+
+
 class BuildCache:
     """Keys of the files of one output folder (`site` or `private`)."""
 

@@ -657,10 +657,10 @@ def test_pdf_output_paths_are_checked(repo, tmp_path):
 
 
 def test_an_upload_pdf_over_the_size_limit_is_a_warning(repo, monkeypatch):
-    from cpdgen.cli import report as report_module
+    from cpdgen.compute import documents as documents_module
 
-    real = report_module.too_big_to_upload
-    monkeypatch.setattr(report_module, "too_big_to_upload",
+    real = documents_module.too_big_to_upload
+    monkeypatch.setattr(documents_module, "too_big_to_upload",
                         lambda document, size, policy: real(document, size * 1000, policy))  # as if 1,000 times larger
     result = repo.run("report", "activity", "--format", "pdf", "--year", "2025", "--as-of", AS_OF)
     assert result.exit_code == 0
@@ -672,8 +672,7 @@ def test_an_upload_pdf_over_the_size_limit_is_a_warning(repo, monkeypatch):
 
 
 def test_too_big_to_upload_applies_to_upload_documents_only():
-    from cpdgen.cli.report import too_big_to_upload
-    from cpdgen.compute.documents import generated_type
+    from cpdgen.compute.documents import generated_type, too_big_to_upload
 
     policy = default_policy()
     assert too_big_to_upload("cv", 499_999, policy) is None

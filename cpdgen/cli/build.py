@@ -73,8 +73,7 @@ def build(options: Options, out: Path | None, site_only: bool) -> None:
 
 def warn_oversized(private: Path, policy) -> None:
     """A PDF for the upload form that the form would refuse is worth saying."""
-    from cpdgen.cli.report import too_big_to_upload
-    from cpdgen.compute.documents import generated_type
+    from cpdgen.compute.documents import generated_type, too_big_to_upload
 
     for pdf in sorted(private.glob("*.pdf")):
         warning = too_big_to_upload(generated_type(pdf.name) or "", pdf.stat().st_size, policy)

@@ -27,6 +27,7 @@ def write_pdf_file(options: Options, repo, result, document: str, year: int | No
     from cpdgen.build import CACHE, PRIVATE_CACHE
     from cpdgen.buildcache import BuildCache
     from cpdgen.cli.build import OUTPUT, refuse_records_folder
+    from cpdgen.compute import documents
     from cpdgen.compute.documents import generated_file
     from cpdgen.render.pdf import make_pdf, write_pdf
     from cpdgen.writing import marked_folder
@@ -49,18 +50,10 @@ def write_pdf_file(options: Options, repo, result, document: str, year: int | No
         except ValueError:
             shown = target
         click.echo(f"Wrote {shown} ({len(data):,} bytes).")
-    warning = too_big_to_upload(document, len(data), result.policy)
+    warning = documents.too_big_to_upload(document, len(data), result.policy)
     if warning:
         click.echo(f"cpdgen: warning: {shown if not options.quiet else target.name} {warning}", err=True)
     return target
-
-
-def too_big_to_upload(document: str, size: int, policy) -> str | None:
-    """The body's upload form takes documents under its size limit."""
-    if document not in {kind.key for kind in policy.documents.types} or size < policy.documents.max_bytes:
-        return None
-    return (f"is {size:,} bytes: the {policy.short_name}'s upload form takes documents under "
-            f"{policy.documents.max_bytes:,} bytes")
 
 
 @click.command(short_help="The CPD Activity or Planning Report of a year.")

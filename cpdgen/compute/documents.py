@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from cpdgen.policy import DocumentRules
+from cpdgen.policy import DocumentRules, Policy
 
 GENERATE = "generate"  # the member asks cpdgen to make this document
 
@@ -73,6 +73,19 @@ def sniff(facts: DocumentFacts) -> str | None:
     return None
 
 
+def fits(size: int, rules: DocumentRules) -> bool:
+    """Small enough for the body's upload form."""
+    return size < rules.max_bytes
+
+
+def too_big_to_upload(document: str, size: int, policy: Policy) -> str | None:
+    """The body's upload form takes documents under its size limit."""
+    if document not in {kind.key for kind in policy.documents.types} or fits(size, policy.documents):
+        return None
+    return (f"is {size:,} bytes: the {policy.short_name}'s upload form takes documents under "
+            f"{policy.documents.max_bytes:,} bytes")
+
+
 def document_problems(field: str, facts: DocumentFacts, rules: DocumentRules, body: str) -> list[str]:
     """Why the document at `field` would not be accepted; empty when it would."""
     where = f"supporting_documents.{field}: '{facts.path}'"
@@ -84,7 +97,7 @@ def document_problems(field: str, facts: DocumentFacts, rules: DocumentRules, bo
     if expected is None:
         allowed = " ".join(rules.formats)
         problems.append(f"{where} has {'the extension ' + suffix if suffix else 'no extension'}; the {body} takes {allowed}")
-    if facts.size >= rules.max_bytes:
+    if not fits(facts.size, rules):
         problems.append(
             f"{where} is {facts.size:,} bytes; the {body} takes files smaller than {rules.max_bytes:,} bytes"
         )

@@ -43,15 +43,16 @@ def planned_in(item: CPDItem, year: int) -> bool:
 
 def completed_items(records: Records, year: int) -> list[CPDItem]:
     """The year's completed activities and courses, by completion date."""
-    return sorted((item for item in records.cpd_items if counts_in(item, year)), key=_item_order)
+    return sorted((item for item in records.cpd_items if counts_in(item, year)), key=item_order)
 
 
 def planned_items(records: Records, years: Iterable[int]) -> list[CPDItem]:
     """Planned and booked activities and courses dated in any of `years`."""
-    return sorted((item for item in records.cpd_items if any(planned_in(item, year) for year in years)), key=_item_order)
+    return sorted((item for item in records.cpd_items if any(planned_in(item, year) for year in years)), key=item_order)
 
 
-def _item_order(item: CPDItem) -> tuple:
+def item_order(item: CPDItem) -> tuple:
+    """Oldest first, by completion date."""
     return (item.end, item.start, item.title, item.id)
 
 

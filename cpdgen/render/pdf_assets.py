@@ -14,7 +14,6 @@ wins. No WeasyPrint import here.
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,15 +86,9 @@ class PdfAssets:
 
     def digest(self) -> str:
         """A digest of every asset file (name and contents), for build-cache keys."""
-        summary = hashlib.blake2b(digest_size=16)
-        for folder in self.folders:
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                summary.update(f"{folder}\0{path.relative_to(folder).as_posix()}\0".encode())
-                try:
-                    summary.update(path.read_bytes())
-                except OSError:
-                    summary.update(b"unreadable")
-        return summary.hexdigest()
+        from cpdgen.buildcache import files_digest
+
+        return files_digest(self.folders)
 
 
 def _mime_type(path: Path) -> str:

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup
 
-from cpdgen.buildcache import BuildCache, key_of
+from cpdgen.buildcache import BuildCache, files_digest, key_of
 from cpdgen.compute.hours import category_rows
 from cpdgen.compute.public import PublishRules, public_view
 from cpdgen.render.chart import hours_chart
@@ -37,13 +37,7 @@ FEED_ENTRIES = 50  # the newest completed activities in feed.xml
 def rendering_fingerprint(folders: list[Path]) -> str:
     """One key for every template and static file in use, and for cpdgen's
     own code: an edit of any of them re-renders every page."""
-    package = Path(__file__).resolve().parent.parent
-    parts: list[str | bytes] = []
-    for folder in (package, *folders):
-        files = folder.rglob("*.py") if folder == package else folder.rglob("*")
-        for path in sorted(p for p in files if p.is_file()):
-            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
-    return key_of(*parts)
+    return key_of(files_digest([Path(__file__).resolve().parent.parent], "*.py"), files_digest(folders))
 
 
 def build_site(result: ValidationResult, root: Path, staging: Path, cache: BuildCache, *,

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 
 from cpdgen.compute.hours import year_hours
 from cpdgen.compute.reports import item_kind, objective_order
-from cpdgen.compute.year import CLOSED_OBJECTIVE_STATUSES, year_of
+from cpdgen.compute.year import CLOSED_OBJECTIVE_STATUSES, item_order, year_of
 from cpdgen.model import CPDItem, Records
 from cpdgen.policy import Policy
 
@@ -83,7 +83,7 @@ def item_paths(items: Iterable[CPDItem]) -> dict[tuple[str, str], str]:
     record never renames an older page when two ids give the same name."""
     paths: dict[tuple[str, str], str] = {}
     taken: set[str] = set()
-    for item in sorted(items, key=_item_order):
+    for item in sorted(items, key=item_order):
         key = item_key(item)
         # Own folders, apart from the lists under activities/: no id can name a list page.
         folder = ITEM_FOLDERS[key[0]]
@@ -95,9 +95,6 @@ def item_paths(items: Iterable[CPDItem]) -> dict[tuple[str, str], str]:
         paths[key] = path
     return paths
 
-
-def _item_order(item: CPDItem) -> tuple:
-    return (item.end, item.start, item.title, item.id)
 
 
 def _short_hash(text: str) -> str:
@@ -125,7 +122,7 @@ class _Site:
     """The public records arranged for pages."""
 
     def __init__(self, view: Records, policy: Policy) -> None:
-        self.items = sorted(view.cpd_items, key=_item_order, reverse=True)  # newest first
+        self.items = sorted(view.cpd_items, key=item_order, reverse=True)  # newest first
         self.paths = item_paths(self.items)
         self.by_year: dict[int, list[CPDItem]] = {}  # by the review year they count in
         self.tags: dict[str, list[CPDItem]] = {}
