@@ -47,7 +47,7 @@ RECORDS_PER_ITEM = 11 / 0.9
 
 def loaded(root: Path):
     from cpdgen.loading.files import find_repository
-    from cpdgen.validation import validate_repository
+    from cpdgen.validation.repository import validate_repository
 
     result = validate_repository(find_repository(root))
     if result.errors:

@@ -76,7 +76,7 @@ def export_articles(repo: Path) -> list[tuple[str, str]]:
     """(file name, Markdown with Pelican-style metadata) for each public CPD item."""
     from cpdgen.compute.public import PublishRules, public_view
     from cpdgen.loading.files import find_repository
-    from cpdgen.validation import validate_repository
+    from cpdgen.validation.repository import validate_repository
 
     result = validate_repository(find_repository(repo))
     view = public_view(result.records, PublishRules())

@@ -15,7 +15,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from cpdgen.docgen import file_format_markdown  # noqa: E402
+from cpdgen.render.file_format import file_format_markdown  # noqa: E402
 
 TARGET = HERE / "file-format.md"
 

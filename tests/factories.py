@@ -4,7 +4,7 @@ for the pure computation tests."""
 
 from __future__ import annotations
 
-from cpdgen.model import (
+from cpdgen.model.records import (
     Activity,
     Declaration,
     Employment,

@@ -24,13 +24,13 @@ from cpdgen.compute.digest import (
 from cpdgen.compute.documents import DocumentFacts
 from cpdgen.compute.year import declaration_for
 from cpdgen.loading.files import find_repository
-from cpdgen.model import (
+from cpdgen.model.records import (
     Declaration,
     Objective,
     Records,
     Source,
 )
-from cpdgen.validation import validate_repository
+from cpdgen.validation.repository import validate_repository
 from cpdgen.validation.settings import default_policy
 
 from conftest import DEMO_RECORDS, PROJECT_ROOT

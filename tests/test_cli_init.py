@@ -14,8 +14,8 @@ import pytest
 import yaml
 from click.testing import Result
 
-from cpdgen import scaffold
-from cpdgen.kinds import KINDS
+from cpdgen.authoring import scaffold
+from cpdgen.model.kinds import KINDS
 from cpdgen.loading.yamlparse import parse_yaml
 
 from conftest import PROJECT_ROOT, run_in

@@ -9,9 +9,11 @@ import pytest
 from click.shell_completion import ShellComplete
 from click.testing import CliRunner, Result
 
-from cpdgen import __version__, newrecord, schemas
+from cpdgen import __version__
+from cpdgen.authoring import new_record
+from cpdgen.loading import schemas
 from cpdgen.cli import cli
-from cpdgen.kinds import BY_NAME
+from cpdgen.model.kinds import BY_NAME
 from cpdgen.loading.yamlparse import parse_yaml
 
 from conftest import PROJECT_ROOT, TmpRepo, run_in
@@ -330,11 +332,11 @@ def test_no_interactive_on_a_terminal_asks_nothing(repo: TmpRepo, monkeypatch):
 
 
 def test_every_required_field_is_prompted_and_prompts_name_real_fields():
-    for kind in newrecord.NEW_KINDS:
-        names = {f.name for f in newrecord.fields(kind)}
-        required = {f.name for f in newrecord.fields(kind) if f.required}
-        assert set(newrecord.PROMPTED[kind]) <= names, kind
-        assert required <= set(newrecord.PROMPTED[kind]), kind
+    for kind in new_record.NEW_KINDS:
+        names = {f.name for f in new_record.fields(kind)}
+        required = {f.name for f in new_record.fields(kind) if f.required}
+        assert set(new_record.PROMPTED[kind]) <= names, kind
+        assert required <= set(new_record.PROMPTED[kind]), kind
 
 
 # --- options come from the schemas ---------------------------------------------------------------------
@@ -362,7 +364,7 @@ def test_choices_and_help_come_from_the_schema():
 def test_new_lists_the_kinds(repo: TmpRepo):
     result = run(repo, "new", "--help")
     assert result.exit_code == 0
-    for kind in newrecord.NEW_KINDS:
+    for kind in new_record.NEW_KINDS:
         assert f"  {kind} " in result.stdout
     assert "declaration" not in result.stdout.split("Commands:")[1]
 
@@ -388,7 +390,7 @@ def completions(args: list[str], incomplete: str) -> list[str]:
 
 def test_completion_of_commands_kinds_and_types():
     assert {"init", "new", "import", "validate"} <= set(completions([], ""))
-    assert completions(["new"], "") == list(newrecord.NEW_KINDS)
+    assert completions(["new"], "") == list(new_record.NEW_KINDS)
     assert completions(["new"], "q") == ["qualification"]
     assert completions(["new", "activity", "--type"], "") == _enum("activity", "type")[0]
     assert completions(["new", "activity", "--type"], "se") == ["self-study"]

@@ -373,7 +373,7 @@ def at(kind: str, steps: tuple[str, ...]) -> tuple[str, dict]:
 
 
 def test_spec_lists_cover_every_kind():
-    from cpdgen.kinds import KINDS
+    from cpdgen.model.kinds import KINDS
 
     assert set(SPEC_FIELDS) == {kind.name for kind in KINDS}
     assert {f"{kind}.schema.json" for kind in SPEC_FIELDS} | {"common.schema.json", "config.schema.json", "policy.schema.json"} == SCHEMA_FILES

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import cpdgen
-import cpdgen.validation
+import cpdgen.validation.repository
 from cpdgen.cli import ISSUES_URL, cli
 
 from conftest import PROJECT_ROOT, TmpRepo, run_in
@@ -548,7 +548,7 @@ def _boom(*args, **kwargs):
 
 @pytest.mark.parametrize("target", ["validate_repository", "check_records"])
 def test_internal_error_is_reported_not_dumped(repo: TmpRepo, monkeypatch, target: str):
-    monkeypatch.setattr(cpdgen.validation, target, _boom)
+    monkeypatch.setattr(cpdgen.validation.repository, target, _boom)
     result = repo.run("validate")
     assert result.exit_code == 3
     assert "internal error" in result.stderr
@@ -560,7 +560,7 @@ def test_internal_error_is_reported_not_dumped(repo: TmpRepo, monkeypatch, targe
 
 @pytest.mark.parametrize("where", ["after", "before"])
 def test_internal_error_with_verbose_shows_the_trace(repo: TmpRepo, monkeypatch, where: str):
-    monkeypatch.setattr(cpdgen.validation, "validate_repository", _boom)
+    monkeypatch.setattr(cpdgen.validation.repository, "validate_repository", _boom)
     args = ["validate", "--verbose"] if where == "after" else ["--verbose", "validate"]
     result = repo.run(*args)
     assert result.exit_code == 3
@@ -571,10 +571,10 @@ def test_internal_error_with_verbose_shows_the_trace(repo: TmpRepo, monkeypatch,
 
 _CRASH = """
 import sys
-import cpdgen.validation
+import cpdgen.validation.repository
 def boom(*args, **kwargs):
     raise RuntimeError("boom in the engine")
-cpdgen.validation.validate_repository = boom
+cpdgen.validation.repository.validate_repository = boom
 from cpdgen.cli import main
 main()
 """
@@ -623,10 +623,10 @@ def big_repo(tmp_path_factory) -> TmpRepo:
 
 
 def test_big_repo_is_above_the_parallel_threshold():
-    assert PARALLEL_FILES + 7 > cpdgen.validation.PARALLEL_THRESHOLD
+    assert PARALLEL_FILES + 7 > cpdgen.validation.repository.PARALLEL_THRESHOLD
 
 
-_REAL_POOL = cpdgen.validation.ProcessPoolExecutor
+_REAL_POOL = cpdgen.validation.repository.ProcessPoolExecutor
 
 
 def _json_with_jobs(repo: TmpRepo, monkeypatch, jobs: str) -> tuple[int, str, list]:
@@ -637,7 +637,7 @@ def _json_with_jobs(repo: TmpRepo, monkeypatch, jobs: str) -> tuple[int, str, li
             pools.append(args[0] if args else kwargs.get("max_workers"))
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(cpdgen.validation, "ProcessPoolExecutor", Spy)
+    monkeypatch.setattr(cpdgen.validation.repository, "ProcessPoolExecutor", Spy)
     result = repo.run("validate", "--format", "json", env={"CPDGEN_JOBS": jobs})
     return result.exit_code, result.stdout, pools
 

@@ -21,7 +21,7 @@ from cpdgen.compute.year import (
     planned_items,
     qualification_in,
 )
-from cpdgen.policy import Policy
+from cpdgen.model.policy import Policy
 from cpdgen.validation.settings import default_policy
 
 IET = default_policy()

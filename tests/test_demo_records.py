@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from cpdgen.cli import cli
-from cpdgen.kinds import BY_FOLDER, PROFILE
+from cpdgen.model.kinds import BY_FOLDER, PROFILE
 from cpdgen.loading.files import find_repository
-from cpdgen.validation import validate_repository
+from cpdgen.validation.repository import validate_repository
 
 from conftest import DEMO_RECORDS, PROJECT_ROOT
 

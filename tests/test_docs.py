@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cpdgen import scaffold
-from cpdgen.docgen import file_format_markdown
-from cpdgen.kinds import CONFIG_SCHEMA_FILE, KINDS
+from cpdgen.authoring import scaffold
+from cpdgen.render.file_format import file_format_markdown
+from cpdgen.model.kinds import CONFIG_SCHEMA_FILE, KINDS
 
 from conftest import PROJECT_ROOT
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from cpdgen import csvimport
+from cpdgen.authoring import csv_import
 from cpdgen.loading.yamlparse import parse_yaml
 
 from conftest import TmpRepo
@@ -142,9 +142,9 @@ def test_dry_run_writes_nothing_and_shows_what_it_would(repo: TmpRepo, messy: Pa
 
 
 def test_a_write_failing_part_way_removes_everything_this_run_wrote(repo: TmpRepo, messy: Path, monkeypatch):
-    import cpdgen.writing
+    import cpdgen.common.atomic
 
-    real = cpdgen.writing.write_atomic
+    real = cpdgen.common.atomic.write_atomic
     calls = []
 
     def failing(path, text, *, create=False):
@@ -153,7 +153,7 @@ def test_a_write_failing_part_way_removes_everything_this_run_wrote(repo: TmpRep
             raise OSError(28, "No space left on device")
         return real(path, text, create=create)
 
-    monkeypatch.setattr(cpdgen.writing, "write_atomic", failing)
+    monkeypatch.setattr(cpdgen.common.atomic, "write_atomic", failing)
     before = tree(repo.root)
     result = run(repo, "import", "csv", "log.csv", "--skip-bad")
     assert result.exit_code == 1
@@ -266,7 +266,7 @@ def test_unreadable_files_get_a_clear_error_and_no_traceback(repo: TmpRepo, cont
         ("Title,Date,Start date,Hours\n", [], "cpdgen: log.csv: columns 'Date' and 'Start date' could both be the start; "
          "say which with --map start=COLUMN\n"),
         ("Title,Date,Hours\n", ["--map", "titel=Title"], "cpdgen: log.csv: --map titel=...: no such field; fields are "
-         + ", ".join(csvimport.FIELDS) + "\n"),
+         + ", ".join(csv_import.FIELDS) + "\n"),
         ("Title,Date,Hours\n", ["--map", "title=Name"], "cpdgen: log.csv: --map title=Name: no column 'Name'; "
          "the columns are 'Title', 'Date', 'Hours'\n"),
         ("Title,Date,Hours\n", ["--map", "title"], "cpdgen: --map title: write FIELD=COLUMN, e.g. --map title=Activity\n"),
@@ -301,7 +301,7 @@ def test_help_says_which_date_formats(repo: TmpRepo):
      ("14 March 2025", "2025-03-14"), (" 2025-3-4 ", "2025-03-04")],
 )  # fmt: skip
 def test_dates(text: str, expected: str):
-    assert csvimport.parse_date(text) == expected
+    assert csv_import.parse_date(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -313,7 +313,7 @@ def test_dates(text: str, expected: str):
 )  # fmt: skip
 def test_bad_dates(text: str, message: str):
     with pytest.raises(ValueError) as caught:
-        csvimport.parse_date(text)
+        csv_import.parse_date(text)
     assert str(caught.value).startswith(message)
 
 
@@ -323,7 +323,7 @@ def test_bad_dates(text: str, message: str):
      ("1:30", 1.5), ("1h30", 1.5), ("1h 30m", 1.5), (".5", 0.5), ("20 minutes", 0.33)],
 )  # fmt: skip
 def test_hours(text: str, hours: float):
-    assert csvimport.parse_hours(text) == hours
+    assert csv_import.parse_hours(text) == hours
 
 
 @pytest.mark.parametrize(
@@ -333,7 +333,7 @@ def test_hours(text: str, hours: float):
 )  # fmt: skip
 def test_bad_hours(text: str, message: str):
     with pytest.raises(ValueError) as caught:
-        csvimport.parse_hours(text)
+        csv_import.parse_hours(text)
     assert str(caught.value) == message
 
 
@@ -345,42 +345,42 @@ def test_bad_hours(text: str, message: str):
      ("Lunch", None), ("", None)],
 )  # fmt: skip
 def test_types_are_read_tolerantly(text: str, type_: str | None):
-    assert csvimport.match_type(text) == type_
+    assert csv_import.match_type(text) == type_
 
 
 def test_type_synonyms_name_only_real_types_and_cover_every_one():
-    from cpdgen.newrecord import fields
+    from cpdgen.authoring.new_record import fields
 
     types = next(f.choices for f in fields("activity") if f.name == "type")
-    assert set(csvimport.TYPE_SYNONYMS) == set(types)
+    assert set(csv_import.TYPE_SYNONYMS) == set(types)
     modes = next(f.choices for f in fields("activity") if f.name == "mode")
-    assert set(csvimport.MODE_SYNONYMS) == set(modes)
+    assert set(csv_import.MODE_SYNONYMS) == set(modes)
 
 
 def test_every_field_a_column_can_fill_is_a_field_of_an_activity_or_training():
-    from cpdgen.newrecord import fields
+    from cpdgen.authoring.new_record import fields
 
     known = {f.name for f in fields("activity")} | {f.name for f in fields("training")} | {"kind"}
-    assert set(csvimport.FIELDS) <= known
+    assert set(csv_import.FIELDS) <= known
 
 
 def test_column_names_are_matched_loosely():
-    columns = csvimport.map_columns(["Date ", "ACTIVITY", "Duration (hours)", "cpd_category", "Learning outcomes", "x"], {})
+    columns = csv_import.map_columns(["Date ", "ACTIVITY", "Duration (hours)", "cpd_category", "Learning outcomes", "x"], {})
     assert columns.by_field == {"start": 0, "title": 1, "hours": 2, "type": 3, "outcomes": 4}
     assert columns.ignored == ["x"]
 
 
 def test_blank_rows_are_skipped_silently():
-    table = csvimport.read_table("Title,Date,Hours,Type\n\n,,,\n  , ,\t,\nTalk,2025-01-01,1,event\n")
-    records, problems = csvimport.convert(table, csvimport.map_columns(table.header, {}))
+    table = csv_import.read_table("Title,Date,Hours,Type\n\n,,,\n  , ,\t,\nTalk,2025-01-01,1,event\n")
+    records, problems = csv_import.convert(table, csv_import.map_columns(table.header, {}))
     assert problems == []
     assert [(r.row, r.data["title"]) for r in records] == [(5, "Talk")]
 
 
 def test_row_numbers_count_spreadsheet_rows_even_with_multi_line_cells():
-    table = csvimport.read_table('Title,Date,Hours,Type,Notes\nA,2025-01-01,1,event,"one\ntwo\nthree"\nB,2025-01-01,x,event,\n')
-    _, problems = csvimport.convert(table, csvimport.map_columns(table.header, {}))
-    assert problems == [csvimport.Problem(3, "hours 'x' is not a number of hours (column 'Hours')")]
+    table = csv_import.read_table('Title,Date,Hours,Type,Notes\nA,2025-01-01,1,event,"one\ntwo\nthree"\nB,2025-01-01,x,event,\n')
+    _, problems = csv_import.convert(table, csv_import.map_columns(table.header, {}))
+    assert problems == [csv_import.Problem(3, "hours 'x' is not a number of hours (column 'Hours')")]
 
 
 @pytest.mark.parametrize("text", ["Title,Date,Hours\n", "Title,Date,Hours\n\n,,\n"], ids=["header-only", "blank-rows-only"])

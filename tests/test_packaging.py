@@ -114,7 +114,7 @@ def test_wheel_carries_the_schemas_and_templates_inside_the_package(wheel: Path)
 def test_wheel_has_the_package_and_nothing_of_the_project_around_it(wheel: Path):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    for module in ("cpdgen/__init__.py", "cpdgen/__main__.py", "cpdgen/cli/__init__.py", "cpdgen/cli/validate.py", "cpdgen/resources.py"):
+    for module in ("cpdgen/__init__.py", "cpdgen/__main__.py", "cpdgen/cli/__init__.py", "cpdgen/cli/validate.py", "cpdgen/common/resources.py", "cpdgen/output/build.py", "cpdgen/authoring/scaffold.py"):
         assert module in names, module
     top = {n.split("/")[0] for n in names}
     assert top == {"cpdgen", next(t for t in top if t.endswith(".dist-info"))}, top
@@ -173,7 +173,7 @@ def test_installed_cpdgen_reports_invalid_records(venv: Path, member: TmpRepo, e
 
 def test_installed_cpdgen_finds_its_data_in_site_packages(venv: Path, elsewhere: Path):
     code = (
-        "import json, sysconfig, cpdgen, cpdgen.resources as r\n"
+        "import json, sysconfig, cpdgen, cpdgen.common.resources as r\n"
         "print(json.dumps({'package': cpdgen.__file__, 'schemas': str(r.schemas_dir()),"
         " 'templates': str(r.templates_dir()), 'purelib': sysconfig.get_paths()['purelib']}))"
     )

@@ -40,7 +40,7 @@ def copy_demo(root: Path) -> TmpRepo:
 
 def loaded(root: Path):
     from cpdgen.loading.files import find_repository
-    from cpdgen.validation import validate_repository
+    from cpdgen.validation.repository import validate_repository
 
     result = validate_repository(find_repository(root))
     assert not result.errors
@@ -90,10 +90,10 @@ def built(tmp_path_factory) -> Built:
     `cpdgen build` finds them current)."""
     from datetime import date
 
-    from cpdgen.build import CACHE, PRIVATE, PRIVATE_CACHE
-    from cpdgen.buildcache import BuildCache
+    from cpdgen.output.build import CACHE, PRIVATE, PRIVATE_CACHE
+    from cpdgen.output.cache import BuildCache
     from cpdgen.render.pdf import build_pdfs
-    from cpdgen.writing import MARKER, marked_folder
+    from cpdgen.output.folders import MARKER, marked_folder
 
     repo = copy_demo(tmp_path_factory.mktemp("pdf") / "demo")
     output = repo.root / "output"

@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from cpdgen import schemas
+from cpdgen.loading import schemas
 from cpdgen.compute.checklist import RULES, SECTIONS
-from cpdgen.policy import Policy, builtin_policies
+from cpdgen.common.resources import builtin_policies
+from cpdgen.model.policy import Policy
 from cpdgen.validation.settings import builtin_policy, default_policy
 
 IET = default_policy()

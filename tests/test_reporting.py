@@ -1,4 +1,4 @@
-"""The reporters (`cpdgen.reporting`), driven with hand-made results.
+"""The reporters (`cpdgen.validation.report`), driven with hand-made results.
 
 These pin the output contracts of `cpdgen validate` independently of the
 validation itself: the text lines and the closing summary, the JSON shape,
@@ -13,12 +13,12 @@ import re
 
 import pytest
 
-from cpdgen.validation import ValidationResult
+from cpdgen.validation.repository import ValidationResult
 from cpdgen.validation.settings import default_policy, default_settings
 from cpdgen.cli import Options
-from cpdgen.diagnostics import Diagnostic, Severity, error, warning
-from cpdgen.model import Records
-from cpdgen.reporting import (
+from cpdgen.common.diagnostics import Diagnostic, Severity, error, warning
+from cpdgen.model.records import Records
+from cpdgen.validation.report import (
     format_github,
     format_json,
     format_text,

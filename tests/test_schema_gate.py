@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from cpdgen.kinds import KINDS
+from cpdgen.model.kinds import KINDS
 from cpdgen.loading.files import discover, find_repository, read_text
 from cpdgen.loading.yamlparse import parse_yaml
-from cpdgen.validation import validate_repository
+from cpdgen.validation.repository import validate_repository
 from cpdgen.validation.files import FileChecker
 
 from conftest import DEMO_RECORDS, PROJECT_ROOT

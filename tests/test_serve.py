@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from conftest import DEMO_RECORDS, PROJECT_ROOT, TmpRepo
 
-from cpdgen.diagnostics import error
+from cpdgen.common.diagnostics import error
 from cpdgen.loading.files import find_repository
-from cpdgen.serve import HOST, Preview, Problem, is_page
+from cpdgen.output.serve import HOST, Preview, Problem, is_page
 
 TODAY = date(2026, 11, 29)
 TIMEOUT = 15.0  # seconds to wait for a rebuild to show: generous for a loaded machine
@@ -234,12 +234,12 @@ def test_invalid_at_start_still_serves_then_recovers(demo: TmpRepo):
 
 
 def test_a_crash_in_the_build_is_shown_and_the_server_survives(served: Served, demo: TmpRepo, monkeypatch):
-    import cpdgen.build
+    import cpdgen.output.build
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom <b>bold</b>")
 
-    monkeypatch.setattr(cpdgen.build, "build", broken)
+    monkeypatch.setattr(cpdgen.output.build, "build", broken)
     (demo.root / "cpdgen.yaml").write_text((demo.root / "cpdgen.yaml").read_text("utf-8") + "# touched\n", "utf-8")
     status, body = served.wait_for("", lambda status, body: "RuntimeError" in body, "the internal error")
     assert status == 500 and "internal error" in body and "boom &lt;b&gt;bold&lt;/b&gt;" in body
@@ -374,7 +374,7 @@ def test_help_does_not_load_the_server():
     code = (
         "import sys\nfrom cpdgen.cli import cli\n"
         "try:\n    cli(['--help'], prog_name='cpdgen')\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('watchfiles', 'http.server', 'cpdgen.serve') if m in sys.modules), file=sys.stderr)"
+        "print(sorted(m for m in ('watchfiles', 'http.server', 'cpdgen.output.serve') if m in sys.modules), file=sys.stderr)"
     )
     proc = subprocess.run([sys.executable, "-c", code], env=_environ(), capture_output=True, text=True, timeout=60)
     assert proc.stderr.strip() == "[]"

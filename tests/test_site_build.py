@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from cpdgen.buildcache import BuildCache, key_of
+from cpdgen.output.cache import BuildCache, key_of
 from cpdgen.compute.hours import Hours
-from cpdgen.errors import UserError
+from cpdgen.common.errors import UserError
 from cpdgen.render.chart import axis, hours_chart
 from cpdgen.render.site_plan import PER_PAGE, Page, objective_anchor, plan_site, slug
 from cpdgen.render.templating import date_span, environment, long_date, month_year, words
 from cpdgen.validation.settings import default_policy
-from cpdgen.writing import FolderSwap
+from cpdgen.output.folders import FolderSwap
 from tests.conftest import DEMO_RECORDS, TmpRepo, run_in
 from tests.factories import act, course, objective, recs
 
@@ -195,7 +195,7 @@ def _names(folder):
 
 
 def test_folder_swap_replaces_the_folders_only_on_success(tmp_path):
-    from cpdgen.writing import MARKER
+    from cpdgen.output.folders import MARKER
 
     with FolderSwap([tmp_path / "site"]) as (staging,):
         (staging / "old.html").write_text("old")
@@ -236,7 +236,7 @@ def test_folder_swap_refuses_to_replace_a_file(tmp_path):
 
 
 def test_folder_swap_puts_every_folder_back_when_one_cannot_be_replaced(tmp_path, monkeypatch):
-    from cpdgen import writing
+    from cpdgen.output import folders
 
     for name in ("site", "private"):
         with FolderSwap([tmp_path / name]) as (staging,):
@@ -250,12 +250,12 @@ def test_folder_swap_puts_every_folder_back_when_one_cannot_be_replaced(tmp_path
             raise OSError(28, "No space left on device")
         return real(source, target)
 
-    monkeypatch.setattr(writing.os, "replace", failing)
+    monkeypatch.setattr(folders.os, "replace", failing)
     with pytest.raises(UserError, match="No space left on device; the previous output is unchanged"):
         with FolderSwap([tmp_path / "site", tmp_path / "private"]) as stagings:
             for staging in stagings:
                 (staging / "v2").write_text("2")
-    monkeypatch.setattr(writing.os, "replace", real)
+    monkeypatch.setattr(folders.os, "replace", real)
     assert _names(tmp_path) == ["private", "site"]
     for name in ("site", "private"):
         assert "v1" in _names(tmp_path / name) and "v2" not in _names(tmp_path / name)
@@ -503,7 +503,7 @@ def test_the_feed_holds_completed_activities_and_is_dated_by_the_newest(repo):
 
 
 def test_a_pdf_made_on_its_own_leaves_a_folder_the_next_build_may_replace(repo):
-    from cpdgen.writing import MARKER
+    from cpdgen.output.folders import MARKER
 
     made = repo.run("report", "activity", "--format", "pdf", "--year", "2025", "--as-of", AS_OF)
     assert made.exit_code == 0, made.output

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from cpdgen.compute.public import PublishRules, public_view
-from cpdgen.model import Source, build_profile
+from cpdgen.model.records import Source, build_profile
 from conftest import TmpRepo
 from factories import act, course, decl, job, objective, qual, recs
 from site_helpers import build, html_pages, new_repo, parse_file, site_files, write_yaml

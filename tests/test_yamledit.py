@@ -7,7 +7,7 @@ import difflib
 import pytest
 
 from cpdgen.loading.yamlparse import parse_yaml
-from cpdgen.yamledit import EditError, update_section
+from cpdgen.authoring.yamledit import EditError, update_section
 
 ACK = {"acknowledged": True, "date": "2026-01-20", "digest": "0123456789abcdef" * 4}
 

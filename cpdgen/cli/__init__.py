@@ -17,7 +17,7 @@ from typing import Callable
 import click
 
 from cpdgen import __version__
-from cpdgen.errors import UserError
+from cpdgen.common.errors import UserError
 
 ISSUES_URL = "https://github.com/cpdgen/cpdgen/issues"
 INTERNAL_ERROR_EXIT = 3
@@ -59,8 +59,8 @@ class Options:
         """(repository, validation result) for commands that compute from the
         records: they refuse to work on invalid records, whose hours and
         reports would be wrong, and show why on standard error."""
-        from cpdgen.reporting import format_text
-        from cpdgen.validation import validate_repository
+        from cpdgen.validation.report import format_text
+        from cpdgen.validation.repository import validate_repository
 
         repo = self.repository()
         result = validate_repository(repo, check_submitted=check_submitted)

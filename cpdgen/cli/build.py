@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cpdgen.cli import Options, global_options
-from cpdgen.errors import UsageError
+from cpdgen.common.errors import UsageError
 
 OUTPUT = "output"
 
@@ -57,7 +57,7 @@ def build(options: Options, out: Path | None, site_only: bool) -> None:
     interrupted, the previous output stays as it was. Pages whose records
     and templates did not change are reused from the last build.
     """
-    from cpdgen.build import build as run_build
+    from cpdgen.output.build import build as run_build
 
     folder = output_folder(options, options.repository(), out)  # a wrong --out fails before the work
     repo, result = options.checked()
@@ -66,7 +66,7 @@ def build(options: Options, out: Path | None, site_only: bool) -> None:
     if not options.quiet:
         click.echo(summary.line())
     if not site_only:
-        from cpdgen.build import PRIVATE
+        from cpdgen.output.build import PRIVATE
 
         warn_oversized(folder / PRIVATE, result.policy)
 

@@ -10,7 +10,7 @@ import click
 
 from cpdgen.cli import Options, global_options, year_option
 from cpdgen.cli.report import output_option, write_pdf_file
-from cpdgen.errors import UserError
+from cpdgen.common.errors import UserError
 
 
 @click.group(short_help="The annual CPD Declaration: status, start, acknowledge, pdf, submit.")
@@ -59,12 +59,12 @@ def status(options: Options, year: int | None, output_format: str) -> None:
 def start(options: Options, year: int | None) -> None:
     """Create the declaration file of a review year from a template (the
     checklist as commented sections). Never overwrites a file."""
-    from cpdgen import schemas
-    from cpdgen.kinds import DECLARATION
-    from cpdgen.newrecord import schema_reference
-    from cpdgen.render.declaration_file import declaration_template
-    from cpdgen.writing import write_atomic
-    from cpdgen.yamlwrite import modeline
+    from cpdgen.loading import schemas
+    from cpdgen.model.kinds import DECLARATION
+    from cpdgen.authoring.new_record import schema_reference
+    from cpdgen.authoring.declaration_file import declaration_template
+    from cpdgen.common.atomic import write_atomic
+    from cpdgen.authoring.yamlwrite import modeline
 
     year = options.year(year)
     repo, result = options.checked()
@@ -192,7 +192,7 @@ def _evaluate(repo, result, year: int):
 
 def _declaration_path(repo, result, year: int) -> Path:
     from cpdgen.compute.year import declaration_for
-    from cpdgen.kinds import DECLARATION
+    from cpdgen.model.kinds import DECLARATION
 
     found = declaration_for(result.records, year)
     return repo.root / found.source.file if found else repo.records / DECLARATION.folder / f"{year}.yaml"
@@ -211,8 +211,8 @@ def _existing_declaration(repo, result, year: int):
 def _edit(path: Path, rel: str, section: str, values: dict) -> None:
     """Set `values` in `section` of the file, keeping every other byte, atomically."""
     from cpdgen.loading.files import SourceError, read_text
-    from cpdgen.writing import write_atomic
-    from cpdgen.yamledit import update_section
+    from cpdgen.common.atomic import write_atomic
+    from cpdgen.authoring.yamledit import update_section
 
     try:
         text = read_text(path)

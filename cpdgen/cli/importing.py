@@ -23,7 +23,7 @@ class SchemaChoice(click.Choice):
 
     @property
     def choices(self) -> tuple[str, ...]:  # type: ignore[override]
-        from cpdgen.newrecord import fields
+        from cpdgen.authoring.new_record import fields
 
         return next(f.choices for f in fields(self.kind_name) if f.name == self.field_name)
 
@@ -84,9 +84,10 @@ def csv_(options: Options, file: Path, mappings: tuple[str, ...], default_type: 
     left as it is. Everything written is validated, and removed again if it
     would not be valid.
     """
-    from cpdgen import csvimport, newrecord
-    from cpdgen.errors import UsageError, UserError
-    from cpdgen.validation import validate_repository
+    from cpdgen.authoring import csv_import
+    from cpdgen.authoring import new_record
+    from cpdgen.common.errors import UsageError, UserError
+    from cpdgen.validation.repository import validate_repository
 
     shown = str(file)
     overrides: dict[str, str] = {}
@@ -99,9 +100,9 @@ def csv_(options: Options, file: Path, mappings: tuple[str, ...], default_type: 
     repo = options.repository()
     text = _read_csv(file, shown)
     try:
-        table = csvimport.read_table(text)
-        columns = csvimport.map_columns(table.header, overrides)
-    except csvimport.MappingError as exc:
+        table = csv_import.read_table(text)
+        columns = csv_import.map_columns(table.header, overrides)
+    except csv_import.MappingError as exc:
         raise UsageError(f"{shown}: {exc}") from None
     except Exception as exc:  # csv.Error: e.g. a field larger than the csv module allows
         import csv
@@ -110,16 +111,16 @@ def csv_(options: Options, file: Path, mappings: tuple[str, ...], default_type: 
             raise UserError(f"{shown}: not readable as CSV: {exc}") from None
         raise
 
-    records, problems = csvimport.convert(table, columns, default_type=default_type)
+    records, problems = csv_import.convert(table, columns, default_type=default_type)
     if not records and not problems:
         raise UserError(f"{shown}: no rows to import below the header; nothing was written")
-    plan = csvimport.plan_files(records, lambda rel: _existing_record(repo.root / rel), repo.relative(repo.records))
+    plan = csv_import.plan_files(records, lambda rel: _existing_record(repo.root / rel), repo.relative(repo.records))
     problems = list(problems) + plan.problems
     writes = []
     for planned in plan.writes:
-        found = newrecord.check(planned.kind, planned.data, planned.path, repo.root)
+        found = new_record.check(planned.kind, planned.data, planned.path, repo.root)
         if found:
-            problems.extend(csvimport.Problem(planned.row, message) for _, message in found)
+            problems.extend(csv_import.Problem(planned.row, message) for _, message in found)
         else:
             writes.append(planned)
     problems.sort(key=lambda problem: problem.row)
@@ -161,7 +162,7 @@ def csv_(options: Options, file: Path, mappings: tuple[str, ...], default_type: 
 
 
 def _read_csv(file: Path, shown: str) -> str:
-    from cpdgen.errors import UserError
+    from cpdgen.common.errors import UserError
 
     try:
         with open(file, "rb") as handle:
@@ -188,7 +189,7 @@ def _read_csv(file: Path, shown: str) -> str:
 
 def _existing_record(path: Path):
     """The data of an existing record file, None if there is none."""
-    from cpdgen import csvimport
+    from cpdgen.authoring import csv_import
     from cpdgen.loading.files import SourceError, read_text
     from cpdgen.loading.yamlparse import YAMLFileError, parse_yaml
 
@@ -197,15 +198,15 @@ def _existing_record(path: Path):
     try:
         return parse_yaml(read_text(path)).data
     except (SourceError, YAMLFileError, OSError):
-        return csvimport.UNREADABLE
+        return csv_import.UNREADABLE
 
 
 def _write_all(root: Path, writes: list, shown: str) -> list[Path]:
     """Write every planned record; on any failure remove what this run wrote
     (and the folders it made) and stop."""
-    from cpdgen import newrecord
-    from cpdgen.errors import UserError
-    from cpdgen.writing import write_atomic
+    from cpdgen.authoring import new_record
+    from cpdgen.common.errors import UserError
+    from cpdgen.common.atomic import write_atomic
 
     written: list[Path] = []
     made: list[Path] = []
@@ -218,7 +219,7 @@ def _write_all(root: Path, writes: list, shown: str) -> list[Path]:
             # a file name need not be valid text (e.g. Latin-1 bytes): show it readably
             source_name = os.fsencode(Path(shown).name).decode("utf-8", "replace")
             comment = f"Imported from {source_name}, row {planned.row}."
-            write_atomic(target, newrecord.render(planned.kind, planned.data, planned.path, comment=comment), create=True)
+            write_atomic(target, new_record.render(planned.kind, planned.data, planned.path, comment=comment), create=True)
             written.append(target)
     except (OSError, UserError) as exc:
         _remove(root, written + made)

@@ -39,11 +39,11 @@ def init(options: Options, directory: Path | None, name: str | None, body: str |
     README. It never overwrites a file: it refuses a folder that has files in
     it, unless --existing, and then writes only the files that are missing.
     """
-    from cpdgen import scaffold
-    from cpdgen.errors import UsageError, UserError
-    from cpdgen.validation import validate_repository
+    from cpdgen.authoring import scaffold
+    from cpdgen.common.errors import UsageError, UserError
+    from cpdgen.validation.repository import validate_repository
     from cpdgen.loading.files import Repository
-    from cpdgen.writing import FileExistsUserError, write_atomic
+    from cpdgen.common.atomic import FileExistsUserError, write_atomic
 
     root = directory if directory is not None else options.cwd
     if not root.is_absolute():
@@ -114,7 +114,7 @@ def _reason_to_skip(root: Path, planned) -> str | None:
     """Why a planned file is not written, or None. Existing files are never
     replaced; nor is a profile added beside one written .yml; nor are examples
     added to a kind that has records already."""
-    from cpdgen.kinds import BY_NAME, YAML_SUFFIXES
+    from cpdgen.model.kinds import BY_NAME, YAML_SUFFIXES
     from cpdgen.loading.files import PROFILE_FILES
 
     if (root / planned.path).exists() or (root / planned.path).is_symlink():

@@ -20,7 +20,7 @@ class _KindGroup(click.Group):
     """`new`'s subcommands, one per kind, made on demand."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from cpdgen.newrecord import NEW_KINDS
+        from cpdgen.authoring.new_record import NEW_KINDS
 
         return list(NEW_KINDS)
 
@@ -47,8 +47,8 @@ def new() -> None:
 
 
 def _kind_command(kind_name: str) -> click.Command:
-    from cpdgen import newrecord
-    from cpdgen.kinds import BY_NAME
+    from cpdgen.authoring import new_record
+    from cpdgen.model.kinds import BY_NAME
 
     kind = BY_NAME[kind_name]
 
@@ -63,18 +63,18 @@ def _kind_command(kind_name: str) -> click.Command:
         default=None,
         help="Ask for the values not given as options (default: when input is a terminal).",
     )(function)
-    for field in reversed(newrecord.fields(kind_name)):
+    for field in reversed(new_record.fields(kind_name)):
         function = _option(field)(function)
-    asked = ", ".join(f.option for f in newrecord.prompted_fields(kind_name))
-    required = ", ".join(f.option for f in newrecord.fields(kind_name) if f.required)
+    asked = ", ".join(f.option for f in new_record.prompted_fields(kind_name))
+    required = ", ".join(f.option for f in new_record.fields(kind_name) if f.required)
     help_text = (
-        f"Write a new record file: {newrecord.DESCRIBED[kind_name]}.\n\n"
+        f"Write a new record file: {new_record.DESCRIBED[kind_name]}.\n\n"
         f"Required: {required}. On a terminal, asks for {asked} unless given; "
         "dates are YYYY-MM-DD, today or yesterday."
     )
     if kind.single:
         help_text += f" Only when the repository has no {kind.folder} yet."
-    return click.command(kind_name, help=help_text, short_help=newrecord.DESCRIBED[kind_name])(function)
+    return click.command(kind_name, help=help_text, short_help=new_record.DESCRIBED[kind_name])(function)
 
 
 def _option(field):
@@ -96,19 +96,19 @@ def _option(field):
 
 
 def _new(options: Options, kind_name: str, interactive: bool | None, values: dict) -> None:
-    from cpdgen import newrecord
-    from cpdgen.errors import UsageError, UserError
+    from cpdgen.authoring import new_record
+    from cpdgen.common.errors import UsageError, UserError
     from cpdgen.loading.files import PROFILE_FILES
-    from cpdgen.validation import validate_repository
-    from cpdgen.writing import write_atomic
+    from cpdgen.validation.repository import validate_repository
+    from cpdgen.common.atomic import write_atomic
 
     repo = options.repository()
     today = options.today
-    by_name = {f.name: f for f in newrecord.fields(kind_name)}
+    by_name = {f.name: f for f in new_record.fields(kind_name)}
     for name, value in list(values.items()):
         if value is not None and by_name[name].shape == "date":
             try:
-                values[name] = newrecord.parse_date(value, today)
+                values[name] = new_record.parse_date(value, today)
             except ValueError as exc:
                 raise click.BadParameter(str(exc), param_hint=by_name[name].option) from None
     if kind_name == "profile":
@@ -121,16 +121,16 @@ def _new(options: Options, kind_name: str, interactive: bool | None, values: dic
     if interactive:
         _ask(kind_name, values, today, repo.root)
 
-    data = newrecord.build_record(kind_name, values, today)
-    missing = newrecord.missing_required(kind_name, data)
+    data = new_record.build_record(kind_name, values, today)
+    missing = new_record.missing_required(kind_name, data)
     if missing:
         listed = ", ".join(f.option for f in missing)
         raise UsageError(
             f"new {kind_name}: missing {listed} (give {'it' if len(missing) == 1 else 'them'} as options, "
             "or run on a terminal to be asked)"
         )
-    rel = newrecord.record_path(kind_name, data, repo.relative(repo.records))
-    problems = newrecord.check(kind_name, data, rel, repo.root)
+    rel = new_record.record_path(kind_name, data, repo.relative(repo.records))
+    problems = new_record.check(kind_name, data, rel, repo.root)
     if problems:
         lines = [f"  {_option_of(path, by_name)}: {message}" for path, message in problems]
         raise UsageError(f"new {kind_name}: nothing written, the values are not valid:\n" + "\n".join(lines))
@@ -139,7 +139,7 @@ def _new(options: Options, kind_name: str, interactive: bool | None, values: dic
     if target.exists():
         raise UserError(f"{rel} exists already; cpdgen never overwrites a file (edit it, or give another title)")
     before = set(validate_repository(repo).errors)
-    write_atomic(target, newrecord.render(kind_name, data, rel), create=True)
+    write_atomic(target, new_record.render(kind_name, data, rel), create=True)
 
     # Problems the new file brings, in it or elsewhere (say, an id taken by a list file).
     mine = [d for d in validate_repository(repo).errors if d not in before]
@@ -166,9 +166,9 @@ def _is_terminal() -> bool:
 
 def _ask(kind_name: str, values: dict, today, root: Path) -> None:
     """Prompt for the prompted fields not given as options."""
-    from cpdgen import newrecord
+    from cpdgen.authoring import new_record
 
-    for field in newrecord.prompted_fields(kind_name):
+    for field in new_record.prompted_fields(kind_name):
         given = values.get(field.name)
         if given not in (None, (), ""):
             continue
@@ -189,7 +189,7 @@ def _ask(kind_name: str, values: dict, today, root: Path) -> None:
 
 
 def _prompt_text(kind_name: str, field) -> str:
-    from cpdgen.newrecord import BLANK_MEANS
+    from cpdgen.authoring.new_record import BLANK_MEANS
 
     text = field.label
     if field.shape == "choice":
@@ -222,7 +222,7 @@ class _Answer(click.ParamType):
         self.today = today
 
     def convert(self, value, param, ctx):
-        from cpdgen import newrecord
+        from cpdgen.authoring import new_record
 
         field = self.field
         text = str(value).strip()
@@ -234,7 +234,7 @@ class _Answer(click.ParamType):
             return self._choice(text)
         if field.shape == "date":
             try:
-                return newrecord.parse_date(text, self.today)
+                return new_record.parse_date(text, self.today)
             except ValueError as exc:
                 self.fail(str(exc))
         if field.shape in ("number", "integer"):
@@ -242,7 +242,7 @@ class _Answer(click.ParamType):
                 number = float(text) if field.shape == "number" else int(text)
             except ValueError:
                 self.fail(f"'{text}' is not a number" + (": write 1.5 for an hour and a half" if field.name == "hours" else ""))
-            problems = newrecord.check_value(self.kind_name, field.name, number)
+            problems = new_record.check_value(self.kind_name, field.name, number)
             if problems:
                 self.fail(problems[0])
             return number
@@ -258,7 +258,7 @@ class _Answer(click.ParamType):
         starting = [choice for choice in choices if choice.startswith(lowered)]
         if len(starting) == 1:
             return starting[0]
-        from cpdgen.csvimport import match_choice  # "Seminar" is an event, as in a spreadsheet
+        from cpdgen.authoring.csv_import import match_choice  # "Seminar" is an event, as in a spreadsheet
 
         tolerant = match_choice(self.kind_name, self.field.name, text)
         if tolerant is not None:

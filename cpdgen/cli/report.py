@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cpdgen.cli import Options, global_options, year_option
-from cpdgen.errors import UsageError
+from cpdgen.common.errors import UsageError
 
 
 def output_option(command):
@@ -24,13 +24,13 @@ def output_option(command):
 def write_pdf_file(options: Options, repo, result, document: str, year: int | None, output: str | None) -> Path:
     """Render one PDF and write it atomically to `output` (relative to the
     current folder) or to its place under output/ at the repository root."""
-    from cpdgen.build import CACHE, PRIVATE_CACHE
-    from cpdgen.buildcache import BuildCache
+    from cpdgen.output.build import CACHE, PRIVATE_CACHE
+    from cpdgen.output.cache import BuildCache
     from cpdgen.cli.build import OUTPUT, refuse_records_folder
     from cpdgen.compute import documents
     from cpdgen.compute.documents import generated_file
     from cpdgen.render.pdf import make_pdf, write_pdf
-    from cpdgen.writing import marked_folder
+    from cpdgen.output.folders import marked_folder
 
     default = repo.root / OUTPUT / generated_file(document, year or 0)
     target = default if output is None else options.cwd / output

@@ -29,7 +29,7 @@ def serve(options: Options, port: int, out: Path | None) -> None:
     the site comes back when they are fixed. Ctrl-C stops the server (exit
     status 0). The URL is printed even with --quiet.
     """
-    from cpdgen.serve import Preview
+    from cpdgen.output.serve import Preview
 
     repo = options.repository()
     preview = Preview(repo, output_folder(options, repo, out), today=lambda: options.today,

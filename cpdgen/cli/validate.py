@@ -8,7 +8,7 @@ import time
 import click
 
 from cpdgen.cli import Options, global_options
-from cpdgen.reporting import FORMATS
+from cpdgen.validation.report import FORMATS
 
 
 @click.command(short_help="Check every record; report every problem at once.")
@@ -27,8 +27,8 @@ def validate(options: Options, output_format: str | None, strict: bool) -> None:
 
     Exit status 0 when valid, 1 when not (with --strict, warnings count too).
     """
-    from cpdgen.reporting import format_github, format_json, format_text
-    from cpdgen.validation import validate_repository
+    from cpdgen.validation.report import format_github, format_json, format_text
+    from cpdgen.validation.repository import validate_repository
 
     if output_format is None:
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"

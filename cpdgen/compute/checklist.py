@@ -16,8 +16,8 @@ from cpdgen.compute.digest import reports_digest, submission_intact
 from cpdgen.compute.documents import GENERATE, DocumentFacts, document_problems, generated_file
 from cpdgen.compute.hours import Hours, Recommendation, format_hours, recommendation, year_hours
 from cpdgen.compute.year import completed_items, declaration_for, first_day, last_day, shown_employment, shown_qualifications
-from cpdgen.model import Declaration, Records, Source
-from cpdgen.policy import Policy
+from cpdgen.model.records import Declaration, Records, Source
+from cpdgen.model.policy import Policy
 
 
 @dataclass(frozen=True)

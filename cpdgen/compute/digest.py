@@ -28,7 +28,7 @@ from typing import Any, Mapping
 
 from cpdgen.compute.year import counts_in, last_day, overlaps, qualification_in, shown_employment, shown_qualifications
 from cpdgen.compute.reports import item_kind, shown_in_reports
-from cpdgen.model import CPDItem, Declaration, Employment, Objective, Qualification, Records, as_data
+from cpdgen.model.records import CPDItem, Declaration, Employment, Objective, Qualification, Records, as_data
 
 VERSION = "cpdgen-digest-1"  # changes if the canonical form ever does
 RECORD_DIGEST_LENGTH = 16  # hex digits kept per record: enough to tell edits apart

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from cpdgen.policy import DocumentRules, Policy
+from cpdgen.model.policy import DocumentRules, Policy
 
 GENERATE = "generate"  # the member asks cpdgen to make this document
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from cpdgen.compute.year import completed_items
-from cpdgen.model import CPDItem, Declaration, Records
-from cpdgen.policy import Policy
+from cpdgen.model.records import CPDItem, Declaration, Records
+from cpdgen.model.policy import Policy
 
 TOTAL_KEY = "total"  # the total's key in the machine-readable forms
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from cpdgen.config import Settings
-from cpdgen.model import CPDItem, Objective, Profile, Qualification, Records
+from cpdgen.model.settings import Settings
+from cpdgen.model.records import CPDItem, Objective, Profile, Qualification, Records
 
 
 @dataclass(frozen=True)

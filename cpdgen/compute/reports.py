@@ -16,8 +16,8 @@ from typing import Any
 
 from cpdgen.compute.hours import Hours, hours_of
 from cpdgen.compute.year import completed_items, objective_open_in, planned_items, qualification_in
-from cpdgen.model import Action, CPDItem, Objective, Qualification, Record, Records, Training, as_data
-from cpdgen.policy import Policy
+from cpdgen.model.records import Action, CPDItem, Objective, Qualification, Record, Records, Training, as_data
+from cpdgen.model.policy import Policy
 
 
 def item_kind(item: CPDItem) -> str:

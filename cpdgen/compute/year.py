@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from cpdgen.model import CPDItem, Employment, Objective, Qualification, Records
+from cpdgen.model.records import CPDItem, Employment, Objective, Qualification, Records
 
 # Statuses that mean "not done yet" for activities and training courses.
 PLANNED_STATUSES = ("planned", "booked")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterable
 
 from cpdgen.compute.documents import GENERATE, HEAD_BYTES, DocumentFacts
-from cpdgen.validation.paths import check_repo_path
+from cpdgen.loading.paths import check_repo_path
 
 
 def inspect_documents(root: Path, paths: Iterable[str]) -> dict[str, DocumentFacts]:

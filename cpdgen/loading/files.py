@@ -6,10 +6,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from cpdgen.diagnostics import Diagnostic, error, warning
-from cpdgen.errors import UsageError
-from cpdgen.kinds import BY_FOLDER, KINDS, PROFILE, YAML_SUFFIXES, Kind
-from cpdgen.wording import did_you_mean
+from cpdgen.common.diagnostics import Diagnostic, error, warning
+from cpdgen.common.errors import UsageError
+from cpdgen.model.kinds import BY_FOLDER, KINDS, PROFILE, YAML_SUFFIXES, Kind
+from cpdgen.common.wording import did_you_mean
 
 CONFIG_NAME = "cpdgen.yaml"
 RECORDS_NAME = "records"

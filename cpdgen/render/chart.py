@@ -7,7 +7,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from cpdgen.compute.hours import Hours, format_hours
-from cpdgen.policy import Policy
+from cpdgen.model.policy import Policy
 
 # Okabe–Ito colours: told apart with any colour vision, dark enough for white gaps.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")

@@ -31,8 +31,8 @@ from cpdgen.compute.documents import DECLARATION_PDF, GENERATE, generated_file
 from cpdgen.compute.hours import category_rows, year_hours
 from cpdgen.compute.reports import activity_report, planning_report
 from cpdgen.compute.year import default_year, shown_employment, shown_qualifications
-from cpdgen.errors import UserError
-from cpdgen.model import Declaration, Profile, Records, Source, as_data
+from cpdgen.common.errors import UserError
+from cpdgen.model.records import Declaration, Profile, Records, Source, as_data
 from cpdgen.render.pdf_assets import ASSETS, PdfAssets
 
 # Bump when the way PDFs are made changes beyond the templates (the cache key).
@@ -95,7 +95,7 @@ def build_pdfs(result, root: Path, private_folder: Path, private_cache, *, today
     """Write every PDF of a build into `private_folder` (output/private/ once
     the build succeeds), reusing last build's file when its key is unchanged.
     Returns the names written, relative to `private_folder`."""
-    from cpdgen.buildcache import key_of
+    from cpdgen.output.cache import key_of
 
     maker = PdfMaker(result, root, today)
     jobs = [maker.job(CV, None)]
@@ -377,7 +377,7 @@ def _weasyprint_version() -> str:
 
 def write_pdf(path: Path, data: bytes) -> None:
     """Write `data` to `path` atomically: a reader never sees half a PDF."""
-    from cpdgen.writing import write_atomic
+    from cpdgen.common.atomic import write_atomic
 
     write_atomic(path, data)
 

@@ -86,7 +86,7 @@ class PdfAssets:
 
     def digest(self) -> str:
         """A digest of every asset file (name and contents), for build-cache keys."""
-        from cpdgen.buildcache import files_digest
+        from cpdgen.output.cache import files_digest
 
         return files_digest(self.folders)
 

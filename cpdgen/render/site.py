@@ -20,14 +20,14 @@ from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup
 
-from cpdgen.buildcache import BuildCache, files_digest, key_of
+from cpdgen.output.cache import BuildCache, files_digest, key_of
 from cpdgen.compute.hours import category_rows
 from cpdgen.compute.public import PublishRules, public_view
 from cpdgen.render.chart import hours_chart
 from cpdgen.render.site_plan import Page, plan_site, record_digest
 from cpdgen.render.templating import environment, template_errors, template_folders
-from cpdgen.errors import UserError
-from cpdgen.validation import ValidationResult, job_count
+from cpdgen.common.errors import UserError
+from cpdgen.validation.repository import ValidationResult, job_count
 
 STATIC = "static"  # template folder whose files are copied as they are
 FILES = "files"  # where published evidence goes, when cpdgen.yaml allows it

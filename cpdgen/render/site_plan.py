@@ -19,8 +19,8 @@ from typing import Any, Iterable, Sequence
 from cpdgen.compute.hours import year_hours
 from cpdgen.compute.reports import item_kind, objective_order
 from cpdgen.compute.year import CLOSED_OBJECTIVE_STATUSES, item_order, year_of
-from cpdgen.model import CPDItem, Records
-from cpdgen.policy import Policy
+from cpdgen.model.records import CPDItem, Records
+from cpdgen.model.policy import Policy
 
 ITEM_FOLDERS = {"activity": "activity", "training": "training"}  # a page per item, by kind
 PER_PAGE = 20  # activities per list page: no page grows with the record count

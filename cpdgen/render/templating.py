@@ -22,9 +22,9 @@ import jinja2
 from markupsafe import Markup
 
 from cpdgen.compute.hours import format_hours
-from cpdgen.errors import UserError
+from cpdgen.common.errors import UserError
 from cpdgen.render.markup import markdown_html, safe_url
-from cpdgen.resources import templates_dir
+from cpdgen.common.resources import templates_dir
 
 BUILTIN_PREFIX = "builtin"
 MEMBER_TEMPLATES = "site_templates"  # the member's overrides, at the repository root

@@ -8,7 +8,7 @@ from datetime import date
 from cpdgen.compute.checklist import DeclarationStatus
 from cpdgen.compute.hours import Hours, Recommendation, category_rows, format_hours
 from cpdgen.compute.reports import ActivityReport, PlanningReport, item_kind
-from cpdgen.policy import Policy
+from cpdgen.model.policy import Policy
 from cpdgen.render.tables import Column, Table
 
 _HOURS = Column("hours", "Hours", numeric=True, show=format_hours)

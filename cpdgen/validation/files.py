@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cpdgen import schemas
-from cpdgen.diagnostics import Diagnostic, error
-from cpdgen.kinds import KINDS, Kind
+from cpdgen.loading import schemas
+from cpdgen.common.diagnostics import Diagnostic, error
+from cpdgen.model.kinds import KINDS, Kind
 from cpdgen.loading.files import SourceError, SourceFile, read_text
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
-from cpdgen.model import BUILDERS, Record, Source
-from cpdgen.validation.paths import check_document, check_repo_path
+from cpdgen.model.records import BUILDERS, Record, Source
+from cpdgen.loading.paths import check_document, check_repo_path
 from cpdgen.validation.record_rules import check_record_values
 from cpdgen.validation.schema_messages import SchemaProblem, describe_value, translate
 

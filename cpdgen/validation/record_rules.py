@@ -12,8 +12,8 @@ import re
 from datetime import date
 from typing import Any
 
-from cpdgen import schemas
-from cpdgen.kinds import Kind
+from cpdgen.loading import schemas
+from cpdgen.model.kinds import Kind
 from cpdgen.validation.schema_messages import ScalarLookup, SchemaProblem
 
 HOURS_PER_DAY = 24

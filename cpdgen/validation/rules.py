@@ -8,12 +8,12 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from cpdgen.diagnostics import Diagnostic, error
-from cpdgen.kinds import BY_NAME
+from cpdgen.common.diagnostics import Diagnostic, error
+from cpdgen.model.kinds import BY_NAME
 from cpdgen.loading.files import SourceError, read_text
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
-from cpdgen.model import Records, Source
-from cpdgen.wording import did_you_mean
+from cpdgen.model.records import Records, Source
+from cpdgen.common.wording import did_you_mean
 
 _YEAR_FILE = re.compile(r"[0-9]{4}")
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable
 from jsonschema import ValidationError
 
 from cpdgen.loading.yamlparse import is_plain_number
-from cpdgen.wording import did_you_mean
+from cpdgen.common.wording import did_you_mean
 
 _TYPE_WORDS = {
     "string": "text",

@@ -7,15 +7,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from cpdgen import schemas
-from cpdgen.config import Settings
-from cpdgen.diagnostics import Diagnostic, error
+from cpdgen.loading import schemas
+from cpdgen.model.settings import Settings
+from cpdgen.common.diagnostics import Diagnostic, error
 from cpdgen.loading.files import Repository, SourceError, read_text
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
-from cpdgen.policy import Policy, builtin_policies
-from cpdgen.validation.paths import check_repo_path
+from cpdgen.common.resources import builtin_policies
+from cpdgen.model.policy import Policy
+from cpdgen.loading.paths import check_repo_path
 from cpdgen.validation.schema_messages import translate
-from cpdgen.wording import did_you_mean
+from cpdgen.common.wording import did_you_mean
 
 DEFAULT_POLICY = "iet"
 

@@ -12,7 +12,7 @@ from cpdgen.compute.digest import (
     record_digests,
     submission_intact,
 )
-from cpdgen.model import Records
+from cpdgen.model.records import Records
 from cpdgen.validation.rules import Report
 
 _KIND_WORDS = {"activity": "activity", "training": "training course", "objective": "objective",

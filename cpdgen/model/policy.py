@@ -8,11 +8,7 @@ here knows about the IET: the IET is one file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Mapping
-
-POLICIES_DIR = Path(__file__).resolve().parent / "policies"
-
 
 @dataclass(frozen=True)
 class Category:
@@ -124,7 +120,3 @@ class Policy:
             ),
         )
 
-
-def builtin_policies() -> dict[str, Path]:
-    """The policies shipped with cpdgen, by name."""
-    return {path.stem: path for path in sorted(POLICIES_DIR.glob("*.yaml"))}

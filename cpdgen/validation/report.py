@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cpdgen.diagnostics import Diagnostic
+from cpdgen.common.diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # only for annotations: the CLI imports this module at start-up
-    from cpdgen.validation import ValidationResult
+    from cpdgen.validation.repository import ValidationResult
 
 FORMATS = ("text", "json", "github")  # the choices of `validate --format`
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from cpdgen.compute.checklist import SECTIONS
-from cpdgen.policy import Policy
+from cpdgen.model.policy import Policy
 
 # Sections cpdgen writes itself; the template only says so.
 _WRITTEN_BY_CPDGEN = {"reports": "acknowledge", "submitted": "submit"}

@@ -16,9 +16,9 @@ from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from cpdgen import schemas
-from cpdgen.kinds import BY_NAME, Kind
-from cpdgen.yamlwrite import dump_document, modeline
+from cpdgen.loading import schemas
+from cpdgen.model.kinds import BY_NAME, Kind
+from cpdgen.authoring.yamlwrite import dump_document, modeline
 
 RECORDS = "records"
 SCHEMAS = "schemas"

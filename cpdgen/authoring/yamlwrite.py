@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from cpdgen.loading.yamlparse import is_plain_number
-from cpdgen.schemas import is_iso_date
+from cpdgen.loading.schemas import is_iso_date
 
 INDENT = "  "
 _FLOW_WIDTH = 80  # flow lists longer than this are written as blocks

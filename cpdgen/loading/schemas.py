@@ -17,8 +17,8 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from cpdgen.kinds import BY_NAME, CONFIG_SCHEMA_FILE, POLICY_SCHEMA_FILE
-from cpdgen.resources import schemas_dir
+from cpdgen.model.kinds import BY_NAME, CONFIG_SCHEMA_FILE, POLICY_SCHEMA_FILE
+from cpdgen.common.resources import schemas_dir
 
 
 @lru_cache(maxsize=None)

@@ -34,9 +34,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, TextIO
 
-from cpdgen.build import CACHE, PRIVATE, SITE
-from cpdgen.diagnostics import Diagnostic
-from cpdgen.errors import UserError
+from cpdgen.output.build import CACHE, PRIVATE, SITE
+from cpdgen.common.diagnostics import Diagnostic
+from cpdgen.common.errors import UserError
 from cpdgen.loading.files import Repository
 
 HOST = "127.0.0.1"  # never another interface: the preview may show private drafts
@@ -242,9 +242,9 @@ class Preview:
     def rebuild(self) -> None:
         """Validate and build the site; never raises but for an interrupt.
         Afterwards `problem` says why the site cannot be shown, or is None."""
-        from cpdgen.build import build
-        from cpdgen.reporting import format_text
-        from cpdgen.validation import validate_repository
+        from cpdgen.output.build import build
+        from cpdgen.validation.report import format_text
+        from cpdgen.validation.repository import validate_repository
 
         with self._idle:
             self._building = True

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
-from cpdgen.wording import closest
+from cpdgen.common.wording import closest
 
 from cpdgen.compute.documents import GENERATE  # a supporting document cpdgen makes itself
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # cpdgen/
 
 
 def _find(name: str) -> Path:
@@ -24,3 +24,13 @@ def schemas_dir() -> Path:
 
 def templates_dir() -> Path:
     return _find("site_templates")
+
+
+def policies_dir() -> Path:
+    """The professional bodies' policies shipped with cpdgen (data, in the package)."""
+    return _PACKAGE / "policies"
+
+
+def builtin_policies() -> dict[str, Path]:
+    """The policies shipped with cpdgen, by name."""
+    return {path.stem: path for path in sorted(policies_dir().glob("*.yaml"))}

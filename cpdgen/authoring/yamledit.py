@@ -20,7 +20,7 @@ from typing import Any, Mapping
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from cpdgen.errors import UserError
+from cpdgen.common.errors import UserError
 from cpdgen.loading.yamlparse import YAMLFileError, parse_yaml
 
 try:

@@ -1,105 +1,20 @@
-"""Writing files so that nothing is ever half-written or lost.
+"""Output folders that change whole or not at all.
 
-Every command that writes inside the records repository (`init`, `new`,
-`import`, `declaration acknowledge|submit|start`) writes through here: the new
-text goes to a temporary file in the same folder, is flushed to disk, and
-then replaces the target in one `os.replace`, so a crash leaves the old file
-or the new one, never a mixture. `create=True` refuses to replace a file
-that exists (the check and the link are one atomic step).
+`cpdgen build` writes into staging folders beside its targets and swaps them
+in together at the end (`FolderSwap`); only folders cpdgen made (they hold
+`MARKER`) are ever replaced; `exclusive_lock` serialises builds of one output.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from cpdgen.errors import UserError
-
-
-class FileExistsUserError(UserError):
-    """The file to be created is already there; nothing was written."""
-
-
-def write_atomic(path: Path, text: str | bytes, *, create: bool = False) -> None:
-    """Write `text` (UTF-8, newlines as given; or bytes as they are) to
-    `path` atomically.
-
-    create=True: fail with `FileExistsUserError` when `path` exists.
-    Otherwise the file is replaced, keeping its permission bits; a symbolic
-    link is followed (its target is replaced, the link stays), and a file
-    without write permission is refused, not overwritten. Any failure is a
-    `UserError` naming the file, with nothing written.
-    """
-    path = Path(path)
-    try:
-        _write(path, text, create)
-    except UserError:
-        raise
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise UserError(f"cannot write {path}: {reason}; nothing was changed") from None
-
-
-def _write(path: Path, text: str | bytes, create: bool) -> None:
-    if not create and path.is_symlink():
-        path = path.resolve()  # the member's file is the link's target
-    if path.exists() and not path.is_file():
-        # a folder, a device (/dev/null), a pipe: renaming over it would replace it
-        raise UserError(f"{path} is not a regular file; cpdgen writes only files")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = None
-    if not create:
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            pass
-        if mode is not None and not mode & 0o222:
-            raise UserError(f"{path} is read-only; cpdgen leaves it as it is (make it writable to let cpdgen change it)")
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        binary = isinstance(text, bytes)
-        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode if mode is not None else 0o666 & ~_umask())
-        if create:
-            try:
-                os.link(temporary, path)  # fails if path exists: no race with another writer
-            except FileExistsError:
-                raise FileExistsUserError(f"{path} exists already; cpdgen never overwrites a file") from None
-            except OSError:  # file systems without hard links
-                if path.exists():
-                    raise FileExistsUserError(f"{path} exists already; cpdgen never overwrites a file") from None
-                os.replace(temporary, path)
-        else:
-            os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    _fsync_folder(path.parent)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; a no-op where folders can't be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+from cpdgen.common.atomic import fsync_folder, current_umask
+from cpdgen.common.errors import UserError
 
 
 MARKER = ".cpdgen"  # in every folder a FolderSwap made: only such folders are ever replaced
@@ -142,7 +57,7 @@ class FolderSwap:
                 self.stagings.append(staging)
                 # mkdtemp makes 0700 folders: right for private output, but a site
                 # must be readable by whatever serves it, as any folder the user makes.
-                os.chmod(staging, 0o700 if target in self.private else 0o777 & ~_umask())
+                os.chmod(staging, 0o700 if target in self.private else 0o777 & ~current_umask())
                 (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         except OSError as exc:
             self._discard()
@@ -150,14 +65,10 @@ class FolderSwap:
         return list(self.stagings)
 
     def _discard(self) -> None:
-        import shutil
-
         for staging in self.stagings:
             shutil.rmtree(staging, ignore_errors=True)
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        import shutil
-
         if exc_type is not None:
             self._discard()
             return
@@ -183,7 +94,7 @@ class FolderSwap:
             raise UserError(f"cannot replace {exc.filename or self.targets[0].parent}: {exc.strerror or exc}; "
                             "the previous output is unchanged") from None
         for target, old, _ in swapped:
-            _fsync_folder(target.parent)
+            fsync_folder(target.parent)
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
 
@@ -217,8 +128,6 @@ def remove_leftovers(target: Path) -> None:
     """Staging and old folders of builds that were killed (SIGKILL, power
     loss) before they could tidy up. Callers hold `exclusive_lock`, so no
     live build owns them."""
-    import shutil
-
     for pattern in (f".{target.name}.building-*", f".{target.name}.old-*"):
         for leftover in target.parent.glob(pattern):
             if leftover.is_dir() and not leftover.is_symlink():

@@ -19,10 +19,10 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from cpdgen.validation import ValidationResult
-from cpdgen.buildcache import BuildCache
-from cpdgen.errors import UserError
-from cpdgen.writing import FolderSwap, exclusive_lock, remove_leftovers
+from cpdgen.validation.repository import ValidationResult
+from cpdgen.output.cache import BuildCache
+from cpdgen.common.errors import UserError
+from cpdgen.output.folders import FolderSwap, exclusive_lock, remove_leftovers
 
 SITE = "site"
 PRIVATE = "private"

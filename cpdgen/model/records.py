@@ -13,7 +13,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Mapping
 
-from cpdgen.kinds import KINDS
+from cpdgen.model.kinds import KINDS
 
 
 @dataclass(frozen=True)

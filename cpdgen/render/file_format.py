@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from cpdgen.kinds import CONFIG_SCHEMA_FILE, KINDS, Kind
-from cpdgen.schemas import documented, documented_record_schema, load_schemas
+from cpdgen.model.kinds import CONFIG_SCHEMA_FILE, KINDS, Kind
+from cpdgen.loading.schemas import documented, documented_record_schema, load_schemas
 
 GENERATED_NOTE = (
     "<!-- Generated from schemas/*.schema.json by `python docs/generate.py`: "

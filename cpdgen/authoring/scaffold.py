@@ -11,17 +11,18 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cpdgen import __version__, newrecord
-from cpdgen.kinds import CONFIG_SCHEMA_FILE, KINDS, PROFILE, YAML_SUFFIXES
-from cpdgen.resources import schemas_dir
-from cpdgen.yamlwrite import dump_document, modeline
+from cpdgen import __version__
+from cpdgen.authoring import new_record
+from cpdgen.model.kinds import CONFIG_SCHEMA_FILE, KINDS, PROFILE, YAML_SUFFIXES
+from cpdgen.common.resources import schemas_dir
+from cpdgen.authoring.yamlwrite import dump_document, modeline
 
 PLACEHOLDER_NAME = "Your Name"
 DEFAULT_BODY = "IET"
 EXAMPLE_TAG = "example"
 
 # The schemas are written to schemas/; modelines and editor settings point there.
-SCHEMAS = newrecord.SCHEMAS
+SCHEMAS = new_record.SCHEMAS
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ def plan(name: str, body: str, today: date) -> list[PlannedFile]:
         PlannedFile(f"records/{PROFILE.folder}", profile_text(name, body), PROFILE.name),
     ]
     for kind_name, data, comment in examples(today):
-        path = newrecord.record_path(kind_name, data)
-        files.append(PlannedFile(path, newrecord.render(kind_name, data, path, comment=comment), kind_name))
+        path = new_record.record_path(kind_name, data)
+        files.append(PlannedFile(path, new_record.render(kind_name, data, path, comment=comment), kind_name))
     files += [
         PlannedFile("README.md", readme_text(name)),
         PlannedFile(".gitignore", GITIGNORE),
@@ -97,7 +98,7 @@ def settings_text(name: str, body: str) -> str:
 
 def profile_text(name: str, body: str) -> str:
     path = f"records/{PROFILE.folder}"
-    header = modeline(newrecord.schema_reference(path, PROFILE)) + (
+    header = modeline(new_record.schema_reference(path, PROFILE)) + (
         "# You: the one profile of this repository. Contact details and membership\n"
         "# numbers stay private: they never appear on the public site.\n"
     )
@@ -220,7 +221,7 @@ def examples(today: date) -> list[tuple[str, dict, str]]:
 
 
 def _choices(kind_name: str, field_name: str) -> tuple[str, ...]:
-    return next(f.choices for f in newrecord.fields(kind_name) if f.name == field_name)
+    return next(f.choices for f in new_record.fields(kind_name) if f.name == field_name)
 
 
 # --- the repository's own files ------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable
 
-from cpdgen import newrecord
+from cpdgen.authoring import new_record
 
 # The fields a column can fill, and the column names each is known by
 # (compared after `_normal`: lower case, words only, "(...)" dropped).
@@ -216,7 +216,7 @@ def parse_hours(text: str) -> float:
 def _choice_table(kind_name: str, field_name: str, synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Written form (normalised) → schema value: the values themselves, the
     labels of their enumDescriptions, and `synonyms`."""
-    found = next((f for f in newrecord.fields(kind_name) if f.name == field_name), None)
+    found = next((f for f in new_record.fields(kind_name) if f.name == field_name), None)
     table: dict[str, str] = {}
     if found is None:
         return table
@@ -248,7 +248,7 @@ def match_choice(kind_name: str, field_name: str, text: str) -> str | None:
 
 
 def _choices(kind_name: str, field_name: str) -> tuple[str, ...]:
-    return next(f.choices for f in newrecord.fields(kind_name) if f.name == field_name)
+    return next(f.choices for f in new_record.fields(kind_name) if f.name == field_name)
 
 
 def _split(text: str) -> list[str]:
@@ -356,7 +356,7 @@ def _row(header: list[str], columns: Columns, cells: list[str], default_type: st
         values["tags"] = _split(cell("tags"))
     if reasons:
         return None, reasons
-    return (kind, newrecord.build_record(kind, values)), []
+    return (kind, new_record.build_record(kind, values)), []
 
 
 def _match_kind(text: str) -> str | None:
@@ -388,7 +388,7 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
 
 
-def plan_files(records: list[ImportedRow], existing: Callable[[str], Any], records_folder: str = newrecord.RECORDS) -> Plan:
+def plan_files(records: list[ImportedRow], existing: Callable[[str], Any], records_folder: str = new_record.RECORDS) -> Plan:
     """A file for each record. `existing(path)` gives the data of the record
     file at `path` (repository-relative), None when there is none, or
     `UNREADABLE`. Two rows with the same date and title get distinct names
@@ -397,11 +397,11 @@ def plan_files(records: list[ImportedRow], existing: Callable[[str], Any], recor
     plan = Plan()
     taken: set[str] = set()
     for record in records:
-        base = newrecord.record_path(record.kind, record.data, records_folder)
+        base = new_record.record_path(record.kind, record.data, records_folder)
         path, number = base, 1
         while path in taken:
             number += 1
-            path = newrecord.numbered(base, number)
+            path = new_record.numbered(base, number)
         taken.add(path)
         there = existing(path)
         if there is None:
