@@ -47,7 +47,9 @@ def cpdgen(root: Path, *args: str) -> float:
     done = subprocess.run([sys.executable, "-m", "cpdgen", *args, *AS_OF], cwd=root, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode not in (0,):
-        raise SystemExit(f"cpdgen {' '.join(args)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        raise SystemExit(
+            f"cpdgen {' '.join(args)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+        )
     return elapsed
 
 

@@ -112,9 +112,22 @@ def time_process(root: Path, repeat: int) -> dict:
     for _ in range(max(1, min(repeat, 3))):
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "cpdgen", "declaration", "pdf", "--year", str(YEAR), "--as-of", TODAY.isoformat(),
-             "-o", str(root / "declaration.pdf")],
-            cwd=root, capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "cpdgen",
+                "declaration",
+                "pdf",
+                "--year",
+                str(YEAR),
+                "--as-of",
+                TODAY.isoformat(),
+                "-o",
+                str(root / "declaration.pdf"),
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
         )
         times.append(time.perf_counter() - started)
         if done.returncode != 0:
@@ -126,8 +139,10 @@ def machine() -> str:
     import os
     from importlib.metadata import version
 
-    return (f"{platform.system()} {platform.release()} {platform.machine()}, {os.cpu_count()} CPUs; "
-            f"CPython {platform.python_version()}; WeasyPrint {version('weasyprint')}, pydyf {version('pydyf')}")
+    return (
+        f"{platform.system()} {platform.release()} {platform.machine()}, {os.cpu_count()} CPUs; "
+        f"CPython {platform.python_version()}; WeasyPrint {version('weasyprint')}, pydyf {version('pydyf')}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,16 +160,22 @@ def main(argv: list[str] | None = None) -> int:
             row.update(time_in_process(root, options.repeat))
             row.update(time_process(root, options.repeat))
             rows.append(row)
-            print(f"  {items} items: {row['total_median']:.2f} s in process, {row['process_median']:.2f} s as a command",
-                  file=sys.stderr)
+            print(
+                f"  {items} items: {row['total_median']:.2f} s in process, {row['process_median']:.2f} s as a command",
+                file=sys.stderr,
+            )
 
     print(f"Machine: {machine()}; {time.strftime('%Y-%m-%d')}; medians of {options.repeat} runs\n")
-    print("| activities and courses in 2025 | records in the repository | pages | bytes | HTML (s) | WeasyPrint (s) "
-          "| in process (s) | CPU in process (s) | `cpdgen declaration pdf` (s) |")
+    print(
+        "| activities and courses in 2025 | records in the repository | pages | bytes | HTML (s) | WeasyPrint (s) "
+        "| in process (s) | CPU in process (s) | `cpdgen declaration pdf` (s) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
-        print(f"| {row['items']} | {row['records']} | {row['pages']} | {row['bytes']:,} | {row['html_median']:.2f} "
-              f"| {row['render_median']:.2f} | {row['total_median']:.2f} | {row['cpu_median']:.2f} | {row['process_median']:.2f} |")
+        print(
+            f"| {row['items']} | {row['records']} | {row['pages']} | {row['bytes']:,} | {row['html_median']:.2f} "
+            f"| {row['render_median']:.2f} | {row['total_median']:.2f} | {row['cpu_median']:.2f} | {row['process_median']:.2f} |"
+        )
     if options.json:
         print(json.dumps({"machine": machine(), "rows": rows}, indent=2))
     return 0

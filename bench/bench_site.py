@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generate import generate  # noqa: E402
+from generate import generate
 
 AS_OF = "2026-06-01"
 
@@ -83,7 +83,9 @@ def export_articles(repo: Path) -> list[tuple[str, str]]:
     articles = []
     for number, item in enumerate(view.cpd_items):
         body = "\n\n".join(text for text in (item.description, item.outcomes) if text)
-        articles.append((f"a{number:05d}", item.title, item.end.isoformat(), item.category, list(item.tags), item.hours, body))
+        articles.append(
+            (f"a{number:05d}", item.title, item.end.isoformat(), item.category, list(item.tags), item.hours, body)
+        )
     return articles
 
 
@@ -91,7 +93,7 @@ def write_pelican(folder: Path, articles) -> None:
     content = folder / "content"
     content.mkdir(parents=True)
     (folder / "pelicanconf.py").write_text(PELICAN_CONF)
-    for name, title, day, category, tags, hours, body in articles:
+    for name, title, day, category, tags, _hours, body in articles:
         meta = f"Title: {title}\nDate: {day}\nCategory: {category}\nTags: {', '.join(tags)}\nSlug: {name}\n"
         (content / f"{name}.md").write_text(meta + "\n" + body + "\n", encoding="utf-8")
 
@@ -168,11 +170,16 @@ def bench(n: int, runs: int, root: Path) -> dict[str, list[float]]:
         times["cpdgen one changed"].append(timed(cpdgen, repo))
         if tools["pelican"]:
             clear(pelican_dir / "output", root / "trash")
-            times["pelican cold"].append(timed([tools["pelican"], "content", "-o", "output", "-s", "pelicanconf.py", "-q"], pelican_dir))
+            times["pelican cold"].append(
+                timed([tools["pelican"], "content", "-o", "output", "-s", "pelicanconf.py", "-q"], pelican_dir)
+            )
         if tools["hugo"]:
             clear(hugo_dir / "public", root / "trash")
             times["hugo cold"].append(timed([tools["hugo"], "--quiet"], hugo_dir))
-        print(f"n={n} round {round_number + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items() if v), file=sys.stderr)
+        print(
+            f"n={n} round {round_number + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items() if v),
+            file=sys.stderr,
+        )
     return times
 
 
@@ -185,7 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     root = args.keep or Path(tempfile.mkdtemp(prefix="cpdgen-bench-site-"))
     root.mkdir(parents=True, exist_ok=True)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("\n| records | " + " | ".join(["cpdgen cold", "cpdgen one changed", "cpdgen nothing changed", "pelican cold", "hugo cold"]) + " | Pelican ÷ cpdgen cold | cpdgen one changed ÷ Hugo cold |")
+    print(
+        "\n| records | "
+        + " | ".join(["cpdgen cold", "cpdgen one changed", "cpdgen nothing changed", "pelican cold", "hugo cold"])
+        + " | Pelican ÷ cpdgen cold | cpdgen one changed ÷ Hugo cold |"
+    )
     print("|---" * 8 + "|")
     for n in args.n:
         times = bench(n, args.runs, root)
@@ -195,7 +206,10 @@ def main(argv: list[str] | None = None) -> int:
         nan = [float("nan")] * args.runs
         ratio_p = statistics.median(p / c for p, c in zip(times.get("pelican cold", nan), times["cpdgen cold"]))
         ratio_h = statistics.median(c / h for c, h in zip(times["cpdgen one changed"], times.get("hugo cold", nan)))
-        cells = [f"{med[k]:.2f} s" if k in med else "n/a" for k in ("cpdgen cold", "cpdgen one changed", "cpdgen nothing changed", "pelican cold", "hugo cold")]
+        cells = [
+            f"{med[k]:.2f} s" if k in med else "n/a"
+            for k in ("cpdgen cold", "cpdgen one changed", "cpdgen nothing changed", "pelican cold", "hugo cold")
+        ]
         print(f"| {n:,} | " + " | ".join(cells) + f" | {ratio_p:.1f}× | {ratio_h:.2f} |")
     if args.keep is None:
         shutil.rmtree(root, ignore_errors=True)

@@ -108,8 +108,7 @@ def run(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float | None, subp
     """Run cmd; return (wall seconds, CPU seconds of it and its children, result)."""
     c0 = _children_cpu()
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     c1 = _children_cpu()
     return wall, (None if c0 is None else c1 - c0), proc
@@ -129,16 +128,18 @@ def check_validate(proc: subprocess.CompletedProcess) -> dict:
     except ValueError:
         raise BenchError(
             f"cpdgen validate (exit {proc.returncode}) did not print JSON.\n"
-            f"stdout: {proc.stdout[:2000]}\nstderr: {proc.stderr[-3000:]}") from None
+            f"stdout: {proc.stdout[:2000]}\nstderr: {proc.stderr[-3000:]}"
+        ) from None
     if proc.returncode != 0 or not isinstance(report, dict) or report.get("ok") is not True:
         errors = report.get("errors", []) if isinstance(report, dict) else []
         first = "\n".join(
-            f"  {e.get('file')}:{e.get('line')}:{e.get('column')}: {e.get('message')}"
-            for e in errors[:20])
+            f"  {e.get('file')}:{e.get('line')}:{e.get('column')}: {e.get('message')}" for e in errors[:20]
+        )
         raise BenchError(
             f"cpdgen validate failed on generated records: exit {proc.returncode}, "
             f"ok={report.get('ok') if isinstance(report, dict) else None!r}, "
-            f"{len(errors)} error(s); first ones:\n{first or proc.stderr[-3000:]}")
+            f"{len(errors)} error(s); first ones:\n{first or proc.stderr[-3000:]}"
+        )
     return report
 
 
@@ -149,15 +150,21 @@ def check_help(proc: subprocess.CompletedProcess) -> None:
 
 def cpdgen_importable(env: dict, cwd: Path) -> bool:
     proc = subprocess.run(
-        [sys.executable, "-c", "import importlib.util, sys; "
-         "sys.exit(0 if importlib.util.find_spec('cpdgen.__main__') else 1)"],
-        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-c",
+            "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('cpdgen.__main__') else 1)",
+        ],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return proc.returncode == 0
 
 
 def summarise(times: list[float]) -> dict:
-    return {"median_s": statistics.median(times), "min_s": min(times),
-            "max_s": max(times), "runs": times}
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times), "runs": times}
 
 
 def bench(n: int, repeat: int, seed: int, keep: bool, log, parse_only: bool = False) -> dict:
@@ -169,15 +176,13 @@ def bench(n: int, repeat: int, seed: int, keep: bool, log, parse_only: bool = Fa
         records = tmp / "records"
         n_files = sum(1 for _ in records.rglob("*.yaml"))
         size = sum(p.stat().st_size for p in records.rglob("*.yaml"))
-        log(f"generated {n} records ({n_files} YAML files, {size / 1e6:.1f} MB) "
-            f"in {gen_s:.1f} s at {tmp}")
+        log(f"generated {n} records ({n_files} YAML files, {size / 1e6:.1f} MB) in {gen_s:.1f} s at {tmp}")
 
         env = child_env()
         py = sys.executable
         cmds = {
             "parse": [py, "-c", PARSE_CODE, str(records)],
-            "validate": [py, "-m", "cpdgen", "validate", "--records", str(records),
-                         "--format", "json"],
+            "validate": [py, "-m", "cpdgen", "validate", "--records", str(records), "--format", "json"],
             "help": [py, "-m", "cpdgen", "--help"],
         }
         have_cpdgen = not parse_only and cpdgen_importable(env, tmp)
@@ -202,7 +207,7 @@ def bench(n: int, repeat: int, seed: int, keep: bool, log, parse_only: bool = Fa
         times: dict[str, list[float]] = {k: [] for k in names}
         cpu: dict[str, list[float]] = {k: [] for k in names}
         for r in range(repeat):
-            order = names[r % len(names):] + names[:r % len(names)]
+            order = names[r % len(names) :] + names[: r % len(names)]
             for name in order:
                 dt_s, cpu_s, proc = run(cmds[name], tmp, env)
                 if name == "parse":
@@ -214,8 +219,7 @@ def bench(n: int, repeat: int, seed: int, keep: bool, log, parse_only: bool = Fa
                 times[name].append(dt_s)
                 if cpu_s is not None:
                     cpu[name].append(cpu_s)
-            log(f"round {r + 1}/{repeat}: "
-                + ", ".join(f"{k} {times[k][-1]:.3f} s" for k in names))
+            log(f"round {r + 1}/{repeat}: " + ", ".join(f"{k} {times[k][-1]:.3f} s" for k in names))
 
         result = {
             "machine": machine(),
@@ -232,8 +236,11 @@ def bench(n: int, repeat: int, seed: int, keep: bool, log, parse_only: bool = Fa
         if have_cpdgen:
             ratios = [v / p for v, p in zip(times["validate"], times["parse"])]
             result["ratio_validate_parse"] = {
-                "median": statistics.median(ratios), "min": min(ratios),
-                "max": max(ratios), "runs": ratios}
+                "median": statistics.median(ratios),
+                "min": min(ratios),
+                "max": max(ratios),
+                "runs": ratios,
+            }
             result["validate_report"] = {
                 "records": validate_report.get("records"),
                 "warnings": len(validate_report.get("warnings", [])),
@@ -268,12 +275,12 @@ def markdown(res: dict) -> str:
         if k in res["results"]:
             r = res["results"][k]
             c = res["cpu_median_s"].get(k)
-            lines.append(f"| {labels[k]} | {r['median_s']:.3f} | {r['min_s']:.3f} | "
-                         f"{'n/a' if c is None else f'{c:.3f}'} |")
+            lines.append(
+                f"| {labels[k]} | {r['median_s']:.3f} | {r['min_s']:.3f} | {'n/a' if c is None else f'{c:.3f}'} |"
+            )
     if "ratio_validate_parse" in res:
         rt = res["ratio_validate_parse"]
-        lines.append(f"| validate / parse (median of per-round ratios) | "
-                     f"{rt['median']:.2f}× | {rt['min']:.2f}× | |")
+        lines.append(f"| validate / parse (median of per-round ratios) | {rt['median']:.2f}× | {rt['min']:.2f}× | |")
     else:
         lines.append("| `cpdgen validate` | not run | | |")
     lines += [
@@ -284,8 +291,7 @@ def markdown(res: dict) -> str:
     ]
     if res.get("validate_report"):
         vr = res["validate_report"]
-        lines.append(f"`cpdgen validate` reported ok, {vr['records']} records, "
-                     f"{vr['warnings']} warning(s).")
+        lines.append(f"`cpdgen validate` reported ok, {vr['records']} records, {vr['warnings']} warning(s).")
     return "\n".join(lines)
 
 
@@ -296,8 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     p.add_argument("--json", action="store_true", help="also print the results as JSON")
     p.add_argument("--keep", action="store_true", help="keep the generated repository")
-    p.add_argument("--parse-only", action="store_true",
-                   help="time the bare parse only, even if cpdgen is importable")
+    p.add_argument("--parse-only", action="store_true", help="time the bare parse only, even if cpdgen is importable")
     a = p.parse_args(argv)
     if a.n < 0 or a.repeat < 1:
         p.error("--n must be >= 0 and --repeat >= 1")

@@ -64,54 +64,153 @@ ACTION_STATUS = ["planned", "in-progress", "done", "cancelled"]
 
 # UK-SPEC competence codes.
 COMPETENCES = [
-    "A1", "A2", "B1", "B2", "B3", "C1", "C2", "C3", "C4",
-    "D1", "D2", "D3", "E1", "E2", "E3", "E4", "E5",
+    "A1",
+    "A2",
+    "B1",
+    "B2",
+    "B3",
+    "C1",
+    "C2",
+    "C3",
+    "C4",
+    "D1",
+    "D2",
+    "D3",
+    "E1",
+    "E2",
+    "E3",
+    "E4",
+    "E5",
 ]
 
 TOPICS = [
-    "functional safety", "embedded Rust", "power electronics", "grid integration",
-    "cyber security", "requirements engineering", "FPGA design", "signal integrity",
-    "machine learning", "battery management", "EMC compliance", "systems engineering",
-    "project management", "technical writing", "risk assessment", "control systems",
-    "digital twins", "IEC 61508", "ISO 26262", "renewable generation",
-    "asset management", "reliability engineering", "mentoring", "lean manufacturing",
-    "sustainability", "ethics in engineering", "cloud architecture", "PCB layout",
-    "motor drives", "protection relays", "SCADA", "verification and validation",
+    "functional safety",
+    "embedded Rust",
+    "power electronics",
+    "grid integration",
+    "cyber security",
+    "requirements engineering",
+    "FPGA design",
+    "signal integrity",
+    "machine learning",
+    "battery management",
+    "EMC compliance",
+    "systems engineering",
+    "project management",
+    "technical writing",
+    "risk assessment",
+    "control systems",
+    "digital twins",
+    "IEC 61508",
+    "ISO 26262",
+    "renewable generation",
+    "asset management",
+    "reliability engineering",
+    "mentoring",
+    "lean manufacturing",
+    "sustainability",
+    "ethics in engineering",
+    "cloud architecture",
+    "PCB layout",
+    "motor drives",
+    "protection relays",
+    "SCADA",
+    "verification and validation",
 ]
 ACT_FORMS = {
-    "work-experience": ["Led a project on", "Delivered a design review on",
-                        "Commissioning work on", "Technical lead for", "Migration work on"],
-    "volunteering": ["STEM outreach on", "Mentored graduates in", "Judged a schools contest on",
-                     "Committee work on"],
-    "event": ["Conference talk on", "Webinar on", "Seminar on", "Network lecture on",
-              "Workshop on"],
+    "work-experience": [
+        "Led a project on",
+        "Delivered a design review on",
+        "Commissioning work on",
+        "Technical lead for",
+        "Migration work on",
+    ],
+    "volunteering": ["STEM outreach on", "Mentored graduates in", "Judged a schools contest on", "Committee work on"],
+    "event": ["Conference talk on", "Webinar on", "Seminar on", "Network lecture on", "Workshop on"],
     "self-study": ["Read up on", "Online reading on", "Self-study of", "Worked through a book on"],
     "training": ["In-house course on", "Vendor training on", "Short course on"],
 }
-TRAINING_FORMS = ["Certificate course in", "Two-day course on", "Foundation course in",
-                  "Practitioner course in", "Advanced course on"]
+TRAINING_FORMS = [
+    "Certificate course in",
+    "Two-day course on",
+    "Foundation course in",
+    "Practitioner course in",
+    "Advanced course on",
+]
 PROVIDERS = [
-    "IET", "IMechE", "Engineers Ireland", "Coursera", "University of Bristol",
-    "TÜV SÜD", "BSI", "Siemens", "National Grid", "IET Birmingham Network",
-    "Employer (in-house)", "STEM Learning", "Royal Academy of Engineering", "IEEE",
+    "IET",
+    "IMechE",
+    "Engineers Ireland",
+    "Coursera",
+    "University of Bristol",
+    "TÜV SÜD",
+    "BSI",
+    "Siemens",
+    "National Grid",
+    "IET Birmingham Network",
+    "Employer (in-house)",
+    "STEM Learning",
+    "Royal Academy of Engineering",
+    "IEEE",
 ]
 PLACES = [
-    "London, UK", "Birmingham, UK", "Manchester, UK", "Glasgow, UK", "Bristol, UK",
-    "Leeds, UK", "Cardiff, UK", "Stevenage, UK", "Dublin, IE",
+    "London, UK",
+    "Birmingham, UK",
+    "Manchester, UK",
+    "Glasgow, UK",
+    "Bristol, UK",
+    "Leeds, UK",
+    "Cardiff, UK",
+    "Stevenage, UK",
+    "Dublin, IE",
 ]
 ACCREDITORS = ["IET", "CPD Certification Service", "IOSH", "APM", "BCS"]
-EMPLOYERS = ["Acme Power Ltd", "Northern Rail Systems", "Brightwave Electronics",
-             "Crane & Co Engineering", "Midlands Water", "Orbital Controls plc",
-             "Helix Automotive", "Vantage Energy"]
-ROLES = ["Graduate Engineer", "Design Engineer", "Senior Engineer", "Principal Engineer",
-         "Lead Systems Engineer", "Engineering Manager", "Technical Consultant"]
+EMPLOYERS = [
+    "Acme Power Ltd",
+    "Northern Rail Systems",
+    "Brightwave Electronics",
+    "Crane & Co Engineering",
+    "Midlands Water",
+    "Orbital Controls plc",
+    "Helix Automotive",
+    "Vantage Energy",
+]
+ROLES = [
+    "Graduate Engineer",
+    "Design Engineer",
+    "Senior Engineer",
+    "Principal Engineer",
+    "Lead Systems Engineer",
+    "Engineering Manager",
+    "Technical Consultant",
+]
 EMPLOYMENT_TYPES = ["full-time", "part-time", "contract"]
-INSTITUTIONS = ["University of Manchester", "Open University", "Imperial College London",
-                "University of Strathclyde", "Cranfield University", "University of Leeds"]
+INSTITUTIONS = [
+    "University of Manchester",
+    "Open University",
+    "Imperial College London",
+    "University of Strathclyde",
+    "Cranfield University",
+    "University of Leeds",
+]
 LEVELS = ["BEng", "MEng", "MSc", "PgCert", "PhD", "HNC"]
 GRADES = ["First", "2:1", "Distinction", "Merit", "Pass"]
-TAGS = ["safety", "embedded", "power", "software", "leadership", "standards", "outreach",
-        "security", "hardware", "management", "sustainability", "ethics", "tools", "design"]
+TAGS = [
+    "safety",
+    "embedded",
+    "power",
+    "software",
+    "leadership",
+    "standards",
+    "outreach",
+    "security",
+    "hardware",
+    "management",
+    "sustainability",
+    "ethics",
+    "tools",
+    "design",
+]
 
 SENTENCES = [
     "Covered the main principles and how they apply to our current products.",
@@ -241,11 +340,9 @@ def _activity(rng, aid, year, objective_ids) -> tuple[str, dict]:
     typ = rng.choices(ACTIVITY_TYPES, ACTIVITY_TYPE_WEIGHTS)[0]
     topic = rng.choice(TOPICS)
     start = _date_in(rng, year)
-    max_days = {"work-experience": 60, "volunteering": 3, "event": 3,
-                "self-study": 30, "training": 5}[typ]
+    max_days = {"work-experience": 60, "volunteering": 3, "event": 3, "self-study": 30, "training": 5}[typ]
     end = _span(rng, start, max_days)
-    per_day = {"work-experience": 2, "volunteering": 4, "event": 7,
-               "self-study": 1.5, "training": 7}[typ]
+    per_day = {"work-experience": 2, "volunteering": 4, "event": 7, "self-study": 1.5, "training": 7}[typ]
     hours = _hours(rng, start, end, per_day)
     status = "planned" if rng.random() < 0.03 else None
     mode = {"self-study": "self-paced"}.get(typ) or rng.choice(["in-person", "online"])
@@ -320,16 +417,20 @@ def _objective(rng, year, linkable_by_year) -> str:
         f"status: {status}",
         f"competences: {flow(sorted(rng.sample(COMPETENCES, rng.randint(1, 3))))}",
     ]
-    lines += block("description", [
-        f"My role increasingly needs a working knowledge of {topic}.",
-        rng.choice(SENTENCES),
-    ])
+    lines += block(
+        "description",
+        [
+            f"My role increasingly needs a working knowledge of {topic}.",
+            rng.choice(SENTENCES),
+        ],
+    )
     lines.append("actions:")
     for k in range(rng.randint(1, 3)):
         a_status = rng.choice(ACTION_STATUS)
         a_target = created + dt.timedelta(days=rng.randint(30, 365))
-        step = rng.choice(["attend a course on {}", "read up on {}", "apply {} at work",
-                           "present on {} to the team"]).format(topic)
+        step = rng.choice(
+            ["attend a course on {}", "read up on {}", "apply {} at work", "present on {} to the team"]
+        ).format(topic)
         lines.append(f"  - title: {q(f'Step {k + 1}: {step}')}")
         lines.append(f"    target: {a_target.isoformat()}")
         lines.append(f"    status: {a_status}")
@@ -360,10 +461,13 @@ def _employment(rng, idx, year, current) -> str:
         f"location: {q(rng.choice(PLACES))}",
         f"employment_type: {rng.choice(EMPLOYMENT_TYPES)}",
     ]
-    lines += block("responsibilities", [
-        "- Design and verification of " + rng.choice(TOPICS) + " work packages.",
-        "- Technical reviews and supervision of junior engineers.",
-    ])
+    lines += block(
+        "responsibilities",
+        [
+            "- Design and verification of " + rng.choice(TOPICS) + " work packages.",
+            "- Technical reviews and supervision of junior engineers.",
+        ],
+    )
     lines += block("achievements", ["- " + s for s in _para(rng, REFLECTIONS, 2, 3)])
     return "\n".join(lines) + "\n"
 
@@ -447,8 +551,7 @@ def generate(root: Path, n: int, seed: int = 1) -> None:
     for xid in activity_ids + training_ids:
         linkable_by_year.setdefault(int(xid[:4]), []).append(xid)
     for oid in objective_ids:
-        files[records / "objectives" / f"{oid}.yaml"] = _objective(
-            rng, int(oid[:4]), linkable_by_year)
+        files[records / "objectives" / f"{oid}.yaml"] = _objective(rng, int(oid[:4]), linkable_by_year)
     for aid in activity_ids:
         text, _ = _activity(rng, aid, int(aid[:4]), objective_ids)
         files[records / "activities" / f"{aid}.yaml"] = text
@@ -456,7 +559,8 @@ def generate(root: Path, n: int, seed: int = 1) -> None:
         files[records / "training" / f"{tid}.yaml"] = _training(rng, int(tid[:4]), objective_ids)
     for i, eid in enumerate(employment_ids):
         files[records / "employment" / f"{eid}.yaml"] = _employment(
-            rng, i, int(eid[:4]), current=(i == len(employment_ids) - 1))
+            rng, i, int(eid[:4]), current=(i == len(employment_ids) - 1)
+        )
     for qid in qualification_ids:
         files[records / "qualifications" / f"{qid}.yaml"] = _qualification(rng, int(qid[:4]))
 
@@ -473,8 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("outdir", type=Path, help="repository folder to write")
     p.add_argument("--n", type=int, default=10000, help="number of records (default 10000)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    p.add_argument("--force", action="store_true",
-                   help="delete OUTDIR/records first if it exists")
+    p.add_argument("--force", action="store_true", help="delete OUTDIR/records first if it exists")
     a = p.parse_args(argv)
     if a.n < 0:
         p.error("--n must be >= 0")
@@ -485,9 +588,12 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(recs)
     generate(a.outdir, a.n, a.seed)
     c = kind_counts(a.n)
-    print(f"wrote {a.n} records to {recs} ("
-          + ", ".join(f"{k} {v}" for k, v in c.items())
-          + ") plus profile.yaml and declarations/2025.yaml", file=sys.stderr)
+    print(
+        f"wrote {a.n} records to {recs} ("
+        + ", ".join(f"{k} {v}" for k, v in c.items())
+        + ") plus profile.yaml and declarations/2025.yaml",
+        file=sys.stderr,
+    )
     return 0
 
 

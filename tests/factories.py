@@ -23,16 +23,27 @@ from cpdgen.model.records import (
 
 
 def act(id, type="event", start="2024-06-01", end=None, hours=1, status="completed", objectives=(), title=None):
-    data = {"title": title or f"Activity {id}", "type": type, "start": start, "hours": hours, "status": status,
-            "objectives": list(objectives)}
+    data = {
+        "title": title or f"Activity {id}",
+        "type": type,
+        "start": start,
+        "hours": hours,
+        "status": status,
+        "objectives": list(objectives),
+    }
     if end is not None:
         data["end"] = end
     return build_activity(data, id, Source(f"records/activities/{id}.yaml"))
 
 
 def course(id, start="2024-06-01", end=None, hours=1, status="completed", objectives=(), title=None):
-    data = {"title": title or f"Course {id}", "start": start, "hours": hours, "status": status,
-            "objectives": list(objectives)}
+    data = {
+        "title": title or f"Course {id}",
+        "start": start,
+        "hours": hours,
+        "status": status,
+        "objectives": list(objectives),
+    }
     if end is not None:
         data["end"] = end
     return build_training(data, id, Source(f"records/training/{id}.yaml"))
@@ -61,8 +72,14 @@ def decl(year=2024, **sections):
     return build_declaration({"year": year, **sections}, str(year), Source(f"records/declarations/{year}.yaml"))
 
 
-KIND_OF = {Activity: "activity", Training: "training", Qualification: "qualification", Employment: "employment",
-           Objective: "objective", Declaration: "declaration"}
+KIND_OF = {
+    Activity: "activity",
+    Training: "training",
+    Qualification: "qualification",
+    Employment: "employment",
+    Objective: "objective",
+    Declaration: "declaration",
+}
 
 
 def recs(*items) -> Records:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
-
 from conftest import PROJECT_ROOT, TmpRepo, run_in
 
 AS_OF = "2026-11-28"
@@ -88,25 +88,25 @@ class Node:
     tag: str
     attrs: dict[str, str] = field(default_factory=dict)
     attr_list: list[tuple[str, str]] = field(default_factory=list)
-    children: list["Node | str"] = field(default_factory=list)
-    parent: "Node | None" = None
+    children: list[Node | str] = field(default_factory=list)
+    parent: Node | None = None
 
-    def iter(self) -> Iterator["Node"]:
+    def iter(self) -> Iterator[Node]:
         yield self
         for child in self.children:
             if isinstance(child, Node):
                 yield from child.iter()
 
-    def find_all(self, tag: str) -> list["Node"]:
+    def find_all(self, tag: str) -> list[Node]:
         return [node for node in self.iter() if node.tag == tag]
 
-    def find(self, tag: str) -> "Node | None":
+    def find(self, tag: str) -> Node | None:
         return next((node for node in self.iter() if node.tag == tag), None)
 
     def text(self) -> str:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
 
-    def ancestors(self) -> Iterator["Node"]:
+    def ancestors(self) -> Iterator[Node]:
         node = self.parent
         while node is not None:
             yield node

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from conftest import DEMO_RECORDS, PROJECT_ROOT
 
 from cpdgen.compute.checklist import RULES, SECTIONS, YearFacts, evaluate
 from cpdgen.compute.digest import (
@@ -33,8 +34,6 @@ from cpdgen.model.records import (
 from cpdgen.validation.repository import validate_repository
 from cpdgen.validation.settings import default_policy
 
-from conftest import DEMO_RECORDS, PROJECT_ROOT
-
 IET = default_policy()
 YEAR = 2024
 
@@ -42,7 +41,7 @@ YEAR = 2024
 # ---- factories: the shared ones, with this file's defaults (activities serve "obj") ----
 
 import factories  # noqa: E402
-from factories import decl, job, qual, recs  # noqa: E402,F401
+from factories import decl, job, qual, recs  # noqa: E402
 
 
 def act(*args, objectives=("obj",), **kwargs):
@@ -60,8 +59,12 @@ def objective(id="obj", created="2023-01-01", **kwargs):
 def base_items():
     """A member with enough records for every item: 30 hours in 2024, all linked."""
     return [
-        objective("obj", created="2023-01-01", target="2025-06-30",
-                  actions=[{"title": "Go to events", "status": "in-progress", "activities": ["e1"]}]),
+        objective(
+            "obj",
+            created="2023-01-01",
+            target="2025-06-30",
+            actions=[{"title": "Go to events", "status": "in-progress", "activities": ["e1"]}],
+        ),
         act("w1", type="work-experience", hours=20, start="2024-02-01"),
         act("e1", type="event", hours=4, start="2024-12-31", objectives=()),  # linked through the action
         course("c1", hours=6, start="2024-01-01"),
@@ -140,8 +143,13 @@ def test_no_declaration_is_not_ready_and_says_what_is_missing():
     assert [i.number for i in status.items if i.problems] == [1, 2, 3, 6, 7]
     assert [i.number for i in status.items if i.advice] == [4, 5, 8]
     assert [m.split(":")[0] for m in status.missing] == [
-        "1. CPD Monitoring", "2. CPD Reports", "3. Employment Status", "3. Employment Status", "6. Total CPD Hours",
-        "7. Compliance Statement"]
+        "1. CPD Monitoring",
+        "2. CPD Reports",
+        "3. Employment Status",
+        "3. Employment Status",
+        "6. Total CPD Hours",
+        "7. Compliance Statement",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -159,8 +167,19 @@ def test_no_declaration_is_not_ready_and_says_what_is_missing():
         ({"supporting_documents": {"cv": "evidence/cv.pdf"}}, False, [8]),  # optional, but a bad file blocks
         ({"monitoring": {}, "hours": {}}, False, [1, 6]),
     ],
-    ids=["complete", "item1-missing", "item2-missing", "item3-missing", "item6-missing", "item7-missing",
-         "optional-4-none", "optional-5-missing", "optional-8-nothing", "optional-8-bad-file", "two-missing"],
+    ids=[
+        "complete",
+        "item1-missing",
+        "item2-missing",
+        "item3-missing",
+        "item6-missing",
+        "item7-missing",
+        "optional-4-none",
+        "optional-5-missing",
+        "optional-8-nothing",
+        "optional-8-bad-file",
+        "two-missing",
+    ],
 )
 def test_ready_only_when_mandatory_complete_and_no_problems(change, ready, blocking):
     items = base_items()
@@ -173,13 +192,19 @@ def test_ready_only_when_mandatory_complete_and_no_problems(change, ready, block
     assert len(status.missing) == sum(len(i.problems) for i in status.items)
 
 
-@pytest.mark.parametrize("number, change", [
-    (4, {"employment_history": {"display": "none"}}),
-    (5, {"academic_study": {}}),
-    (8, {"supporting_documents": {}}),
-], ids=["mandatory-employment-history", "mandatory-academic-study", "mandatory-supporting-documents"])
+@pytest.mark.parametrize(
+    "number, change",
+    [
+        (4, {"employment_history": {"display": "none"}}),
+        (5, {"academic_study": {}}),
+        (8, {"supporting_documents": {}}),
+    ],
+    ids=["mandatory-employment-history", "mandatory-academic-study", "mandatory-supporting-documents"],
+)
 def test_policy_mandatory_optional_item_incomplete_is_not_ready(number, change):
-    policy = replace(IET, checklist=tuple(replace(i, mandatory=True) if i.number == number else i for i in IET.checklist))
+    policy = replace(
+        IET, checklist=tuple(replace(i, mandatory=True) if i.number == number else i for i in IET.checklist)
+    )
     items = base_items()
     status = evaluate_with(items, decl(**{**full_sections(recs(*items)), **change}), policy=policy)
     assert item(status, number).mandatory and not item(status, number).complete
@@ -191,8 +216,13 @@ def test_policy_mandatory_optional_item_incomplete_is_not_ready(number, change):
 
 @pytest.mark.parametrize(
     "monitoring, complete",
-    [({"agreed": True, "date": "2025-01-10"}, True), ({"agreed": True}, True), ({"agreed": False}, False),
-     ({"date": "2025-01-10"}, False), ({}, False)],
+    [
+        ({"agreed": True, "date": "2025-01-10"}, True),
+        ({"agreed": True}, True),
+        ({"agreed": False}, False),
+        ({"date": "2025-01-10"}, False),
+        ({}, False),
+    ],
     ids=["agreed-with-date", "agreed", "not-agreed", "agreed-missing", "section-missing"],
 )
 def test_item1_monitoring(monitoring, complete):
@@ -209,6 +239,7 @@ def test_item1_monitoring(monitoring, complete):
 def edit(record_id, **changes):
     def apply(items):
         return [replace(i, **changes) if i.id == record_id else i for i in items]
+
     return apply
 
 
@@ -222,20 +253,43 @@ def unchanged(items):
         ({}, unchanged, False, "acknowledge the CPD Activity and Planning Reports"),
         ({"acknowledged": False, "digest": "x"}, unchanged, False, "acknowledge the CPD Activity and Planning Reports"),
         ({"acknowledged": True}, unchanged, False, "no digest"),
-        ({"acknowledged": True, "digest": "DIGEST"}, edit("w1", hours=21.0), False, "changed since you acknowledged them"),
-        ({"acknowledged": True, "digest": "DIGEST", "date": "2025-01-20"}, edit("e1", title="Renamed"), False,
-         "changed since you acknowledged them on 2025-01-20"),
-        ({"acknowledged": True, "digest": "DIGEST"}, edit("c1", end=date(2024, 7, 1)), False,
-         "changed since"),
+        (
+            {"acknowledged": True, "digest": "DIGEST"},
+            edit("w1", hours=21.0),
+            False,
+            "changed since you acknowledged them",
+        ),
+        (
+            {"acknowledged": True, "digest": "DIGEST", "date": "2025-01-20"},
+            edit("e1", title="Renamed"),
+            False,
+            "changed since you acknowledged them on 2025-01-20",
+        ),
+        ({"acknowledged": True, "digest": "DIGEST"}, edit("c1", end=date(2024, 7, 1)), False, "changed since"),
         ({"acknowledged": True, "digest": "DIGEST"}, edit("old", hours=9.0, title="Edited 2023"), True, None),
         ({"acknowledged": True, "digest": "DIGEST"}, edit("next", hours=9.0), True, None),
-        ({"acknowledged": True, "digest": "DIGEST"}, edit("w1", source=Source("records/activities/moved.yaml")), True, None),
+        (
+            {"acknowledged": True, "digest": "DIGEST"},
+            edit("w1", source=Source("records/activities/moved.yaml")),
+            True,
+            None,
+        ),
         ({"acknowledged": True, "digest": "DIGEST"}, unchanged, True, None),
         ({"acknowledged": True, "digest": "0" * 64}, unchanged, False, "changed since"),
     ],
-    ids=["not-acknowledged", "acknowledged-false", "acknowledged-without-digest", "stale-after-hours-edit",
-         "stale-after-title-edit-with-date", "stale-after-course-date-edit", "valid-after-edit-in-2023",
-         "valid-after-edit-in-2025", "valid-after-moving-file", "valid", "wrong-digest"],
+    ids=[
+        "not-acknowledged",
+        "acknowledged-false",
+        "acknowledged-without-digest",
+        "stale-after-hours-edit",
+        "stale-after-title-edit-with-date",
+        "stale-after-course-date-edit",
+        "valid-after-edit-in-2023",
+        "valid-after-edit-in-2025",
+        "valid-after-moving-file",
+        "valid",
+        "wrong-digest",
+    ],
 )
 def test_item2_reports(reports, after, complete, fragment):
     before = base_items()
@@ -262,13 +316,24 @@ def test_item2_reports(reports, after, complete, fragment):
         ({"status": "employed"}, False, ["say whether you were professionally active"]),
         ({"status": "employed", "professionally_active": True}, True, []),
         ({"status": "career-break", "professionally_active": False}, False, ["say why in employment_status.comments"]),
-        ({"status": "career-break", "professionally_active": False, "comments": "   \n"}, False,
-         ["say why in employment_status.comments"]),
+        (
+            {"status": "career-break", "professionally_active": False, "comments": "   \n"},
+            False,
+            ["say why in employment_status.comments"],
+        ),
         ({"status": "career-break", "professionally_active": False, "comments": "Parental leave all year."}, True, []),
         ({"status": "retired", "comments": "Retired in 2023; keeping up to date by reading."}, True, []),
     ],
-    ids=["nothing", "no-status", "active-missing-no-comments", "active-true", "active-false-no-comments",
-         "active-false-blank-comments", "active-false-with-comments", "active-missing-with-comments"],
+    ids=[
+        "nothing",
+        "no-status",
+        "active-missing-no-comments",
+        "active-true",
+        "active-false-no-comments",
+        "active-false-blank-comments",
+        "active-false-with-comments",
+        "active-missing-with-comments",
+    ],
 )
 def test_item3_employment_status(section, complete, fragments):
     result = section_status(3, {"employment_status": section})
@@ -336,7 +401,8 @@ def test_items_4_and_5_display(number, section, display, records, complete):
         assert len(result.advice) == 1
         folder = "employment" if number == 4 else "qualifications"
         expected = {None: f"set {section}.display: all", "none": f"{section}.display is none"}.get(
-            display, f"shown under display: {display}; add records under records/{folder}/")
+            display, f"shown under display: {display}; add records under records/{folder}/"
+        )
         assert expected in result.advice[0]
 
 
@@ -368,8 +434,10 @@ def test_item6_hours(hours, complete):
         ({"statement": "not-met"}, ["explain why in compliance.comments"]),
         ({"statement": "not-met", "comments": "  "}, ["explain why in compliance.comments"]),
         ({"statement": "not-met", "comments": "Long illness from May."}, []),
-        ({"statement": "met", "out_of_employment": {"from": "2024-09-01", "to": "2024-03-01"}},
-         ["'from' (2024-09-01) is after 'to' (2024-03-01)"]),
+        (
+            {"statement": "met", "out_of_employment": {"from": "2024-09-01", "to": "2024-03-01"}},
+            ["'from' (2024-09-01) is after 'to' (2024-03-01)"],
+        ),
         ({"statement": "met", "out_of_employment": {"from": "2024-03-01", "to": "2024-03-01"}}, []),
         ({"statement": "met", "out_of_employment": {"from": "2024-03-01", "to": "2024-09-01"}}, []),
         ({"statement": "met", "out_of_employment": {"to": "2024-09-01"}}, ["needs 'from'"]),
@@ -379,12 +447,30 @@ def test_item6_hours(hours, complete):
         ({"statement": "met", "out_of_employment": {"from": "2023-01-01", "to": "2023-12-31"}}, ["is not in 2024"]),
         ({"statement": "met", "out_of_employment": {"from": "2025-01-01"}}, ["is not in 2024"]),
         ({"statement": "met", "out_of_employment": {"from": "2025-01-01", "to": "2025-03-01"}}, ["is not in 2024"]),
-        ({"out_of_employment": {"from": "2024-09-01", "to": "2024-03-01"}},
-         ["compliance.statement: met or not-met", "is after 'to'"]),
+        (
+            {"out_of_employment": {"from": "2024-09-01", "to": "2024-03-01"}},
+            ["compliance.statement: met or not-met", "is after 'to'"],
+        ),
     ],
-    ids=["missing", "comments-only", "met", "not-met-no-comments", "not-met-blank-comments", "not-met-with-comments",
-         "from-after-to", "from-equals-to", "from-before-to", "only-to", "only-from", "from-dec31",
-         "spans-year-start", "all-before-year", "from-after-year", "all-after-year", "no-statement-and-bad-dates"],
+    ids=[
+        "missing",
+        "comments-only",
+        "met",
+        "not-met-no-comments",
+        "not-met-blank-comments",
+        "not-met-with-comments",
+        "from-after-to",
+        "from-equals-to",
+        "from-before-to",
+        "only-to",
+        "only-from",
+        "from-dec31",
+        "spans-year-start",
+        "all-before-year",
+        "from-after-year",
+        "all-after-year",
+        "no-statement-and-bad-dates",
+    ],
 )
 def test_item7_compliance(compliance, fragments):
     result = section_status(7, {"compliance": compliance})
@@ -403,19 +489,48 @@ def test_item7_compliance(compliance, fragments):
         ({}, {}, False, []),
         ({"cv": "generate"}, {}, True, []),
         ({"planning_report": "generate", "activity_report": "generate", "cv": "generate"}, {}, True, []),
-        ({"cv": "evidence/cv.pdf"}, {"evidence/cv.pdf": DocumentFacts("evidence/cv.pdf", size=10, head=b"%PDF-1.4")}, True, []),
+        (
+            {"cv": "evidence/cv.pdf"},
+            {"evidence/cv.pdf": DocumentFacts("evidence/cv.pdf", size=10, head=b"%PDF-1.4")},
+            True,
+            [],
+        ),
         ({"cv": "evidence/cv.pdf"}, {}, False, ["'evidence/cv.pdf': was not checked"]),
-        ({"cv": "evidence/cv.pdf"}, {"evidence/cv.pdf": DocumentFacts("evidence/cv.pdf", problem="no such file 'evidence/cv.pdf'")},
-         False, ["supporting_documents.cv: 'evidence/cv.pdf': no such file"]),
-        ({"activity_report": "generate", "cv": "evidence/cv.txt"},
-         {"evidence/cv.txt": DocumentFacts("evidence/cv.txt", size=10, head=b"hello")}, False, ["the extension .txt"]),
-        ({"planning_report": "p.png", "cv": "c.gif"},
-         {"p.png": DocumentFacts("p.png", size=500_000, head=b"\x89PNG\r\n\x1a\n"),
-          "c.gif": DocumentFacts("c.gif", size=5, head=b"%PDF-")},
-         False, ["supporting_documents.planning_report: 'p.png' is 500,000 bytes", "supporting_documents.cv: 'c.gif' is named .gif"]),
+        (
+            {"cv": "evidence/cv.pdf"},
+            {"evidence/cv.pdf": DocumentFacts("evidence/cv.pdf", problem="no such file 'evidence/cv.pdf'")},
+            False,
+            ["supporting_documents.cv: 'evidence/cv.pdf': no such file"],
+        ),
+        (
+            {"activity_report": "generate", "cv": "evidence/cv.txt"},
+            {"evidence/cv.txt": DocumentFacts("evidence/cv.txt", size=10, head=b"hello")},
+            False,
+            ["the extension .txt"],
+        ),
+        (
+            {"planning_report": "p.png", "cv": "c.gif"},
+            {
+                "p.png": DocumentFacts("p.png", size=500_000, head=b"\x89PNG\r\n\x1a\n"),
+                "c.gif": DocumentFacts("c.gif", size=5, head=b"%PDF-"),
+            },
+            False,
+            [
+                "supporting_documents.planning_report: 'p.png' is 500,000 bytes",
+                "supporting_documents.cv: 'c.gif' is named .gif",
+            ],
+        ),
     ],
-    ids=["nothing-given", "generate-one", "generate-all", "valid-file", "file-not-inspected", "missing-file",
-         "wrong-extension-beside-generate", "two-bad-files"],
+    ids=[
+        "nothing-given",
+        "generate-one",
+        "generate-all",
+        "valid-file",
+        "file-not-inspected",
+        "missing-file",
+        "wrong-extension-beside-generate",
+        "two-bad-files",
+    ],
 )
 def test_item8_supporting_documents(documents, facts, complete, problem_fragments):
     result = section_status(8, {"supporting_documents": documents}, documents=facts)
@@ -442,8 +557,15 @@ def test_item8_supporting_documents(documents, facts, complete, problem_fragment
         (10, {"status": "student", "professionally_active": True}, "met", False),
         (0, {"status": "employed", "professionally_active": False, "comments": "ill"}, "met", False),
     ],
-    ids=["met-below-30", "met-exactly-30", "met-above-30", "not-met-below", "student-5-of-10", "student-10-of-10",
-         "not-active-0"],
+    ids=[
+        "met-below-30",
+        "met-exactly-30",
+        "met-above-30",
+        "not-met-below",
+        "student-5-of-10",
+        "student-10-of-10",
+        "not-active-0",
+    ],
 )
 def test_shortfall_warning(hours, employment_status, statement, warned):
     items = [objective("obj"), act("a", hours=hours, title="Big project")] if hours else [objective("obj")]
@@ -474,11 +596,20 @@ def test_shortfall_warning_does_not_block_readiness():
         ([act("a", objectives=(), title="Linked by action")], []),  # the objective's action lists "a"
         ([act("x", objectives=(), title="Orphan 2023", start="2023-06-01")], []),
         ([act("x", objectives=(), title="Orphan planned", status="planned")], []),
-        ([act("x", objectives=(), title="First"), act("y", objectives=(), title="Second", start="2024-07-01")],
-         ["First", "Second"]),
+        (
+            [act("x", objectives=(), title="First"), act("y", objectives=(), title="Second", start="2024-07-01")],
+            ["First", "Second"],
+        ),
     ],
-    ids=["orphan-activity", "orphan-course", "linked-by-objectives", "linked-by-action", "other-year-not-warned",
-         "planned-not-warned", "two-orphans"],
+    ids=[
+        "orphan-activity",
+        "orphan-course",
+        "linked-by-objectives",
+        "linked-by-action",
+        "other-year-not-warned",
+        "planned-not-warned",
+        "two-orphans",
+    ],
 )
 def test_unlinked_activity_warning(items, warned_titles):
     obj = objective("obj", actions=[{"title": "Act", "status": "in-progress", "activities": ["a"]}])
@@ -497,9 +628,15 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 def digest_items():
     return [
-        objective("obj", created="2023-01-01", target="2024-12-31",
-                  actions=[{"title": "Course", "status": "in-progress", "target": "2024-06-30", "activities": ["c1"]},
-                           {"title": "Read", "status": "planned"}]),
+        objective(
+            "obj",
+            created="2023-01-01",
+            target="2024-12-31",
+            actions=[
+                {"title": "Course", "status": "in-progress", "target": "2024-06-30", "activities": ["c1"]},
+                {"title": "Read", "status": "planned"},
+            ],
+        ),
         act("w1", type="work-experience", hours=20, start="2024-02-01"),
         course("c1", hours=6, start="2024-01-01"),
         act("p1", status="planned", start="2024-11-01"),
@@ -546,7 +683,10 @@ D = date
         (lambda items: with_action(items, 0, status="done", done_on=D(2025, 1, 1)), True),
         (lambda items: with_action(items, 1, activities=("next",)) + [act("next", start="2025-03-01")], True),
         (lambda items: items + [act("next", start="2025-03-01"), act("old2", start="2022-01-01")], True),
-        (lambda items: [replace(i, end=D(2026, 7, 1), status="completed") if i.id == "msc" else i for i in items], True),
+        (
+            lambda items: [replace(i, end=D(2026, 7, 1), status="completed") if i.id == "msc" else i for i in items],
+            True,
+        ),
         (lambda items: [replace(i, hours=2.0) if i.id == "old" else i for i in items], True),
         (lambda items: with_action(items, 1, done_on=D(2024, 6, 1)), False),
         (lambda items: with_action(items, 0, title="Another course"), False),
@@ -558,11 +698,25 @@ D = date
         (lambda items: [i for i in items if i.id != "w1"], False),
         (lambda items: [replace(i, end=D(2025, 1, 2)) if i.id == "w1" else i for i in items], False),
     ],
-    ids=["objective-achieved-later", "objective-cancelled-with-review", "action-done-after-year",
-         "linked-action-done-after-year", "action-links-later-activity", "records-of-other-years-added",
-         "qualification-finished-later", "activity-of-2023-edited", "action-done-in-year",
-         "action-retitled", "objective-retitled", "activity-hours", "course-reflection", "planned-item-retitled",
-         "activity-added", "activity-removed", "activity-moved-out-of-year"],
+    ids=[
+        "objective-achieved-later",
+        "objective-cancelled-with-review",
+        "action-done-after-year",
+        "linked-action-done-after-year",
+        "action-links-later-activity",
+        "records-of-other-years-added",
+        "qualification-finished-later",
+        "activity-of-2023-edited",
+        "action-done-in-year",
+        "action-retitled",
+        "objective-retitled",
+        "activity-hours",
+        "course-reflection",
+        "planned-item-retitled",
+        "activity-added",
+        "activity-removed",
+        "activity-moved-out-of-year",
+    ],
 )
 def test_frozen_digest_changes_only_with_the_year(change, same):
     """What a submission freezes ignores what happened after the year."""
@@ -577,8 +731,15 @@ def frozen_digest(records, year):
 
 
 def test_frozen_digest_stable_when_an_overdue_objective_is_achieved_after_the_year():
-    items = [objective("late", status="in-progress", created="2023-01-01", target="2023-12-31",
-                       actions=[{"title": "Finish it", "status": "in-progress"}])]
+    items = [
+        objective(
+            "late",
+            status="in-progress",
+            created="2023-01-01",
+            target="2023-12-31",
+            actions=[{"title": "Finish it", "status": "in-progress"}],
+        )
+    ]
     before = frozen_digest(recs(*items), YEAR)
     after = frozen_digest(recs(*with_objective(items, status="achieved")), YEAR)
     assert before == after
@@ -593,7 +754,9 @@ def test_frozen_digest_stable_when_a_planned_item_is_completed_after_the_year():
 
 def test_frozen_digest_stable_when_an_action_for_a_later_year_is_added():
     items = digest_items()
-    later = with_objective(items, actions=(*items[0].actions, replace(items[0].actions[0], title="Next", target=D(2026, 3, 1))))
+    later = with_objective(
+        items, actions=(*items[0].actions, replace(items[0].actions[0], title="Next", target=D(2026, 3, 1)))
+    )
     assert frozen_digest(recs(*later), YEAR) == frozen_digest(recs(*items), YEAR)
 
 
@@ -610,9 +773,17 @@ def test_frozen_digest_stable_when_an_action_for_a_later_year_is_added():
         (lambda items: [replace(i, hours=2.0) if i.id == "old" else i for i in items], True),
         (lambda items: items + [act("far-plan", status="planned", start="2026-03-01")], True),
     ],
-    ids=["objective-status", "objective-review", "action-status", "plan-for-next-year-added", "course-reflection",
-         "planned-item-retitled", "completed-items-of-other-years-added", "activity-of-2023-edited",
-         "plan-two-years-ahead-added"],
+    ids=[
+        "objective-status",
+        "objective-review",
+        "action-status",
+        "plan-for-next-year-added",
+        "course-reflection",
+        "planned-item-retitled",
+        "completed-items-of-other-years-added",
+        "activity-of-2023-edited",
+        "plan-two-years-ahead-added",
+    ],
 )
 def test_reports_digest_follows_what_the_reports_show(change, same):
     """The acknowledgement is of the reports as they stand: any change to a
@@ -622,15 +793,28 @@ def test_reports_digest_follows_what_the_reports_show(change, same):
 
 
 def test_record_digests_and_declaration_records():
-    items = digest_items() + [job("current", "2020-01-01"), job("ended-later", "2019-01-01", "2025-06-30"),
-                              job("future", "2025-01-01")]
+    items = digest_items() + [
+        job("current", "2020-01-01"),
+        job("ended-later", "2019-01-01", "2025-06-30"),
+        job("future", "2025-01-01"),
+    ]
     records = recs(*items)
-    declaration = decl(employment_history={"display": "review-year"}, academic_study={"display": "all"},
-                       submitted={"date": "2025-01-20", "digest": "x"})
+    declaration = decl(
+        employment_history={"display": "review-year"},
+        academic_study={"display": "all"},
+        submitted={"date": "2025-01-20", "digest": "x"},
+    )
     covered = declaration_records(records, YEAR, declaration)
     assert set(covered) == {
-        ("activity", "w1"), ("training", "c1"), ("activity", "p1"), ("objective", "obj"), ("qualification", "msc"),
-        ("employment", "current"), ("employment", "ended-later"), DECLARATION_KEY}
+        ("activity", "w1"),
+        ("training", "c1"),
+        ("activity", "p1"),
+        ("objective", "obj"),
+        ("qualification", "msc"),
+        ("employment", "current"),
+        ("employment", "ended-later"),
+        DECLARATION_KEY,
+    }
     assert "submitted" not in covered[DECLARATION_KEY]
     assert covered[("employment", "ended-later")]["end"] is None  # as it stood at the end of the year
     digests = record_digests(covered)
@@ -656,8 +840,12 @@ def test_record_digests_and_declaration_records():
         (
             {("activity", "b"): "1", ("activity", "a"): "1", ("objective", "o"): "1", DECLARATION_KEY: "d"},
             {("activity", "a"): "2", ("activity", "c"): "1", ("objective", "o"): "1", DECLARATION_KEY: "e"},
-            [("changed", ("activity", "a")), ("removed", ("activity", "b")), ("added", ("activity", "c")),
-             ("changed", DECLARATION_KEY)],
+            [
+                ("changed", ("activity", "a")),
+                ("removed", ("activity", "b")),
+                ("added", ("activity", "c")),
+                ("changed", DECLARATION_KEY),
+            ],
         ),
     ],
     ids=["empty", "same", "changed", "added", "removed", "mixed-sorted-by-key"],

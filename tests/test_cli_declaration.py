@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import DEMO_RECORDS, TmpRepo
 
 AFTER = ("--as-of", "2026-01-20")  # the 2025 review year is over; 2025 is the default year
@@ -52,7 +51,9 @@ def member(repo: TmpRepo) -> TmpRepo:
     repo.write("records/objectives/grow.yaml", "title: Grow\nstatus: in-progress\n")
     repo.write("records/employment/acme.yaml", "employer: Acme\nrole: Engineer\nstart: 2020-01-06\n")
     repo.write("records/activities/2025/lecture.yaml", ACTIVITY.format(title="Lecture", start="2025-03-14", hours=2))
-    repo.write("records/activities/2025/conference.yaml", ACTIVITY.format(title="Conference", start="2025-06-10", hours=24))
+    repo.write(
+        "records/activities/2025/conference.yaml", ACTIVITY.format(title="Conference", start="2025-06-10", hours=24)
+    )
     repo.write("records/training/2025/course.yaml", "title: Course\nstart: 2025-09-01\nhours: 6\nobjectives: [grow]\n")
     repo.write("records/activities/2024/old.yaml", ACTIVITY.format(title="Old", start="2024-05-01", hours=3))
     repo.write("records/declarations/2025.yaml", DECLARATION_2025)
@@ -73,11 +74,24 @@ def test_status_json_is_the_spec_contract(member: TmpRepo):
     assert code == 1
     assert set(data) == {"year", "ready", "hours", "items"}
     assert data["year"] == 2025 and data["ready"] is False
-    assert data["hours"] == {"work-experience": 0, "volunteering": 0, "event": 26, "self-study": 0, "training": 6, "total": 32}
+    assert data["hours"] == {
+        "work-experience": 0,
+        "volunteering": 0,
+        "event": 26,
+        "self-study": 0,
+        "training": 6,
+        "total": 32,
+    }
     assert [entry["number"] for entry in data["items"]] == list(range(1, 9))
     assert [entry["key"] for entry in data["items"]] == [
-        "cpd-monitoring", "cpd-reports", "employment-status", "employment-history",
-        "academic-study", "total-cpd-hours", "compliance-statement", "supporting-documents",
+        "cpd-monitoring",
+        "cpd-reports",
+        "employment-status",
+        "employment-history",
+        "academic-study",
+        "total-cpd-hours",
+        "compliance-statement",
+        "supporting-documents",
     ]
     for entry in data["items"]:
         assert set(entry) == {"number", "key", "mandatory", "complete", "problems"}
@@ -96,8 +110,14 @@ def test_status_csv_has_one_row_per_item(member: TmpRepo):
     assert result.exit_code == 1
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["number"], r["mandatory"], r["complete"]) for r in rows] == [
-        ("1", "true", "true"), ("2", "true", "false"), ("3", "true", "true"), ("4", "false", "true"),
-        ("5", "false", "false"), ("6", "true", "true"), ("7", "true", "true"), ("8", "false", "true"),
+        ("1", "true", "true"),
+        ("2", "true", "false"),
+        ("3", "true", "true"),
+        ("4", "false", "true"),
+        ("5", "false", "false"),
+        ("6", "true", "true"),
+        ("7", "true", "true"),
+        ("8", "false", "true"),
     ]
     assert rows[1]["problems"].startswith("acknowledge the CPD Activity and Planning Reports")
 
@@ -127,7 +147,7 @@ def test_the_whole_year_acknowledge_then_submit(member: TmpRepo):
     acknowledged = path.read_text()
     # every line of the member's file is still there, in order; only reports was added
     assert acknowledged.startswith(before)
-    assert acknowledged[len(before):].startswith("reports:\n  acknowledged: true\n  date: 2026-01-20\n  digest: \"")
+    assert acknowledged[len(before) :].startswith('reports:\n  acknowledged: true\n  date: 2026-01-20\n  digest: "')
 
     code, data = status_json(member)
     assert code == 0 and data["ready"] is True
@@ -196,15 +216,26 @@ def test_validate_names_the_records_changed_after_submission(member: TmpRepo):
 
     # an edit in the submitted year is an error at the changed record
     member.write("records/activities/2025/lecture.yaml", ACTIVITY.format(title="Lecture", start="2025-03-14", hours=3))
-    member.write("records/activities/2025/late.yaml", ACTIVITY.format(title="Late addition", start="2025-12-01", hours=1))
+    member.write(
+        "records/activities/2025/late.yaml", ACTIVITY.format(title="Late addition", start="2025-12-01", hours=1)
+    )
     (member.records / "activities/2025/conference.yaml").unlink()
     code, data = member.validate_json()
     assert code == 1
     found = {(e["file"], e["message"].split(";")[0]) for e in data["errors"]}
     assert found == {
-        ("records/activities/2025/lecture.yaml", "this activity has changed since the 2025 declaration submitted on 2026-01-20"),
-        ("records/activities/2025/late.yaml", "this activity now falls in 2025 since the 2025 declaration submitted on 2026-01-20"),
-        ("records/declarations/2025.yaml", "activity '2025/conference', which the 2025 declaration submitted on 2026-01-20 covers, is gone or no longer in 2025"),
+        (
+            "records/activities/2025/lecture.yaml",
+            "this activity has changed since the 2025 declaration submitted on 2026-01-20",
+        ),
+        (
+            "records/activities/2025/late.yaml",
+            "this activity now falls in 2025 since the 2025 declaration submitted on 2026-01-20",
+        ),
+        (
+            "records/declarations/2025.yaml",
+            "activity '2025/conference', which the 2025 declaration submitted on 2026-01-20 covers, is gone or no longer in 2025",
+        ),
     }
     assert all("--amend" in e["message"] for e in data["errors"])
     # and every command that computes refuses to work on a changed submitted year
@@ -226,7 +257,9 @@ def test_changing_the_declarations_own_answers_after_submission_is_reported(memb
     path.write_text(path.read_text().replace("display: none", "display: all"))
     code, data = member.validate_json()
     assert code == 1
-    assert [e["message"].split(";")[0] for e in data["errors"]] == ["this declaration's answers have changed since it was submitted"]
+    assert [e["message"].split(";")[0] for e in data["errors"]] == [
+        "this declaration's answers have changed since it was submitted"
+    ]
 
 
 def test_acknowledge_without_a_declaration_creates_nothing(repo: TmpRepo):

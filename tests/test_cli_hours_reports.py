@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-
 from conftest import PROJECT_ROOT, TmpRepo
 
 CATEGORY_KEYS = ["work-experience", "volunteering", "event", "self-study", "training", "total"]
@@ -15,7 +14,9 @@ CATEGORY_KEYS = ["work-experience", "volunteering", "event", "self-study", "trai
 
 @pytest.fixture
 def member(repo: TmpRepo) -> TmpRepo:
-    repo.write("records/objectives/grow.yaml", """\
+    repo.write(
+        "records/objectives/grow.yaml",
+        """\
         title: Grow
         status: in-progress
         priority: high
@@ -28,16 +29,32 @@ def member(repo: TmpRepo) -> TmpRepo:
             status: planned
             target: 2026-03-01
             activities: [2026/booked]
-        """)
+        """,
+    )
     repo.write("records/activities/2025/lecture.yaml", "title: Lecture\ntype: event\nstart: 2025-03-14\nhours: 1.5\n")
-    repo.write("records/activities/2025/new-year.yaml",
-               "title: Over new year\ntype: work-experience\nstart: 2024-12-30\nend: 2025-01-02\nhours: 10\n")
-    repo.write("records/activities/2025/training-type.yaml", "title: A training activity\ntype: training\nstart: 2025-12-31\nhours: 2.25\n")
-    repo.write("records/activities/2025/planned.yaml", "title: Planned\ntype: self-study\nstart: 2025-11-01\nhours: 5\nstatus: planned\n")
-    repo.write("records/training/2025/course.yaml", "title: Course, with a comma\nstart: 2025-06-01\nhours: 7\nprovider: 'Acme \"Training\"'\n")
-    repo.write("records/training/2026/booked.yaml", "title: Booked course\nstart: 2026-02-01\nhours: 7\nstatus: booked\n")
-    repo.write("records/qualifications/msc.yaml",
-               "title: MSc\ninstitution: Uni\nstatus: completed\nstart: 2023-09-01\nend: 2025-07-01\n")
+    repo.write(
+        "records/activities/2025/new-year.yaml",
+        "title: Over new year\ntype: work-experience\nstart: 2024-12-30\nend: 2025-01-02\nhours: 10\n",
+    )
+    repo.write(
+        "records/activities/2025/training-type.yaml",
+        "title: A training activity\ntype: training\nstart: 2025-12-31\nhours: 2.25\n",
+    )
+    repo.write(
+        "records/activities/2025/planned.yaml",
+        "title: Planned\ntype: self-study\nstart: 2025-11-01\nhours: 5\nstatus: planned\n",
+    )
+    repo.write(
+        "records/training/2025/course.yaml",
+        "title: Course, with a comma\nstart: 2025-06-01\nhours: 7\nprovider: 'Acme \"Training\"'\n",
+    )
+    repo.write(
+        "records/training/2026/booked.yaml", "title: Booked course\nstart: 2026-02-01\nhours: 7\nstatus: booked\n"
+    )
+    repo.write(
+        "records/qualifications/msc.yaml",
+        "title: MSc\ninstitution: Uni\nstatus: completed\nstart: 2023-09-01\nend: 2025-07-01\n",
+    )
     return repo
 
 
@@ -47,7 +64,14 @@ def test_hours_json_is_the_spec_contract(member: TmpRepo):
     data = json.loads(result.stdout)
     assert data == {
         "year": 2025,
-        "hours": {"work-experience": 10, "volunteering": 0, "event": 1.5, "self-study": 0, "training": 9.25, "total": 20.75},
+        "hours": {
+            "work-experience": 10,
+            "volunteering": 0,
+            "event": 1.5,
+            "self-study": 0,
+            "training": 9.25,
+            "total": 20.75,
+        },
     }
     assert list(data["hours"]) == CATEGORY_KEYS
 
@@ -65,7 +89,10 @@ def test_hours_table_has_the_bodys_labels_and_the_recommendation(member: TmpRepo
     rows = [line for line in lines if any(line.strip().startswith(label) for label in labels)]
     assert [row.split("  ")[0].strip() for row in rows] == labels
     assert rows[-1].split()[-1] == "20.75"
-    assert "The IET recommends 30.0 hours for 2025 (professionally active); 20.75 count towards it: 9.25 short." in result.stdout
+    assert (
+        "The IET recommends 30.0 hours for 2025 (professionally active); 20.75 count towards it: 9.25 short."
+        in result.stdout
+    )
 
 
 def test_hours_csv_round_trips(member: TmpRepo):
@@ -78,7 +105,12 @@ def test_hours_csv_round_trips(member: TmpRepo):
 
 def test_activity_report_json_lists_the_years_items_in_full(member: TmpRepo):
     data = json.loads(member.run("report", "activity", "--year", "2025", "--format", "json").stdout)
-    assert [item["title"] for item in data["items"]] == ["Over new year", "Lecture", "Course, with a comma", "A training activity"]
+    assert [item["title"] for item in data["items"]] == [
+        "Over new year",
+        "Lecture",
+        "Course, with a comma",
+        "A training activity",
+    ]
     course = data["items"][2]
     assert course["kind"] == "training" and course["category"] == "training" and course["category_label"] == "Training"
     assert data["hours"]["total"] == 20.75
@@ -112,10 +144,14 @@ def test_planning_report_json_and_csv(member: TmpRepo):
     assert grow["served_by"] == ["2025/lecture"]
     assert [p["title"] for p in data["planned"]] == ["Planned", "Booked course"]
 
-    rows = list(csv.DictReader(io.StringIO(member.run("report", "planning", "--year", "2025", "--format", "csv").stdout)))
+    rows = list(
+        csv.DictReader(io.StringIO(member.run("report", "planning", "--year", "2025", "--format", "csv").stdout))
+    )
     assert [(r["section"], r["action"] or r["planned_title"]) for r in rows] == [
-        ("objective", "Go to a lecture"), ("objective", "Take the course"),
-        ("planned", "Planned"), ("planned", "Booked course"),
+        ("objective", "Go to a lecture"),
+        ("objective", "Take the course"),
+        ("planned", "Planned"),
+        ("planned", "Booked course"),
     ]
 
 
@@ -141,9 +177,13 @@ def test_demo_hours_agree_with_the_demo_declaration_status():
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_kept_as_text(member: TmpRepo):
-    member.write("records/activities/2025/formula.yaml",
-                 "title: '=HYPERLINK(\"http://x.example\",\"click\")'\ntype: event\nstart: 2025-05-05\nhours: 1\nprovider: '@acme'\n")
-    rows = list(csv.DictReader(io.StringIO(member.run("report", "activity", "--year", "2025", "--format", "csv").stdout)))
+    member.write(
+        "records/activities/2025/formula.yaml",
+        "title: '=HYPERLINK(\"http://x.example\",\"click\")'\ntype: event\nstart: 2025-05-05\nhours: 1\nprovider: '@acme'\n",
+    )
+    rows = list(
+        csv.DictReader(io.StringIO(member.run("report", "activity", "--year", "2025", "--format", "csv").stdout))
+    )
     row = next(r for r in rows if "HYPERLINK" in r["title"])
-    assert row["title"] == "'=HYPERLINK(\"http://x.example\",\"click\")"
+    assert row["title"] == '\'=HYPERLINK("http://x.example","click")'
     assert row["provider"] == "'@acme"

@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import Result
+from conftest import PROJECT_ROOT, run_in
 
 from cpdgen.authoring import scaffold
-from cpdgen.model.kinds import KINDS
 from cpdgen.loading.yamlparse import parse_yaml
-
-from conftest import PROJECT_ROOT, run_in
+from cpdgen.model.kinds import KINDS
 
 AS_OF = "2025-06-01"
 RECORD_FILES = {
@@ -52,7 +51,9 @@ def run(cwd: Path, *args: str, input: str | None = None) -> Result:
 
 
 def files_in(root: Path) -> set[str]:
-    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file() and ".git" not in path.parts}
+    return {
+        path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file() and ".git" not in path.parts
+    }
 
 
 def hashes(root: Path) -> dict[str, str]:
@@ -111,7 +112,9 @@ def test_a_folder_holding_only_git_counts_as_empty(tmp_path: Path):
 
 
 def test_profile_and_settings_carry_the_name_and_body(tmp_path: Path):
-    assert run(tmp_path, "init", "m", "--name", "Siân O'Brien: CEng", "--body", "IMechE", "--as-of", AS_OF).exit_code == 0
+    assert (
+        run(tmp_path, "init", "m", "--name", "Siân O'Brien: CEng", "--body", "IMechE", "--as-of", AS_OF).exit_code == 0
+    )
     profile = parse_yaml((tmp_path / "m/records/profile.yaml").read_text("utf-8")).data
     assert profile == {"name": "Siân O'Brien: CEng", "memberships": [{"body": "IMechE"}]}
     settings = (tmp_path / "m/cpdgen.yaml").read_text("utf-8")
@@ -125,7 +128,9 @@ def test_profile_and_settings_carry_the_name_and_body(tmp_path: Path):
 def test_without_a_name_off_a_terminal_the_profile_holds_a_placeholder_to_change(tmp_path: Path):
     result = run(tmp_path, "init", "m", "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
-    assert parse_yaml((tmp_path / "m/records/profile.yaml").read_text("utf-8")).data["name"] == scaffold.PLACEHOLDER_NAME
+    assert (
+        parse_yaml((tmp_path / "m/records/profile.yaml").read_text("utf-8")).data["name"] == scaffold.PLACEHOLDER_NAME
+    )
     assert "put your name in records/profile.yaml (it says 'Your Name')" in result.stdout
 
 
@@ -231,8 +236,10 @@ def test_every_yaml_file_starts_with_a_modeline_to_its_schema(member: Path):
         schema = (path.parent / match.group(1)).resolve()
         assert schema.is_file(), f"{path}: the modeline points at {schema}, which is not there"
         rel = path.relative_to(member).as_posix()
-        expected = "config" if rel == "cpdgen.yaml" else next(
-            k.name for k in KINDS if rel == f"records/{k.folder}" or rel.startswith(f"records/{k.folder}/")
+        expected = (
+            "config"
+            if rel == "cpdgen.yaml"
+            else next(k.name for k in KINDS if rel == f"records/{k.folder}" or rel.startswith(f"records/{k.folder}/"))
         )
         assert schema.name == f"{expected}.schema.json"
 
@@ -332,7 +339,9 @@ def _git(root: Path, *args: str) -> None:
 def _pre_commit(root: Path, home: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     # No network: no proxy reachable, and a local system hook needs none.
-    env.update(PRE_COMMIT_HOME=str(home), http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9", NO_COLOR="1")
+    env.update(
+        PRE_COMMIT_HOME=str(home), http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9", NO_COLOR="1"
+    )
     return subprocess.run(
         ["pre-commit", "run", "--all-files"], cwd=root, env=env, capture_output=True, text=True, timeout=300
     )

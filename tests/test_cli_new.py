@@ -8,15 +8,14 @@ from pathlib import Path
 import pytest
 from click.shell_completion import ShellComplete
 from click.testing import CliRunner, Result
+from conftest import PROJECT_ROOT, TmpRepo, run_in
 
 from cpdgen import __version__
 from cpdgen.authoring import new_record
-from cpdgen.loading import schemas
 from cpdgen.cli import cli
-from cpdgen.model.kinds import BY_NAME
+from cpdgen.loading import schemas
 from cpdgen.loading.yamlparse import parse_yaml
-
-from conftest import PROJECT_ROOT, TmpRepo, run_in
+from cpdgen.model.kinds import BY_NAME
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +82,9 @@ def test_new_from_options_writes_a_valid_record_for_every_kind(repo: TmpRepo, ki
 def test_new_profile_only_when_there_is_none(tmp_path: Path):
     repo = TmpRepo(tmp_path / "m")
     repo.write("cpdgen.yaml", "policy: iet\n")
-    result = run(repo, "new", "profile", "--name", "Dr Priya Raman", "--post-nominals", "CEng MIET", "--membership", "IET")
+    result = run(
+        repo, "new", "profile", "--name", "Dr Priya Raman", "--post-nominals", "CEng MIET", "--membership", "IET"
+    )
     assert result.exit_code == 0, result.output
     assert (repo.records / "profile.yaml").read_text("utf-8") == (
         "# yaml-language-server: $schema=../schemas/profile.schema.json\n"
@@ -129,7 +130,9 @@ def test_objective_gets_created_today_and_its_actions(repo: TmpRepo):
 
 def test_awkward_titles_read_back_exactly_and_name_the_file_plainly(repo: TmpRepo):
     title = "2025: “Yes” — Siân's #1 talk, [draft]: 1:30"
-    result = run(repo, "new", "activity", "--title", title, "--type", "self-study", "--start", "2025-01-02", "--hours", "2")
+    result = run(
+        repo, "new", "activity", "--title", title, "--type", "self-study", "--start", "2025-01-02", "--hours", "2"
+    )
     assert result.exit_code == 0, result.output
     path = repo.root / "records/activities/2025/2025-01-02-2025-yes-sians-1-talk-draft-1-30.yaml"
     assert parse_yaml(path.read_text("utf-8")).data["title"] == title
@@ -174,7 +177,10 @@ def test_invalid_values_are_refused_before_anything_is_written(repo: TmpRepo):
     too_long = run(repo, "new", "activity", "--title", "Conference", "--type", "event", "--start", "2025-03-14",
                    "--hours", "25")  # fmt: skip
     assert too_long.exit_code == 2
-    assert "--hours: 'hours' is 25, but 2025-03-14 to 2025-03-14 spans 1 day: at most 24 hours (24 a day)" in too_long.stderr
+    assert (
+        "--hours: 'hours' is 25, but 2025-03-14 to 2025-03-14 spans 1 day: at most 24 hours (24 a day)"
+        in too_long.stderr
+    )
     assert record_files(repo) == before
 
 
@@ -196,7 +202,9 @@ def test_malformed_options_are_usage_errors(repo: TmpRepo, args: list[str], mess
 
 
 def test_never_overwrites_a_record(repo: TmpRepo):
-    path = repo.write("records/activities/2025/2025-03-14-talk.yaml", "title: Mine\ntype: event\nstart: 2025-03-14\nhours: 1\n")
+    path = repo.write(
+        "records/activities/2025/2025-03-14-talk.yaml", "title: Mine\ntype: event\nstart: 2025-03-14\nhours: 1\n"
+    )
     result = run(repo, "new", "activity", "--title", "Talk", "--type", "event", "--start", "2025-03-14", "--hours", "2")
     assert result.exit_code == 1
     assert result.stderr == (
@@ -218,13 +226,16 @@ def test_a_record_the_repository_would_reject_is_reported_and_not_kept(repo: Tmp
 
 
 def test_an_id_taken_by_a_list_file_is_caught_and_nothing_kept(repo: TmpRepo):
-    repo.write("records/activities/many.yaml", """\
+    repo.write(
+        "records/activities/many.yaml",
+        """\
         - id: 2025/2025-03-14-talk
           title: Talk
           type: event
           start: 2025-03-14
           hours: 1
-        """)
+        """,
+    )
     result = run(repo, "new", "activity", "--title", "Talk", "--type", "event", "--start", "2025-03-14", "--hours", "2")
     assert result.exit_code == 1
     assert "would not be valid, so it was not kept" in result.stderr
@@ -314,8 +325,15 @@ def test_prompts_for_employment_say_what_a_blank_means(repo: TmpRepo):
                  input="Hafren Power Systems\nPrincipal Engineer\n\n\nCardiff\n")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "End (blank: the current job): " in result.stderr and "Location (optional): " in result.stderr
-    data = parse_yaml((repo.root / "records/employment/hafren-power-systems-principal-engineer.yaml").read_text("utf-8")).data
-    assert data == {"employer": "Hafren Power Systems", "role": "Principal Engineer", "start": "2025-01-06", "location": "Cardiff"}
+    data = parse_yaml(
+        (repo.root / "records/employment/hafren-power-systems-principal-engineer.yaml").read_text("utf-8")
+    ).data
+    assert data == {
+        "employer": "Hafren Power Systems",
+        "role": "Principal Engineer",
+        "start": "2025-01-06",
+        "location": "Cardiff",
+    }
 
 
 def test_quiet_writes_and_prints_nothing(repo: TmpRepo):
@@ -343,7 +361,9 @@ def test_every_required_field_is_prompted_and_prompts_name_real_fields():
 
 
 def _enum(kind: str, field: str) -> tuple[list[str], list[str]]:
-    sub = json.loads((PROJECT_ROOT / "schemas" / f"{kind}.schema.json").read_text())["definitions"][kind]["properties"][field]
+    sub = json.loads((PROJECT_ROOT / "schemas" / f"{kind}.schema.json").read_text())["definitions"][kind]["properties"][
+        field
+    ]
     return sub["enum"], sub.get("enumDescriptions", [])
 
 
@@ -352,7 +372,9 @@ def test_choices_and_help_come_from_the_schema():
     params = {p.name: p for p in command.params}
     assert list(params["type"].type.choices) == _enum("activity", "type")[0]
     assert list(params["mode"].type.choices) == list(schemas.record_schema("activity")["properties"]["mode"]["enum"])
-    written = json.loads((PROJECT_ROOT / "schemas/activity.schema.json").read_text())["definitions"]["activity"]["properties"]
+    written = json.loads((PROJECT_ROOT / "schemas/activity.schema.json").read_text())["definitions"]["activity"][
+        "properties"
+    ]
     assert params["title"].help == written["title"]["description"]
     # Every field of the schema is an option, except id and extra (and nested objects).
     skipped = {"id", "extra"}
@@ -385,7 +407,9 @@ def test_unknown_kind_is_a_usage_error(repo: TmpRepo):
 
 
 def completions(args: list[str], incomplete: str) -> list[str]:
-    return [item.value for item in ShellComplete(cli, {}, "cpdgen", "_CPDGEN_COMPLETE").get_completions(args, incomplete)]
+    return [
+        item.value for item in ShellComplete(cli, {}, "cpdgen", "_CPDGEN_COMPLETE").get_completions(args, incomplete)
+    ]
 
 
 def test_completion_of_commands_kinds_and_types():
@@ -404,7 +428,10 @@ def test_bash_completion_script_through_the_environment_variable():
     assert result.exit_code == 0
     assert "_CPDGEN_COMPLETE=bash_complete" in result.stdout and "complete -o nosort -F" in result.stdout
     result = CliRunner().invoke(
-        cli, [], env={"_CPDGEN_COMPLETE": "bash_complete", "COMP_WORDS": "cpdgen new tr", "COMP_CWORD": "2"}, prog_name="cpdgen"
+        cli,
+        [],
+        env={"_CPDGEN_COMPLETE": "bash_complete", "COMP_WORDS": "cpdgen new tr", "COMP_CWORD": "2"},
+        prog_name="cpdgen",
     )
     assert result.stdout.split() == ["plain,training"]
 

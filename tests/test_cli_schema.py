@@ -11,19 +11,18 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import DEMO_RECORDS, PROJECT_ROOT, run_in
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from cpdgen.cli import cli
-
-from conftest import DEMO_RECORDS, PROJECT_ROOT, run_in
 
 SCHEMAS = PROJECT_ROOT / "schemas"
 SCHEMA_FILES = {
@@ -180,7 +179,17 @@ def test_exported_schemas_work_on_their_own(tmp_path: Path):
 
 _SCHEMA_MAPS = ("properties", "patternProperties", "definitions", "dependencies")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "items")
-_SCHEMA_SINGLES = ("items", "additionalItems", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames")
+_SCHEMA_SINGLES = (
+    "items",
+    "additionalItems",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+)
 
 
 def walk(node, path: str = "#") -> Iterator[tuple[str, dict]]:
@@ -232,7 +241,7 @@ def test_schema_is_valid_draft_07(name: str):
 
 @pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
 def test_every_ref_resolves(name: str):
-    for path, node in walk(load(name)):
+    for _path, node in walk(load(name)):
         if "$ref" in node:
             resolve(name, node)  # raises KeyError / FileNotFoundError when dangling
 
@@ -242,7 +251,10 @@ def test_every_property_has_a_description(name: str):
     missing = []
     for path, node in walk(load(name)):
         for prop, sub in node.get("properties", {}).items():
-            if not isinstance(effective(name, sub).get("description"), str) or not effective(name, sub)["description"].strip():
+            if (
+                not isinstance(effective(name, sub).get("description"), str)
+                or not effective(name, sub)["description"].strip()
+            ):
                 missing.append(f"{path}/properties/{prop}")
         if node.get("type") == "object" and "properties" in node and not node.get("description"):
             missing.append(path)
@@ -286,21 +298,50 @@ CPD_ITEM = {
 SPEC_FIELDS: dict[str, set[str]] = {
     "activity": CPD_ITEM | {"type"} | COMMON | ID,
     "training": CPD_ITEM | {"certificate", "accredited_by"} | COMMON | ID,
-    "qualification": {"title", "institution", "level", "subject", "start", "end", "status", "grade", "evidence"} | COMMON | ID,
-    "employment": {"employer", "role", "start", "end", "location", "employment_type", "responsibilities", "achievements"}
+    "qualification": {"title", "institution", "level", "subject", "start", "end", "status", "grade", "evidence"}
+    | COMMON
+    | ID,
+    "employment": {
+        "employer",
+        "role",
+        "start",
+        "end",
+        "location",
+        "employment_type",
+        "responsibilities",
+        "achievements",
+    }
     | COMMON
     | ID,
     "objective": {"title", "description", "competences", "created", "target", "priority", "status", "actions", "review"}
     | COMMON
     | ID,
     "profile": {
-        "name", "post_nominals", "memberships", "registrations", "headline", "bio",
-        "email", "phone", "location", "links",
-    } | COMMON,  # fmt: skip
+        "name",
+        "post_nominals",
+        "memberships",
+        "registrations",
+        "headline",
+        "bio",
+        "email",
+        "phone",
+        "location",
+        "links",
+    }
+    | COMMON,  # fmt: skip
     "declaration": {
-        "year", "monitoring", "reports", "employment_status", "employment_history",
-        "academic_study", "hours", "compliance", "supporting_documents", "submitted",
-    } | COMMON,  # fmt: skip
+        "year",
+        "monitoring",
+        "reports",
+        "employment_status",
+        "employment_history",
+        "academic_study",
+        "hours",
+        "compliance",
+        "supporting_documents",
+        "submitted",
+    }
+    | COMMON,  # fmt: skip
 }
 SPEC_REQUIRED: dict[str, set[str]] = {
     "activity": {"title", "type", "start", "hours"},
@@ -345,7 +386,12 @@ SPEC_ENUMS: dict[tuple[str, tuple[str, ...]], list[str]] = {
     ("objective", ("status",)): ["not-started", "in-progress", "achieved", "deferred", "cancelled"],
     ("objective", ("actions", "items", "status")): ["planned", "in-progress", "done", "cancelled"],
     ("declaration", ("employment_status", "status")): [
-        "employed", "self-employed", "unemployed", "career-break", "retired", "student",
+        "employed",
+        "self-employed",
+        "unemployed",
+        "career-break",
+        "retired",
+        "student",
     ],  # fmt: skip
     ("declaration", ("employment_history", "display")): ["all", "review-year", "none"],
     ("declaration", ("academic_study", "display")): ["all", "review-year", "none"],
@@ -376,7 +422,11 @@ def test_spec_lists_cover_every_kind():
     from cpdgen.model.kinds import KINDS
 
     assert set(SPEC_FIELDS) == {kind.name for kind in KINDS}
-    assert {f"{kind}.schema.json" for kind in SPEC_FIELDS} | {"common.schema.json", "config.schema.json", "policy.schema.json"} == SCHEMA_FILES
+    assert {f"{kind}.schema.json" for kind in SPEC_FIELDS} | {
+        "common.schema.json",
+        "config.schema.json",
+        "policy.schema.json",
+    } == SCHEMA_FILES
 
 
 @pytest.mark.parametrize("kind", sorted(SPEC_FIELDS))
@@ -405,7 +455,9 @@ def test_enum_values_are_exactly_the_spec(kind: str, steps: tuple[str, ...]):
     assert node["enum"] == SPEC_ENUMS[(kind, steps)]
 
 
-@pytest.mark.parametrize(("kind", "steps"), sorted(SPEC_DEFAULTS), ids=lambda v: v if isinstance(v, str) else ".".join(v))
+@pytest.mark.parametrize(
+    ("kind", "steps"), sorted(SPEC_DEFAULTS), ids=lambda v: v if isinstance(v, str) else ".".join(v)
+)
 def test_documented_defaults(kind: str, steps: tuple[str, ...]):
     _, node = at(kind, steps)
     assert node.get("default") == SPEC_DEFAULTS[(kind, steps)]

@@ -17,15 +17,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import PROJECT_ROOT, TmpRepo, run_in
 
 import cpdgen
 import cpdgen.validation.repository
 from cpdgen.cli import ISSUES_URL, cli
 
-from conftest import PROJECT_ROOT, TmpRepo, run_in
-
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-TEXT_LINE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): (?P<message>.+)$")
+TEXT_LINE = re.compile(
+    r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): (?P<message>.+)$"
+)
 ANNOTATION = re.compile(
     r"^::(?P<command>error|warning) file=(?P<file>[^,:]*),line=(?P<line>\d+),col=(?P<col>\d+)(?:,title=[^,:]*)?::(?P<data>.+)$"
 )
@@ -51,7 +52,11 @@ def invoke(args: list[str], cwd: Path, env: dict | None = None):
 
 def run_cpdgen(args: list[str], cwd: Path, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
     """The real program in a subprocess (this checkout first on the path)."""
-    environ = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR", "CPDGEN_JOBS", "CPDGEN_DEBUG", "FORCE_COLOR")}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("GITHUB_ACTIONS", "NO_COLOR", "CPDGEN_JOBS", "CPDGEN_DEBUG", "FORCE_COLOR")
+    }
     environ["PYTHONPATH"] = os.pathsep.join([str(PROJECT_ROOT), environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     environ.update(env or {})
     kw.setdefault("stdout", subprocess.PIPE)
@@ -616,8 +621,11 @@ def big_repo(tmp_path_factory) -> TmpRepo:
     made.write("records/activities/2024/bad-field.yaml", activity() + "colour: red\n")
     made.write("records/activities/2025/bad-type.yaml", activity(kind="conference"))
     made.write("records/activities/2023/zz-missing-title.yaml", "type: event\nstart: 2023-01-01\nhours: 1\n")
-    made.write("records/activities/2019/dupes.yaml", "- id: act-dup\n  title: A\n  type: event\n  start: 2019-01-01\n  hours: 1\n"
-               "- id: act-dup\n  title: B\n  type: event\n  start: 2019-01-02\n  hours: 1\n")
+    made.write(
+        "records/activities/2019/dupes.yaml",
+        "- id: act-dup\n  title: A\n  type: event\n  start: 2019-01-01\n  hours: 1\n"
+        "- id: act-dup\n  title: B\n  type: event\n  start: 2019-01-02\n  hours: 1\n",
+    )
     made.write("records/activities/notes.txt", "ignored\n")
     return made
 
@@ -671,7 +679,9 @@ def test_parallel_text_output_equals_serial(big_repo: TmpRepo):
     parallel = big_repo.run("validate", env={"CPDGEN_JOBS": "3"})
     assert parallel.stdout == serial.stdout
     assert parallel.exit_code == serial.exit_code == 1
-    assert serial.stdout.splitlines()[-1].startswith(f"{1 + PARALLEL_FILES + 5 + 2} records in {1 + PARALLEL_FILES + 6} files: ")
+    assert serial.stdout.splitlines()[-1].startswith(
+        f"{1 + PARALLEL_FILES + 5 + 2} records in {1 + PARALLEL_FILES + 6} files: "
+    )
 
 
 # --- version, help, start-up --------------------------------------------------
@@ -775,5 +785,10 @@ def test_unreadable_folder_is_an_error_not_a_crash(repo: TmpRepo, monkeypatch):
     data = json.loads(result.stdout)
     assert result.exit_code == 1
     assert data["errors"] == [
-        {"file": "records/activities/2025", "line": 1, "column": 1, "message": "cannot read the folder: Permission denied"}
+        {
+            "file": "records/activities/2025",
+            "line": 1,
+            "column": 1,
+            "message": "cannot read the folder: Permission denied",
+        }
     ]

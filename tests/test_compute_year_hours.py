@@ -30,7 +30,6 @@ CATEGORIES = ("work-experience", "volunteering", "event", "self-study", "trainin
 
 from factories import act, course, decl, job, objective, qual, recs  # noqa: E402
 
-
 # ---- 1. year membership ------------------------------------------------------
 
 
@@ -95,9 +94,16 @@ def test_end_defaults_to_start():
         (act("done", start="2024-03-01"), 2024, False),
         (course("done"), 2024, False),
     ],
-    ids=["planned-activity", "planned-other-year", "booked-course", "planned-course-jan1",
-         "planned-span-start-year", "planned-span-not-end-year", "completed-activity-not-planned",
-         "completed-course-not-planned"],
+    ids=[
+        "planned-activity",
+        "planned-other-year",
+        "booked-course",
+        "planned-course-jan1",
+        "planned-span-start-year",
+        "planned-span-not-end-year",
+        "completed-activity-not-planned",
+        "completed-course-not-planned",
+    ],
 )
 def test_planned_in(item, year, expected):
     assert planned_in(item, year) is expected
@@ -105,14 +111,22 @@ def test_planned_in(item, year, expected):
 
 
 def test_planned_items_over_several_years_in_date_order():
-    items = [act("p25", status="planned", start="2025-02-01"), course("b24", status="booked", start="2024-05-01"),
-             act("p23", status="planned", start="2023-05-01"), act("done", start="2024-01-01")]
+    items = [
+        act("p25", status="planned", start="2025-02-01"),
+        course("b24", status="booked", start="2024-05-01"),
+        act("p23", status="planned", start="2023-05-01"),
+        act("done", start="2024-01-01"),
+    ]
     assert [i.id for i in planned_items(recs(*items), (2024, 2025))] == ["b24", "p25"]
 
 
 def test_completed_items_sorted_by_completion_date_then_title():
-    items = [act("c", start="2024-09-01", title="C"), course("a", start="2024-01-10", end="2024-10-01", title="A"),
-             act("b", start="2024-09-01", title="B"), act("other-year", start="2023-09-01")]
+    items = [
+        act("c", start="2024-09-01", title="C"),
+        course("a", start="2024-01-10", end="2024-10-01", title="A"),
+        act("b", start="2024-09-01", title="B"),
+        act("other-year", start="2023-09-01"),
+    ]
     assert [i.id for i in completed_items(recs(*items), 2024)] == ["b", "c", "a"]
 
 
@@ -139,7 +153,13 @@ def test_qualifications_never_add_hours():
     items = [act("a", hours=2), qual("q", start="2023-09-01", end="2024-07-01"), qual("undated")]
     hours = year_hours(recs(*items), IET, 2024)
     assert hours.total == 2.0
-    assert hours.by_category == {"work-experience": 0.0, "volunteering": 0.0, "event": 2.0, "self-study": 0.0, "training": 0.0}
+    assert hours.by_category == {
+        "work-experience": 0.0,
+        "volunteering": 0.0,
+        "event": 2.0,
+        "self-study": 0.0,
+        "training": 0.0,
+    }
 
 
 @pytest.mark.parametrize(
@@ -169,8 +189,17 @@ def test_default_year(today, year):
         (date(2020, 1, 1), None, 2024, True),
         (None, None, 2024, False),
     ],
-    ids=["whole-year", "year-before", "ends-jan1", "starts-dec31", "starts-after", "open-start-ends-jan1",
-         "open-start-ends-before", "open-end", "undated"],
+    ids=[
+        "whole-year",
+        "year-before",
+        "ends-jan1",
+        "starts-dec31",
+        "starts-after",
+        "open-start-ends-jan1",
+        "open-start-ends-before",
+        "open-end",
+        "undated",
+    ],
 )
 def test_overlaps(start, end, year, expected):
     assert overlaps(start, end, year) is expected
@@ -214,10 +243,24 @@ def test_qualification_in_2024(record, expected):
         (objective("undated"), True),
         (objective("created-after", created="2025-01-01"), False),
         (objective("created-dec31", created="2024-12-31"), True),
-        (objective("achieved-before", status="achieved", created="2022-01-01",
-                   actions=[{"title": "x", "status": "done", "done_on": "2023-11-30"}]), False),
-        (objective("achieved-in-year", status="achieved", created="2022-01-01",
-                   actions=[{"title": "x", "status": "done", "done_on": "2024-01-01"}]), True),
+        (
+            objective(
+                "achieved-before",
+                status="achieved",
+                created="2022-01-01",
+                actions=[{"title": "x", "status": "done", "done_on": "2023-11-30"}],
+            ),
+            False,
+        ),
+        (
+            objective(
+                "achieved-in-year",
+                status="achieved",
+                created="2022-01-01",
+                actions=[{"title": "x", "status": "done", "done_on": "2024-01-01"}],
+            ),
+            True,
+        ),
         (objective("cancelled-target-before", status="cancelled", created="2022-01-01", target="2023-06-30"), False),
         (objective("achieved-no-dates", status="achieved", created="2022-01-01"), True),
         (objective("deferred-old", status="deferred", created="2020-01-01", target="2021-01-01"), True),
@@ -242,35 +285,99 @@ def test_declaration_for():
 @pytest.mark.parametrize(
     "items, expected",
     [
-        ([], {"work-experience": 0.0, "volunteering": 0.0, "event": 0.0, "self-study": 0.0, "training": 0.0, "total": 0.0}),
         (
-            [act("w1", type="work-experience", hours=7.5), act("w2", type="work-experience", hours=4),
-             act("v", type="volunteering", hours=2), act("e", type="event", hours=1.5),
-             act("s", type="self-study", hours=3.25), course("c", hours=6), act("t", type="training", hours=1)],
-            {"work-experience": 11.5, "volunteering": 2.0, "event": 1.5, "self-study": 3.25, "training": 7.0, "total": 25.25},
+            [],
+            {
+                "work-experience": 0.0,
+                "volunteering": 0.0,
+                "event": 0.0,
+                "self-study": 0.0,
+                "training": 0.0,
+                "total": 0.0,
+            },
+        ),
+        (
+            [
+                act("w1", type="work-experience", hours=7.5),
+                act("w2", type="work-experience", hours=4),
+                act("v", type="volunteering", hours=2),
+                act("e", type="event", hours=1.5),
+                act("s", type="self-study", hours=3.25),
+                course("c", hours=6),
+                act("t", type="training", hours=1),
+            ],
+            {
+                "work-experience": 11.5,
+                "volunteering": 2.0,
+                "event": 1.5,
+                "self-study": 3.25,
+                "training": 7.0,
+                "total": 25.25,
+            },
         ),
         (
             [act("a", type="self-study", hours=0.1), act("b", type="self-study", hours=0.2)],
-            {"work-experience": 0.0, "volunteering": 0.0, "event": 0.0, "self-study": 0.3, "training": 0.0, "total": 0.3},
+            {
+                "work-experience": 0.0,
+                "volunteering": 0.0,
+                "event": 0.0,
+                "self-study": 0.3,
+                "training": 0.0,
+                "total": 0.3,
+            },
         ),
         (
             [act("a", type="event", hours=0.1), act("b", type="volunteering", hours=0.2)],
-            {"work-experience": 0.0, "volunteering": 0.2, "event": 0.1, "self-study": 0.0, "training": 0.0, "total": 0.3},
+            {
+                "work-experience": 0.0,
+                "volunteering": 0.2,
+                "event": 0.1,
+                "self-study": 0.0,
+                "training": 0.0,
+                "total": 0.3,
+            },
         ),
         (
-            [act("a", hours=2), act("planned", hours=5, status="planned"), course("booked", hours=7, status="booked"),
-             act("last-year", hours=11, start="2023-12-31"), act("next-year", hours=13, start="2025-01-01"),
-             act("span-into-2025", hours=17, start="2024-12-30", end="2025-01-02")],
-            {"work-experience": 0.0, "volunteering": 0.0, "event": 2.0, "self-study": 0.0, "training": 0.0, "total": 2.0},
+            [
+                act("a", hours=2),
+                act("planned", hours=5, status="planned"),
+                course("booked", hours=7, status="booked"),
+                act("last-year", hours=11, start="2023-12-31"),
+                act("next-year", hours=13, start="2025-01-01"),
+                act("span-into-2025", hours=17, start="2024-12-30", end="2025-01-02"),
+            ],
+            {
+                "work-experience": 0.0,
+                "volunteering": 0.0,
+                "event": 2.0,
+                "self-study": 0.0,
+                "training": 0.0,
+                "total": 2.0,
+            },
         ),
         (
-            [act("span-from-2023", type="work-experience", hours=16, start="2023-12-30", end="2024-01-02"),
-             course("leap", hours=3, start="2024-02-29")],
-            {"work-experience": 16.0, "volunteering": 0.0, "event": 0.0, "self-study": 0.0, "training": 3.0, "total": 19.0},
+            [
+                act("span-from-2023", type="work-experience", hours=16, start="2023-12-30", end="2024-01-02"),
+                course("leap", hours=3, start="2024-02-29"),
+            ],
+            {
+                "work-experience": 16.0,
+                "volunteering": 0.0,
+                "event": 0.0,
+                "self-study": 0.0,
+                "training": 3.0,
+                "total": 19.0,
+            },
         ),
     ],
-    ids=["nothing", "every-category", "0.1+0.2-same-category", "0.1+0.2-total", "only-completed-in-year",
-         "span-and-leap-day"],
+    ids=[
+        "nothing",
+        "every-category",
+        "0.1+0.2-same-category",
+        "0.1+0.2-total",
+        "only-completed-in-year",
+        "span-and-leap-day",
+    ],
 )
 def test_year_hours_2024(items, expected):
     hours = year_hours(recs(*items), IET, 2024)
@@ -285,7 +392,13 @@ def test_hours_are_in_policy_order_with_total_last():
     assert list(hours.as_data()) == ["work-experience", "volunteering", "event", "self-study", "training", "total"]
     rows = category_rows(hours, IET)
     assert [label for _, label, _ in rows] == [
-        "Work experience", "Volunteering", "Event/Seminar", "Self-study", "Training", "Total CPD Hours"]
+        "Work experience",
+        "Volunteering",
+        "Event/Seminar",
+        "Self-study",
+        "Training",
+        "Total CPD Hours",
+    ]
     assert rows[-1] == ("total", "Total CPD Hours", 2.0)
 
 
@@ -296,8 +409,18 @@ def test_total_of_tenths_is_exact():
 
 @pytest.mark.parametrize(
     "value, text",
-    [(30, "30.0"), (30.0, "30.0"), (1.5, "1.5"), (1.25, "1.25"), (0, "0.0"), (0.3, "0.3"), (0.1 + 0.2, "0.3"),
-     (12.75, "12.75"), (100, "100.0"), (2.1, "2.1")],
+    [
+        (30, "30.0"),
+        (30.0, "30.0"),
+        (1.5, "1.5"),
+        (1.25, "1.25"),
+        (0, "0.0"),
+        (0.3, "0.3"),
+        (0.1 + 0.2, "0.3"),
+        (12.75, "12.75"),
+        (100, "100.0"),
+        (2.1, "2.1"),
+    ],
     ids=["30", "30.0", "1.5", "1.25", "0", "0.3", "0.1+0.2", "12.75", "100", "2.1"],
 )
 def test_format_hours(value, text):
@@ -313,25 +436,60 @@ def test_format_hours(value, text):
         (None, 30.0, "professionally active"),
         (decl(), 30.0, "professionally active"),
         (decl(employment_status={"status": "employed", "professionally_active": True}), 30.0, "professionally active"),
-        (decl(employment_status={"status": "self-employed", "professionally_active": True}), 30.0, "professionally active"),
+        (
+            decl(employment_status={"status": "self-employed", "professionally_active": True}),
+            30.0,
+            "professionally active",
+        ),
         (decl(employment_status={"status": "employed"}), 30.0, "professionally active"),
-        (decl(employment_status={"status": "employed", "professionally_active": False, "comments": "ill"}), 0.0,
-         "not professionally active"),
+        (
+            decl(employment_status={"status": "employed", "professionally_active": False, "comments": "ill"}),
+            0.0,
+            "not professionally active",
+        ),
         (decl(employment_status={"professionally_active": False}), 0.0, "not professionally active"),
-        (decl(employment_status={"status": "employed", "professionally_active": False},
-              compliance={"out_of_employment": {"from": "2024-03-01"}}), 0.0, "not professionally active"),
-        (decl(employment_status={"status": "employed", "professionally_active": True},
-              compliance={"statement": "met", "out_of_employment": {"from": "2024-03-01", "to": "2024-09-01"}}), 10.0,
-         "partly active (out of employment for part of the year)"),
+        (
+            decl(
+                employment_status={"status": "employed", "professionally_active": False},
+                compliance={"out_of_employment": {"from": "2024-03-01"}},
+            ),
+            0.0,
+            "not professionally active",
+        ),
+        (
+            decl(
+                employment_status={"status": "employed", "professionally_active": True},
+                compliance={"statement": "met", "out_of_employment": {"from": "2024-03-01", "to": "2024-09-01"}},
+            ),
+            10.0,
+            "partly active (out of employment for part of the year)",
+        ),
         (decl(employment_status={"status": "career-break", "professionally_active": True}), 10.0, "partly active"),
         (decl(employment_status={"status": "unemployed", "professionally_active": True}), 10.0, "partly active"),
         (decl(employment_status={"status": "retired", "professionally_active": True}), 10.0, "partly active"),
         (decl(employment_status={"status": "student", "professionally_active": True}), 10.0, "partly active"),
-        (decl(employment_status={"status": "retired", "professionally_active": False}), 0.0, "not professionally active"),
+        (
+            decl(employment_status={"status": "retired", "professionally_active": False}),
+            0.0,
+            "not professionally active",
+        ),
     ],
-    ids=["no-declaration", "empty-declaration", "employed-active", "self-employed-active", "active-not-said",
-         "active-false", "active-false-no-status", "active-false-beats-out-of-employment", "out-of-employment",
-         "career-break", "unemployed", "retired", "student", "retired-not-active"],
+    ids=[
+        "no-declaration",
+        "empty-declaration",
+        "employed-active",
+        "self-employed-active",
+        "active-not-said",
+        "active-false",
+        "active-false-no-status",
+        "active-false-beats-out-of-employment",
+        "out-of-employment",
+        "career-break",
+        "unemployed",
+        "retired",
+        "student",
+        "retired-not-active",
+    ],
 )
 def test_iet_recommendation(declaration, hours, reason):
     advice = recommendation(recs(act("a", hours=4)), IET, 2024, declaration)
@@ -376,8 +534,11 @@ def custom_policy_data(period_years=3, caps=None, hours=150):
             "rules": [{"hours": hours, "reason": "three-year target"}],
         },
         "checklist": [{"number": 1, "key": "cpd-monitoring", "title": "Monitoring", "mandatory": True}],
-        "supporting_documents": {"max_bytes": 1000, "formats": {".pdf": "pdf"},
-                                 "types": [{"key": "cv", "title": "CV"}]},
+        "supporting_documents": {
+            "max_bytes": 1000,
+            "formats": {".pdf": "pdf"},
+            "types": [{"key": "cv", "title": "CV"}],
+        },
     }
 
 
@@ -410,14 +571,22 @@ def test_custom_policy_counts_three_years_and_caps_self_study():
 
 @pytest.mark.parametrize(
     "caps, counted",
-    [({}, 36.0), ({"self-study": 20}, 30.0), ({"self-study": 0}, 10.0), ({"self-study": 100}, 36.0),
-     ({"self-study": 20, "event": 5}, 25.0)],
+    [
+        ({}, 36.0),
+        ({"self-study": 20}, 30.0),
+        ({"self-study": 0}, 10.0),
+        ({"self-study": 100}, 36.0),
+        ({"self-study": 20, "event": 5}, 25.0),
+    ],
     ids=["no-caps", "cap-20", "cap-0", "cap-above-hours", "two-caps"],
 )
 def test_caps(caps, counted):
     policy = Policy.from_data(custom_policy_data(caps=caps))
-    items = [act("s1", type="self-study", hours=13, start="2022-02-01"), act("s2", type="self-study", hours=13, start="2024-02-01"),
-             act("e", type="event", hours=10, start="2023-02-01")]
+    items = [
+        act("s1", type="self-study", hours=13, start="2022-02-01"),
+        act("s2", type="self-study", hours=13, start="2024-02-01"),
+        act("e", type="event", hours=10, start="2023-02-01"),
+    ]
     assert recommendation(recs(*items), policy, 2024, None).counted == counted
 
 
@@ -443,9 +612,14 @@ def test_custom_policy_order_and_labels():
 
 
 def test_activity_report_lists_the_years_completed_items_and_study():
-    items = [act("a", hours=2, start="2024-03-01"), course("c", hours=3, start="2024-12-31"),
-             act("planned", status="planned"), act("old", start="2023-01-01"),
-             qual("q", start="2023-09-01", status="in-progress"), qual("old-q", start="2010-09-01", end="2014-07-01")]
+    items = [
+        act("a", hours=2, start="2024-03-01"),
+        course("c", hours=3, start="2024-12-31"),
+        act("planned", status="planned"),
+        act("old", start="2023-01-01"),
+        qual("q", start="2023-09-01", status="in-progress"),
+        qual("old-q", start="2010-09-01", end="2014-07-01"),
+    ]
     report = activity_report(recs(*items), IET, 2024)
     assert [i.id for i in report.items] == ["a", "c"]
     assert report.hours.as_data() == year_hours(recs(*items), IET, 2024).as_data()
@@ -453,7 +627,9 @@ def test_activity_report_lists_the_years_completed_items_and_study():
     data = activity_report_data(report, IET)
     assert data["report"] == "activity" and data["year"] == 2024
     assert [(i["id"], i["kind"], i["category_label"]) for i in data["items"]] == [
-        ("a", "activity", "Event/Seminar"), ("c", "training", "Training")]
+        ("a", "activity", "Event/Seminar"),
+        ("c", "training", "Training"),
+    ]
     assert data["hours"]["total"] == 5.0
     assert "source" not in data["items"][0]
 

@@ -6,13 +6,12 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from conftest import DEMO_RECORDS, PROJECT_ROOT
 
 from cpdgen.cli import cli
-from cpdgen.model.kinds import BY_FOLDER, PROFILE
 from cpdgen.loading.files import find_repository
+from cpdgen.model.kinds import BY_FOLDER, PROFILE
 from cpdgen.validation.repository import validate_repository
-
-from conftest import DEMO_RECORDS, PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +59,9 @@ def test_every_demo_file_names_its_schema_for_editors():
         first = path.read_text("utf-8").splitlines()[0]
         prefix = "# yaml-language-server: $schema="
         assert first.startswith(prefix), path
-        schema = (path.parent / first[len(prefix):]).resolve()
+        schema = (path.parent / first[len(prefix) :]).resolve()
         parts = path.relative_to(DEMO_RECORDS).parts
-        kind = BY_FOLDER[parts[0]] if parts[0] in BY_FOLDER else PROFILE
+        kind = BY_FOLDER.get(parts[0], PROFILE)
         assert schema == (PROJECT_ROOT / "schemas" / kind.schema_file).resolve(), path
         assert schema.is_file()
 

@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT_ROOT
 
 from cpdgen.authoring import scaffold
-from cpdgen.render.file_format import file_format_markdown
 from cpdgen.model.kinds import CONFIG_SCHEMA_FILE, KINDS
-
-from conftest import PROJECT_ROOT
+from cpdgen.render.file_format import file_format_markdown
 
 DOCS = PROJECT_ROOT / "docs"
 GUIDES = ("getting-started.md", "file-format.md", "ci-and-pre-commit.md", "publishing.md")
@@ -49,7 +48,9 @@ def test_generate_script_writes_and_checks(tmp_path: Path, capsys):
 
 
 def test_generate_script_check_passes_on_the_committed_file():
-    proc = subprocess.run([sys.executable, str(DOCS / "generate.py"), "--check"], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, str(DOCS / "generate.py"), "--check"], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -116,7 +117,7 @@ def test_readme_links_to_the_guides():
 
 def test_ci_guide_shows_the_hook_init_writes():
     guide = (DOCS / "ci-and-pre-commit.md").read_text("utf-8")
-    hooks = scaffold.PRE_COMMIT_CONFIG[scaffold.PRE_COMMIT_CONFIG.index("repos:"):]
+    hooks = scaffold.PRE_COMMIT_CONFIG[scaffold.PRE_COMMIT_CONFIG.index("repos:") :]
     assert hooks in guide
     assert "cpdgen validate --format github" in guide and "cpdgen validate --format github" in scaffold.workflow_text()
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from cpdgen.compute.checklist import YearFacts, evaluate
+from cpdgen.compute.digest import reports_digest
 from cpdgen.compute.documents import DocumentFacts, document_problems, sniff
 from cpdgen.loading.documents import inspect_document, inspect_documents
 from cpdgen.model.records import Records, Source, build_declaration
-from cpdgen.compute.digest import reports_digest
 from cpdgen.validation.settings import default_policy
 
 IET = default_policy()
@@ -53,8 +53,21 @@ def facts(path, head=b"", size=1000, is_word_zip=False, problem=None):
         (b"hello world", False, None),
         (b"\x89PNG\r\n", False, None),
     ],
-    ids=["pdf", "png", "gif87a", "gif89a", "jpeg", "doc-ole", "word-zip", "plain-zip", "empty", "truncated-gif",
-         "truncated-pdf", "text", "truncated-png"],
+    ids=[
+        "pdf",
+        "png",
+        "gif87a",
+        "gif89a",
+        "jpeg",
+        "doc-ole",
+        "word-zip",
+        "plain-zip",
+        "empty",
+        "truncated-gif",
+        "truncated-pdf",
+        "text",
+        "truncated-png",
+    ],
 )
 def test_sniff(head, is_word_zip, expected):
     assert sniff(facts("x", head, is_word_zip=is_word_zip)) == expected
@@ -78,7 +91,10 @@ def test_sniff(head, is_word_zip, expected):
         (facts("evidence/cv.doc", OLE), []),
         (facts("evidence/cv.docx", ZIP, is_word_zip=True), []),
         (facts("evidence/cv.pdf", PDF, size=499_999), []),
-        (facts("evidence/cv.pdf", PDF, size=500_000), ["is 500,000 bytes; the IET takes files smaller than 500,000 bytes"]),
+        (
+            facts("evidence/cv.pdf", PDF, size=500_000),
+            ["is 500,000 bytes; the IET takes files smaller than 500,000 bytes"],
+        ),
         (facts("evidence/cv.pdf", PDF, size=2_000_000), ["is 2,000,000 bytes"]),
         (facts("evidence/cv.pdf", PNG), ["is named .pdf but its contents are a PNG file"]),
         (facts("evidence/cv.png", JPEG), ["is named .png but its contents are a JPEG file"]),
@@ -86,21 +102,59 @@ def test_sniff(head, is_word_zip, expected):
         (facts("evidence/cv.gif", PDF), ["is named .gif but its contents are a PDF file"]),
         (facts("evidence/cv.doc", ZIP, is_word_zip=True), ["is named .doc but its contents are a Word (.docx) file"]),
         (facts("evidence/cv.docx", OLE), ["is named .docx but its contents are a Word (.doc) file"]),
-        (facts("evidence/cv.docx", ZIP), ["is named .docx but its contents are not a file of any format the body takes"]),
+        (
+            facts("evidence/cv.docx", ZIP),
+            ["is named .docx but its contents are not a file of any format the body takes"],
+        ),
         (facts("evidence/cv.pdf", b"", size=0), ["'evidence/cv.pdf' is empty"]),
-        (facts("evidence/cv.txt", b"plain text"), ["has the extension .txt; the IET takes .pdf .doc .docx .png .jpg .jpeg .gif"]),
+        (
+            facts("evidence/cv.txt", b"plain text"),
+            ["has the extension .txt; the IET takes .pdf .doc .docx .png .jpg .jpeg .gif"],
+        ),
         (facts("evidence/cv.zip", ZIP, is_word_zip=True), ["has the extension .zip"]),
         (facts("evidence/cv.pdf.exe", PDF), ["has the extension .exe"]),
         (facts("evidence/cv", PDF), ["has no extension"]),
         (facts("evidence/cv.txt", b"x", size=600_000), ["has the extension .txt", "is 600,000 bytes"]),
-        (facts("evidence/cv.png", PDF, size=500_000), ["is 500,000 bytes", "is named .png but its contents are a PDF file"]),
-        (facts("evidence/cv.pdf", problem="no such file 'evidence/cv.pdf'", size=10**9), ["'evidence/cv.pdf': no such file"]),
+        (
+            facts("evidence/cv.png", PDF, size=500_000),
+            ["is 500,000 bytes", "is named .png but its contents are a PDF file"],
+        ),
+        (
+            facts("evidence/cv.pdf", problem="no such file 'evidence/cv.pdf'", size=10**9),
+            ["'evidence/cv.pdf': no such file"],
+        ),
     ],
-    ids=["pdf", "upper-case-PDF", "mixed-case-Pdf", "png", "gif87a", "gif89a", "jpg", "jpeg", "upper-case-JPG",
-         "doc", "docx", "499999-bytes-accepted", "500000-bytes-refused", "2MB-refused", "png-named-pdf",
-         "jpeg-named-png", "gif-named-jpg", "pdf-named-gif", "docx-named-doc", "doc-named-docx",
-         "zip-without-word-named-docx", "empty-pdf", "txt-extension", "zip-extension", "double-extension",
-         "no-extension", "bad-extension-and-too-big", "too-big-and-wrong-contents", "unusable-path-only"],
+    ids=[
+        "pdf",
+        "upper-case-PDF",
+        "mixed-case-Pdf",
+        "png",
+        "gif87a",
+        "gif89a",
+        "jpg",
+        "jpeg",
+        "upper-case-JPG",
+        "doc",
+        "docx",
+        "499999-bytes-accepted",
+        "500000-bytes-refused",
+        "2MB-refused",
+        "png-named-pdf",
+        "jpeg-named-png",
+        "gif-named-jpg",
+        "pdf-named-gif",
+        "docx-named-doc",
+        "doc-named-docx",
+        "zip-without-word-named-docx",
+        "empty-pdf",
+        "txt-extension",
+        "zip-extension",
+        "double-extension",
+        "no-extension",
+        "bad-extension-and-too-big",
+        "too-big-and-wrong-contents",
+        "unusable-path-only",
+    ],
 )
 def test_document_problems(document, fragments):
     problems = document_problems("cv", document, RULES, "IET")
@@ -129,13 +183,17 @@ def word_docx() -> bytes:
     """A minimal but real .docx: a zip holding word/document.xml."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml",
-                         '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                         '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
-                         'officedocument.wordprocessingml.document.main+xml"/></Types>')
-        archive.writestr("word/document.xml",
-                         '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
-                         'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>CV</w:t></w:r></w:p></w:body></w:document>')
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+            'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>CV</w:t></w:r></w:p></w:body></w:document>',
+        )
     return buffer.getvalue()
 
 
@@ -171,9 +229,25 @@ def padded(head: bytes, size: int) -> bytes:
         ("evidence/cv.pdf", b"%PD", ["contents are not a file of any format"]),
         ("evidence/cv.txt", b"%PDF-1.4 but named .txt", ["has the extension .txt"]),
     ],
-    ids=["pdf", "upper-case-PDF", "499999-bytes", "500000-bytes", "real-docx", "zip-without-word-document",
-         "corrupt-zip-named-docx", "doc-ole", "docx-named-doc", "png-named-pdf", "png", "gif", "jpg", "jpeg",
-         "empty-file", "short-file", "txt"],
+    ids=[
+        "pdf",
+        "upper-case-PDF",
+        "499999-bytes",
+        "500000-bytes",
+        "real-docx",
+        "zip-without-word-document",
+        "corrupt-zip-named-docx",
+        "doc-ole",
+        "docx-named-doc",
+        "png-named-pdf",
+        "png",
+        "gif",
+        "jpg",
+        "jpeg",
+        "empty-file",
+        "short-file",
+        "txt",
+    ],
 )
 def test_inspect_real_files(tmp_path, rel, data, fragments):
     write(tmp_path, rel, data)
@@ -271,13 +345,34 @@ def ready_declaration(records, **documents):
         ({"cv": "evidence/cv.pdf"}, {"evidence/cv.pdf": padded(PNG, 1000)}, False, False),
         ({"cv": "evidence/cv.docx"}, {"evidence/cv.docx": other_zip()}, False, False),
         ({"cv": "evidence/cv.odt"}, {"evidence/cv.odt": other_zip()}, False, False),
-        ({"planning_report": "generate", "activity_report": "evidence/a.gif", "cv": "evidence/cv.jpg"},
-         {"evidence/a.gif": padded(GIF87, 100), "evidence/cv.jpg": padded(JPEG, 100)}, True, True),
-        ({"planning_report": "generate", "activity_report": "evidence/a.gif", "cv": "evidence/cv.jpg"},
-         {"evidence/a.gif": padded(GIF87, 100), "evidence/cv.jpg": padded(PNG, 100)}, False, False),
+        (
+            {"planning_report": "generate", "activity_report": "evidence/a.gif", "cv": "evidence/cv.jpg"},
+            {"evidence/a.gif": padded(GIF87, 100), "evidence/cv.jpg": padded(JPEG, 100)},
+            True,
+            True,
+        ),
+        (
+            {"planning_report": "generate", "activity_report": "evidence/a.gif", "cv": "evidence/cv.jpg"},
+            {"evidence/a.gif": padded(GIF87, 100), "evidence/cv.jpg": padded(PNG, 100)},
+            False,
+            False,
+        ),
     ],
-    ids=["nothing", "generate", "pdf", "upper-case-PDF", "real-docx", "missing-file", "500000-bytes", "499999-bytes",
-         "png-named-pdf", "zip-named-docx", "odt", "three-good", "one-bad-of-three"],
+    ids=[
+        "nothing",
+        "generate",
+        "pdf",
+        "upper-case-PDF",
+        "real-docx",
+        "missing-file",
+        "500000-bytes",
+        "499999-bytes",
+        "png-named-pdf",
+        "zip-named-docx",
+        "odt",
+        "three-good",
+        "one-bad-of-three",
+    ],
 )
 def test_item8_through_the_checklist(tmp_path, documents, files, ready, complete):
     for rel, data in files.items():

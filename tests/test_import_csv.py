@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from conftest import TmpRepo
 
 from cpdgen.authoring import csv_import
 from cpdgen.loading.yamlparse import parse_yaml
-
-from conftest import TmpRepo
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +38,7 @@ def tree(root: Path) -> dict[str, str]:
 MESSY = (
     "\ufeffDate,Activity,Category,Duration (hrs),Organiser,Notes,Cost (£)\r\n"
     "14/03/2025,IET Faraday lecture,Event/Seminar,1.5,IET,,0\r\n"
-    "2025-04-02,\"Reading: G99, part 2\",Self study,2h,,\"Two\r\nlines\",\r\n"
+    '2025-04-02,"Reading: G99, part 2",Self study,2h,,"Two\r\nlines",\r\n'
     ",,,,,,\r\n"
     "03/05/2025,Site visit,Work experience,two,,,\r\n"
     "2025-05-20,Lunch with the team,Social,1,,,\r\n"
@@ -119,7 +118,10 @@ def test_importing_again_adds_nothing_and_says_so(repo: TmpRepo, messy: Path):
     again = run(repo, "import", "csv", "log.csv", "--skip-bad")
     assert again.exit_code == 0
     assert tree(repo.root) == before
-    assert "log.csv:2: already imported: records/activities/2025/2025-03-14-iet-faraday-lecture.yaml holds this record; left as it is\n" in again.stderr
+    assert (
+        "log.csv:2: already imported: records/activities/2025/2025-03-14-iet-faraday-lecture.yaml holds this record; left as it is\n"
+        in again.stderr
+    )
     assert again.stderr.endswith("imported 0 records; 4 rows refused; 4 already imported\n")
 
 
@@ -137,7 +139,9 @@ def test_dry_run_writes_nothing_and_shows_what_it_would(repo: TmpRepo, messy: Pa
     assert tree(repo.root) == before
     refused = run(repo, "import", "csv", "log.csv", "--dry-run")
     assert refused.exit_code == 1 and refused.stdout == ""
-    assert refused.stderr.endswith("4 rows refused (above); nothing would be written. Fix them, or add --skip-bad to import the other 4\n")
+    assert refused.stderr.endswith(
+        "4 rows refused (above); nothing would be written. Fix them, or add --skip-bad to import the other 4\n"
+    )
     assert tree(repo.root) == before
 
 
@@ -166,13 +170,16 @@ def test_a_write_failing_part_way_removes_everything_this_run_wrote(repo: TmpRep
 
 def test_records_the_repository_rejects_together_are_all_removed(repo: TmpRepo):
     # The rows are fine one by one, but one takes an id a list file holds.
-    repo.write("records/activities/list.yaml", """\
+    repo.write(
+        "records/activities/list.yaml",
+        """\
         - id: 2025/2025-01-10-talk
           title: Talk
           type: event
           start: 2025-01-10
           hours: 1
-        """)
+        """,
+    )
     repo.write("log.csv", "Title,Date,Hours,Type\nFirst,2025-01-09,1,event\nTalk,2025-01-10,1,event\n")
     before = tree(repo.root)
     result = run(repo, "import", "csv", "log.csv")
@@ -183,7 +190,9 @@ def test_records_the_repository_rejects_together_are_all_removed(repo: TmpRepo):
 
 
 def test_an_existing_different_record_is_never_overwritten(repo: TmpRepo):
-    mine = repo.write("records/activities/2025/2025-01-10-talk.yaml", "title: Talk\ntype: event\nstart: 2025-01-10\nhours: 3\n")
+    mine = repo.write(
+        "records/activities/2025/2025-01-10-talk.yaml", "title: Talk\ntype: event\nstart: 2025-01-10\nhours: 3\n"
+    )
     repo.write("log.csv", "Title,Date,Hours,Type\nTalk,2025-01-10,1,event\n")
     result = run(repo, "import", "csv", "log.csv")
     assert result.exit_code == 1
@@ -204,7 +213,9 @@ def test_the_same_date_and_title_twice_get_distinct_files(repo: TmpRepo):
 
 
 def test_map_names_columns_and_type_fills_rows_without_one(repo: TmpRepo):
-    repo.write("log.csv", "What I did;When;Effort;Kind of thing\nRead BS 7671;2025-02-01;3;\nWebinar;01/02/2025;1;seminar\n")
+    repo.write(
+        "log.csv", "What I did;When;Effort;Kind of thing\nRead BS 7671;2025-02-01;3;\nWebinar;01/02/2025;1;seminar\n"
+    )
     result = run(repo, "import", "csv", "log.csv", "--map", "title=what i did", "--map", "start=When",
                  "--map", "hours=EFFORT", "--map", "type=Kind of thing", "--type", "self-study")  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -221,15 +232,26 @@ def test_a_kind_column_makes_training_course_records(repo: TmpRepo):
     result = run(repo, "import", "csv", "log.csv", "--type", "self-study")
     assert result.exit_code == 0, result.output
     data = parse_yaml((repo.root / "records/training/2025/2025-02-04-nec4-ecc.yaml").read_text("utf-8")).data
-    assert data == {"title": "NEC4 ECC", "start": "2025-02-04", "end": "2025-02-05", "hours": 14, "status": "booked", "mode": "in-person"}
-    assert (repo.root / "records/training/2025/2025-02-04-nec4-ecc.yaml").read_text().startswith(
-        "# yaml-language-server: $schema=../../../schemas/training.schema.json\n"
+    assert data == {
+        "title": "NEC4 ECC",
+        "start": "2025-02-04",
+        "end": "2025-02-05",
+        "hours": 14,
+        "status": "booked",
+        "mode": "in-person",
+    }
+    assert (
+        (repo.root / "records/training/2025/2025-02-04-nec4-ecc.yaml")
+        .read_text()
+        .startswith("# yaml-language-server: $schema=../../../schemas/training.schema.json\n")
     )
     assert repo.validate_json()[0] == 0
 
 
 def test_rows_the_schema_refuses_are_reported_too(repo: TmpRepo):
-    repo.write("log.csv", "Title,Date,End,Hours,Type\nMarathon,2025-01-10,,30,event\nBackwards,2025-01-10,2025-01-09,1,event\n")
+    repo.write(
+        "log.csv", "Title,Date,End,Hours,Type\nMarathon,2025-01-10,,30,event\nBackwards,2025-01-10,2025-01-09,1,event\n"
+    )
     result = run(repo, "import", "csv", "log.csv")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [
@@ -365,7 +387,9 @@ def test_every_field_a_column_can_fill_is_a_field_of_an_activity_or_training():
 
 
 def test_column_names_are_matched_loosely():
-    columns = csv_import.map_columns(["Date ", "ACTIVITY", "Duration (hours)", "cpd_category", "Learning outcomes", "x"], {})
+    columns = csv_import.map_columns(
+        ["Date ", "ACTIVITY", "Duration (hours)", "cpd_category", "Learning outcomes", "x"], {}
+    )
     assert columns.by_field == {"start": 0, "title": 1, "hours": 2, "type": 3, "outcomes": 4}
     assert columns.ignored == ["x"]
 
@@ -378,12 +402,16 @@ def test_blank_rows_are_skipped_silently():
 
 
 def test_row_numbers_count_spreadsheet_rows_even_with_multi_line_cells():
-    table = csv_import.read_table('Title,Date,Hours,Type,Notes\nA,2025-01-01,1,event,"one\ntwo\nthree"\nB,2025-01-01,x,event,\n')
+    table = csv_import.read_table(
+        'Title,Date,Hours,Type,Notes\nA,2025-01-01,1,event,"one\ntwo\nthree"\nB,2025-01-01,x,event,\n'
+    )
     _, problems = csv_import.convert(table, csv_import.map_columns(table.header, {}))
     assert problems == [csv_import.Problem(3, "hours 'x' is not a number of hours (column 'Hours')")]
 
 
-@pytest.mark.parametrize("text", ["Title,Date,Hours\n", "Title,Date,Hours\n\n,,\n"], ids=["header-only", "blank-rows-only"])
+@pytest.mark.parametrize(
+    "text", ["Title,Date,Hours\n", "Title,Date,Hours\n\n,,\n"], ids=["header-only", "blank-rows-only"]
+)
 def test_a_sheet_without_data_rows_is_said_to_be_empty(repo: TmpRepo, text: str):
     repo.write("log.csv", text)
     before = sorted(p.relative_to(repo.root) for p in repo.root.rglob("*"))

@@ -24,7 +24,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT_ROOT, TmpRepo
 
 SCHEMA_NAMES = sorted(p.name for p in (PROJECT_ROOT / "schemas").glob("*.schema.json"))
@@ -39,18 +38,39 @@ EXE = ".exe" if os.name == "nt" else ""
 
 def _clean_env() -> dict[str, str]:
     """The environment of a user's shell: no source checkout on the path."""
-    drop = {"PYTHONPATH", "PYTHONHOME", "GITHUB_ACTIONS", "NO_COLOR", "CPDGEN_JOBS", "CPDGEN_DEBUG", "VIRTUAL_ENV", "PIP_REQUIRE_VIRTUALENV"}
+    drop = {
+        "PYTHONPATH",
+        "PYTHONHOME",
+        "GITHUB_ACTIONS",
+        "NO_COLOR",
+        "CPDGEN_JOBS",
+        "CPDGEN_DEBUG",
+        "VIRTUAL_ENV",
+        "PIP_REQUIRE_VIRTUALENV",
+    }
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
 def _run(args: list, cwd: Path, timeout: int = 180) -> subprocess.CompletedProcess:
-    return subprocess.run([str(a) for a in args], cwd=cwd, env=_clean_env(), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=_clean_env(), capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    args = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-cache-dir", "--disable-pip-version-check", "-w", out]
+    args = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-cache-dir",
+        "--disable-pip-version-check",
+        "-w",
+        out,
+    ]
     if importlib.util.find_spec("hatchling") is not None:
         args.append("--no-build-isolation")
     proc = _run([*args, PROJECT_ROOT], cwd=out)
@@ -67,7 +87,17 @@ def venv(wheel: Path, tmp_path_factory) -> Path:
     assert proc.returncode == 0, proc.stderr
     python = root / BIN / f"python{EXE}"
     proc = _run(
-        [python, "-m", "pip", "install", "--no-deps", "--ignore-installed", "--no-index", "--disable-pip-version-check", wheel],
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--ignore-installed",
+            "--no-index",
+            "--disable-pip-version-check",
+            wheel,
+        ],
         cwd=root.parent,
     )
     assert proc.returncode == 0, f"installing the wheel failed:\n{proc.stdout}\n{proc.stderr}"
@@ -87,9 +117,12 @@ def member(tmp_path: Path) -> TmpRepo:
     made = TmpRepo(tmp_path / "member")
     made.write("cpdgen.yaml", "policy: iet\n")
     made.write("records/profile.yaml", "name: Jo Bloggs\n")
-    made.write("records/activities/2025/lecture.yaml", "title: IET lecture\ntype: event\nstart: 2025-03-14\nhours: 1.5\n")
     made.write(
-        "records/training/2025/course.yaml", "title: Functional safety course\nstart: 2025-05-01\nend: 2025-05-02\nhours: 14\n"
+        "records/activities/2025/lecture.yaml", "title: IET lecture\ntype: event\nstart: 2025-03-14\nhours: 1.5\n"
+    )
+    made.write(
+        "records/training/2025/course.yaml",
+        "title: Functional safety course\nstart: 2025-05-01\nend: 2025-05-02\nhours: 14\n",
     )
     return made
 
@@ -114,7 +147,15 @@ def test_wheel_carries_the_schemas_and_templates_inside_the_package(wheel: Path)
 def test_wheel_has_the_package_and_nothing_of_the_project_around_it(wheel: Path):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    for module in ("cpdgen/__init__.py", "cpdgen/__main__.py", "cpdgen/cli/__init__.py", "cpdgen/cli/validate.py", "cpdgen/common/resources.py", "cpdgen/output/build.py", "cpdgen/authoring/scaffold.py"):
+    for module in (
+        "cpdgen/__init__.py",
+        "cpdgen/__main__.py",
+        "cpdgen/cli/__init__.py",
+        "cpdgen/cli/validate.py",
+        "cpdgen/common/resources.py",
+        "cpdgen/output/build.py",
+        "cpdgen/authoring/scaffold.py",
+    ):
         assert module in names, module
     top = {n.split("/")[0] for n in names}
     assert top == {"cpdgen", next(t for t in top if t.endswith(".dist-info"))}, top
@@ -147,23 +188,58 @@ def test_installed_cpdgen_validates_a_repository_from_another_folder(venv: Path,
     assert "Traceback" not in proc.stderr
 
 
-def test_installed_cpdgen_builds_the_site_and_a_pdf_from_its_own_templates(venv: Path, member: TmpRepo, elsewhere: Path):
+def test_installed_cpdgen_builds_the_site_and_a_pdf_from_its_own_templates(
+    venv: Path, member: TmpRepo, elsewhere: Path
+):
     out = elsewhere / "built"
-    proc = _run([venv / BIN / f"cpdgen{EXE}", "--records", member.records, "build", "--site-only", "--out", out,
-                 "--as-of", "2026-11-28"], cwd=elsewhere)
+    proc = _run(
+        [
+            venv / BIN / f"cpdgen{EXE}",
+            "--records",
+            member.records,
+            "build",
+            "--site-only",
+            "--out",
+            out,
+            "--as-of",
+            "2026-11-28",
+        ],
+        cwd=elsewhere,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith("Built ") and (out / "site" / "static" / "style.css").is_file()
     assert "<main" in (out / "site" / "index.html").read_text("utf-8")
     pdf = elsewhere / "report.pdf"
-    proc = _run([venv / BIN / f"cpdgen{EXE}", "--records", member.records, "report", "activity", "--format", "pdf",
-                 "--year", "2025", "-o", pdf, "--as-of", "2026-11-28"], cwd=elsewhere, timeout=300)
+    proc = _run(
+        [
+            venv / BIN / f"cpdgen{EXE}",
+            "--records",
+            member.records,
+            "report",
+            "activity",
+            "--format",
+            "pdf",
+            "--year",
+            "2025",
+            "-o",
+            pdf,
+            "--as-of",
+            "2026-11-28",
+        ],
+        cwd=elsewhere,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert pdf.read_bytes().startswith(b"%PDF-")
 
 
 def test_installed_cpdgen_reports_invalid_records(venv: Path, member: TmpRepo, elsewhere: Path):
-    member.write("records/activities/2025/bad.yaml", "title: Bad\ntype: event\nstart: 2025-02-30\nhours: 1\ncolour: red\n")
-    proc = _run([venv / BIN / f"cpdgen{EXE}", "--records", member.records, "validate", "--format", "json"], cwd=elsewhere)
+    member.write(
+        "records/activities/2025/bad.yaml", "title: Bad\ntype: event\nstart: 2025-02-30\nhours: 1\ncolour: red\n"
+    )
+    proc = _run(
+        [venv / BIN / f"cpdgen{EXE}", "--records", member.records, "validate", "--format", "json"], cwd=elsewhere
+    )
     assert proc.returncode == 1, proc.stderr
     data = json.loads(proc.stdout)
     assert data["ok"] is False and data["records"] == 4
@@ -230,6 +306,11 @@ def test_every_module_imports_on_its_own(module: str):
     (no import cycles that depend on who imports what first)."""
     env = {**_clean_env(), "PYTHONPATH": str(PROJECT_ROOT)}
     proc = subprocess.run(
-        [sys.executable, "-c", f"import {module}"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", f"import {module}"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr

@@ -92,8 +92,8 @@ def built(tmp_path_factory) -> Built:
 
     from cpdgen.output.build import CACHE, PRIVATE, PRIVATE_CACHE
     from cpdgen.output.cache import BuildCache
-    from cpdgen.render.pdf import build_pdfs
     from cpdgen.output.folders import MARKER, marked_folder
+    from cpdgen.render.pdf import build_pdfs
 
     repo = copy_demo(tmp_path_factory.mktemp("pdf") / "demo")
     output = repo.root / "output"
@@ -113,7 +113,9 @@ def built(tmp_path_factory) -> Built:
 
 def test_the_build_makes_the_cv_and_three_pdfs_per_year(built: Built):
     expected = {generated_file("cv", 0)} | {
-        generated_file(document, year) for year in YEARS for document in (DECLARATION_PDF, "activity_report", "planning_report")
+        generated_file(document, year)
+        for year in YEARS
+        for document in (DECLARATION_PDF, "activity_report", "planning_report")
     }
     assert set(built.pdfs) == expected
 
@@ -134,15 +136,18 @@ def test_qpdf_check_passes_on_every_pdf(built: Built):
 
 
 def test_metadata_title_author_language_tags_and_pdfa(built: Built):
-    titles = {DECLARATION_PDF: "CPD Declaration 2025", "activity_report": "CPD Activity Report 2025",
-              "planning_report": "CPD Planning Report 2025"}
+    titles = {
+        DECLARATION_PDF: "CPD Declaration 2025",
+        "activity_report": "CPD Activity Report 2025",
+        "planning_report": "CPD Planning Report 2025",
+    }
     for document, title in titles.items():
         reader = built.pdf(document, 2025).reader
         assert reader.metadata.title == title
         assert reader.metadata.author == "Siân Hughes"
         root = reader.trailer["/Root"]
         assert root["/Lang"] == "en-GB"
-        assert root["/MarkInfo"]["/Marked"] == True
+        assert root["/MarkInfo"]["/Marked"].value is True
         assert "/StructTreeRoot" in root
         xmp = root["/Metadata"].get_object().get_data()
         assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="B"' in xmp
@@ -162,7 +167,9 @@ def test_fonts_are_embedded_and_subset(built: Built):
         assert fonts, name
         for base_font, descriptor in fonts.items():
             assert re.match(r"/[A-Z]{6}\+", base_font), f"{name}: {base_font} is not a subset"
-            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), f"{name}: {base_font} not embedded"
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), (
+                f"{name}: {base_font} not embedded"
+            )
 
 
 def test_identical_input_gives_identical_bytes(built: Built, tmp_path: Path):
@@ -202,7 +209,7 @@ def test_the_hours_tables_match_cpdgen_hours(built: Built):
         for document in (DECLARATION_PDF, "activity_report"):
             lines = [flat(line) for line in built.pdf(document, year).text.splitlines()]
             position = lines.index(expected[0])
-            assert lines[position:position + len(expected)] == expected, (document, year)
+            assert lines[position : position + len(expected)] == expected, (document, year)
 
 
 def test_the_activity_report_lists_every_activity_and_course_of_the_year(built: Built):
@@ -218,8 +225,10 @@ def test_the_activity_report_lists_every_activity_and_course_of_the_year(built: 
             assert not missing, (document, year, missing)
         # every item also has its dates, type, hours and provider line
         item = completed_items(records, year)[0]
-        assert f"{loaded(built.repo.root).policy.label(item.category)} · {format_hours(item.hours)} hours" in built.pdf(
-            "activity_report", year).words
+        assert (
+            f"{loaded(built.repo.root).policy.label(item.category)} · {format_hours(item.hours)} hours"
+            in built.pdf("activity_report", year).words
+        )
 
 
 def test_the_planning_report_has_each_objective_and_its_actions(built: Built):
@@ -250,7 +259,7 @@ def test_the_reports_have_page_numbers_a_running_header_and_contents(built: Buil
     from cpdgen.compute.year import completed_items
 
     titles = [item.title for item in completed_items(loaded(built.repo.root).records, 2025)]
-    contents = pdf.pages[0][pdf.pages[0].index("Activities and courses"):]
+    contents = pdf.pages[0][pdf.pages[0].index("Activities and courses") :]
     for title in titles[:6]:
         page = int(re.search(re.escape(title) + r" (\d+)\n", contents)[1])
         assert page > 1 and title in pdf.pages[page - 1].split("Activities and courses", 1)[-1], title
@@ -263,10 +272,23 @@ def test_the_declaration_has_every_part(built: Built):
     for item in policy.checklist:
         assert f"{item.number}. {item.title}" in words
     assert "Legend: Mandatory Optional ✓ Completed" in words
-    for part in ("Member", "MEMBERSHIP_NUMBER", "612847", "Employment Status", "Professionally active Yes",
-                 "Hafren Power Systems", "MSc", "I have met", "Equivalent CPD Activity Report",
-                 "cpd-activity-report-2024.pdf", "evidence/cv/sian-hughes-cv-2024.pdf",
-                 "Appendix A", "Appendix B", "CPD Activity Report 2024", "CPD Planning Report 2024"):
+    for part in (
+        "Member",
+        "MEMBERSHIP_NUMBER",
+        "612847",
+        "Employment Status",
+        "Professionally active Yes",
+        "Hafren Power Systems",
+        "MSc",
+        "I have met",
+        "Equivalent CPD Activity Report",
+        "cpd-activity-report-2024.pdf",
+        "evidence/cv/sian-hughes-cv-2024.pdf",
+        "Appendix A",
+        "Appendix B",
+        "CPD Activity Report 2024",
+        "CPD Planning Report 2024",
+    ):
         assert part.replace("MEMBERSHIP_NUMBER", MEMBERSHIP_NUMBER) in words, part
     # submitted: the date and the digest, no watermark
     submitted = loaded(built.repo.root).records.declarations[0].submitted
@@ -276,7 +298,9 @@ def test_the_declaration_has_every_part(built: Built):
 
 def test_the_declaration_reads_in_order(built: Built):
     first = flat(built.pdf(DECLARATION_PDF, 2025).pages[0])
-    positions = [first.index(part) for part in ("CPD Declaration 2025", "Siân Hughes", "Not submitted", "Contents", "Member")]
+    positions = [
+        first.index(part) for part in ("CPD Declaration 2025", "Siân Hughes", "Not submitted", "Contents", "Member")
+    ]
     assert positions == sorted(positions)
 
 
@@ -328,7 +352,9 @@ def test_the_declaration_carries_its_year_as_json(built: Built):
     result = loaded(built.repo.root)
     for year in YEARS:
         embedded = attachment(built.pdf(DECLARATION_PDF, year), year)
-        status = year_status(result.records, result.policy, year, lambda paths: inspect_documents(built.repo.root, paths))
+        status = year_status(
+            result.records, result.policy, year, lambda paths: inspect_documents(built.repo.root, paths)
+        )
         assert embedded == json.loads(json.dumps(declaration_data(result.records, result.policy, status)))
         hours = json.loads(built.repo.run("hours", "--year", str(year), "--format", "json").stdout)["hours"]
         assert embedded["hours"] == hours
@@ -447,8 +473,12 @@ def test_invalid_records_exit_1_and_write_no_pdf(tmp_path: Path):
     repo.write("cpdgen.yaml", "policy: iet\n")
     repo.write("records/profile.yaml", "name: Jo Bloggs\n")
     repo.write("records/activities/bad.yaml", "title: Bad\ntype: seminar\nstart: 2025-03-14\nhours: 2\n")
-    for args in (("report", "activity", "--format", "pdf"), ("report", "planning", "--format", "pdf", "-o", "p.pdf"),
-                 ("declaration", "pdf"), ("declaration", "pdf", "-o", "d.pdf")):
+    for args in (
+        ("report", "activity", "--format", "pdf"),
+        ("report", "planning", "--format", "pdf", "-o", "p.pdf"),
+        ("declaration", "pdf"),
+        ("declaration", "pdf", "-o", "d.pdf"),
+    ):
         result = repo.run(*args, "--as-of", AS_OF)
         assert result.exit_code == 1, args
         assert "records/activities/bad.yaml:2:7: error: 'type' must be one of" in result.stderr
@@ -489,7 +519,17 @@ def test_hostile_markdown_is_escaped_and_sanitised(tmp_path: Path):
     for document, year in ((ACTIVITY_REPORT, 2025), (DECLARATION_PDF, 2025), ("cv", None)):
         html = maker.job(document, year).html
         lowered = html.lower()
-        for bad in ("<script", "javascript:", "<img", "<iframe", "<svg", "onerror", "onload", "evil.example/bg", "<b>bloggs"):
+        for bad in (
+            "<script",
+            "javascript:",
+            "<img",
+            "<iframe",
+            "<svg",
+            "onerror",
+            "onload",
+            "evil.example/bg",
+            "<b>bloggs",
+        ):
             assert bad not in lowered, (document, bad)
         assert "<style>" not in lowered and "<link " in lowered  # only the package's own stylesheet
     html = maker.job(ACTIVITY_REPORT, 2025).html
@@ -501,11 +541,18 @@ def test_hostile_markdown_is_escaped_and_sanitised(tmp_path: Path):
     pdf = Pdf(path)
     assert "<script>alert('title')</script> Talk" in pdf.words  # shown as text
     assert b"/JavaScript" not in pdf_bytes and b"/JS " not in pdf_bytes
-    uris = [annotation.get_object()["/A"]["/URI"] for page in pdf.reader.pages for annotation in page.get("/Annots", [])
-            if "/URI" in annotation.get_object().get("/A", {})]
+    uris = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in pdf.reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/URI" in annotation.get_object().get("/A", {})
+    ]
     assert uris == ["https://example.org/ok"]
-    assert not any("/Image" in str(xobject.get_object().get("/Subtype")) for page in pdf.reader.pages
-                   for xobject in page["/Resources"].get("/XObject", {}).values())
+    assert not any(
+        "/Image" in str(xobject.get_object().get("/Subtype"))
+        for page in pdf.reader.pages
+        for xobject in page["/Resources"].get("/XObject", {}).values()
+    )
 
 
 @pytest.fixture
@@ -529,19 +576,22 @@ def test_the_fetcher_serves_the_pdf_assets_member_first(assets):
     assert b"@page" in builtin.data
 
 
-@pytest.mark.parametrize("url", [
-    "http://example.org/style.css",
-    "https://example.org/font.woff2",
-    "ftp://example.org/x",
-    "data:text/css,body{}",
-    "file:///etc/passwd",
-    "file://evil.example/share/x.css",
-    "BASE../../../../../../etc/passwd",
-    "BASE..%2F..%2F..%2Fsecret.txt",
-    "BASE../../secret.txt",
-    "BASEleak.css",
-    "BASEmissing.css",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org/style.css",
+        "https://example.org/font.woff2",
+        "ftp://example.org/x",
+        "data:text/css,body{}",
+        "file:///etc/passwd",
+        "file://evil.example/share/x.css",
+        "BASE../../../../../../etc/passwd",
+        "BASE..%2F..%2F..%2Fsecret.txt",
+        "BASE../../secret.txt",
+        "BASEleak.css",
+        "BASEmissing.css",
+    ],
+)
 def test_the_fetcher_refuses_everything_else(assets, url: str):
     from cpdgen.render.pdf import weasy_fetcher
     from cpdgen.render.pdf_assets import AssetRefused
@@ -564,11 +614,14 @@ def test_a_member_template_cannot_make_weasyprint_fetch_anything(tmp_path: Path,
     repo = TmpRepo(tmp_path / "member")
     repo.write("cpdgen.yaml", "policy: iet\n")
     repo.write("records/profile.yaml", "name: Jo Bloggs\n")
-    repo.write("site_templates/pdf/cv.html", """\
+    repo.write(
+        "site_templates/pdf/cv.html",
+        """\
         {% extends "builtin/pdf/cv.html" %}
         {% block content %}<link rel="stylesheet" href="file:///etc/passwd"><img src="http://127.0.0.1:9/x.png">
         <img src="../../secret.png"><p>Mine</p>{{ super() }}{% endblock %}
-        """)
+        """,
+    )
     repo.write("secret.png", b"\x89PNG\r\n\x1a\n")
     asked, served = [], []
     original = pdf_assets.PdfAssets.fetch

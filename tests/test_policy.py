@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from cpdgen.loading import schemas
-from cpdgen.compute.checklist import RULES, SECTIONS
 from cpdgen.common.resources import builtin_policies
+from cpdgen.compute.checklist import RULES, SECTIONS
+from cpdgen.loading import schemas
 from cpdgen.model.policy import Policy
 from cpdgen.validation.settings import builtin_policy, default_policy
 
@@ -112,8 +112,16 @@ def test_every_builtin_policy_is_valid():
         (True, False, "retired", 10.0),
         (True, False, "self-employed", 30.0),
     ],
-    ids=["active", "nothing-said", "not-active", "not-active-out", "out-of-employment", "career-break", "retired",
-         "self-employed"],
+    ids=[
+        "active",
+        "nothing-said",
+        "not-active",
+        "not-active-out",
+        "out-of-employment",
+        "career-break",
+        "retired",
+        "self-employed",
+    ],
 )
 def test_first_applicable_rule(professionally_active, out_of_employment, status, hours):
     rule = next(r for r in IET.requirement.rules if r.applies(professionally_active, out_of_employment, status))
@@ -202,8 +210,10 @@ def test_repo_policy_file_is_used(repo, location):
         assert label in table.stdout
     assert "Event/Seminar" not in table.stdout
     # two years counted, self-study capped at 5: 5 + 1.5 + 6 = 12.5 of 50
-    assert ("MEB recommends 50.0 hours for 2023–2024 (the two-year target); 12.5 count towards it: 37.5 short."
-            in " ".join(table.stdout.split()))
+    assert (
+        "MEB recommends 50.0 hours for 2023–2024 (the two-year target); 12.5 count towards it: 37.5 short."
+        in " ".join(table.stdout.split())
+    )
 
 
 def test_unknown_policy_name(repo):
@@ -278,7 +288,8 @@ def test_policy_with_repeated_checklist_number(repo):
     code, errors = errors_of(repo)
     assert code == 1
     assert [(e["line"], e["message"]) for e in errors] == [
-        (line_of(text, "key: total-cpd-hours"), "checklist number 1 is used twice")]
+        (line_of(text, "key: total-cpd-hours"), "checklist number 1 is used twice")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -314,18 +325,30 @@ def test_policy_file_is_not_yaml(repo):
 
 def test_from_data_builds_the_shape():
     data = {
-        "id": "x", "body": "X", "short_name": "X",
-        "categories": [{"key": "event", "label": "E"}], "total_label": "T",
-        "requirement": {"period_years": 3, "rules": [
-            {"when": {"status": ["student"], "professionally_active": True}, "hours": 5, "reason": "student"},
-            {"hours": 90, "reason": "default"}]},
+        "id": "x",
+        "body": "X",
+        "short_name": "X",
+        "categories": [{"key": "event", "label": "E"}],
+        "total_label": "T",
+        "requirement": {
+            "period_years": 3,
+            "rules": [
+                {"when": {"status": ["student"], "professionally_active": True}, "hours": 5, "reason": "student"},
+                {"hours": 90, "reason": "default"},
+            ],
+        },
         "checklist": [{"number": 1, "key": "cpd-monitoring", "title": "M", "mandatory": True}],
         "supporting_documents": {"max_bytes": 10, "formats": {".pdf": "pdf"}, "types": []},
     }
     policy = Policy.from_data(data)
     assert policy.requirement.caps == {}
     first, last = policy.requirement.rules
-    assert (first.hours, first.status, first.professionally_active, first.out_of_employment) == (5.0, ("student",), True, None)
+    assert (first.hours, first.status, first.professionally_active, first.out_of_employment) == (
+        5.0,
+        ("student",),
+        True,
+        None,
+    )
     assert first.applies(True, False, "student") and not first.applies(True, False, "employed")
     assert not first.applies(None, False, "student")
     assert last.applies(False, True, None)

@@ -19,9 +19,17 @@ def test_the_documented_policy_drives_hours_and_the_checklist(repo: TmpRepo):
     repo.write("policies/mybody.yaml", _example_policy())
     repo.write("cpdgen.yaml", "policy: policies/mybody.yaml\n")
     for year, hours in ((2023, 40), (2024, 40), (2025, 40)):
-        repo.write(f"records/activities/{year}/work.yaml", f"title: Work\ntype: work-experience\nstart: {year}-05-01\nend: {year}-05-10\nhours: {hours}\n")
-        repo.write(f"records/activities/{year}/study.yaml", f"title: Study\ntype: self-study\nstart: {year}-06-01\nend: {year}-06-10\nhours: 30\n")
-    repo.write("records/declarations/2025.yaml", "year: 2025\nhours:\n  confirmed: true\ncompliance:\n  statement: met\n")
+        repo.write(
+            f"records/activities/{year}/work.yaml",
+            f"title: Work\ntype: work-experience\nstart: {year}-05-01\nend: {year}-05-10\nhours: {hours}\n",
+        )
+        repo.write(
+            f"records/activities/{year}/study.yaml",
+            f"title: Study\ntype: self-study\nstart: {year}-06-01\nend: {year}-06-10\nhours: 30\n",
+        )
+    repo.write(
+        "records/declarations/2025.yaml", "year: 2025\nhours:\n  confirmed: true\ncompliance:\n  statement: met\n"
+    )
 
     table = repo.run("hours", "--year", "2025", "--as-of", "2026-02-01")
     assert table.exit_code == 0, table.output
@@ -44,9 +52,16 @@ def test_the_documented_policy_drives_hours_and_the_checklist(repo: TmpRepo):
 def test_a_shortfall_over_the_rolling_period_is_a_warning_not_a_block(repo: TmpRepo):
     repo.write("policies/mybody.yaml", _example_policy())
     repo.write("cpdgen.yaml", "policy: policies/mybody.yaml\n")
-    repo.write("records/activities/2025/study.yaml", "title: Study\ntype: self-study\nstart: 2025-06-01\nend: 2025-06-10\nhours: 80\n")
-    repo.write("records/declarations/2025.yaml", "year: 2025\nhours:\n  confirmed: true\ncompliance:\n  statement: met\n")
+    repo.write(
+        "records/activities/2025/study.yaml",
+        "title: Study\ntype: self-study\nstart: 2025-06-01\nend: 2025-06-10\nhours: 80\n",
+    )
+    repo.write(
+        "records/declarations/2025.yaml", "year: 2025\nhours:\n  confirmed: true\ncompliance:\n  statement: met\n"
+    )
     assert repo.run("declaration", "acknowledge", "--as-of", "2026-02-01").exit_code == 0
     result = repo.run("declaration", "status", "--as-of", "2026-02-01")
     assert result.exit_code == 0  # ready: a shortfall never blocks
-    assert "the hours that count for 2023–2025 are 50.0, below the 150.0 the IoS recommends (practising)" in result.stdout
+    assert (
+        "the hours that count for 2023–2025 are 50.0, below the 150.0 the IoS recommends (practising)" in result.stdout
+    )

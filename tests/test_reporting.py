@@ -13,8 +13,6 @@ import re
 
 import pytest
 
-from cpdgen.validation.repository import ValidationResult
-from cpdgen.validation.settings import default_policy, default_settings
 from cpdgen.cli import Options
 from cpdgen.common.diagnostics import Diagnostic, Severity, error, warning
 from cpdgen.model.records import Records
@@ -25,6 +23,8 @@ from cpdgen.validation.report import (
     github_annotation,
     summary_line,
 )
+from cpdgen.validation.repository import ValidationResult
+from cpdgen.validation.settings import default_policy, default_settings
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -132,7 +132,12 @@ def test_json_shape_is_exactly_the_contract():
     assert payload["records"] == 7
     assert payload["errors"] == [
         {"file": "records/activities/2025/a.yaml", "line": 4, "column": 8, "message": "hours must be more than 0"},
-        {"file": "records/training/b.yaml", "line": 2, "column": 1, "message": "unknown field 'titel'; did you mean 'title'?"},
+        {
+            "file": "records/training/b.yaml",
+            "line": 2,
+            "column": 1,
+            "message": "unknown field 'titel'; did you mean 'title'?",
+        },
     ]
     assert payload["warnings"] == [
         {"file": "records/notes.txt", "line": 1, "column": 1, "message": "ignored: not a .yaml file"}

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import TmpRepo
 
 from cpdgen.cli import cli
-from conftest import TmpRepo
 
 AFTER = ("--as-of", "2026-01-20")  # the 2025 review year is over
 
@@ -55,8 +55,12 @@ def test_editing_an_undated_objective_of_the_planning_report_invalidates_the_ack
     assert _item(repo, 2)["complete"] is False
 
 
-def test_editing_an_overdue_open_objective_of_the_planning_report_invalidates_the_acknowledgement(repo: TmpRepo) -> None:
-    aim = "title: {t}\ncreated: 2020-01-01\ntarget: 2021-06-30\nstatus: in-progress\nactions:\n  - title: read the book\n"
+def test_editing_an_overdue_open_objective_of_the_planning_report_invalidates_the_acknowledgement(
+    repo: TmpRepo,
+) -> None:
+    aim = (
+        "title: {t}\ncreated: 2020-01-01\ntarget: 2021-06-30\nstatus: in-progress\nactions:\n  - title: read the book\n"
+    )
     repo.write("records/objectives/aim.yaml", aim.format(t="Learn Rust"))
     repo.write("records/declarations/2025.yaml", "year: 2025\n")
     planning = json.loads(repo.run("report", "planning", "--format", "json", *AFTER).stdout)
@@ -101,16 +105,38 @@ def test_start_in_a_read_only_folder_fails_cleanly(repo: TmpRepo, monkeypatch: p
 def test_new_in_a_read_only_folder_fails_cleanly(repo: TmpRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     (repo.records / "activities" / "2025").mkdir(parents=True)
     _unwritable(monkeypatch)
-    result = repo.run("new", "activity", "--title", "X", "--type", "event", "--start", "2025-01-01", "--hours", "1",
-                      "--no-interactive")
+    result = repo.run(
+        "new",
+        "activity",
+        "--title",
+        "X",
+        "--type",
+        "event",
+        "--start",
+        "2025-01-01",
+        "--hours",
+        "1",
+        "--no-interactive",
+    )
     assert result.exit_code == 1, result.output
     assert "internal error" not in result.output
 
 
 def test_new_when_the_year_folder_is_a_file_fails_cleanly(repo: TmpRepo) -> None:
     repo.write("records/activities/2031", "not a folder\n")
-    result = repo.run("new", "activity", "--title", "X", "--type", "event", "--start", "2031-01-01", "--hours", "1",
-                      "--no-interactive")
+    result = repo.run(
+        "new",
+        "activity",
+        "--title",
+        "X",
+        "--type",
+        "event",
+        "--start",
+        "2031-01-01",
+        "--hours",
+        "1",
+        "--no-interactive",
+    )
     assert result.exit_code == 1, result.output
     assert "internal error" not in result.output
 
@@ -193,8 +219,9 @@ def test_init_with_a_multi_line_name_leaves_no_invalid_repository(tmp_path: Path
 
 def test_init_with_a_multi_line_body_leaves_no_invalid_repository(tmp_path: Path) -> None:
     target = tmp_path / "cpd"
-    result = CliRunner().invoke(cli, ["init", str(target), "--name", "Jo", "--body", "IET\npolicy: x",
-                                      "--no-interactive"])
+    result = CliRunner().invoke(
+        cli, ["init", str(target), "--name", "Jo", "--body", "IET\npolicy: x", "--no-interactive"]
+    )
     if result.exit_code == 0:
         check = CliRunner().invoke(cli, ["--records", str(target / "records"), "validate"])
         assert check.exit_code == 0, check.output
@@ -222,8 +249,19 @@ def test_new_keeps_a_title_with_a_nel_character(repo: TmpRepo) -> None:
     from cpdgen.loading.yamlparse import parse_yaml
 
     title = "x\x85y"
-    result = repo.run("new", "activity", "--title", title, "--type", "event", "--start", "2025-01-01", "--hours", "1",
-                      "--no-interactive")
+    result = repo.run(
+        "new",
+        "activity",
+        "--title",
+        title,
+        "--type",
+        "event",
+        "--start",
+        "2025-01-01",
+        "--hours",
+        "1",
+        "--no-interactive",
+    )
     written = list((repo.records / "activities").rglob("*.yaml"))
     if result.exit_code == 0:
         assert parse_yaml(written[0].read_text("utf-8")).data["title"] == title

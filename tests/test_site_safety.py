@@ -13,10 +13,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import TmpRepo
-from site_helpers import (URL_ATTRIBUTES, build, html_pages, is_external, new_repo, parse_file, site_files,
-                          url_scheme, write_yaml)
+from site_helpers import (
+    URL_ATTRIBUTES,
+    build,
+    html_pages,
+    is_external,
+    new_repo,
+    parse_file,
+    site_files,
+    url_scheme,
+    write_yaml,
+)
 
 MD_LINK = "https://example.org/mdlink"  # a harmless link written in Markdown
 JINJA = "JINJA-{{ 7*7 }}-END"
@@ -44,7 +52,7 @@ HOSTILE = [
     "<iframe srcdoc='<script>alert(1)</script>'></iframe>",
     "<svg onload=alert(1)><circle r=1></circle></svg>",
     "<svg><script>alert(1)</script></svg>",
-    "<math><mi xlink:href=\"javascript:alert(1)\">m</mi></math>",
+    '<math><mi xlink:href="javascript:alert(1)">m</mi></math>',
     "<style>body{display:none}</style>",
     '<p style="background:url(javascript:alert(1))">styled</p>',
     '<a href="https://example.org/" onclick="alert(1)">click</a>',
@@ -64,7 +72,7 @@ HOSTILE = [
     "'><img src=x onerror=alert(1)>",
     "</title><script>alert(1)</script>",
     "</textarea><script>alert(1)</script>",
-    f"[a]({MD_LINK} \"t\" onmouseover=\"alert(1)\")",
+    f'[a]({MD_LINK} "t" onmouseover="alert(1)")',
     f"[safe]({MD_LINK})",
     JINJA,
     "{% raw %}{{ site }}{% endraw %}",
@@ -90,11 +98,20 @@ HOSTILE_IDS = ['"><svg/onload=alert(1)>', "<script>alert(1)</script>", "x'onmous
 
 def write_hostile(root: Path) -> TmpRepo:
     n = iter(range(1000))
-    settings = {"policy": "iet", "site": {"title": plain(next(n)), "base_url": "https://jo.example.org/",
-                                          "publish": {"reflections": True, "evidence": True}}}
+    settings = {
+        "policy": "iet",
+        "site": {
+            "title": plain(next(n)),
+            "base_url": "https://jo.example.org/",
+            "publish": {"reflections": True, "evidence": True},
+        },
+    }
     profile = {
-        "name": plain(next(n)), "post_nominals": plain(next(n)), "headline": plain(next(n)),
-        "location": plain(next(n)), "bio": MARKDOWN_TEXT,
+        "name": plain(next(n)),
+        "post_nominals": plain(next(n)),
+        "headline": plain(next(n)),
+        "location": plain(next(n)),
+        "bio": MARKDOWN_TEXT,
         "memberships": [{"body": plain(next(n)), "grade": plain(next(n)), "since": "2015-01-01"}],
         "registrations": [{"title": plain(next(n)), "body": plain(next(n)), "since": "2016-01-01"}],
         "links": [{"label": value, "url": "https://example.org/profile"} for value in PLAIN],
@@ -103,29 +120,103 @@ def write_hostile(root: Path) -> TmpRepo:
     tags = [*PLAIN, "<b>bold</b>"]
     activities = []
     for i, type_ in enumerate(["event", "self-study", "work-experience", "volunteering"]):
-        activities.append({
-            "id": HOSTILE_IDS[i], "title": plain(next(n)), "type": type_, "start": f"2025-0{i + 1}-10", "hours": 2,
-            "provider": plain(next(n)), "location": plain(next(n)), "description": MARKDOWN_TEXT,
-            "outcomes": MARKDOWN_TEXT, "reflection": MARKDOWN_TEXT, "tags": tags, "objectives": ["goal"]})
-    activities.append({"id": "plain", "title": JINJA, "type": "event", "start": "2024-05-01", "hours": 1,
-                       "description": MARKDOWN_TEXT})
+        activities.append(
+            {
+                "id": HOSTILE_IDS[i],
+                "title": plain(next(n)),
+                "type": type_,
+                "start": f"2025-0{i + 1}-10",
+                "hours": 2,
+                "provider": plain(next(n)),
+                "location": plain(next(n)),
+                "description": MARKDOWN_TEXT,
+                "outcomes": MARKDOWN_TEXT,
+                "reflection": MARKDOWN_TEXT,
+                "tags": tags,
+                "objectives": ["goal"],
+            }
+        )
+    activities.append(
+        {
+            "id": "plain",
+            "title": JINJA,
+            "type": "event",
+            "start": "2024-05-01",
+            "hours": 1,
+            "description": MARKDOWN_TEXT,
+        }
+    )
     write_yaml(repo, "records/activities/hostile.yaml", activities)
-    write_yaml(repo, "records/training/hostile.yaml", [{
-        "id": HOSTILE_IDS[0], "title": plain(next(n)), "start": "2025-06-01", "hours": 3, "provider": plain(next(n)),
-        "accredited_by": plain(next(n)), "location": plain(next(n)), "description": MARKDOWN_TEXT,
-        "outcomes": MARKDOWN_TEXT, "reflection": MARKDOWN_TEXT, "tags": tags}])
-    write_yaml(repo, "records/employment/hostile.yaml", [{
-        "id": "job", "employer": plain(next(n)), "role": plain(next(n)), "start": "2015-01-01",
-        "location": plain(next(n)), "employment_type": plain(next(n)),
-        "responsibilities": MARKDOWN_TEXT, "achievements": MARKDOWN_TEXT}])
-    write_yaml(repo, "records/qualifications/hostile.yaml", [{
-        "id": "q", "title": plain(next(n)), "institution": plain(next(n)), "subject": plain(next(n)),
-        "level": plain(next(n)), "grade": plain(next(n)), "status": "in-progress", "start": "2020-01-01"}])
-    write_yaml(repo, "records/objectives/goal.yaml", {
-        "title": plain(next(n)), "description": MARKDOWN_TEXT, "review": MARKDOWN_TEXT, "status": "in-progress",
-        "target": "2027-01-01",
-        "actions": [{"title": plain(next(n)), "status": "done", "done_on": "2025-03-01",
-                     "activities": [HOSTILE_IDS[0], HOSTILE_IDS[1]]}]})
+    write_yaml(
+        repo,
+        "records/training/hostile.yaml",
+        [
+            {
+                "id": HOSTILE_IDS[0],
+                "title": plain(next(n)),
+                "start": "2025-06-01",
+                "hours": 3,
+                "provider": plain(next(n)),
+                "accredited_by": plain(next(n)),
+                "location": plain(next(n)),
+                "description": MARKDOWN_TEXT,
+                "outcomes": MARKDOWN_TEXT,
+                "reflection": MARKDOWN_TEXT,
+                "tags": tags,
+            }
+        ],
+    )
+    write_yaml(
+        repo,
+        "records/employment/hostile.yaml",
+        [
+            {
+                "id": "job",
+                "employer": plain(next(n)),
+                "role": plain(next(n)),
+                "start": "2015-01-01",
+                "location": plain(next(n)),
+                "employment_type": plain(next(n)),
+                "responsibilities": MARKDOWN_TEXT,
+                "achievements": MARKDOWN_TEXT,
+            }
+        ],
+    )
+    write_yaml(
+        repo,
+        "records/qualifications/hostile.yaml",
+        [
+            {
+                "id": "q",
+                "title": plain(next(n)),
+                "institution": plain(next(n)),
+                "subject": plain(next(n)),
+                "level": plain(next(n)),
+                "grade": plain(next(n)),
+                "status": "in-progress",
+                "start": "2020-01-01",
+            }
+        ],
+    )
+    write_yaml(
+        repo,
+        "records/objectives/goal.yaml",
+        {
+            "title": plain(next(n)),
+            "description": MARKDOWN_TEXT,
+            "review": MARKDOWN_TEXT,
+            "status": "in-progress",
+            "target": "2027-01-01",
+            "actions": [
+                {
+                    "title": plain(next(n)),
+                    "status": "done",
+                    "done_on": "2025-03-01",
+                    "activities": [HOSTILE_IDS[0], HOSTILE_IDS[1]],
+                }
+            ],
+        },
+    )
     return repo
 
 
@@ -155,8 +246,13 @@ def test_no_script_element_anywhere(pages):
 
 
 def test_no_event_handler_attribute_anywhere(pages):
-    found = [(name, node.tag, attr) for name, doc in pages.items() for node in doc.iter()
-             for attr, _ in node.attr_list if attr.lower().startswith("on")]
+    found = [
+        (name, node.tag, attr)
+        for name, doc in pages.items()
+        for node in doc.iter()
+        for attr, _ in node.attr_list
+        if attr.lower().startswith("on")
+    ]
     assert found == []
 
 
@@ -171,16 +267,36 @@ def test_no_javascript_or_data_urls(pages):
 
 
 def test_no_dangerous_elements_or_style_attributes(pages):
-    forbidden = {"iframe", "object", "embed", "form", "input", "button", "textarea", "style", "img", "base",
-                 "math", "noscript", "details", "frame", "frameset", "applet", "video", "audio", "source"}
+    forbidden = {
+        "iframe",
+        "object",
+        "embed",
+        "form",
+        "input",
+        "button",
+        "textarea",
+        "style",
+        "img",
+        "base",
+        "math",
+        "noscript",
+        "details",
+        "frame",
+        "frameset",
+        "applet",
+        "video",
+        "audio",
+        "source",
+    }
     found = [(name, node.tag) for name, doc in pages.items() for node in doc.iter() if node.tag in forbidden]
     assert found == []
     styled = [(name, node.tag) for name, doc in pages.items() for node in doc.iter() if "style" in node.attrs]
     assert styled == []
     metas = [(name, n.attrs) for name, doc in pages.items() for n in doc.find_all("meta") if "http-equiv" in n.attrs]
     assert metas == []
-    links = [(name, n.attrs) for name, doc in pages.items() for n in doc.find_all("link")
-             if is_external(n.get("href", ""))]
+    links = [
+        (name, n.attrs) for name, doc in pages.items() for n in doc.find_all("link") if is_external(n.get("href", ""))
+    ]
     assert links == []
 
 
@@ -234,15 +350,21 @@ def test_feed_is_well_formed_xml_with_hostile_titles(site):
 
 # --- the profile's links[].url ----------------------------------------------------------------
 
-BAD_URLS = ["javascript:alert(1)", "JaVaScRiPt:alert(document.domain)", "data:text/html,<script>alert(1)</script>",
-            "vbscript:msgbox(1)"]
+BAD_URLS = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(document.domain)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+]
 
 
 @pytest.fixture(scope="module")
 def link_site(tmp_path_factory) -> tuple[TmpRepo, Path]:
     base = tmp_path_factory.mktemp("links")
-    repo = new_repo(base / "member", profile={
-        "name": "Jo", "links": [{"label": f"link {i}", "url": url} for i, url in enumerate(BAD_URLS)]})
+    repo = new_repo(
+        base / "member",
+        profile={"name": "Jo", "links": [{"label": f"link {i}", "url": url} for i, url in enumerate(BAD_URLS)]},
+    )
     write_yaml(repo, "records/activities/a.yaml", {"title": "A", "type": "event", "start": "2025-01-01", "hours": 1})
     result = repo.run("build", "--site-only", "--out", str(base / "out"), "--as-of", "2026-11-28")
     return repo, base / "out" / "site", result

@@ -122,7 +122,17 @@ def test_integers_are_decimal(text, expected):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("1.5", 1.5), ("0.25", 0.25), (".5", 0.5), ("1.", 1.0), ("-1.5", -1.5), ("1e3", 1000.0), ("1E+2", 100.0), ("-1e-3", -0.001), ("2.5e0", 2.5)],
+    [
+        ("1.5", 1.5),
+        ("0.25", 0.25),
+        (".5", 0.5),
+        ("1.", 1.0),
+        ("-1.5", -1.5),
+        ("1e3", 1000.0),
+        ("1E+2", 100.0),
+        ("-1e-3", -0.001),
+        ("2.5e0", 2.5),
+    ],
 )
 def test_floats_are_decimal_with_optional_exponent(text, expected):
     got = value(text)
@@ -140,7 +150,9 @@ def test_dates_and_times_stay_strings(text):
     assert got == text
 
 
-@pytest.mark.parametrize("text, expected", [("'007'", "007"), ('"2"', "2"), ('"true"', "true"), ("'2025-03-14'", "2025-03-14")])
+@pytest.mark.parametrize(
+    "text, expected", [("'007'", "007"), ('"2"', "2"), ('"true"', "true"), ("'2025-03-14'", "2025-03-14")]
+)
 def test_quoted_scalars_are_always_text(text, expected):
     assert value(text) == expected
 
@@ -160,7 +172,15 @@ def test_keys_are_text_whatever_they_look_like():
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("!!str 42", "42"), ("!!str true", "true"), ("!!int 7", 7), ("!!float 1", 1.0), ("!!bool true", True), ("!!null null", None), ("! plain", "plain")],
+    [
+        ("!!str 42", "42"),
+        ("!!str true", "true"),
+        ("!!int 7", 7),
+        ("!!float 1", 1.0),
+        ("!!bool true", True),
+        ("!!null null", None),
+        ("! plain", "plain"),
+    ],
 )
 def test_standard_tags_follow_the_same_rules(text, expected):
     got = value(text)
@@ -211,7 +231,7 @@ def test_duplicate_keys_in_nested_mappings_and_list_items():
     document = parse_yaml("a:\n  b: 1\n  b: 2\nl:\n  - x: 1\n    y: 2\n    x: 3\n")
     assert document.data == {"a": {"b": 1}, "l": [{"x": 1, "y": 2}]}
     assert [(p.line, p.column) for p in document.problems] == [(3, 3), (7, 5)]
-    assert "duplicate key 'x' (first given on line 5)" == document.problems[1].message
+    assert document.problems[1].message == "duplicate key 'x' (first given on line 5)"
 
 
 def test_a_key_that_is_a_collection_is_refused():
@@ -434,7 +454,7 @@ def test_locate_with_windows_line_endings():
 
 def test_read_text_plain_utf8(tmp_path: Path):
     path = tmp_path / "x.yaml"
-    path.write_bytes("name: Siân Hughes\n".encode("utf-8"))
+    path.write_bytes("name: Siân Hughes\n".encode())
     assert read_text(path) == "name: Siân Hughes\n"
 
 
@@ -543,7 +563,7 @@ def test_read_text_names_utf16_rather_than_calling_it_binary(tmp_path: Path, enc
 
 def test_read_text_bad_utf8_column_counts_characters(tmp_path: Path):
     path = tmp_path / "x.yaml"
-    path.write_bytes("é: ".encode("utf-8") + b"\xff\n")
+    path.write_bytes("é: ".encode() + b"\xff\n")
     with pytest.raises(SourceError) as caught:
         read_text(path)
     assert (caught.value.line, caught.value.column) == (1, 4)

@@ -6,8 +6,8 @@ import difflib
 
 import pytest
 
-from cpdgen.loading.yamlparse import parse_yaml
 from cpdgen.authoring.yamledit import EditError, update_section
+from cpdgen.loading.yamlparse import parse_yaml
 
 ACK = {"acknowledged": True, "date": "2026-01-20", "digest": "0123456789abcdef" * 4}
 
@@ -37,14 +37,20 @@ LAYOUTS = {
         "year: 2025\nreports:\n  acknowledged: true\n  date: 2025-01-02\n  digest: 'aaaa'\n",
         ["  date: 2025-01-02", "  digest: 'aaaa'"],
     ),
-    "flow section": ("year: 2025\nreports: {acknowledged: false}  # flow\n", ["reports: {acknowledged: false}  # flow"]),
+    "flow section": (
+        "year: 2025\nreports: {acknowledged: false}  # flow\n",
+        ["reports: {acknowledged: false}  # flow"],
+    ),
     "empty flow section": ("year: 2025\nreports: {}\n", ["reports: {}"]),
     "section before a block scalar": (
         "year: 2025\nreports:\n  acknowledged: false\nemployment_status:\n  comments: |\n    Line one.\n\n    Line two.\n\n# tail\n",
         ["  acknowledged: false"],
     ),
     "four-space indentation": ("year: 2025\nreports:\n    acknowledged: false\n", ["    acknowledged: false"]),
-    "non-ASCII text before it": ("# Siân's declaration — 2025\nyear: 2025\nreports:\n  acknowledged: false\n", ["  acknowledged: false"]),
+    "non-ASCII text before it": (
+        "# Siân's declaration — 2025\nyear: 2025\nreports:\n  acknowledged: false\n",
+        ["  acknowledged: false"],
+    ),
 }
 
 
@@ -70,7 +76,11 @@ def test_crlf_files_keep_crlf_everywhere():
 
 def test_nested_values_replace_the_old_block_and_keep_what_follows():
     text = "year: 2024\nsubmitted:\n  date: 2025-01-20\n  digest: 'x'\n  records:\n    activity:\n      a: '1111111111111111'\n# after\nextra: {}\n"
-    values = {"date": "2025-01-20", "digest": "y", "records": {"activity": {"2024/a": "0123456789abcdef"}, "declaration": {"answers": "1" * 16}}}
+    values = {
+        "date": "2025-01-20",
+        "digest": "y",
+        "records": {"activity": {"2024/a": "0123456789abcdef"}, "declaration": {"answers": "1" * 16}},
+    }
     edited = update_section(text, "submitted", values, file="d.yaml")
     assert parse_yaml(edited).data["submitted"] == values
     assert edited.endswith("# after\nextra: {}\n")

@@ -7,8 +7,8 @@ import datetime
 import pytest
 import yaml
 
-from cpdgen.loading.yamlparse import parse_yaml
 from cpdgen.authoring.yamlwrite import dump_document, modeline, scalar
+from cpdgen.loading.yamlparse import parse_yaml
 
 AWKWARD = [
     "yes", "No", "on", "y", "true", "False", "null", "~", "", " ", "12", "0777", "1e3", "1.5", "-1", ".inf", "1:30",

@@ -10,28 +10,68 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 from cpdgen.authoring import new_record
 
 # The fields a column can fill, and the column names each is known by
 # (compared after `_normal`: lower case, words only, "(...)" dropped).
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "activity", "activity title", "name", "event", "course", "course title", "topic", "subject", "what"),
+    "title": (
+        "title",
+        "activity",
+        "activity title",
+        "name",
+        "event",
+        "course",
+        "course title",
+        "topic",
+        "subject",
+        "what",
+    ),
     "type": ("type", "category", "activity type", "cpd type", "cpd category", "type of activity", "type of cpd"),
-    "start": ("start", "date", "start date", "from", "date started", "started", "began", "activity date", "date of activity"),
+    "start": (
+        "start",
+        "date",
+        "start date",
+        "from",
+        "date started",
+        "started",
+        "began",
+        "activity date",
+        "date of activity",
+    ),
     "end": ("end", "end date", "to", "completed", "completion date", "date completed", "finish", "finished", "until"),
     "hours": ("hours", "duration", "time", "cpd hours", "hrs", "time spent", "hours spent", "length"),
-    "provider": ("provider", "organiser", "organizer", "organisation", "organization", "host", "run by", "delivered by", "trainer"),
+    "provider": (
+        "provider",
+        "organiser",
+        "organizer",
+        "organisation",
+        "organization",
+        "host",
+        "run by",
+        "delivered by",
+        "trainer",
+    ),
     "location": ("location", "venue", "place", "where"),
     "mode": ("mode", "format", "delivery", "attendance"),
     "status": ("status", "state"),
     "description": ("description", "details", "notes", "summary", "comments", "comment"),
     "outcomes": ("outcomes", "learning outcomes", "what i learned", "what i learnt", "learning", "key learning"),
     "reflection": ("reflection", "reflections", "reflective notes", "how applied", "application", "impact"),
-    "competences": ("competences", "competencies", "competence", "competency", "uk spec", "ukspec", "uk spec competences"),
+    "competences": (
+        "competences",
+        "competencies",
+        "competence",
+        "competency",
+        "uk spec",
+        "ukspec",
+        "uk spec competences",
+    ),
     "tags": ("tags", "tag", "labels", "keywords"),
     "kind": ("kind", "record", "record type", "record kind"),
 }
@@ -41,10 +81,55 @@ REQUIRED_COLUMNS = ("title", "start", "hours")
 # Activity types as people write them (after `_normal`), beyond the schema's
 # own values and the labels of its enumDescriptions ("Event/Seminar", ...).
 TYPE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "work-experience": ("work", "work experience", "on the job", "on the job learning", "project", "project work", "secondment", "site work", "experience"),
-    "volunteering": ("volunteer", "voluntary", "voluntary work", "mentoring", "committee", "committee work", "stem", "outreach", "stem outreach", "reviewing"),
-    "event": ("seminar", "event seminar", "events", "conference", "lecture", "webinar", "workshop", "talk", "exhibition", "meeting", "presentation", "event or seminar"),
-    "self-study": ("self study", "selfstudy", "study", "reading", "research", "e learning", "elearning", "online learning", "private study", "self directed learning"),
+    "work-experience": (
+        "work",
+        "work experience",
+        "on the job",
+        "on the job learning",
+        "project",
+        "project work",
+        "secondment",
+        "site work",
+        "experience",
+    ),
+    "volunteering": (
+        "volunteer",
+        "voluntary",
+        "voluntary work",
+        "mentoring",
+        "committee",
+        "committee work",
+        "stem",
+        "outreach",
+        "stem outreach",
+        "reviewing",
+    ),
+    "event": (
+        "seminar",
+        "event seminar",
+        "events",
+        "conference",
+        "lecture",
+        "webinar",
+        "workshop",
+        "talk",
+        "exhibition",
+        "meeting",
+        "presentation",
+        "event or seminar",
+    ),
+    "self-study": (
+        "self study",
+        "selfstudy",
+        "study",
+        "reading",
+        "research",
+        "e learning",
+        "elearning",
+        "online learning",
+        "private study",
+        "self directed learning",
+    ),
     "training": ("course", "courses", "training course", "course training", "formal training", "training or course"),
 }
 MODE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -140,7 +225,10 @@ def map_columns(header: list[str], overrides: dict[str, str]) -> Columns:
             taken.add(matches[0])
     missing = [name for name in REQUIRED_COLUMNS if name not in by_field]
     if missing:
-        details = "; ".join(f"no column for the {name} (e.g. {', '.join(repr(s.title()) for s in SYNONYMS[name][:3])})" for name in missing)
+        details = "; ".join(
+            f"no column for the {name} (e.g. {', '.join(repr(s.title()) for s in SYNONYMS[name][:3])})"
+            for name in missing
+        )
         hint = " ".join(f"--map {name}=COLUMN" for name in missing)
         raise MappingError(f"{details}; the columns are {_listed(header)}: name them with {hint}")
     ignored = [name for i, name in enumerate(header) if i not in taken and name]
@@ -258,7 +346,9 @@ def _split(text: str) -> list[str]:
 # --- rows → records ---------------------------------------------------------------
 
 
-def convert(table: Table, columns: Columns, *, default_type: str | None = None) -> tuple[list[ImportedRow], list[Problem]]:
+def convert(
+    table: Table, columns: Columns, *, default_type: str | None = None
+) -> tuple[list[ImportedRow], list[Problem]]:
     """Every row as a record, or as the reasons it cannot be one. Blank rows
     are skipped silently."""
     records: list[ImportedRow] = []
@@ -275,9 +365,11 @@ def convert(table: Table, columns: Columns, *, default_type: str | None = None) 
     return records, problems
 
 
-def _row(header: list[str], columns: Columns, cells: list[str], default_type: str | None) -> tuple[tuple[str, dict] | None, list[str]]:
+def _row(
+    header: list[str], columns: Columns, cells: list[str], default_type: str | None
+) -> tuple[tuple[str, dict] | None, list[str]]:
     reasons: list[str] = []
-    extra_cells = [cell for cell in cells[len(header):] if cell.strip()]
+    extra_cells = [cell for cell in cells[len(header) :] if cell.strip()]
     if extra_cells:
         reasons.append(f"{len(cells)} cells but only {len(header)} columns: is a separator inside an unquoted value?")
 
@@ -388,7 +480,9 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
 
 
-def plan_files(records: list[ImportedRow], existing: Callable[[str], Any], records_folder: str = new_record.RECORDS) -> Plan:
+def plan_files(
+    records: list[ImportedRow], existing: Callable[[str], Any], records_folder: str = new_record.RECORDS
+) -> Plan:
     """A file for each record. `existing(path)` gives the data of the record
     file at `path` (repository-relative), None when there is none, or
     `UNREADABLE`. Two rows with the same date and title get distinct names
@@ -409,7 +503,9 @@ def plan_files(records: list[ImportedRow], existing: Callable[[str], Any], recor
         elif there == record.data:
             plan.already.append((record.row, path))
         else:
-            plan.problems.append(Problem(record.row, f"{path} exists already and holds a different record; not overwritten"))
+            plan.problems.append(
+                Problem(record.row, f"{path} exists already and holds a different record; not overwritten")
+            )
     return plan
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from cpdgen.authoring.yamlwrite import dump_document, modeline
 from cpdgen.loading import schemas
 from cpdgen.model.kinds import BY_NAME, Kind
-from cpdgen.authoring.yamlwrite import dump_document, modeline
 
 RECORDS = "records"
 SCHEMAS = "schemas"
@@ -109,7 +109,13 @@ def _field(name: str, sub: dict, required: bool) -> Field | None:
         return Field(name, "flag", required, help_text)
     if kind == "string" and "enum" in sub:
         return Field(
-            name, "choice", required, help_text, tuple(sub["enum"]), tuple(sub.get("enumDescriptions", ())), sub.get("default")
+            name,
+            "choice",
+            required,
+            help_text,
+            tuple(sub["enum"]),
+            tuple(sub.get("enumDescriptions", ())),
+            sub.get("default"),
         )
     if kind == "string":
         return Field(name, "date" if sub.get("format") == "date" else "text", required, help_text)

@@ -13,9 +13,9 @@ from datetime import date, timedelta
 
 from cpdgen import __version__
 from cpdgen.authoring import new_record
-from cpdgen.model.kinds import CONFIG_SCHEMA_FILE, KINDS, PROFILE, YAML_SUFFIXES
-from cpdgen.common.resources import schemas_dir
 from cpdgen.authoring.yamlwrite import dump_document, modeline
+from cpdgen.common.resources import schemas_dir
+from cpdgen.model.kinds import CONFIG_SCHEMA_FILE, KINDS, PROFILE, YAML_SUFFIXES
 
 PLACEHOLDER_NAME = "Your Name"
 DEFAULT_BODY = "IET"
@@ -79,9 +79,7 @@ def settings_text(name: str, body: str) -> str:
         "# The CPD policy the annual declaration is checked against.\n",
     ]
     if not _is_iet(body):
-        lines.append(
-            f"# cpdgen ships the IET's; check {body}'s own recommended hours, which may differ.\n"
-        )
+        lines.append(f"# cpdgen ships the IET's; check {body}'s own recommended hours, which may differ.\n")
     lines += [
         "policy: iet\n",
         "\n",
@@ -192,8 +190,7 @@ def examples(today: date) -> list[tuple[str, dict, str]]:
                 "private": True,
                 "tags": [EXAMPLE_TAG],
             },
-            note.format(kind="job")
-            + " No end: the current job.\nMake the next one with: cpdgen new employment",
+            note.format(kind="job") + " No end: the current job.\nMake the next one with: cpdgen new employment",
         ),
         (
             "objective",

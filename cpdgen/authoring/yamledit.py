@@ -15,7 +15,8 @@ from __future__ import annotations
 import copy
 import json
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
@@ -57,7 +58,9 @@ def update_section(text: str, section: str, values: Mapping[str, Any], *, file: 
         elif isinstance(value_node, MappingNode):
             edited = _update_block(text, value_node, values, newline, file)
         else:
-            raise EditError(f"{file}:{value_node.start_mark.line + 1}: '{section}' must be a mapping for cpdgen to edit it")
+            raise EditError(
+                f"{file}:{value_node.start_mark.line + 1}: '{section}' must be a mapping for cpdgen to edit it"
+            )
     _prove(text, edited, section, values, file)
     return edited
 
@@ -116,10 +119,12 @@ def _update_block(text: str, mapping: MappingNode, values: Mapping[str, Any], ne
                 edits.append((line_end, line_end, newline + _block(value, 0, newline, indent + INDENT).rstrip("\r\n")))
             else:
                 block = _block(value, 0, newline, indent + INDENT).rstrip("\r\n")
-                edits.append((old.start_mark.index, _content_end(text, old), block[len(indent + INDENT):]))
+                edits.append((old.start_mark.index, _content_end(text, old), block[len(indent + INDENT) :]))
         else:
             if not isinstance(old, ScalarNode):
-                raise EditError(f"{file}:{old.start_mark.line + 1}: '{key}' should be a single value for cpdgen to set it")
+                raise EditError(
+                    f"{file}:{old.start_mark.line + 1}: '{key}' should be a single value for cpdgen to set it"
+                )
             edits.append((old.start_mark.index, old.end_mark.index, _scalar(value)))
     if missing:
         last_value = mapping.value[-1][1]
@@ -147,7 +152,9 @@ def _update_flow(text: str, mapping: MappingNode, values: Mapping[str, Any], fil
         elif isinstance(entry[1], ScalarNode) or isinstance(value, Mapping):
             edits.append((entry[1].start_mark.index, entry[1].end_mark.index, rendered))
         else:
-            raise EditError(f"{file}:{entry[1].start_mark.line + 1}: '{key}' should be a single value for cpdgen to set it")
+            raise EditError(
+                f"{file}:{entry[1].start_mark.line + 1}: '{key}' should be a single value for cpdgen to set it"
+            )
     if missing:
         close = text.rindex("}", mapping.start_mark.index, mapping.end_mark.index)
         separator = ", " if mapping.value else ""
@@ -199,7 +206,9 @@ def _block(values: Mapping[str, Any], depth: int, newline: str, indent: str | No
     for key, value in values.items():
         if isinstance(value, Mapping):
             if value:
-                lines.append(f"{prefix}{_key(key)}:{newline}" + _block(value, 0, newline, prefix + INDENT).rstrip("\r\n"))
+                lines.append(
+                    f"{prefix}{_key(key)}:{newline}" + _block(value, 0, newline, prefix + INDENT).rstrip("\r\n")
+                )
             else:
                 lines.append(f"{prefix}{_key(key)}: {{}}")
         else:

@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from cpdgen.loading.yamlparse import is_plain_number
 from cpdgen.loading.schemas import is_iso_date
+from cpdgen.loading.yamlparse import is_plain_number
 
 INDENT = "  "
 _FLOW_WIDTH = 80  # flow lists longer than this are written as blocks
@@ -141,7 +141,7 @@ def _list_lines(name: str, items: list, depth: int) -> list[str]:
     for item in items:
         if isinstance(item, dict) and item:
             first, *rest = _mapping_lines(item, depth + 2)
-            lines.append(f"{pad}{INDENT}- {first[len(INDENT * (depth + 2)):]}")
+            lines.append(f"{pad}{INDENT}- {first[len(INDENT * (depth + 2)) :]}")
             lines.extend(rest)
         elif isinstance(item, (dict, list)):
             raise TypeError("lists of lists or of empty mappings are not record shapes")

@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 import click
 
@@ -126,7 +126,9 @@ def global_options(command: Callable) -> Callable:
             callback=lambda ctx, p, v: _store("as_of")(ctx, p, _parse_date(ctx, p, v)),
             help="Take DATE (YYYY-MM-DD) as today.",
         ),
-        click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=_store("quiet"), help="Print errors only."),
+        click.option(
+            "--quiet", "-q", is_flag=True, expose_value=False, callback=_store("quiet"), help="Print errors only."
+        ),
         click.option("--verbose", "-v", is_flag=True, expose_value=False, callback=_store("verbose"), help="Say more."),
     ]
     for option in reversed(options):
@@ -149,7 +151,7 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("cpdgen: interrupted", err=True)
             ctx.exit(130)
-        except Exception:  # noqa: BLE001 - the last line of defence
+        except Exception:
             options = ctx.find_object(Options)
             click.echo(
                 "cpdgen: internal error: this is a bug in cpdgen, not a problem with your records.\n"
@@ -179,9 +181,7 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from cpdgen.cli import declaration, hours, report, schema, validate
-    from cpdgen.cli import build, importing, init, new
-    from cpdgen.cli import serve
+    from cpdgen.cli import build, declaration, hours, importing, init, new, report, schema, serve, validate
 
     cli.add_command(validate.validate)
     cli.add_command(hours.hours)

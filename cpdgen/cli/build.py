@@ -25,8 +25,10 @@ def refuse_records_folder(repo, path: Path, option: str) -> None:
     """Nothing but the record-writing commands writes inside records/ (SPEC §5)."""
     records = repo.records.resolve()
     if path.resolve() == records or path.resolve().is_relative_to(records):
-        raise UsageError(f"{option} {path}: that is inside the records folder {records}; "
-                         "cpdgen writes no output there (choose a folder outside it)")
+        raise UsageError(
+            f"{option} {path}: that is inside the records folder {records}; "
+            "cpdgen writes no output there (choose a folder outside it)"
+        )
 
 
 @contextmanager
@@ -38,14 +40,20 @@ def progress_bar(options: Options):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    with Progress(TextColumn("Building"), BarColumn(), MofNCompleteColumn(), console=Console(stderr=True), transient=True) as bar:
+    with Progress(
+        TextColumn("Building"), BarColumn(), MofNCompleteColumn(), console=Console(stderr=True), transient=True
+    ) as bar:
         task = bar.add_task("pages", total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 @click.command(short_help="Build the portfolio site and the PDFs.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The output folder (default: output/ at the repository root); site/ and private/ go in it.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The output folder (default: output/ at the repository root); site/ and private/ go in it.",
+)
 @click.option("--site-only", is_flag=True, help="Build the site only, not the PDFs.")
 @global_options
 @click.pass_obj

@@ -20,8 +20,14 @@ def declaration() -> None:
 
 @declaration.command(short_help="The checklist: what is complete, what is missing.")
 @year_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
-              help="text, json (the SPEC contract), or csv (the checklist items, for a spreadsheet).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="text, json (the SPEC contract), or csv (the checklist items, for a spreadsheet).",
+)
 @global_options
 @click.pass_obj
 def status(options: Options, year: int | None, output_format: str) -> None:
@@ -59,22 +65,28 @@ def status(options: Options, year: int | None, output_format: str) -> None:
 def start(options: Options, year: int | None) -> None:
     """Create the declaration file of a review year from a template (the
     checklist as commented sections). Never overwrites a file."""
+    from cpdgen.authoring.declaration_file import declaration_template
+    from cpdgen.authoring.new_record import schema_reference
+    from cpdgen.authoring.yamlwrite import modeline
+    from cpdgen.common.atomic import write_atomic
     from cpdgen.loading import schemas
     from cpdgen.model.kinds import DECLARATION
-    from cpdgen.authoring.new_record import schema_reference
-    from cpdgen.authoring.declaration_file import declaration_template
-    from cpdgen.common.atomic import write_atomic
-    from cpdgen.authoring.yamlwrite import modeline
 
     year = options.year(year)
     repo, result = options.checked()
     path = _declaration_path(repo, result, year)
     if path.exists():
         raise UserError(f"{repo.relative(path)} exists already; cpdgen never overwrites it")
-    text = declaration_template(year, result.policy, schemas.documented_record_schema("declaration"),
-                                modeline(schema_reference(repo.relative(path), DECLARATION)))
+    text = declaration_template(
+        year,
+        result.policy,
+        schemas.documented_record_schema("declaration"),
+        modeline(schema_reference(repo.relative(path), DECLARATION)),
+    )
     write_atomic(path, text, create=True)
-    click.echo(f"Created {repo.relative(path)}: fill it in; `cpdgen declaration status --year {year}` shows what is left.")
+    click.echo(
+        f"Created {repo.relative(path)}: fill it in; `cpdgen declaration status --year {year}` shows what is left."
+    )
 
 
 @declaration.command(short_help="Acknowledge the year's reports (checklist item 2).")
@@ -94,7 +106,12 @@ def acknowledge(options: Options, year: int | None) -> None:
     existing = _existing_declaration(repo, result, year)
     digest = reports_digest(result.records, year)
     path = repo.root / existing.source.file
-    _edit(path, repo.relative(path), "reports", {"acknowledged": True, "date": options.today.isoformat(), "digest": digest})
+    _edit(
+        path,
+        repo.relative(path),
+        "reports",
+        {"acknowledged": True, "date": options.today.isoformat(), "digest": digest},
+    )
     activities = activity_report(result.records, result.policy, year)
     planning = planning_report(result.records, year)
     if not options.quiet:
@@ -103,7 +120,9 @@ def acknowledge(options: Options, year: int | None) -> None:
             f"{len(planning.objectives)} objectives, {len(planning.planned)} planned) in {repo.relative(path)}."
         )
         if existing.submitted.get("digest"):
-            click.echo(f"The {year} declaration was submitted: `cpdgen declaration submit --year {year} --amend` records this.")
+            click.echo(
+                f"The {year} declaration was submitted: `cpdgen declaration submit --year {year} --amend` records this."
+            )
 
 
 @declaration.command(short_help="The declaration as a PDF (a draft until submitted).")
@@ -149,11 +168,15 @@ def submit(options: Options, year: int | None, amend: bool) -> None:
     if amend and not already.get("digest"):
         raise UserError(f"the {year} declaration has not been submitted yet, so there is nothing to amend")
     if options.today <= last_day(year):
-        raise UserError(f"the {year} review year is not over until 31 December {year}; submit it from 1 January {year + 1}")
+        raise UserError(
+            f"the {year} review year is not over until 31 December {year}; submit it from 1 January {year + 1}"
+        )
     computed = _evaluate(repo, result, year)
     if not computed.ready:
         lines = "\n".join(f"  - {line}" for line in computed.missing)
-        raise UserError(f"the {year} declaration is not ready to submit:\n{lines}\n`cpdgen declaration status --year {year}` shows the checklist")
+        raise UserError(
+            f"the {year} declaration is not ready to submit:\n{lines}\n`cpdgen declaration status --year {year}` shows the checklist"
+        )
     digests = record_digests(declaration_records(result.records, year, existing))
     values = {"date": already.get("date", options.today.isoformat()), "digest": combined_digest(digests)}
     if amend:
@@ -176,8 +199,10 @@ def _final_pdf(options: Options, year: int) -> None:
         repo, result = options.checked()
         write_pdf_file(options, repo, result, DECLARATION_PDF, year, None)
     except UserError as exc:
-        raise UserError(f"the {year} declaration is submitted, but its PDF was not written: {exc}; "
-                        f"`cpdgen declaration pdf --year {year}` writes it") from None
+        raise UserError(
+            f"the {year} declaration is submitted, but its PDF was not written: {exc}; "
+            f"`cpdgen declaration pdf --year {year}` writes it"
+        ) from None
 
 
 # ---- shared steps ---------------------------------------------------------------------------------
@@ -204,15 +229,17 @@ def _existing_declaration(repo, result, year: int):
     found = declaration_for(result.records, year)
     if found is None:
         path = repo.relative(_declaration_path(repo, result, year))
-        raise UserError(f"there is no declaration for {year} ({path}): `cpdgen declaration start --year {year}` creates it")
+        raise UserError(
+            f"there is no declaration for {year} ({path}): `cpdgen declaration start --year {year}` creates it"
+        )
     return found
 
 
 def _edit(path: Path, rel: str, section: str, values: dict) -> None:
     """Set `values` in `section` of the file, keeping every other byte, atomically."""
-    from cpdgen.loading.files import SourceError, read_text
-    from cpdgen.common.atomic import write_atomic
     from cpdgen.authoring.yamledit import update_section
+    from cpdgen.common.atomic import write_atomic
+    from cpdgen.loading.files import SourceError, read_text
 
     try:
         text = read_text(path)

@@ -11,7 +11,9 @@ from cpdgen.cli import Options, global_options, year_option
 
 @click.command(short_help="The CPD hours of a year per category, and the total.")
 @year_option
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+)
 @global_options
 @click.pass_obj
 def hours(options: Options, year: int | None, output_format: str) -> None:

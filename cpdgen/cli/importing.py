@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -58,7 +59,9 @@ def import_() -> None:
 )
 @global_options
 @click.pass_obj
-def csv_(options: Options, file: Path, mappings: tuple[str, ...], default_type: str | None, dry_run: bool, skip_bad: bool) -> None:
+def csv_(
+    options: Options, file: Path, mappings: tuple[str, ...], default_type: str | None, dry_run: bool, skip_bad: bool
+) -> None:
     """Import CPD activities (and training courses) from FILE, a CSV export of
     a spreadsheet log: one row per activity, a header row naming the columns.
 
@@ -84,8 +87,7 @@ def csv_(options: Options, file: Path, mappings: tuple[str, ...], default_type: 
     left as it is. Everything written is validated, and removed again if it
     would not be valid.
     """
-    from cpdgen.authoring import csv_import
-    from cpdgen.authoring import new_record
+    from cpdgen.authoring import csv_import, new_record
     from cpdgen.common.errors import UsageError, UserError
     from cpdgen.validation.repository import validate_repository
 
@@ -127,7 +129,9 @@ def csv_(options: Options, file: Path, mappings: tuple[str, ...], default_type: 
     refused_rows = sorted({problem.row for problem in problems})
 
     if columns.ignored and not options.quiet:
-        click.echo(f"{shown}: columns not imported: {', '.join(columns.ignored)} (--map FIELD=COLUMN takes one)", err=True)
+        click.echo(
+            f"{shown}: columns not imported: {', '.join(columns.ignored)} (--map FIELD=COLUMN takes one)", err=True
+        )
     for problem in problems:
         click.echo(f"{shown}:{problem.row}: {problem.message}", err=True)
     if not options.quiet:
@@ -205,8 +209,8 @@ def _write_all(root: Path, writes: list, shown: str) -> list[Path]:
     """Write every planned record; on any failure remove what this run wrote
     (and the folders it made) and stop."""
     from cpdgen.authoring import new_record
-    from cpdgen.common.errors import UserError
     from cpdgen.common.atomic import write_atomic
+    from cpdgen.common.errors import UserError
 
     written: list[Path] = []
     made: list[Path] = []
@@ -219,12 +223,16 @@ def _write_all(root: Path, writes: list, shown: str) -> list[Path]:
             # a file name need not be valid text (e.g. Latin-1 bytes): show it readably
             source_name = os.fsencode(Path(shown).name).decode("utf-8", "replace")
             comment = f"Imported from {source_name}, row {planned.row}."
-            write_atomic(target, new_record.render(planned.kind, planned.data, planned.path, comment=comment), create=True)
+            write_atomic(
+                target, new_record.render(planned.kind, planned.data, planned.path, comment=comment), create=True
+            )
             written.append(target)
     except (OSError, UserError) as exc:
         _remove(root, written + made)
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise UserError(f"writing failed ({reason}); the {len(written)} file(s) written were removed, nothing was imported") from None
+        raise UserError(
+            f"writing failed ({reason}); the {len(written)} file(s) written were removed, nothing was imported"
+        ) from None
     except BaseException:
         _remove(root, written + made)
         raise
@@ -237,10 +245,8 @@ def _remove(root: Path, paths: list[Path]) -> None:
         if path.is_file():
             path.unlink(missing_ok=True)
     for path in sorted((p for p in paths if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
-        try:
+        with contextlib.suppress(OSError):
             path.rmdir()
-        except OSError:
-            pass
 
 
 def _summary(planned) -> str:

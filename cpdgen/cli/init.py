@@ -30,7 +30,14 @@ _IGNORED_IN_EMPTY = {".git"}
 )
 @global_options
 @click.pass_obj
-def init(options: Options, directory: Path | None, name: str | None, body: str | None, existing: bool, interactive: bool | None) -> None:
+def init(
+    options: Options,
+    directory: Path | None,
+    name: str | None,
+    body: str | None,
+    existing: bool,
+    interactive: bool | None,
+) -> None:
     """Start a records repository in DIR (default: the current folder).
 
     Writes the settings, a profile to fill in, one example record of each
@@ -40,10 +47,10 @@ def init(options: Options, directory: Path | None, name: str | None, body: str |
     it, unless --existing, and then writes only the files that are missing.
     """
     from cpdgen.authoring import scaffold
-    from cpdgen.common.errors import UsageError, UserError
-    from cpdgen.validation.repository import validate_repository
-    from cpdgen.loading.files import Repository
     from cpdgen.common.atomic import FileExistsUserError, write_atomic
+    from cpdgen.common.errors import UsageError, UserError
+    from cpdgen.loading.files import Repository
+    from cpdgen.validation.repository import validate_repository
 
     root = directory if directory is not None else options.cwd
     if not root.is_absolute():
@@ -66,7 +73,9 @@ def init(options: Options, directory: Path | None, name: str | None, body: str |
         if name is None:
             name = click.prompt("Your name", err=True, value_proc=_non_blank)
         if body is None:
-            body = click.prompt("Your professional body", default=scaffold.DEFAULT_BODY, err=True, value_proc=_non_blank)
+            body = click.prompt(
+                "Your professional body", default=scaffold.DEFAULT_BODY, err=True, value_proc=_non_blank
+            )
     placeholder = name is None
     name = _non_blank(name) if name is not None else scaffold.PLACEHOLDER_NAME
     body = _non_blank(body) if body is not None else scaffold.DEFAULT_BODY
@@ -114,8 +123,8 @@ def _reason_to_skip(root: Path, planned) -> str | None:
     """Why a planned file is not written, or None. Existing files are never
     replaced; nor is a profile added beside one written .yml; nor are examples
     added to a kind that has records already."""
-    from cpdgen.model.kinds import BY_NAME, YAML_SUFFIXES
     from cpdgen.loading.files import PROFILE_FILES
+    from cpdgen.model.kinds import BY_NAME, YAML_SUFFIXES
 
     if (root / planned.path).exists() or (root / planned.path).is_symlink():
         return "exists"
@@ -170,7 +179,11 @@ def _report(
         "edit or delete the example records (tagged example)",
         "cpdgen new activity        # record CPD as you go",
         "cpdgen validate            # check everything",
-        ("git add . && git commit -m 'CPD records'" if in_git else "git init && git add . && git commit -m 'CPD records'"),
+        (
+            "git add . && git commit -m 'CPD records'"
+            if in_git
+            else "git init && git add . && git commit -m 'CPD records'"
+        ),
         "pre-commit install         # check every commit",
     ]
     click.echo("Next steps:")

@@ -97,10 +97,10 @@ def _option(field):
 
 def _new(options: Options, kind_name: str, interactive: bool | None, values: dict) -> None:
     from cpdgen.authoring import new_record
+    from cpdgen.common.atomic import write_atomic
     from cpdgen.common.errors import UsageError, UserError
     from cpdgen.loading.files import PROFILE_FILES
     from cpdgen.validation.repository import validate_repository
-    from cpdgen.common.atomic import write_atomic
 
     repo = options.repository()
     today = options.today
@@ -114,7 +114,9 @@ def _new(options: Options, kind_name: str, interactive: bool | None, values: dic
     if kind_name == "profile":
         existing = [name for name in PROFILE_FILES if (repo.records / name).exists()]
         if existing:
-            raise UserError(f"{repo.relative(repo.records / existing[0])} exists already: edit it (a repository has one profile)")
+            raise UserError(
+                f"{repo.relative(repo.records / existing[0])} exists already: edit it (a repository has one profile)"
+            )
 
     if interactive is None:
         interactive = _is_terminal()
@@ -241,7 +243,10 @@ class _Answer(click.ParamType):
             try:
                 number = float(text) if field.shape == "number" else int(text)
             except ValueError:
-                self.fail(f"'{text}' is not a number" + (": write 1.5 for an hour and a half" if field.name == "hours" else ""))
+                self.fail(
+                    f"'{text}' is not a number"
+                    + (": write 1.5 for an hour and a half" if field.name == "hours" else "")
+                )
             problems = new_record.check_value(self.kind_name, field.name, number)
             if problems:
                 self.fail(problems[0])

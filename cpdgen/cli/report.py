@@ -15,22 +15,26 @@ from cpdgen.common.errors import UsageError
 def output_option(command):
     """-o/--output FILE, for the commands that write a PDF."""
     return click.option(
-        "-o", "--output", type=click.Path(), default=None, metavar="FILE",
+        "-o",
+        "--output",
+        type=click.Path(),
+        default=None,
+        metavar="FILE",
         help="Where to write the PDF (default: under output/private/ at the repository root; "
-             "a folder: the usual file name in it).",
+        "a folder: the usual file name in it).",
     )(command)
 
 
 def write_pdf_file(options: Options, repo, result, document: str, year: int | None, output: str | None) -> Path:
     """Render one PDF and write it atomically to `output` (relative to the
     current folder) or to its place under output/ at the repository root."""
-    from cpdgen.output.build import CACHE, PRIVATE_CACHE
-    from cpdgen.output.cache import BuildCache
     from cpdgen.cli.build import OUTPUT, refuse_records_folder
     from cpdgen.compute import documents
     from cpdgen.compute.documents import generated_file
-    from cpdgen.render.pdf import make_pdf, write_pdf
+    from cpdgen.output.build import CACHE, PRIVATE_CACHE
+    from cpdgen.output.cache import BuildCache
     from cpdgen.output.folders import marked_folder
+    from cpdgen.render.pdf import make_pdf, write_pdf
 
     default = repo.root / OUTPUT / generated_file(document, year or 0)
     target = default if output is None else options.cwd / output
@@ -59,8 +63,14 @@ def write_pdf_file(options: Options, repo, result, document: str, year: int | No
 @click.command(short_help="The CPD Activity or Planning Report of a year.")
 @click.argument("which", type=click.Choice(["activity", "planning"]))
 @year_option
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "pdf"]), default="table", show_default=True,
-              help="table (the terminal), json (every field), csv (for a spreadsheet) or pdf (the equivalent report to upload).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv", "pdf"]),
+    default="table",
+    show_default=True,
+    help="table (the terminal), json (every field), csv (for a spreadsheet) or pdf (the equivalent report to upload).",
+)
 @output_option
 @global_options
 @click.pass_obj
@@ -102,4 +112,3 @@ def report(options: Options, which: str, year: int | None, output_format: str, o
         click.echo(planning_text(computed, policy, color=options.color()))
     else:
         click.echo(to_terminal(tables, color=options.color()))
-

@@ -14,10 +14,19 @@ from cpdgen.cli.build import output_folder
 
 
 @click.command(short_help="Preview the site while you edit, rebuilt on every save.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="The port on 127.0.0.1 (0 picks a free one).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The output folder (default: output/ at the repository root); the site goes in its site/.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port on 127.0.0.1 (0 picks a free one).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The output folder (default: output/ at the repository root); the site goes in its site/.",
+)
 @global_options
 @click.pass_obj
 def serve(options: Options, port: int, out: Path | None) -> None:
@@ -32,8 +41,14 @@ def serve(options: Options, port: int, out: Path | None) -> None:
     from cpdgen.output.serve import Preview
 
     repo = options.repository()
-    preview = Preview(repo, output_folder(options, repo, out), today=lambda: options.today,
-                      quiet=options.quiet, verbose=options.verbose, color=options.color(sys.stderr))
+    preview = Preview(
+        repo,
+        output_folder(options, repo, out),
+        today=lambda: options.today,
+        quiet=options.quiet,
+        verbose=options.verbose,
+        color=options.color(sys.stderr),
+    )
     preview.bind(port)  # a port in use stops here, before any build
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())

@@ -10,6 +10,7 @@ that exists (the check and the link are one atomic step).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -50,12 +51,12 @@ def _write(path: Path, text: str | bytes, create: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = None
     if not create:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             mode = path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            pass
         if mode is not None and not mode & 0o222:
-            raise UserError(f"{path} is read-only; cpdgen leaves it as it is (make it writable to let cpdgen change it)")
+            raise UserError(
+                f"{path} is read-only; cpdgen leaves it as it is (make it writable to let cpdgen change it)"
+            )
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         binary = isinstance(text, bytes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
@@ -13,6 +13,6 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
-    """" (did you mean 'x'?)" for a near miss, else ""."""
+    """ " (did you mean 'x'?)" for a near miss, else ""."""
     match = closest(word, choices) if isinstance(word, str) else None
     return f" (did you mean '{match}'?)" if match else ""

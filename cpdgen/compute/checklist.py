@@ -9,15 +9,22 @@ an optional item. The declaration is ready when no item has a problem.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 from cpdgen.compute.digest import reports_digest, submission_intact
 from cpdgen.compute.documents import GENERATE, DocumentFacts, document_problems, generated_file
 from cpdgen.compute.hours import Hours, Recommendation, format_hours, recommendation, year_hours
-from cpdgen.compute.year import completed_items, declaration_for, first_day, last_day, shown_employment, shown_qualifications
-from cpdgen.model.records import Declaration, Records, Source
+from cpdgen.compute.year import (
+    completed_items,
+    declaration_for,
+    first_day,
+    last_day,
+    shown_employment,
+    shown_qualifications,
+)
 from cpdgen.model.policy import Policy
+from cpdgen.model.records import Declaration, Records, Source
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,9 @@ class DeclarationStatus:
     @property
     def ready(self) -> bool:
         """Every mandatory item complete, and no item holding a problem."""
-        return all(item.complete for item in self.items if item.mandatory) and not any(item.problems for item in self.items)
+        return all(item.complete for item in self.items if item.mandatory) and not any(
+            item.problems for item in self.items
+        )
 
     @property
     def submitted(self) -> bool:
@@ -97,8 +106,9 @@ def document_paths(declaration: Declaration | None) -> list[str]:
     return [value for value in values if isinstance(value, str) and value != GENERATE]
 
 
-def year_status(records: Records, policy: Policy, year: int,
-                inspect: Callable[[list[str]], Mapping[str, DocumentFacts]]) -> DeclarationStatus:
+def year_status(
+    records: Records, policy: Policy, year: int, inspect: Callable[[list[str]], Mapping[str, DocumentFacts]]
+) -> DeclarationStatus:
     """The declaration status of `year`, as `declaration status` and the
     declaration PDF show it; `inspect` (the shell) reads the facts of the
     supporting documents the declaration names."""
@@ -115,11 +125,23 @@ def evaluate(facts: YearFacts) -> DeclarationStatus:
         if item.mandatory and not judgement.complete and not problems:
             # a rule written for an optional item (advice only) under a policy that makes it mandatory
             problems = judgement.advice or (f"complete {item.title}",)
-        items.append(ItemResult(item.number, item.key, item.title, item.mandatory, judgement.complete, problems,
-                                judgement.advice, judgement.notes))
+        items.append(
+            ItemResult(
+                item.number,
+                item.key,
+                item.title,
+                item.mandatory,
+                judgement.complete,
+                problems,
+                judgement.advice,
+                judgement.notes,
+            )
+        )
     hours = year_hours(facts.records, facts.policy, facts.year)
     advice = recommendation(facts.records, facts.policy, facts.year, facts.declaration)
-    return DeclarationStatus(facts.year, facts.declaration, tuple(items), hours, advice, tuple(warnings(facts, advice)), digest)
+    return DeclarationStatus(
+        facts.year, facts.declaration, tuple(items), hours, advice, tuple(warnings(facts, advice)), digest
+    )
 
 
 def _command(facts: YearFacts, name: str) -> str:
@@ -139,9 +161,17 @@ def cpd_reports(facts: YearFacts, digest: str) -> Judgement:
     reports = facts.answers.reports
     check = f"check them (cpdgen report activity --year {facts.year}; cpdgen report planning --year {facts.year})"
     if reports.get("acknowledged") is not True:
-        return Judgement(False, (f"acknowledge the CPD Activity and Planning Reports: {check}, then run {_command(facts, 'acknowledge')}",))
+        return Judgement(
+            False,
+            (f"acknowledge the CPD Activity and Planning Reports: {check}, then run {_command(facts, 'acknowledge')}",),
+        )
     if not reports.get("digest"):
-        return Judgement(False, (f"reports.acknowledged is true but cpdgen has no digest of what was acknowledged: run {_command(facts, 'acknowledge')}",))
+        return Judgement(
+            False,
+            (
+                f"reports.acknowledged is true but cpdgen has no digest of what was acknowledged: run {_command(facts, 'acknowledge')}",
+            ),
+        )
     if facts.declaration is not None and submission_intact(facts.records, facts.declaration):
         # Submitted, and nothing it covers has changed: later progress (an
         # objective achieved, an action done next year) moves the live
@@ -149,7 +179,12 @@ def cpd_reports(facts: YearFacts, digest: str) -> Judgement:
         return Judgement(True)
     if reports["digest"] != digest:
         when = f" on {reports['date']}" if reports.get("date") else ""
-        return Judgement(False, (f"the reports have changed since you acknowledged them{when}: {check} again, then run {_command(facts, 'acknowledge')}",))
+        return Judgement(
+            False,
+            (
+                f"the reports have changed since you acknowledged them{when}: {check} again, then run {_command(facts, 'acknowledge')}",
+            ),
+        )
     return Judgement(True)
 
 
@@ -175,11 +210,15 @@ def _display_rule(section_name: str, what: str, folder: str, shown: Callable) ->
     def rule(facts: YearFacts, digest: str) -> Judgement:
         display = getattr(facts.answers, section_name).get("display")
         if display is None:
-            return Judgement(False, advice=(f"to include your {what}, set {section_name}.display: all (or review-year)",))
+            return Judgement(
+                False, advice=(f"to include your {what}, set {section_name}.display: all (or review-year)",)
+            )
         if display == "none":
             return Judgement(False, advice=(f"{section_name}.display is none: your {what} is not included",))
         if not shown(facts.records, facts.year, display):
-            return Judgement(False, advice=(f"no {what} is shown under display: {display}; add records under records/{folder}/",))
+            return Judgement(
+                False, advice=(f"no {what} is shown under display: {display}; add records under records/{folder}/",)
+            )
         return Judgement(True)
 
     return rule
@@ -188,7 +227,9 @@ def _display_rule(section_name: str, what: str, folder: str, shown: Callable) ->
 def total_cpd_hours(facts: YearFacts, digest: str) -> Judgement:
     if facts.answers.hours.get("confirmed") is True:
         return Judgement(True)
-    return Judgement(False, (f"check the hours (cpdgen hours --year {facts.year}) and confirm them: set hours.confirmed: true",))
+    return Judgement(
+        False, (f"check the hours (cpdgen hours --year {facts.year}) and confirm them: set hours.confirmed: true",)
+    )
 
 
 def compliance_statement(facts: YearFacts, digest: str) -> Judgement:
@@ -196,7 +237,9 @@ def compliance_statement(facts: YearFacts, digest: str) -> Judgement:
     problems = []
     statement = section.get("statement")
     if statement is None:
-        problems.append(f"say whether you met the {facts.policy.short_name}'s CPD policy: set compliance.statement: met or not-met")
+        problems.append(
+            f"say whether you met the {facts.policy.short_name}'s CPD policy: set compliance.statement: met or not-met"
+        )
     elif statement == "not-met" and not (section.get("comments") or "").strip():
         problems.append("with not-met, explain why in compliance.comments")
     away = section.get("out_of_employment")
@@ -207,7 +250,9 @@ def compliance_statement(facts: YearFacts, digest: str) -> Judgement:
         elif end is not None and start > end:
             problems.append(f"compliance.out_of_employment: 'from' ({start}) is after 'to' ({end})")
         elif start > last_day(facts.year).isoformat() or (end is not None and end < first_day(facts.year).isoformat()):
-            problems.append(f"compliance.out_of_employment ({start} to {end or 'the end of the year'}) is not in {facts.year}")
+            problems.append(
+                f"compliance.out_of_employment ({start} to {end or 'the end of the year'}) is not in {facts.year}"
+            )
     return Judgement(not problems, tuple(problems))
 
 

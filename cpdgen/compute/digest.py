@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any
 
-from cpdgen.compute.year import counts_in, last_day, overlaps, qualification_in, shown_employment, shown_qualifications
 from cpdgen.compute.reports import item_kind, shown_in_reports
+from cpdgen.compute.year import counts_in, last_day, overlaps, qualification_in, shown_employment, shown_qualifications
 from cpdgen.model.records import CPDItem, Declaration, Employment, Objective, Qualification, Records, as_data
 
 VERSION = "cpdgen-digest-1"  # changes if the canonical form ever does
@@ -48,14 +49,19 @@ def reports_digest(records: Records, year: int) -> str:
     """The digest of the year's two reports as they stand: every record they
     show, in full. `declaration acknowledge` records it; checklist item 2
     holds while it still matches."""
-    return combined_digest(record_digests({(kind, record.id): as_data(record) for kind, record in shown_in_reports(records, year)}))
+    return combined_digest(
+        record_digests({(kind, record.id): as_data(record) for kind, record in shown_in_reports(records, year)})
+    )
 
 
 def submission_intact(records: Records, declaration: Declaration) -> bool:
     """A submitted declaration whose covered records still say what they said
     at submission (projected onto the year: later progress is not an edit)."""
     digest = declaration.submitted.get("digest")
-    return bool(digest) and combined_digest(record_digests(declaration_records(records, declaration.year, declaration))) == digest
+    return (
+        bool(digest)
+        and combined_digest(record_digests(declaration_records(records, declaration.year, declaration))) == digest
+    )
 
 
 def frozen_records(records: Records, year: int) -> dict[RecordKey, Any]:
@@ -139,7 +145,13 @@ def _objective_of_year(objective: Objective, year: int) -> bool:
 
 def _plan_of(item: CPDItem) -> dict[str, Any]:
     """What a plan says, which stays true when it is carried out later."""
-    return {"id": item.id, "plan": True, "title": item.title, "category": item.category, "start": item.start.isoformat()}
+    return {
+        "id": item.id,
+        "plan": True,
+        "title": item.title,
+        "category": item.category,
+        "start": item.start.isoformat(),
+    }
 
 
 def _objective_in(objective: Objective, year: int, known: set[str]) -> dict[str, Any]:

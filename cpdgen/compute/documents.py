@@ -39,6 +39,7 @@ def generated_file(document_type: str, year: int) -> str:
     supporting-document type) for `year`, relative to output/."""
     return GENERATED_FILES[document_type].format(year=year)
 
+
 # How each format's contents begin.
 _SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "pdf": (b"%PDF-",),
@@ -82,8 +83,10 @@ def too_big_to_upload(document: str, size: int, policy: Policy) -> str | None:
     """The body's upload form takes documents under its size limit."""
     if document not in {kind.key for kind in policy.documents.types} or fits(size, policy.documents):
         return None
-    return (f"is {size:,} bytes: the {policy.short_name}'s upload form takes documents under "
-            f"{policy.documents.max_bytes:,} bytes")
+    return (
+        f"is {size:,} bytes: the {policy.short_name}'s upload form takes documents under "
+        f"{policy.documents.max_bytes:,} bytes"
+    )
 
 
 def document_problems(field: str, facts: DocumentFacts, rules: DocumentRules, body: str) -> list[str]:
@@ -96,7 +99,9 @@ def document_problems(field: str, facts: DocumentFacts, rules: DocumentRules, bo
     expected = rules.formats.get(suffix)
     if expected is None:
         allowed = " ".join(rules.formats)
-        problems.append(f"{where} has {'the extension ' + suffix if suffix else 'no extension'}; the {body} takes {allowed}")
+        problems.append(
+            f"{where} has {'the extension ' + suffix if suffix else 'no extension'}; the {body} takes {allowed}"
+        )
     if not fits(facts.size, rules):
         problems.append(
             f"{where} is {facts.size:,} bytes; the {body} takes files smaller than {rules.max_bytes:,} bytes"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from cpdgen.compute.year import completed_items
-from cpdgen.model.records import CPDItem, Declaration, Records
 from cpdgen.model.policy import Policy
+from cpdgen.model.records import CPDItem, Declaration, Records
 
 TOTAL_KEY = "total"  # the total's key in the machine-readable forms
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from cpdgen.model.settings import Settings
 from cpdgen.model.records import CPDItem, Objective, Profile, Qualification, Records
+from cpdgen.model.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class PublishRules:
     evidence: bool = False
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "PublishRules":
+    def from_settings(cls, settings: Settings) -> PublishRules:
         return cls(reflections=settings.publish_reflections, evidence=settings.publish_evidence)
 
 

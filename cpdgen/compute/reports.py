@@ -16,8 +16,8 @@ from typing import Any
 
 from cpdgen.compute.hours import Hours, hours_of
 from cpdgen.compute.year import completed_items, objective_open_in, planned_items, qualification_in
-from cpdgen.model.records import Action, CPDItem, Objective, Qualification, Record, Records, Training, as_data
 from cpdgen.model.policy import Policy
+from cpdgen.model.records import Action, CPDItem, Objective, Qualification, Record, Records, Training, as_data
 
 
 def item_kind(item: CPDItem) -> str:
@@ -120,7 +120,12 @@ _FAR = date.max
 
 def item_data(item: CPDItem, policy: Policy) -> dict[str, Any]:
     """One activity or course, with its kind and category label."""
-    return {"kind": item_kind(item), "category": item.category, "category_label": policy.label(item.category), **as_data(item)}
+    return {
+        "kind": item_kind(item),
+        "category": item.category,
+        "category_label": policy.label(item.category),
+        **as_data(item),
+    }
 
 
 def activity_report_data(report: ActivityReport, policy: Policy) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 from cpdgen.model.records import CPDItem, Employment, Objective, Qualification, Records
 

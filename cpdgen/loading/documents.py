@@ -4,8 +4,8 @@ of `cpdgen.compute.documents`)."""
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from cpdgen.compute.documents import GENERATE, HEAD_BYTES, DocumentFacts
 from cpdgen.loading.paths import check_repo_path

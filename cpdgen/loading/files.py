@@ -8,8 +8,8 @@ from pathlib import Path
 
 from cpdgen.common.diagnostics import Diagnostic, error, warning
 from cpdgen.common.errors import UsageError
-from cpdgen.model.kinds import BY_FOLDER, KINDS, PROFILE, YAML_SUFFIXES, Kind
 from cpdgen.common.wording import did_you_mean
+from cpdgen.model.kinds import BY_FOLDER, KINDS, PROFILE, YAML_SUFFIXES, Kind
 
 CONFIG_NAME = "cpdgen.yaml"
 RECORDS_NAME = "records"
@@ -112,7 +112,9 @@ def _walk(
             try:
                 target = Path(entry.path).resolve(strict=True)
             except (OSError, RuntimeError):  # dangling, or a loop of links
-                notes.append(error(rel, 1, 1, "a symbolic link that leads nowhere (a missing file or a loop); not read"))
+                notes.append(
+                    error(rel, 1, 1, "a symbolic link that leads nowhere (a missing file or a loop); not read")
+                )
                 continue
             if target.is_dir():
                 notes.append(warning(rel, 1, 1, "ignored: a symbolic link to a folder is not followed"))
@@ -159,7 +161,9 @@ def read_text(path: Path) -> str:
         raise SourceError(1, 1, f"cannot read the file: {exc.strerror}") from None
     if len(raw) > MAX_FILE_BYTES:
         size = os.path.getsize(path)
-        raise SourceError(1, 1, f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,}): records are short text")
+        raise SourceError(
+            1, 1, f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,}): records are short text"
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceError(1, 1, "this file is UTF-16 text; save it as UTF-8")
     if b"\x00" in raw:

@@ -8,7 +8,6 @@ import re
 from pathlib import Path, PurePosixPath
 
 from cpdgen.common.wording import closest
-
 from cpdgen.compute.documents import GENERATE  # a supporting document cpdgen makes itself
 
 _DRIVE = re.compile(r"^[A-Za-z]:")

@@ -8,27 +8,28 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from cpdgen.model.kinds import BY_NAME, CONFIG_SCHEMA_FILE, POLICY_SCHEMA_FILE
 from cpdgen.common.resources import schemas_dir
+from cpdgen.model.kinds import BY_NAME, CONFIG_SCHEMA_FILE, POLICY_SCHEMA_FILE
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schemas() -> dict[str, dict]:
     """Every schema file, by file name (e.g. "activity.schema.json")."""
     folder = schemas_dir()
     return {path.name: json.loads(path.read_text("utf-8")) for path in sorted(folder.glob("*.schema.json"))}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _registry() -> Registry:
     # Registered under their bare file names, so a relative "$ref":
     # "common.schema.json#/..." resolves here exactly as it does in an editor
@@ -143,8 +144,10 @@ def _inline(node, resolver, depth: int, documented: bool):
             if documented:
                 target = {**target, **{key: value for key, value in node.items() if key != "$ref"}}
             return target
-        return {key: _inline(value, resolver, depth, documented) if key not in ("enum", "const", "default") else value
-                for key, value in node.items()}
+        return {
+            key: _inline(value, resolver, depth, documented) if key not in ("enum", "const", "default") else value
+            for key, value in node.items()
+        }
     if isinstance(node, list):
         return [_inline(item, resolver, depth, documented) for item in node]
     return node
@@ -171,19 +174,18 @@ def with_defaults(schema: dict, data: Any) -> Any:
 
 def _holds_defaults(schema: dict) -> bool:
     return any(
-        "default" in subschema or _holds_defaults(subschema)
-        for subschema in schema.get("properties", {}).values()
+        "default" in subschema or _holds_defaults(subschema) for subschema in schema.get("properties", {}).values()
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def record_schema(kind_name: str) -> dict:
     """The self-contained schema of one record of a kind (not of its file,
     which may hold a list)."""
     return inlined(_record_ref(kind_name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def config_schema() -> dict:
     return inlined(CONFIG_SCHEMA_FILE)
 
@@ -227,7 +229,7 @@ def config_validator(checks: FormatChecks) -> jsonschema.Draft7Validator:
     return jsonschema.Draft7Validator(config_schema(), format_checker=format_checker(checks))
 
 
-@lru_cache(maxsize=None)
+@cache
 def policy_schema() -> dict:
     return inlined(POLICY_SCHEMA_FILE)
 
@@ -245,4 +247,3 @@ def export_schemas(out: Path) -> list[Path]:
         target.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", "utf-8")
         written.append(target)
     return written
-

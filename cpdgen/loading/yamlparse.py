@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -65,7 +66,7 @@ _NULLS = {"", "~", "null"}
 class _Loader(_BaseLoader):
     """libyaml's composer with a resolver that only tells plain from quoted."""
 
-    def resolve(self, kind, value, implicit):  # noqa: D401 - PyYAML's hook
+    def resolve(self, kind, value, implicit):
         if kind is ScalarNode:
             return _PLAIN if implicit[0] else _STR
         return _SEQ if kind is SequenceNode else _MAP
@@ -157,7 +158,9 @@ def parse_yaml(text: str) -> Document:
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         line, column = _position(text, exc.position)
         raise YAMLFileError(
-            YAMLProblem(line, column, f"the file contains a control character (#x{exc.character:04X}) that YAML does not allow")
+            YAMLProblem(
+                line, column, f"the file contains a control character (#x{exc.character:04X}) that YAML does not allow"
+            )
         ) from None
     except RecursionError:  # libyaml's composer recurses once per level
         raise YAMLFileError(YAMLProblem(1, 1, _too_deep())) from None
@@ -225,8 +228,7 @@ def _refuse_deep_nesting(text: str) -> None:
 def _too_long(value: str) -> str:
     shown = value if len(value) <= 24 else value[:20] + "..."
     return (
-        f"the number {shown} is too large to be a number here; "
-        "if it is a reference or an identifier, put it in quotes"
+        f"the number {shown} is too large to be a number here; if it is a reference or an identifier, put it in quotes"
     )
 
 

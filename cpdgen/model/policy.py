@@ -7,8 +7,10 @@ here knows about the IET: the IET is one file.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
+
 
 @dataclass(frozen=True)
 class Category:
@@ -31,9 +33,7 @@ class HoursRule:
             return False
         if self.out_of_employment is not None and out_of_employment is not self.out_of_employment:
             return False
-        if self.status is not None and status not in self.status:
-            return False
-        return True
+        return not (self.status is not None and status not in self.status)
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class Policy:
         return category_key
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> "Policy":
+    def from_data(cls, data: Mapping[str, Any]) -> Policy:
         """From data the policy schema has accepted."""
         requirement = data["requirement"]
         documents = data["supporting_documents"]
@@ -111,7 +111,8 @@ class Policy:
                 ),
             ),
             checklist=tuple(
-                ChecklistItem(item["number"], item["key"], item["title"], item["mandatory"]) for item in data["checklist"]
+                ChecklistItem(item["number"], item["key"], item["title"], item["mandatory"])
+                for item in data["checklist"]
             ),
             documents=DocumentRules(
                 max_bytes=documents["max_bytes"],
@@ -119,4 +120,3 @@ class Policy:
                 types=tuple(DocumentType(t["key"], t["title"]) for t in documents["types"]),
             ),
         )
-

@@ -8,10 +8,11 @@ so later rules can point back into the file.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
-from functools import lru_cache
-from typing import Any, Mapping
+from functools import cache
+from typing import Any
 
 from cpdgen.model.kinds import KINDS
 
@@ -206,7 +207,7 @@ def as_data(value: Any) -> Any:
 _SCALARS = (str, int, float, bool, type(None))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls) if f.name != "source")
 

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
-
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Settings:
     extra: Mapping[str, Any]
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> "Settings":
+    def from_data(cls, data: Mapping[str, Any]) -> Settings:
         site = data.get("site", {})
         publish = site.get("publish", {})
         return cls(

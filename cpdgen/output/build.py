@@ -14,15 +14,15 @@ a folder without one (the user's own) is never replaced.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
-from cpdgen.validation.repository import ValidationResult
-from cpdgen.output.cache import BuildCache
 from cpdgen.common.errors import UserError
+from cpdgen.output.cache import BuildCache
 from cpdgen.output.folders import FolderSwap, exclusive_lock, remove_leftovers
+from cpdgen.validation.repository import ValidationResult
 
 SITE = "site"
 PRIVATE = "private"
@@ -52,8 +52,9 @@ class BuildSummary:
         )
 
 
-def build(result: ValidationResult, root: Path, out: Path, today: date, *, pdfs: bool = True,
-          progress: Progress | None = None) -> BuildSummary:
+def build(
+    result: ValidationResult, root: Path, out: Path, today: date, *, pdfs: bool = True, progress: Progress | None = None
+) -> BuildSummary:
     """Write the site (and, with pdfs=True, the PDFs) of a valid repository under `out`."""
     started = time.perf_counter()
     try:
@@ -71,8 +72,9 @@ def build(result: ValidationResult, root: Path, out: Path, today: date, *, pdfs:
     )
 
 
-def _build(result: ValidationResult, root: Path, out: Path, today: date, pdfs: bool,
-           progress: Progress | None) -> tuple[int, list[str], BuildCache]:
+def _build(
+    result: ValidationResult, root: Path, out: Path, today: date, pdfs: bool, progress: Progress | None
+) -> tuple[int, list[str], BuildCache]:
     from cpdgen.render.site import build_site
 
     made: list[str] = []

@@ -57,7 +57,11 @@ class BuildCache:
             data = json.loads(self.file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or not isinstance(data.get("files"), dict):
+        if (
+            not isinstance(data, dict)
+            or data.get("version") != CACHE_VERSION
+            or not isinstance(data.get("files"), dict)
+        ):
             return {}
         return {str(k): str(v) for k, v in data["files"].items()}
 
@@ -96,7 +100,9 @@ class BuildCache:
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.file.with_suffix(".tmp")
-            temporary.write_text(json.dumps({"version": CACHE_VERSION, "files": self.keys}, sort_keys=True), encoding="utf-8")
+            temporary.write_text(
+                json.dumps({"version": CACHE_VERSION, "files": self.keys}, sort_keys=True), encoding="utf-8"
+            )
             os.replace(temporary, self.file)
         except OSError:
             pass  # a missing cache only costs time

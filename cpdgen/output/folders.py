@@ -10,18 +10,20 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from cpdgen.common.atomic import fsync_folder, current_umask
+from cpdgen.common.atomic import current_umask, fsync_folder
 from cpdgen.common.errors import UserError
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: no lock, builds are not run concurrently there
+    fcntl = None  # type: ignore[assignment]
 
 MARKER = ".cpdgen"  # in every folder a FolderSwap made: only such folders are ever replaced
-MARKER_TEXT = (
-    "This folder is made by cpdgen and replaced whole by its next build:\n"
-    "keep no files of your own in it.\n"
-)
+MARKER_TEXT = "This folder is made by cpdgen and replaced whole by its next build:\nkeep no files of your own in it.\n"
 
 
 class FolderSwap:
@@ -91,8 +93,10 @@ class FolderSwap:
             self._discard()
             if isinstance(exc, UserError):
                 raise
-            raise UserError(f"cannot replace {exc.filename or self.targets[0].parent}: {exc.strerror or exc}; "
-                            "the previous output is unchanged") from None
+            raise UserError(
+                f"cannot replace {exc.filename or self.targets[0].parent}: {exc.strerror or exc}; "
+                "the previous output is unchanged"
+            ) from None
         for target, old, _ in swapped:
             fsync_folder(target.parent)
             if old is not None:
@@ -135,22 +139,17 @@ def remove_leftovers(target: Path) -> None:
 
 
 @contextmanager
-def exclusive_lock(folder: Path, name: str = ".lock"):
+def exclusive_lock(folder: Path, name: str = ".lock") -> Iterator[None]:
     """Hold an exclusive lock on `folder` (a lock file in it): a second
     build or `serve` rebuild of the same output waits for the first."""
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        stream = open(folder / name, "a+b")
+        lock_file = folder / name
+        lock_file.touch()
     except OSError as exc:
         raise UserError(f"cannot write in {folder}: {exc.strerror or exc}; nothing was changed") from None
-    try:
-        try:
-            import fcntl
-        except ImportError:  # not POSIX: no lock, builds are not run concurrently there
-            fcntl = None
+    with open(lock_file, "a+b") as stream:  # closing it releases the lock
         if fcntl is not None:
             fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
         yield
-    finally:
-        stream.close()  # closing releases the lock

@@ -26,18 +26,19 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
-from cpdgen.output.build import CACHE, PRIVATE, SITE
 from cpdgen.common.diagnostics import Diagnostic
 from cpdgen.common.errors import UserError
 from cpdgen.loading.files import Repository
+from cpdgen.output.build import CACHE, PRIVATE, SITE
 
 HOST = "127.0.0.1"  # never another interface: the preview may show private drafts
 DEFAULT_PORT = 8000
@@ -60,21 +61,28 @@ class Problem:
             count = len(self.errors)
             heading = f"{count} error{'s' if count != 1 else ''} in the records"
             intro = "Fix and save: this page reloads by itself and shows the site again once the records are valid."
-            body = "<ul>\n" + "\n".join(
-                f"<li><code>{html.escape(f'{d.file}:{d.line}:{d.column}:')}</code> {html.escape(d.message)}</li>"
-                for d in self.errors
-            ) + "\n</ul>"
+            body = (
+                "<ul>\n"
+                + "\n".join(
+                    f"<li><code>{html.escape(f'{d.file}:{d.line}:{d.column}:')}</code> {html.escape(d.message)}</li>"
+                    for d in self.errors
+                )
+                + "\n</ul>"
+            )
         elif self.trace:
             heading = "cpdgen hit an internal error while building"
-            intro = ("This is a bug in cpdgen, not a problem with your records. The server keeps running; "
-                     "please report it with this trace. The next save tries again.")
+            intro = (
+                "This is a bug in cpdgen, not a problem with your records. The server keeps running; "
+                "please report it with this trace. The next save tries again."
+            )
             body = f"<pre>{html.escape(self.trace)}</pre>"
         else:
             heading = "The site could not be built"
             intro = "Fix the problem and save any file: this page reloads by itself."
             body = f"<p>{html.escape(self.message)}</p>"
-        return _ERROR_PAGE.format(refresh=ERROR_REFRESH, heading=html.escape(heading), intro=html.escape(intro),
-                                  body=body).encode("utf-8")
+        return _ERROR_PAGE.format(
+            refresh=ERROR_REFRESH, heading=html.escape(heading), intro=html.escape(intro), body=body
+        ).encode("utf-8")
 
 
 _ERROR_PAGE = """<!DOCTYPE html>
@@ -177,9 +185,18 @@ class _Handler(SimpleHTTPRequestHandler):
 class Preview:
     """The site of one repository, kept built and served while it is edited."""
 
-    def __init__(self, repo: Repository, out: Path, *, today: Callable[[], date] = date.today,
-                 quiet: bool = False, verbose: bool = False, color: bool = False,
-                 stdout: TextIO | None = None, stderr: TextIO | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        out: Path,
+        *,
+        today: Callable[[], date] = date.today,
+        quiet: bool = False,
+        verbose: bool = False,
+        color: bool = False,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+    ) -> None:
         self.repo = repo
         self.out = Path(out).resolve()  # as the watcher reports paths: the root is resolved too
         self.today = today
@@ -218,8 +235,10 @@ class Preview:
             server = _Server((HOST, port), handler)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                raise UserError(f"port {port} on {HOST} is in use: stop what uses it, or pick another with "
-                                "--port N (--port 0 picks a free one)") from None
+                raise UserError(
+                    f"port {port} on {HOST} is in use: stop what uses it, or pick another with "
+                    "--port N (--port 0 picks a free one)"
+                ) from None
             raise UserError(f"cannot listen on {HOST}:{port}: {exc.strerror or exc}") from None
         server.preview = self
         self.server = server
@@ -255,8 +274,10 @@ class Preview:
                 problem = Problem(errors=tuple(result.errors))
                 count = len(result.errors)
                 self._err(format_text(result, color=self.color, quiet=True))
-                self._err(f"cpdgen: {count} error{'s' if count != 1 else ''} in the records (above): "
-                          "the pages show them until they are fixed")
+                self._err(
+                    f"cpdgen: {count} error{'s' if count != 1 else ''} in the records (above): "
+                    "the pages show them until they are fixed"
+                )
             else:
                 summary = build(result, self.repo.root, self.out, self.today(), pdfs=False)
                 if not self.quiet:
@@ -264,9 +285,13 @@ class Preview:
         except UserError as exc:
             problem = Problem(message=str(exc))
             self._err(f"cpdgen: {exc}")
-        except Exception as exc:  # noqa: BLE001 - a bug must not stop the preview
+        except Exception as exc:
             problem = Problem(trace=traceback.format_exc())
-            detail = problem.trace if self.verbose else f"{type(exc).__name__}: {exc} (run with --verbose for the full trace)"
+            detail = (
+                problem.trace
+                if self.verbose
+                else f"{type(exc).__name__}: {exc} (run with --verbose for the full trace)"
+            )
             self._err(f"cpdgen: internal error while building (a bug in cpdgen; the server keeps running): {detail}")
         finally:
             with self._idle:
@@ -294,24 +319,32 @@ class Preview:
 
         try:
             # rust_timeout + yield_on_timeout: the first (empty) yield says the watcher is running.
-            for changes in watch(self.repo.root, watch_filter=wanted, stop_event=stop, step=100,
-                                 rust_timeout=100, yield_on_timeout=True, raise_interrupt=False):
+            for changes in watch(
+                self.repo.root,
+                watch_filter=wanted,
+                stop_event=stop,
+                step=100,
+                rust_timeout=100,
+                yield_on_timeout=True,
+                raise_interrupt=False,
+            ):
                 watching.set()
                 if changes:
                     if self.verbose:
-                        self._say("Changed: " + ", ".join(sorted(
-                            self.repo.relative(Path(p)) for _, p in changes)))
+                        self._say("Changed: " + ", ".join(sorted(self.repo.relative(Path(p)) for _, p in changes)))
                     dirty.set()
-        except Exception as exc:  # noqa: BLE001 - say so; the site is still served
-            self._err(f"cpdgen: watching {self.repo.root} for changes failed: {exc}; "
-                   "restart cpdgen serve to see later edits")
+        except Exception as exc:
+            self._err(
+                f"cpdgen: watching {self.repo.root} for changes failed: {exc}; restart cpdgen serve to see later edits"
+            )
         finally:
             watching.set()
 
     # -- all together -------------------------------------------------------
 
-    def run(self, port: int = DEFAULT_PORT, stop: threading.Event | None = None,
-            ready: Callable[[str], None] | None = None) -> None:
+    def run(
+        self, port: int = DEFAULT_PORT, stop: threading.Event | None = None, ready: Callable[[str], None] | None = None
+    ) -> None:
         """Bind, build, serve and rebuild on changes until `stop` is set (or
         KeyboardInterrupt, which is raised on after a clean shutdown).
         `ready(url)` is called once the first build is done."""
@@ -319,8 +352,9 @@ class Preview:
         server = self.server or self.bind(port)
         dirty, watching = self.dirty, threading.Event()
         watcher = threading.Thread(target=self._watch, args=(stop, dirty, watching), name="cpdgen-watch", daemon=True)
-        serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                                   name="cpdgen-http", daemon=True)
+        serving = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="cpdgen-http", daemon=True
+        )
         try:
             watcher.start()
             watching.wait(WATCH_READY_WAIT)

@@ -48,7 +48,9 @@ def hours_chart(years: list[Hours], policy: Policy) -> Markup:
     for fraction in (i / intervals for i in range(intervals + 1)):
         y = TOP + plot_h * (1 - fraction)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{format_hours(round(top * fraction, 2)).removesuffix(".0")}</text>')
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{format_hours(round(top * fraction, 2)).removesuffix(".0")}</text>'
+        )
     for position, hours in enumerate(years):
         x = LEFT + slot * position + (slot - bar) / 2
         base = TOP + plot_h

@@ -5,10 +5,10 @@ file to what this module makes now.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from cpdgen.model.kinds import CONFIG_SCHEMA_FILE, KINDS, Kind
 from cpdgen.loading.schemas import documented, documented_record_schema, load_schemas
+from cpdgen.model.kinds import CONFIG_SCHEMA_FILE, KINDS, Kind
 
 GENERATED_NOTE = (
     "<!-- Generated from schemas/*.schema.json by `python docs/generate.py`: "
@@ -69,9 +69,7 @@ def _where(kind: Kind) -> str:
         return f"One file: `records/{kind.folder}`."
     if not kind.list_files:
         return f"`records/{kind.folder}/YYYY.yaml`, one file per year, each holding one record."
-    return (
-        f"`records/{kind.folder}/**/*.yaml`: one record per file, or a list of records each with an `id`."
-    )
+    return f"`records/{kind.folder}/**/*.yaml`: one record per file, or a list of records each with an `id`."
 
 
 # --- schema walking -------------------------------------------------------------------

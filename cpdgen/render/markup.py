@@ -22,7 +22,6 @@ _ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {
 _URL_SCHEMES = {"http", "https", "mailto"}
 
 
-
 def safe_url(url: str | None) -> str | None:
     """`url` if it is a web or mail address (the schemes Markdown links may
     use too), else None: a `javascript:` or `data:` link never reaches a page."""

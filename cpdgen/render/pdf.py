@@ -25,13 +25,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from cpdgen.common.errors import UserError
 from cpdgen.compute.checklist import SECTIONS, DeclarationStatus, year_status
 from cpdgen.compute.digest import combined_digest, declaration_records, record_digests
 from cpdgen.compute.documents import DECLARATION_PDF, GENERATE, generated_file
 from cpdgen.compute.hours import category_rows, year_hours
 from cpdgen.compute.reports import activity_report, planning_report
 from cpdgen.compute.year import default_year, shown_employment, shown_qualifications
-from cpdgen.common.errors import UserError
 from cpdgen.model.records import Declaration, Profile, Records, Source, as_data
 from cpdgen.render.pdf_assets import ASSETS, PdfAssets
 
@@ -104,8 +104,13 @@ def build_pdfs(result, root: Path, private_folder: Path, private_cache, *, today
     made = []
     for job in jobs:
         name = job.private_name
-        key = key_of(PDF_FORMAT, _weasyprint_version(), maker.assets_digest, job.html,
-                     *(part for a in job.attachments for part in (a.name, a.description, a.data)))
+        key = key_of(
+            PDF_FORMAT,
+            _weasyprint_version(),
+            maker.assets_digest,
+            job.html,
+            *(part for a in job.attachments for part in (a.name, a.description, a.data)),
+        )
         if not private_cache.reuse(name, key, private_folder):
             write_pdf(private_folder / name, maker.render(job))
             private_cache.record(name, key)
@@ -136,8 +141,7 @@ class PdfMaker:
         self._assets_digest: str | None = None
         self._statuses: dict[int, DeclarationStatus] = {}
         self._fonts = None
-        self.env = environment(root, globals_={"policy": self.policy, "lang": LANG},
-                               filters={"toc_entry": toc_entry})
+        self.env = environment(root, globals_={"policy": self.policy, "lang": LANG}, filters={"toc_entry": toc_entry})
 
     @property
     def assets_digest(self) -> str:
@@ -149,8 +153,9 @@ class PdfMaker:
         if year not in self._statuses:
             from cpdgen.loading.documents import inspect_documents
 
-            self._statuses[year] = year_status(self.records, self.policy, year,
-                                               lambda paths: inspect_documents(self.root, paths))
+            self._statuses[year] = year_status(
+                self.records, self.policy, year, lambda paths: inspect_documents(self.root, paths)
+            )
         return self._statuses[year]
 
     def dated(self, year: int | None) -> date:
@@ -173,16 +178,27 @@ class PdfMaker:
         if document == DECLARATION_PDF:
             data = declaration_data(self.records, self.policy, self.status(year))
             text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-            attachments = (Attachment(f"cpd-declaration-{year}.json", text.encode("utf-8"),
-                                      f"The {year} CPD Declaration as data: the records it covers and their digest"),)
+            attachments = (
+                Attachment(
+                    f"cpd-declaration-{year}.json",
+                    text.encode("utf-8"),
+                    f"The {year} CPD Declaration as data: the records it covers and their digest",
+                ),
+            )
         return PdfJob(document, year, html, dated, attachments)
 
     def context(self, document: str, year: int | None, dated: date) -> dict[str, Any]:
         records = self.records
         profile = records.profile or Profile(id="profile", source=Source(""), name="")
-        context: dict[str, Any] = {"member": profile, "dated": dated, "today": self.today, "year": year,
-                                   "objective_titles": {o.id: o.title for o in records.objectives},
-                                   "toc_min": TOC_MIN_ENTRIES, "draft": False}
+        context: dict[str, Any] = {
+            "member": profile,
+            "dated": dated,
+            "today": self.today,
+            "year": year,
+            "objective_titles": {o.id: o.title for o in records.objectives},
+            "toc_min": TOC_MIN_ENTRIES,
+            "draft": False,
+        }
         if year is not None:
             status = self.status(year)
             activities = activity_report(records, self.policy, year)
@@ -286,12 +302,16 @@ CV_YEARS = 3  # the CV's CPD summary: the last three review years
 
 def cv_context(records: Records, policy, today: date) -> dict[str, Any]:
     last = default_year(today)
-    years = [year for year in range(last - CV_YEARS + 1, last + 1)]
+    years = list(range(last - CV_YEARS + 1, last + 1))
     by_year = [year_hours(records, policy, year) for year in years]
-    rows = [(label, [hours.as_data()[key] for hours in by_year]) for key, label, _ in category_rows(by_year[-1], policy)]
+    rows = [
+        (label, [hours.as_data()[key] for hours in by_year]) for key, label, _ in category_rows(by_year[-1], policy)
+    ]
     return {
-        "jobs": sorted(records.employment, key=lambda job: (job.end is None, job.end or date.max, job.start), reverse=True),
-        "qualifications": sorted(records.qualifications, key=lambda q: (q.end or q.start or date.min), reverse=True),
+        "jobs": sorted(
+            records.employment, key=lambda job: (job.end is None, job.end or date.max, job.start), reverse=True
+        ),
+        "qualifications": sorted(records.qualifications, key=lambda q: q.end or q.start or date.min, reverse=True),
         "cpd_years": years,
         "cpd_rows": rows,
     }
@@ -318,13 +338,19 @@ def render_pdf(job: PdfJob, assets: PdfAssets, font_config=None) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     moment = datetime(job.dated.year, job.dated.month, job.dated.day, tzinfo=UTC)
     attachments = [
-        weasyprint.Attachment(string=a.data, name=a.name, description=a.description, created=moment, modified=moment,
-                              relationship="Data")
+        weasyprint.Attachment(
+            string=a.data, name=a.name, description=a.description, created=moment, modified=moment, relationship="Data"
+        )
         for a in job.attachments
     ]
     document = weasyprint.HTML(string=job.html, base_url=assets.base_url(), url_fetcher=weasy_fetcher(assets))
-    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=attachments, font_config=font_config,
-                              finisher=_one_entry_per_attachment)
+    return document.write_pdf(
+        pdf_variant=PDF_VARIANT,
+        pdf_tags=True,
+        attachments=attachments,
+        font_config=font_config,
+        finisher=_one_entry_per_attachment,
+    )
 
 
 def _one_entry_per_attachment(document, pdf) -> None:
@@ -341,8 +367,10 @@ def _weasyprint():
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: the Pango libraries it loads are missing
-        raise UserError(f"cannot make PDFs: WeasyPrint does not load ({exc}); it needs Pango "
-                        "(Debian: apt install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)") from None
+        raise UserError(
+            f"cannot make PDFs: WeasyPrint does not load ({exc}); it needs Pango "
+            "(Debian: apt install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)"
+        ) from None
     return weasyprint
 
 
@@ -380,4 +408,3 @@ def write_pdf(path: Path, data: bytes) -> None:
     from cpdgen.common.atomic import write_atomic
 
     write_atomic(path, data)
-

@@ -9,24 +9,24 @@ unchanged are reused from the previous build (`buildcache`).
 from __future__ import annotations
 
 import json
-import os
 import multiprocessing
+import os
 import shutil
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from pathlib import Path
-from typing import Callable
 from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup
 
-from cpdgen.output.cache import BuildCache, files_digest, key_of
+from cpdgen.common.errors import UserError
 from cpdgen.compute.hours import category_rows
 from cpdgen.compute.public import PublishRules, public_view
+from cpdgen.output.cache import BuildCache, files_digest, key_of
 from cpdgen.render.chart import hours_chart
 from cpdgen.render.site_plan import Page, plan_site, record_digest
 from cpdgen.render.templating import environment, template_errors, template_folders
-from cpdgen.common.errors import UserError
 from cpdgen.validation.repository import ValidationResult, job_count
 
 STATIC = "static"  # template folder whose files are copied as they are
@@ -40,8 +40,14 @@ def rendering_fingerprint(folders: list[Path]) -> str:
     return key_of(files_digest([Path(__file__).resolve().parent.parent], "*.py"), files_digest(folders))
 
 
-def build_site(result: ValidationResult, root: Path, staging: Path, cache: BuildCache, *,
-               progress: Callable[[int, int], None] | None = None) -> int:
+def build_site(
+    result: ValidationResult,
+    root: Path,
+    staging: Path,
+    cache: BuildCache,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Render every page into `staging`; returns the number of HTML pages.
     The site does not depend on the date: it shows what the records say."""
     rules = PublishRules.from_settings(result.settings)
@@ -57,8 +63,11 @@ def build_site(result: ValidationResult, root: Path, staging: Path, cache: Build
         "category_label": {category.key: category.label for category in policy.categories},
     }
     folders = template_folders(root)
-    env = environment(root, globals_={"site": site, "profile": profile, "policy": policy},
-                      filters={"rows": lambda hours: category_rows(hours, policy)})
+    env = environment(
+        root,
+        globals_={"site": site, "profile": profile, "policy": policy},
+        filters={"rows": lambda hours: category_rows(hours, policy)},
+    )
     with template_errors(root):
         env.globals["entry"] = _entries(env)
     env.globals["hours_chart"] = lambda years: hours_chart(years, policy)
@@ -198,14 +207,18 @@ def _copy_static(folders: list[Path], staging: Path, root: Path) -> None:
                 path = Path(current) / name
                 shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
                 if path.is_symlink() and not path.resolve().is_relative_to(base):
-                    raise UserError(f"{shown} is a link that leads out of its static/ folder; cpdgen does not publish it")
+                    raise UserError(
+                        f"{shown} is a link that leads out of its static/ folder; cpdgen does not publish it"
+                    )
                 if name in files:
                     target = staging / STATIC / path.relative_to(source)
                     try:
                         target.parent.mkdir(parents=True, exist_ok=True)
                         shutil.copyfile(path, target)
                     except OSError as exc:
-                        raise UserError(f"cannot copy {shown}: {exc.strerror or exc}; the previous output is unchanged") from None
+                        raise UserError(
+                            f"cannot copy {shown}: {exc.strerror or exc}; the previous output is unchanged"
+                        ) from None
 
 
 def _copy_evidence(view, root: Path, staging: Path) -> None:
@@ -232,5 +245,5 @@ def _updated(entries: list[Page]) -> str:
     """The feed's date: the newest entry's, so identical records give identical bytes."""
     dates = [p.context["item"].end for p in entries]
     newest = max(dates) if dates else None
-    moment = datetime.combine(newest, time(0), tzinfo=timezone.utc) if newest else datetime(2000, 1, 1, tzinfo=timezone.utc)
+    moment = datetime.combine(newest, time(0), tzinfo=UTC) if newest else datetime(2000, 1, 1, tzinfo=UTC)
     return moment.isoformat().replace("+00:00", "Z")

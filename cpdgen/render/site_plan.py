@@ -12,15 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, is_dataclass
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from cpdgen.compute.hours import year_hours
 from cpdgen.compute.reports import item_kind, objective_order
 from cpdgen.compute.year import CLOSED_OBJECTIVE_STATUSES, item_order, year_of
-from cpdgen.model.records import CPDItem, Records
 from cpdgen.model.policy import Policy
+from cpdgen.model.records import CPDItem, Records
 
 ITEM_FOLDERS = {"activity": "activity", "training": "training"}  # a page per item, by kind
 PER_PAGE = 20  # activities per list page: no page grows with the record count
@@ -96,7 +97,6 @@ def item_paths(items: Iterable[CPDItem]) -> dict[tuple[str, str], str]:
     return paths
 
 
-
 def _short_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=3).hexdigest()
 
@@ -137,7 +137,9 @@ class _Site:
         self.types = [c.key for c in policy.categories if any(item.category == c.key for item in self.items)]
         self.type_paths = {key: f"activities/type/{slug(key)}/index.html" for key in self.types}
         # Open objectives first, in the reports' order.
-        self.objectives = sorted(view.objectives, key=lambda o: (o.status in CLOSED_OBJECTIVE_STATUSES, objective_order(o)))
+        self.objectives = sorted(
+            view.objectives, key=lambda o: (o.status in CLOSED_OBJECTIVE_STATUSES, objective_order(o))
+        )
         self.objective_titles = {o.id: o.title for o in self.objectives}
 
     def summaries(self, items: Iterable[CPDItem]) -> list[dict[str, Any]]:
@@ -160,7 +162,9 @@ def _paginated(site: _Site, base: str, items: Sequence[CPDItem], heading: str, v
         pager = {
             "number": number,
             "count": count,
-            "previous": None if number == 1 else (f"{base}/index.html" if number == 2 else f"{base}/page-{number - 1}.html"),
+            "previous": None
+            if number == 1
+            else (f"{base}/index.html" if number == 2 else f"{base}/page-{number - 1}.html"),
             "next": f"{base}/page-{number + 1}.html" if number < count else None,
             "total": len(items),
         }
@@ -189,7 +193,9 @@ def plan_site(view: Records, policy: Policy) -> list[Page]:
         items = [i for i in site.items if i.category == key]
         pages += _paginated(site, site.type_paths[key].rsplit("/", 1)[0], items, labels[key], "type")
     for year in site.years:
-        pages += _paginated(site, f"activities/year/{year}", site.by_year[year], f"Activities completed in {year}", "year")
+        pages += _paginated(
+            site, f"activities/year/{year}", site.by_year[year], f"Activities completed in {year}", "year"
+        )
     for tag, tagged in sorted(site.tags.items()):
         pages += _paginated(site, site.tag_paths[tag].rsplit("/", 1)[0], tagged, f"Tagged “{tag}”", "tag")
     pages.append(Page(
@@ -250,7 +256,12 @@ def _plans(site: _Site) -> list[dict[str, Any]]:
     plans = []
     for objective in site.objectives:
         actions = [
-            {"action": action, "activities": [(item, site.paths[item_key(item)]) for a in action.activities for item in by_id.get(a, ())]}
+            {
+                "action": action,
+                "activities": [
+                    (item, site.paths[item_key(item)]) for a in action.activities for item in by_id.get(a, ())
+                ],
+            }
             for action in objective.actions
         ]
         plans.append({

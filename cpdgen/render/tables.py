@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ def to_terminal(tables: Sequence[Table], notes: Sequence[str] = (), *, color: bo
             is_total = table.last_row_is_total and row_index == len(table.rows) - 1
             if is_total:
                 shown.add_section()
-            shown.add_row(*(_shown(column, row[position]) for position, column in brief), style="bold" if is_total else None)
+            shown.add_row(
+                *(_shown(column, row[position]) for position, column in brief), style="bold" if is_total else None
+            )
         if table.rows:
             console.print(shown)
         else:

@@ -13,18 +13,19 @@ Autoescaping is on for every template; Markdown fields go through the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from cpdgen.compute.hours import format_hours
 from cpdgen.common.errors import UserError
-from cpdgen.render.markup import markdown_html, safe_url
 from cpdgen.common.resources import templates_dir
+from cpdgen.compute.hours import format_hours
+from cpdgen.render.markup import markdown_html, safe_url
 
 BUILTIN_PREFIX = "builtin"
 MEMBER_TEMPLATES = "site_templates"  # the member's overrides, at the repository root
@@ -92,7 +93,7 @@ def template_errors(repository_root: Path | None):
         yield
     except UserError:
         raise
-    except Exception as exc:  # noqa: BLE001 - only those that come from a member's template are converted
+    except Exception as exc:
         folders = template_folders(repository_root)[:-1]  # the member's, not the built-in one
         place = _member_frame(exc, folders)
         if place is None:
@@ -136,8 +137,12 @@ def template_folders(repository_root: Path | None) -> list[Path]:
     return [*folders, builtin]
 
 
-def environment(repository_root: Path | None, *, globals_: Mapping[str, Any] | None = None,
-                filters: Mapping[str, Callable] | None = None) -> jinja2.Environment:
+def environment(
+    repository_root: Path | None,
+    *,
+    globals_: Mapping[str, Any] | None = None,
+    filters: Mapping[str, Callable] | None = None,
+) -> jinja2.Environment:
     folders = template_folders(repository_root)
     loader = jinja2.ChoiceLoader([
         jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(folders[-1]))}),
@@ -151,8 +156,20 @@ def environment(repository_root: Path | None, *, globals_: Mapping[str, Any] | N
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update({"markdown": markdown_html, "hours": format_hours, "long_date": long_date, "when": when, "safe_url": safe_url,
-                        "day": day, "date_span": date_span, "month_year": month_year, "words": words, "yes_no": yes_no})
+    env.filters.update(
+        {
+            "markdown": markdown_html,
+            "hours": format_hours,
+            "long_date": long_date,
+            "when": when,
+            "safe_url": safe_url,
+            "day": day,
+            "date_span": date_span,
+            "month_year": month_year,
+            "words": words,
+            "yes_no": yes_no,
+        }
+    )
     env.filters.update(filters or {})
     env.globals.update(globals_ or {})
     return env

@@ -22,7 +22,11 @@ def hours_table(hours: Hours, policy: Policy) -> Table:
     """The body's "Total CPD Hours" table."""
     return Table(
         f"CPD hours {hours.year} ({year_span(hours.year)})",
-        (Column("category", "Key", brief=False), Column("label", "Activity Type"), Column("hours", "Total Hours", numeric=True, show=format_hours)),
+        (
+            Column("category", "Key", brief=False),
+            Column("label", "Activity Type"),
+            Column("hours", "Total Hours", numeric=True, show=format_hours),
+        ),
         tuple(category_rows(hours, policy)),
         last_row_is_total=True,
     )
@@ -63,9 +67,24 @@ def _item_columns(policy: Policy) -> tuple[Column, ...]:
 
 def _item_row(item) -> tuple:
     return (
-        item.id, item_kind(item), item.category, item.start.isoformat(), item.end.isoformat(), item.title, item.hours,
-        item.status, item.provider, item.location, item.mode, item.competences, item.objectives, item.description,
-        item.outcomes, item.reflection, item.evidence, item.private,
+        item.id,
+        item_kind(item),
+        item.category,
+        item.start.isoformat(),
+        item.end.isoformat(),
+        item.title,
+        item.hours,
+        item.status,
+        item.provider,
+        item.location,
+        item.mode,
+        item.competences,
+        item.objectives,
+        item.description,
+        item.outcomes,
+        item.reflection,
+        item.evidence,
+        item.private,
     )
 
 
@@ -79,9 +98,17 @@ def activity_tables(report: ActivityReport, policy: Policy) -> list[Table]:
     )
     study = Table(
         "Academic study",
-        (Column("id", "Id", brief=False), Column("title", "Qualification"), Column("institution", "Institution"),
-         Column("status", "Status"), Column("end", "Award")),
-        tuple((q.id, q.title, q.institution, q.status, q.end.isoformat() if q.end else None) for q in report.qualifications),
+        (
+            Column("id", "Id", brief=False),
+            Column("title", "Qualification"),
+            Column("institution", "Institution"),
+            Column("status", "Status"),
+            Column("end", "Award"),
+        ),
+        tuple(
+            (q.id, q.title, q.institution, q.status, q.end.isoformat() if q.end else None)
+            for q in report.qualifications
+        ),
         empty=f"no academic study in {report.year}",
     )
     return [items, hours_table(report.hours, policy), study]
@@ -93,15 +120,29 @@ def planning_tables(report: PlanningReport, policy: Policy) -> list[Table]:
     rows = []
     for plan in report.objectives:
         objective = plan.objective
-        head = (objective.id, objective.title, objective.priority, objective.status,
-                objective.target.isoformat() if objective.target else None, len(plan.items))
+        head = (
+            objective.id,
+            objective.title,
+            objective.priority,
+            objective.status,
+            objective.target.isoformat() if objective.target else None,
+            len(plan.items),
+        )
         if not plan.actions:
             rows.append((*head, None, None, None, None, ()))
         for action_plan in plan.actions:
             action = action_plan.action
             when = action.done_on or action.target
-            rows.append((*head, action.title, action.status, when.isoformat() if when else None,
-                         action.done_on.isoformat() if action.done_on else None, tuple(i.id for i in action_plan.items)))
+            rows.append(
+                (
+                    *head,
+                    action.title,
+                    action.status,
+                    when.isoformat() if when else None,
+                    action.done_on.isoformat() if action.done_on else None,
+                    tuple(i.id for i in action_plan.items),
+                )
+            )
     objectives = Table(
         f"CPD Planning Report {report.year}: objectives open in the year and their actions",
         (
@@ -147,9 +188,12 @@ def planning_text(report: PlanningReport, policy: Policy, *, color: bool) -> str
         lines.append(f"  no objective open in {report.year}")
     for number, plan in enumerate(report.objectives, 1):
         objective = plan.objective
-        facts = [f"{objective.priority} priority" if objective.priority else None, objective.status.replace("-", " "),
-                 f"target {objective.target}" if objective.target else None,
-                 f"{len(plan.items)} activit{'y' if len(plan.items) == 1 else 'ies'} in {report.year}"]
+        facts = [
+            f"{objective.priority} priority" if objective.priority else None,
+            objective.status.replace("-", " "),
+            f"target {objective.target}" if objective.target else None,
+            f"{len(plan.items)} activit{'y' if len(plan.items) == 1 else 'ies'} in {report.year}",
+        ]
         lines.append(style(f"{number}. {objective.title}", bold=True))
         lines.append("   " + " · ".join(fact for fact in facts if fact))
         for action_plan in plan.actions:
@@ -183,8 +227,14 @@ def planning_sheet(objectives: Table, planned: Table) -> Table:
 def checklist_table(status: DeclarationStatus) -> Table:
     return Table(
         f"CPD Declaration {status.year}: checklist",
-        (Column("number", "#", numeric=True), Column("key", "Key"), Column("title", "Item"), Column("mandatory", "Mandatory"),
-         Column("complete", "Complete"), Column("problems", "Problems")),
+        (
+            Column("number", "#", numeric=True),
+            Column("key", "Key"),
+            Column("title", "Item"),
+            Column("mandatory", "Mandatory"),
+            Column("complete", "Complete"),
+            Column("problems", "Problems"),
+        ),
         tuple((i.number, i.key, i.title, i.mandatory, i.complete, i.problems) for i in status.items),
     )
 
@@ -204,7 +254,9 @@ def status_text(status: DeclarationStatus, policy: Policy, declaration_file: str
         lines.append(f"{declaration_file} does not exist yet: `cpdgen declaration start --year {year}` creates it")
     elif status.submitted:
         submitted = status.declaration.submitted
-        lines.append(f"{declaration_file} · submitted on {submitted.get('date', '?')} (digest {submitted['digest'][:12]}…)")
+        lines.append(
+            f"{declaration_file} · submitted on {submitted.get('date', '?')} (digest {submitted['digest'][:12]}…)"
+        )
     else:
         lines.append(f"{declaration_file} · not submitted")
     lines += ["", LEGEND, ""]
@@ -231,7 +283,11 @@ def status_text(status: DeclarationStatus, policy: Policy, declaration_file: str
     lines.append("")
     incomplete = [item for item in status.items if item.mandatory and not item.complete]
     if status.submitted:
-        lines.append(style(f"Submitted. The {year} records are frozen: `cpdgen validate` reports any change to them.", fg="green"))
+        lines.append(
+            style(
+                f"Submitted. The {year} records are frozen: `cpdgen validate` reports any change to them.", fg="green"
+            )
+        )
     elif status.ready:
         if today <= date(year, 12, 31):
             lines.append(style(f"Ready, but the {year} review year is not over until 31 December {year}.", fg="green"))

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cpdgen.loading import schemas
 from cpdgen.common.diagnostics import Diagnostic, error
-from cpdgen.model.kinds import KINDS, Kind
+from cpdgen.loading import schemas
 from cpdgen.loading.files import SourceError, SourceFile, read_text
-from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
-from cpdgen.model.records import BUILDERS, Record, Source
 from cpdgen.loading.paths import check_document, check_repo_path
+from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
+from cpdgen.model.kinds import KINDS, Kind
+from cpdgen.model.records import BUILDERS, Record, Source
 from cpdgen.validation.record_rules import check_record_values
 from cpdgen.validation.schema_messages import SchemaProblem, describe_value, translate
 
@@ -42,7 +42,9 @@ class FileChecker:
 
     def __init__(self, root: Path, *, fast: bool = False):
         self.fast = fast
-        checks = schemas.format_checks(lambda value: check_repo_path(root, value), lambda value: check_document(root, value))
+        checks = schemas.format_checks(
+            lambda value: check_repo_path(root, value), lambda value: check_document(root, value)
+        )
         self.validators = {kind.name: schemas.record_validator(kind.name, checks) for kind in KINDS}
         self.gates = {kind.name: schemas.record_gate(kind.name, checks) for kind in KINDS} if fast else {}
 
@@ -53,7 +55,9 @@ class FileChecker:
         problems: list[SchemaProblem] = []
         gate = self.gates.get(kind.name)
         if gate is None or not gate(data):
-            schema_errors = sorted(self.validators[kind.name].iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+            schema_errors = sorted(
+                self.validators[kind.name].iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
+            )
             # A value of the wrong type also fails its enum, pattern...: say it once.
             mistyped = {tuple(e.absolute_path) for e in schema_errors if e.validator == "type"}
             for schema_error in schema_errors:
@@ -80,7 +84,12 @@ class FileChecker:
         kind = source.kind
         if data is None:
             result.diagnostics.append(
-                error(source.rel, 1, 1, f"the file is empty: write {kind.a} record here (fields as in schemas/{kind.schema_file})")
+                error(
+                    source.rel,
+                    1,
+                    1,
+                    f"the file is empty: write {kind.a} record here (fields as in schemas/{kind.schema_file})",
+                )
             )
         elif isinstance(data, list):
             if not kind.list_files:
@@ -96,7 +105,9 @@ class FileChecker:
         else:
             result.diagnostics.append(
                 error(
-                    source.rel, 1, 1,
+                    source.rel,
+                    1,
+                    1,
                     f"expected {kind.a} record (a mapping of 'field: value' lines) or a list of them; "
                     f"the file holds only {describe_value(data)}",
                 )
@@ -117,7 +128,12 @@ class FileChecker:
         if not isinstance(data, dict):
             line, column = document.locate(where.path())
             result.diagnostics.append(
-                error(source.rel, line, column, f"each item of a list file must be {kind.a} record (a mapping of fields); got {describe_value(data)}")
+                error(
+                    source.rel,
+                    line,
+                    column,
+                    f"each item of a list file must be {kind.a} record (a mapping of fields); got {describe_value(data)}",
+                )
             )
             return
 

@@ -78,4 +78,3 @@ def format_github(result: ValidationResult) -> str:
     lines = [github_annotation(d) for d in result.diagnostics]
     lines.append(summary_line(result))
     return "\n".join(lines)
-

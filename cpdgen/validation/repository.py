@@ -6,19 +6,19 @@ cross-record rules (`rules`) → a `ValidationResult` for the reporters.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-import multiprocessing
 from pathlib import Path
 
-from cpdgen.model.settings import Settings
 from cpdgen.common.diagnostics import Diagnostic, error
 from cpdgen.common.errors import UsageError
-from cpdgen.model.kinds import PROFILE
 from cpdgen.loading.files import Repository, SourceFile, discover
-from cpdgen.model.records import Records
+from cpdgen.model.kinds import PROFILE
 from cpdgen.model.policy import Policy
+from cpdgen.model.records import Records
+from cpdgen.model.settings import Settings
 from cpdgen.validation.files import FileChecker, FileResult
 from cpdgen.validation.rules import check_records
 from cpdgen.validation.settings import load_settings
@@ -61,7 +61,12 @@ def validate_repository(repo: Repository, jobs: int | None = None, *, check_subm
     diagnostics = [*diagnostics, *notes]
     if not any(source.kind is PROFILE for source in sources):
         diagnostics.append(
-            error(repo.relative(repo.records / PROFILE.folder), 1, 1, "the profile is missing: create it with at least 'name: Your Name'")
+            error(
+                repo.relative(repo.records / PROFILE.folder),
+                1,
+                1,
+                "the profile is missing: create it with at least 'name: Your Name'",
+            )
         )
 
     records = Records()
@@ -113,9 +118,15 @@ def _check_files(sources: list[SourceFile], root: Path, jobs: int | None) -> lis
             count - 1, mp_context=context, initializer=_init_worker, initargs=(root, checker.fast)
         ) as pool:
             mine = {index for index in range(len(chunks)) if index % count == 0}
-            futures = {index: pool.submit(_check_chunk, chunk) for index, chunk in enumerate(chunks) if index not in mine}
+            futures = {
+                index: pool.submit(_check_chunk, chunk) for index, chunk in enumerate(chunks) if index not in mine
+            }
             done = {index: [checker.check(source) for source in chunks[index]] for index in sorted(mine)}
-            return [result for index in range(len(chunks)) for result in (done[index] if index in mine else futures[index].result())]
+            return [
+                result
+                for index in range(len(chunks))
+                for result in (done[index] if index in mine else futures[index].result())
+            ]
     finally:
         _worker_checker = None
 

@@ -5,15 +5,15 @@ references that resolve, declaration files named after their year.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from cpdgen.common.diagnostics import Diagnostic, error
-from cpdgen.model.kinds import BY_NAME
+from cpdgen.common.wording import did_you_mean
 from cpdgen.loading.files import SourceError, read_text
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
+from cpdgen.model.kinds import BY_NAME
 from cpdgen.model.records import Records, Source
-from cpdgen.common.wording import did_you_mean
 
 _YEAR_FILE = re.compile(r"[0-9]{4}")
 
@@ -80,7 +80,11 @@ def unique_ids(records: Records, report: Report) -> None:
         if BY_NAME[kind_name].single:
             report(source, (), f"a second {kind_name}: {earlier.file} is the {kind_name} already; keep one")
         else:
-            report(source, ("id",), f"duplicate {kind_name} id '{record_id}': already used at {report.where(earlier, 'id')}")
+            report(
+                source,
+                ("id",),
+                f"duplicate {kind_name} id '{record_id}': already used at {report.where(earlier, 'id')}",
+            )
 
 
 def objective_references(records: Records, report: Report) -> None:
@@ -131,4 +135,3 @@ RULES: tuple[Callable[[Records, Report], None], ...] = (
     activity_references,
     declaration_years,
 )
-

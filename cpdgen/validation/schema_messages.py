@@ -9,13 +9,14 @@ what was probably meant.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from jsonschema import ValidationError
 
-from cpdgen.loading.yamlparse import is_plain_number
 from cpdgen.common.wording import did_you_mean
+from cpdgen.loading.yamlparse import is_plain_number
 
 _TYPE_WORDS = {
     "string": "text",
@@ -132,9 +133,7 @@ def translate(error: ValidationError, scalar: ScalarLookup = _no_scalars) -> lis
         hint = did_you_mean(value, options) if isinstance(value, str) else ""
         if not hint and isinstance(value, str):
             hint = _described_as(value, options, schema.get("enumDescriptions", []))
-        return [
-            SchemaProblem(path, f"{subject} must be one of: {', '.join(options)}; got {shown}{hint}")
-        ]
+        return [SchemaProblem(path, f"{subject} must be one of: {', '.join(options)}; got {shown}{hint}")]
 
     if keyword == "format":
         return [SchemaProblem(path, _format_message(subject, error))]
@@ -198,13 +197,12 @@ def _type_message(subject: str, expected: Any, value: Any, schema: dict, written
             message += f" (write hours as a decimal number: {int(hours) + int(minutes) / 60:g} for {value})"
         elif quoted and is_plain_number(value.strip()):
             message += " (remove the quotes to make it a number)"
-    elif "string" in wanted and (isinstance(value, (int, float)) or isinstance(value, bool)):
+    elif "string" in wanted and (isinstance(value, (int, float, bool))):
         shown = text if text is not None else (str(value).lower() if isinstance(value, bool) else str(value))
         message += f" (put it in quotes to keep it as text: '{shown}')"
     elif "array" in wanted and isinstance(value, str):
         message += f" (write a list: [{value}] or one '- item' per line)"
     return message
-
 
 
 def _format_message(subject: str, error: ValidationError) -> str:

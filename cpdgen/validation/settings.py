@@ -3,20 +3,21 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from cpdgen.loading import schemas
-from cpdgen.model.settings import Settings
 from cpdgen.common.diagnostics import Diagnostic, error
-from cpdgen.loading.files import Repository, SourceError, read_text
-from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
 from cpdgen.common.resources import builtin_policies
-from cpdgen.model.policy import Policy
-from cpdgen.loading.paths import check_repo_path
-from cpdgen.validation.schema_messages import translate
 from cpdgen.common.wording import did_you_mean
+from cpdgen.loading import schemas
+from cpdgen.loading.files import Repository, SourceError, read_text
+from cpdgen.loading.paths import check_repo_path
+from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
+from cpdgen.model.policy import Policy
+from cpdgen.model.settings import Settings
+from cpdgen.validation.schema_messages import translate
 
 DEFAULT_POLICY = "iet"
 
@@ -41,7 +42,7 @@ def default_settings() -> Settings:
     return Settings.from_data(schemas.with_defaults(schemas.config_schema(), {}))
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_policy(name: str) -> Policy:
     """A policy shipped with cpdgen (tests hold every one valid)."""
     path = builtin_policies()[name]
@@ -91,7 +92,14 @@ def _policy_rules(data: dict, rel: str, document: Document) -> list[Diagnostic]:
     missing = [key for key in wanted if key not in keys]
     if missing:
         line, column = document.locate(("categories",), key=True)
-        found.append(error(rel, line, column, f"categories must include every activity type and training; missing: {', '.join(missing)}"))
+        found.append(
+            error(
+                rel,
+                line,
+                column,
+                f"categories must include every activity type and training; missing: {', '.join(missing)}",
+            )
+        )
     for index, key in enumerate(keys):
         if key in keys[:index]:
             line, column = document.locate(("categories", index, "key"))
@@ -105,9 +113,7 @@ def _policy_rules(data: dict, rel: str, document: Document) -> list[Diagnostic]:
     return found
 
 
-def _load_checked(
-    path: Path, rel: str, make_validator: Callable
-) -> tuple[Document | None, Any, list[Diagnostic]]:
+def _load_checked(path: Path, rel: str, make_validator: Callable) -> tuple[Document | None, Any, list[Diagnostic]]:
     """A YAML file checked against a schema: (document, data, problems)."""
     try:
         document = parse_yaml(read_text(path))

@@ -15,8 +15,14 @@ from cpdgen.compute.digest import (
 from cpdgen.model.records import Records
 from cpdgen.validation.rules import Report
 
-_KIND_WORDS = {"activity": "activity", "training": "training course", "objective": "objective",
-               "qualification": "qualification", "employment": "employment", "declaration": "declaration"}
+_KIND_WORDS = {
+    "activity": "activity",
+    "training": "training course",
+    "objective": "objective",
+    "qualification": "qualification",
+    "employment": "employment",
+    "declaration": "declaration",
+}
 
 
 def submitted_years(records: Records, report: Report) -> None:
@@ -36,19 +42,27 @@ def submitted_years(records: Records, report: Report) -> None:
         )
         when = f"the {declaration.year} declaration submitted on {submitted.get('date', '(no date)')}"
         if not submitted.get("records"):
-            report(declaration.source, ("submitted",),
-                   f"records that {when} covers have changed since it was submitted; {remedy}")
+            report(
+                declaration.source,
+                ("submitted",),
+                f"records that {when} covers have changed since it was submitted; {remedy}",
+            )
             continue
         if sources is None:
             sources = {(kind, record.id): record.source for kind, items in records.items.items() for record in items}
         for change, key in changed_records(flat(submitted["records"]), now):
             kind, record_id = key
             if key == DECLARATION_KEY:
-                report(declaration.source, (), f"this declaration's answers have changed since it was submitted; {remedy}")
+                report(
+                    declaration.source, (), f"this declaration's answers have changed since it was submitted; {remedy}"
+                )
             elif change == "removed" or key not in sources:
-                report(declaration.source, ("submitted", "records", kind, record_id),
-                       f"{_KIND_WORDS.get(kind, kind)} '{record_id}', which {when} covers, is gone or no longer in "
-                       f"{declaration.year}; {remedy}")
+                report(
+                    declaration.source,
+                    ("submitted", "records", kind, record_id),
+                    f"{_KIND_WORDS.get(kind, kind)} '{record_id}', which {when} covers, is gone or no longer in "
+                    f"{declaration.year}; {remedy}",
+                )
             else:
                 source = sources[key]
                 verb = "has changed" if change == "changed" else f"now falls in {declaration.year}"
