@@ -22,9 +22,9 @@ from cpdgen.compute.digest import (
     record_digests,
     reports_digest,
 )
-from cpdgen.compute.documents import DocumentFacts
 from cpdgen.compute.year import declaration_for
 from cpdgen.loading.files import find_repository
+from cpdgen.model.documents import DocumentFacts
 from cpdgen.model.records import (
     Declaration,
     Objective,

@@ -21,6 +21,7 @@ from conftest import PROJECT_ROOT, TmpRepo, run_in
 
 import cpdgen
 import cpdgen.validation.repository
+from cpdgen.common.parallel import PARALLEL_THRESHOLD
 from cpdgen.cli import ISSUES_URL, cli
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -631,7 +632,7 @@ def big_repo(tmp_path_factory) -> TmpRepo:
 
 
 def test_big_repo_is_above_the_parallel_threshold():
-    assert PARALLEL_FILES + 7 > cpdgen.validation.repository.PARALLEL_THRESHOLD
+    assert PARALLEL_FILES + 7 > PARALLEL_THRESHOLD
 
 
 _REAL_POOL = cpdgen.validation.repository.ProcessPoolExecutor

@@ -12,8 +12,9 @@ import pytest
 
 from cpdgen.compute.checklist import YearFacts, evaluate
 from cpdgen.compute.digest import reports_digest
-from cpdgen.compute.documents import DocumentFacts, document_problems, sniff
+from cpdgen.compute.documents import document_problems, sniff
 from cpdgen.loading.documents import inspect_document, inspect_documents
+from cpdgen.model.documents import DocumentFacts
 from cpdgen.model.records import Records, Source, build_declaration
 from cpdgen.validation.settings import default_policy
 

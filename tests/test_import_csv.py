@@ -146,9 +146,9 @@ def test_dry_run_writes_nothing_and_shows_what_it_would(repo: TmpRepo, messy: Pa
 
 
 def test_a_write_failing_part_way_removes_everything_this_run_wrote(repo: TmpRepo, messy: Path, monkeypatch):
-    import cpdgen.common.atomic
+    import cpdgen.authoring.transaction
 
-    real = cpdgen.common.atomic.write_atomic
+    real = cpdgen.authoring.transaction.write_atomic
     calls = []
 
     def failing(path, text, *, create=False):
@@ -157,7 +157,7 @@ def test_a_write_failing_part_way_removes_everything_this_run_wrote(repo: TmpRep
             raise OSError(28, "No space left on device")
         return real(path, text, create=create)
 
-    monkeypatch.setattr(cpdgen.common.atomic, "write_atomic", failing)
+    monkeypatch.setattr(cpdgen.authoring.transaction, "write_atomic", failing)
     before = tree(repo.root)
     result = run(repo, "import", "csv", "log.csv", "--skip-bad")
     assert result.exit_code == 1
@@ -323,7 +323,7 @@ def test_help_says_which_date_formats(repo: TmpRepo):
      ("14 March 2025", "2025-03-14"), (" 2025-3-4 ", "2025-03-04")],
 )  # fmt: skip
 def test_dates(text: str, expected: str):
-    assert csv_import.parse_date(text) == expected
+    assert csv_import.parse_spreadsheet_date(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -335,7 +335,7 @@ def test_dates(text: str, expected: str):
 )  # fmt: skip
 def test_bad_dates(text: str, message: str):
     with pytest.raises(ValueError) as caught:
-        csv_import.parse_date(text)
+        csv_import.parse_spreadsheet_date(text)
     assert str(caught.value).startswith(message)
 
 

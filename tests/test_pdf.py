@@ -93,13 +93,16 @@ def built(tmp_path_factory) -> Built:
     from cpdgen.output.build import CACHE, PRIVATE, PRIVATE_CACHE
     from cpdgen.output.cache import BuildCache
     from cpdgen.output.folders import MARKER, marked_folder
-    from cpdgen.render.pdf import build_pdfs
+    from cpdgen.output.pdfs import build_pdfs
 
     repo = copy_demo(tmp_path_factory.mktemp("pdf") / "demo")
     output = repo.root / "output"
     cache = BuildCache(output / CACHE / PRIVATE_CACHE, output / PRIVATE)
     marked_folder(output / PRIVATE, private=True)  # as a build leaves it
-    made = build_pdfs(loaded(repo.root), repo.root, output / PRIVATE, cache, today=date.fromisoformat(AS_OF))
+    result = loaded(repo.root)
+    made = build_pdfs(
+        result.records, result.policy, repo.root, output / PRIVATE, cache, today=date.fromisoformat(AS_OF)
+    )
     cache.save()
     assert sorted(made) == sorted(path.name for path in (output / PRIVATE).iterdir() if path.name != MARKER)
     made = Built(repo)
@@ -509,13 +512,15 @@ outcomes: "<svg onload=alert(5)>x</svg>"
 def test_hostile_markdown_is_escaped_and_sanitised(tmp_path: Path):
     from datetime import date
 
-    from cpdgen.render.pdf import ACTIVITY_REPORT, PdfMaker
+    from cpdgen.output.pdfs import pdf_maker
+    from cpdgen.render.pdf import ACTIVITY_REPORT
 
     repo = TmpRepo(tmp_path / "member")
     repo.write("cpdgen.yaml", "policy: iet\n")
     repo.write("records/profile.yaml", "name: Jo <b>Bloggs</b>\n")
     repo.write("records/activities/hostile.yaml", HOSTILE)
-    maker = PdfMaker(loaded(repo.root), repo.root, date(2026, 11, 29))
+    result = loaded(repo.root)
+    maker = pdf_maker(result.records, result.policy, repo.root, date(2026, 11, 29))
     for document, year in ((ACTIVITY_REPORT, 2025), (DECLARATION_PDF, 2025), ("cv", None)):
         html = maker.job(document, year).html
         lowered = html.lower()
@@ -608,8 +613,8 @@ def test_a_member_template_cannot_make_weasyprint_fetch_anything(tmp_path: Path,
     the PDF still renders."""
     from datetime import date
 
+    from cpdgen.output.pdfs import pdf_maker
     from cpdgen.render import pdf_assets
-    from cpdgen.render.pdf import PdfMaker
 
     repo = TmpRepo(tmp_path / "member")
     repo.write("cpdgen.yaml", "policy: iet\n")
@@ -633,7 +638,8 @@ def test_a_member_template_cannot_make_weasyprint_fetch_anything(tmp_path: Path,
         return asset
 
     monkeypatch.setattr(pdf_assets.PdfAssets, "fetch", spy)
-    maker = PdfMaker(loaded(repo.root), repo.root, date(2026, 11, 29))
+    result = loaded(repo.root)
+    maker = pdf_maker(result.records, result.policy, repo.root, date(2026, 11, 29))
     (tmp_path / "cv.pdf").write_bytes(maker.render(maker.job("cv", None)))
     assert "Mine" in Pdf(tmp_path / "cv.pdf").words
     assert len(asked) == 4 and [url.rsplit("/", 1)[-1] for url in served] == ["pdf.css"]

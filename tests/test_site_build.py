@@ -400,7 +400,7 @@ def test_an_empty_repository_builds_a_site_that_says_so(repo):
 
 
 def test_build_in_parallel_gives_the_same_site_as_serial(tmp_path, monkeypatch):
-    import cpdgen.render.site as site_module
+    import cpdgen.output.site as site_module
 
     repo = TmpRepo(tmp_path / "m")
     repo.write("records/profile.yaml", "name: Jo\n")
@@ -697,12 +697,13 @@ def test_pdf_output_paths_are_checked(repo, tmp_path):
 
 
 def test_an_upload_pdf_over_the_size_limit_is_a_warning(repo, monkeypatch):
-    from cpdgen.compute import documents as documents_module
+    from cpdgen.compute.documents import too_big_to_upload as real
+    from cpdgen.output import build, pdfs
 
-    real = documents_module.too_big_to_upload
-    monkeypatch.setattr(
-        documents_module, "too_big_to_upload", lambda document, size, policy: real(document, size * 1000, policy)
-    )  # as if 1,000 times larger
+    for module in (build, pdfs):  # the two places output sizes are judged
+        monkeypatch.setattr(
+            module, "too_big_to_upload", lambda document, size, policy: real(document, size * 1000, policy)
+        )  # as if 1,000 times larger
     result = repo.run("report", "activity", "--format", "pdf", "--year", "2025", "--as-of", AS_OF)
     assert result.exit_code == 0
     assert "warning: cpd-activity-report-2025.pdf" not in result.stdout

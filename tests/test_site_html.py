@@ -370,7 +370,7 @@ def _leftovers(out: Path) -> list[str]:
 def test_a_build_failing_half_way_leaves_the_previous_site(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    import cpdgen.render.site as site_module
+    import cpdgen.output.site as site_module
     from cpdgen.cli import cli
 
     repo = copy_demo(tmp_path / "member")
@@ -402,7 +402,7 @@ def test_a_build_failing_half_way_leaves_the_previous_site(tmp_path, monkeypatch
 
 _SLOW_BUILD = f"""
 import os, sys, time
-import cpdgen.render.site as site
+import cpdgen.output.site as site
 real = site._write
 count = [0]
 def slow(path, text):

@@ -1,6 +1,7 @@
 """A spreadsheet log (CSV) → activity and training records, and the rows it
-cannot take, with reasons. Pure: text in, records and problems out; the
-command does the reading and writing.
+cannot take, with reasons (pure: text in, records and problems out), then
+the import itself: `plan_import` reads the file and plans, `write_import`
+writes the planned records as one change.
 
 Rows are numbered as in the spreadsheet: the header is row 1.
 """
@@ -9,13 +10,19 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from cpdgen.authoring import new_record
+from cpdgen.common.errors import UsageError, UserError
+from cpdgen.common.wording import plural
+from cpdgen.loading.files import Repository, SourceError, TextKind, read_text
+from cpdgen.loading.yamlparse import YAMLFileError, parse_yaml
 
 # The fields a column can fill, and the column names each is known by
 # (compared after `_normal`: lower case, words only, "(...)" dropped).
@@ -245,7 +252,7 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})")
 
 
-def parse_date(text: str) -> str:
+def parse_spreadsheet_date(text: str) -> str:
     """ISO (YYYY-MM-DD, also with a midnight time as spreadsheets export),
     UK day-first DD/MM/YYYY (or with . or -), or 14 Mar 2025 / 14 March 2025.
     Raises ValueError in plain words."""
@@ -335,10 +342,6 @@ def match_choice(kind_name: str, field_name: str, text: str) -> str | None:
     return _choice_table(kind_name, field_name, _CHOICE_SYNONYMS.get(field_name, {})).get(_normal(text))
 
 
-def _choices(kind_name: str, field_name: str) -> tuple[str, ...]:
-    return next(f.choices for f in new_record.fields(kind_name) if f.name == field_name)
-
-
 def _split(text: str) -> list[str]:
     return [item for item in re.split(r"[,;\s]+", text.strip()) if item]
 
@@ -399,7 +402,7 @@ def _row(
             matched = match_type(written)
             if matched is None:
                 reasons.append(
-                    f"type '{written}' is not a CPD category: use one of {', '.join(_choices('activity', 'type'))} ({column('type')})"
+                    f"type '{written}' is not a CPD category: use one of {', '.join(new_record.choices('activity', 'type'))} ({column('type')})"
                 )
             values["type"] = matched
         elif default_type:
@@ -415,7 +418,7 @@ def _row(
                 reasons.append(f"no date ({column('start')} is empty)")
             continue
         try:
-            values[date_field] = parse_date(written)
+            values[date_field] = parse_spreadsheet_date(written)
         except ValueError as exc:
             reasons.append(f"{exc} ({column(date_field)})")
     if values.get("end") and values["end"] == values.get("start"):
@@ -435,7 +438,7 @@ def _row(
             matched = match_choice(kind, choice_field, written)
             if matched is None:
                 reasons.append(
-                    f"{choice_field} '{written}' is not one of {', '.join(_choices(kind, choice_field))} ({column(choice_field)})"
+                    f"{choice_field} '{written}' is not one of {', '.join(new_record.choices(kind, choice_field))} ({column(choice_field)})"
                 )
             values[choice_field] = matched
 
@@ -510,3 +513,133 @@ def plan_files(
 
 
 UNREADABLE = object()
+
+
+# --- the import, from file to files ---------------------------------------------------------
+
+MAX_CSV_BYTES = 20_000_000
+CSV_TEXT = TextKind(
+    max_bytes=MAX_CSV_BYTES,
+    cannot_read="cannot read: {reason}",
+    too_large="larger than {limit:,} bytes; is it really a CPD log?",
+    utf16="this is UTF-16 text; save it as CSV UTF-8",
+    binary="this is a binary file, not CSV text",
+    not_utf8="not UTF-8 text (byte 0x{byte:02x} on line {line}): save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8)",
+    signatures=(
+        (b"PK\x03\x04", "this is a spreadsheet workbook (.xlsx or .ods), not CSV: save it as CSV UTF-8 first"),
+    ),
+)
+
+
+def parse_mappings(mappings: tuple[str, ...]) -> dict[str, str]:
+    """--map FIELD=COLUMN options → {field: column}."""
+    overrides: dict[str, str] = {}
+    for mapping in mappings:
+        field_name, equals, column = mapping.partition("=")
+        if not equals or not field_name.strip() or not column.strip():
+            raise UsageError(f"--map {mapping}: write FIELD=COLUMN, e.g. --map title=Activity")
+        overrides[field_name.strip().lower()] = column.strip()
+    return overrides
+
+
+@dataclass
+class ImportPlan:
+    """What importing a CSV file would do: the files to write, the rows
+    refused (with reasons), the rows whose record is there already."""
+
+    shown: str  # the CSV file as the member named it
+    ignored_columns: list[str]
+    writes: list[PlannedRecord]
+    problems: list[Problem]
+    already: list[tuple[int, str]]
+
+    @property
+    def refused_rows(self) -> list[int]:
+        return sorted({problem.row for problem in self.problems})
+
+    def refusal(self, *, dry_run: bool) -> str | None:
+        """Why nothing is imported (some rows refused, no --skip-bad), or None."""
+        count = len(self.refused_rows)
+        if not count:
+            return None
+        return (
+            f"{plural(count, 'row')} refused (above); nothing {'would be ' if dry_run else ''}written. "
+            f"Fix {'them' if count != 1 else 'it'}, or add --skip-bad to import the other {len(self.writes)}"
+        )
+
+    def totals(self, *, dry_run: bool) -> str:
+        verb = "would import" if dry_run else "imported"
+        parts = [f"{verb} {plural(len(self.writes), 'record')}"]
+        if self.refused_rows:
+            parts.append(f"{plural(len(self.refused_rows), 'row')} refused")
+        if self.already:
+            parts.append(f"{len(self.already)} already imported")
+        return "; ".join(parts)
+
+
+def plan_import(
+    repo: Repository, file: Path, shown: str, overrides: dict[str, str], default_type: str | None
+) -> ImportPlan:
+    """Read the CSV file and plan a record file for each row; writes nothing."""
+    try:
+        text = read_text(file, CSV_TEXT).replace("\r\n", "\n")
+    except SourceError as exc:
+        raise UserError(f"{shown}: {exc.message}") from None
+    try:
+        table = read_table(text)
+        columns = map_columns(table.header, overrides)
+    except MappingError as exc:
+        raise UsageError(f"{shown}: {exc}") from None
+    except csv.Error as exc:  # e.g. a field larger than the csv module allows
+        raise UserError(f"{shown}: not readable as CSV: {exc}") from None
+    records, problems = convert(table, columns, default_type=default_type)
+    if not records and not problems:
+        raise UserError(f"{shown}: no rows to import below the header; nothing was written")
+    plan = plan_files(records, lambda rel: _existing_record(repo.root / rel), repo.relative(repo.records))
+    problems = list(problems) + plan.problems
+    writes = []
+    for planned in plan.writes:
+        found = new_record.check(planned.kind, planned.data, planned.path, repo.root)
+        if found:
+            problems.extend(Problem(planned.row, message) for _, message in found)
+        else:
+            writes.append(planned)
+    problems.sort(key=lambda problem: problem.row)
+    return ImportPlan(shown, columns.ignored, writes, problems, plan.already)
+
+
+def _existing_record(path: Path) -> Any:
+    """The data of an existing record file, None if there is none."""
+    if not path.exists() and not path.is_symlink():
+        return None
+    try:
+        return parse_yaml(read_text(path)).data
+    except (SourceError, YAMLFileError, OSError):
+        return UNREADABLE
+
+
+def write_import(repo: Repository, plan: ImportPlan) -> list[Path]:
+    """Write the planned records as one change (`transaction.create_validated`):
+    all of them, or none if a write fails or they would not be valid."""
+    from cpdgen.authoring.transaction import create_validated
+
+    # a file name need not be valid text (e.g. Latin-1 bytes): show it readably
+    source_name = os.fsencode(Path(plan.shown).name).decode("utf-8", "replace")
+    files = [
+        (
+            repo.root / planned.path,
+            new_record.render(
+                planned.kind, planned.data, planned.path, comment=f"Imported from {source_name}, row {planned.row}."
+            ),
+        )
+        for planned in plan.writes
+    ]
+    create_validated(repo, files)
+    return [path for path, _ in files]
+
+
+def summary(planned: PlannedRecord) -> str:
+    """One line about a record to import, for --dry-run."""
+    data = planned.data
+    what = data.get("type", "training course") if planned.kind == "activity" else "training course"
+    return f"{data['title']} ({what}, {data['hours']:g} h, {data['start']})"

@@ -1,5 +1,5 @@
 """New records: which fields `cpdgen new KIND` asks for, the record's file
-name, and its YAML text. Pure: no I/O beyond reading cpdgen's own schemas.
+name, its YAML text, and writing it (`prepare`, then `write`).
 
 Every field's option, help text, allowed values and default come from the
 kind's JSON Schema, so a field added to a schema is offered here without a
@@ -17,7 +17,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from cpdgen.authoring.yamlwrite import dump_document, modeline
+from cpdgen.common.dates import is_iso_date
+from cpdgen.common.errors import UsageError, UserError
 from cpdgen.loading import schemas
+from cpdgen.loading.files import PROFILE_FILES, Repository
 from cpdgen.model.kinds import BY_NAME, Kind
 
 RECORDS = "records"
@@ -133,6 +136,11 @@ def _field(name: str, sub: dict, required: bool) -> Field | None:
     return None  # nested objects and the like: written by hand
 
 
+def choices(kind_name: str, field_name: str) -> tuple[str, ...]:
+    """The allowed values of a choice field, from its schema."""
+    return next(f.choices for f in fields(kind_name) if f.name == field_name)
+
+
 def prompted_fields(kind_name: str) -> list[Field]:
     by_name = {f.name: f for f in fields(kind_name)}
     return [by_name[name] for name in PROMPTED[kind_name]]
@@ -141,7 +149,7 @@ def prompted_fields(kind_name: str) -> list[Field]:
 # --- values ---------------------------------------------------------------
 
 
-def parse_date(text: str, today: date) -> str:
+def parse_option_date(text: str, today: date) -> str:
     """A date as written on the command line: YYYY-MM-DD, `today` or
     `yesterday`. Raises ValueError in plain words."""
     word = text.strip().lower()
@@ -149,7 +157,7 @@ def parse_date(text: str, today: date) -> str:
         return today.isoformat()
     if word == "yesterday":
         return (today - timedelta(days=1)).isoformat()
-    if schemas.is_iso_date(word):
+    if is_iso_date(word):
         return word
     raise ValueError(f"'{text}' is not a date: write YYYY-MM-DD (e.g. {today.isoformat()}), today or yesterday")
 
@@ -283,3 +291,70 @@ def check_value(kind_name: str, name: str, value: Any) -> list[str]:
     sub = schemas.record_schema(kind_name)["properties"][name]
     validator = jsonschema.Draft7Validator({"type": "object", "properties": {name: sub}})
     return [problem.message for error in validator.iter_errors({name: value}) for problem in translate(error)]
+
+
+# --- writing ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    """A record about to be written: where, and its file's text."""
+
+    kind: str
+    rel: str  # relative to the repository root
+    data: dict
+    text: str
+
+
+def refuse_second_profile(repo: Repository, kind_name: str) -> None:
+    """A repository has one profile: `new profile` only when there is none."""
+    if kind_name != "profile":
+        return
+    existing = [name for name in PROFILE_FILES if (repo.records / name).exists()]
+    if existing:
+        raise UserError(
+            f"{repo.relative(repo.records / existing[0])} exists already: edit it (a repository has one profile)"
+        )
+
+
+def prepare(repo: Repository, kind_name: str, values: dict[str, Any], today: date) -> NewRecord:
+    """The record `values` make, checked as validation would check its file;
+    UsageError naming the options at fault, UserError when its file exists."""
+    by_name = {f.name: f for f in fields(kind_name)}
+    data = build_record(kind_name, values, today)
+    missing = missing_required(kind_name, data)
+    if missing:
+        listed = ", ".join(f.option for f in missing)
+        raise UsageError(
+            f"new {kind_name}: missing {listed} (give {'it' if len(missing) == 1 else 'them'} as options, "
+            "or run on a terminal to be asked)"
+        )
+    rel = record_path(kind_name, data, repo.relative(repo.records))
+    problems = check(kind_name, data, rel, repo.root)
+    if problems:
+        lines = [f"  {_option_of(path, by_name)}: {message}" for path, message in problems]
+        raise UsageError(f"new {kind_name}: nothing written, the values are not valid:\n" + "\n".join(lines))
+    if (repo.root / rel).exists():
+        raise UserError(f"{rel} exists already; cpdgen never overwrites a file (edit it, or give another title)")
+    return NewRecord(kind_name, rel, data, render(kind_name, data, rel))
+
+
+def _option_of(path: tuple, by_name: dict[str, Field]) -> str:
+    if path and path[0] in by_name:
+        return by_name[path[0]].option
+    return "record"
+
+
+def write(repo: Repository, record: NewRecord) -> Path:
+    """Write the record's file, keeping it only if the repository stays
+    valid (WouldBeInvalid otherwise, with nothing left behind)."""
+    from cpdgen.authoring.transaction import create_validated
+
+    target = repo.root / record.rel
+    create_validated(repo, [(target, record.text)])
+    return target
+
+
+def has_schemas_folder(repo: Repository, kind_name: str) -> bool:
+    """Whether the repository has the schema its new files' modelines name."""
+    return (repo.root / SCHEMAS / f"{kind_name}.schema.json").is_file()

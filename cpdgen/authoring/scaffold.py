@@ -10,12 +10,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from cpdgen import __version__
 from cpdgen.authoring import new_record
 from cpdgen.authoring.yamlwrite import dump_document, modeline
+from cpdgen.common.diagnostics import Diagnostic
+from cpdgen.common.errors import UsageError
 from cpdgen.common.resources import schemas_dir
-from cpdgen.model.kinds import CONFIG_SCHEMA_FILE, KINDS, PROFILE, YAML_SUFFIXES
+from cpdgen.loading.files import PROFILE_FILES, Repository
+from cpdgen.model.kinds import BY_NAME, CONFIG_SCHEMA_FILE, KINDS, PROFILE, YAML_SUFFIXES
 
 PLACEHOLDER_NAME = "Your Name"
 DEFAULT_BODY = "IET"
@@ -145,7 +149,7 @@ def examples(today: date) -> list[tuple[str, dict, str]]:
                 "tags": [EXAMPLE_TAG],
             },
             note.format(kind="CPD activity")
-            + f"\ntype is one of {', '.join(_choices('activity', 'type'))}."
+            + f"\ntype is one of {', '.join(new_record.choices('activity', 'type'))}."
             + "\nMake the next one with: cpdgen new activity",
         ),
         (
@@ -215,10 +219,6 @@ def examples(today: date) -> list[tuple[str, dict, str]]:
             + "\nMake the next one with: cpdgen new objective",
         ),
     ]
-
-
-def _choices(kind_name: str, field_name: str) -> tuple[str, ...]:
-    return next(f.choices for f in new_record.fields(kind_name) if f.name == field_name)
 
 
 # --- the repository's own files ------------------------------------------------------
@@ -407,3 +407,68 @@ values as you type.
 - On every push, on GitHub (`.github/workflows/cpd.yml`), which can also
   publish your portfolio site to GitHub Pages: see the comments in that file.
 """
+
+
+# --- writing a new repository -----------------------------------------------------------------
+
+# Present in a folder that is still "empty" for init: a fresh `git init`.
+IGNORED_IN_EMPTY = {".git"}
+
+
+def refuse_non_empty(root: Path, shown: str, directory: Path | None) -> None:
+    """`init` starts a repository in an empty folder (or adds to one with --existing)."""
+    if not root.is_dir():
+        return
+    present = sorted(entry.name for entry in root.iterdir() if entry.name not in IGNORED_IN_EMPTY)
+    if present:
+        listed = ", ".join(present[:5]) + (", ..." if len(present) > 5 else "")
+        raise UsageError(
+            f"{shown} is not empty ({listed}); to add the missing files of a records repository "
+            "to it, overwriting none, run: cpdgen init --existing" + ("" if directory is None else f" {directory}")
+        )
+
+
+@dataclass(frozen=True)
+class Initialised:
+    created: list[str]  # paths written, relative to the root
+    skipped: list[tuple[str, str]]  # (path, why not written)
+    problems: list[Diagnostic]  # what `cpdgen validate` finds afterwards (in files that were there before)
+
+
+def init_repository(root: Path, name: str, body: str, today: date) -> Initialised:
+    """Write every file of a new records repository that is missing, as one
+    change (removed again if it brings a new problem), and validate."""
+    from cpdgen.authoring.transaction import WouldBeInvalid, create_validated
+    from cpdgen.validation.repository import validate_repository
+
+    repo = Repository(root, root / "records")
+    files: list[tuple[Path, str]] = []
+    created: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    for planned in plan(name, body, today):
+        reason = _reason_to_skip(root, planned)
+        if reason:
+            skipped.append((planned.path, reason))
+        else:
+            files.append((root / planned.path, planned.text))
+            created.append(planned.path)
+    try:
+        create_validated(repo, files)
+    except WouldBeInvalid as exc:
+        return Initialised([], skipped, exc.problems)
+    return Initialised(created, skipped, validate_repository(repo).errors)
+
+
+def _reason_to_skip(root: Path, planned: PlannedFile) -> str | None:
+    """Why a planned file is not written, or None. Existing files are never
+    replaced; nor is a profile added beside one written .yml; nor are examples
+    added to a kind that has records already."""
+    if (root / planned.path).exists() or (root / planned.path).is_symlink():
+        return "exists"
+    if planned.kind == "profile" and any((root / "records" / name).exists() for name in PROFILE_FILES):
+        return "a profile exists"
+    if planned.is_example:
+        folder = root / "records" / BY_NAME[planned.kind].folder
+        if folder.is_dir() and any(path.suffix in YAML_SUFFIXES for path in folder.rglob("*")):
+            return f"{BY_NAME[planned.kind].plural} exist, no example needed"
+    return None

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from cpdgen.authoring.yamlwrite import scalar
 from cpdgen.common.errors import UserError
 from cpdgen.loading.yamlparse import YAMLFileError, parse_yaml
 
@@ -31,7 +32,6 @@ except ImportError:  # pragma: no cover
 
 INDENT = "  "
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
 
 
@@ -125,7 +125,7 @@ def _update_block(text: str, mapping: MappingNode, values: Mapping[str, Any], ne
                 raise EditError(
                     f"{file}:{old.start_mark.line + 1}: '{key}' should be a single value for cpdgen to set it"
                 )
-            edits.append((old.start_mark.index, old.end_mark.index, _scalar(value)))
+            edits.append((old.start_mark.index, old.end_mark.index, scalar(value, quoted=True)))
     if missing:
         last_value = mapping.value[-1][1]
         at = _after_line(text, _content_end(text, last_value))
@@ -145,7 +145,7 @@ def _update_flow(text: str, mapping: MappingNode, values: Mapping[str, Any], fil
         if isinstance(value, Mapping):
             rendered = json.dumps(value, sort_keys=False)
         else:
-            rendered = _scalar(value)
+            rendered = scalar(value, quoted=True)
         entry = _entry(mapping, key)
         if entry is None:
             missing.append(f"{_key(key)}: {rendered}")
@@ -212,7 +212,7 @@ def _block(values: Mapping[str, Any], depth: int, newline: str, indent: str | No
             else:
                 lines.append(f"{prefix}{_key(key)}: {{}}")
         else:
-            lines.append(f"{prefix}{_key(key)}: {_scalar(value)}")
+            lines.append(f"{prefix}{_key(key)}: {scalar(value, quoted=True)}")
     return newline.join(lines) + newline
 
 
@@ -220,20 +220,6 @@ def _key(key: str) -> str:
     if _PLAIN_KEY.fullmatch(key) and key.lower() not in _RESERVED:
         return key
     return json.dumps(key, ensure_ascii=False)
-
-
-def _scalar(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        return value  # dates stay plain, as members write them
-    return json.dumps(str(value), ensure_ascii=False)
 
 
 # ---- the proof ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from cpdgen.loading.schemas import is_iso_date
+from cpdgen.common.dates import is_iso_date
 from cpdgen.loading.yamlparse import is_plain_number
 
 INDENT = "  "
@@ -44,8 +44,12 @@ def dump_document(data: dict, *, header: str = "") -> str:
     return header + "".join(_mapping_lines(data, 0))
 
 
-def scalar(value: Any) -> str:
-    """One scalar as YAML text (no line breaks: see `dump_document`)."""
+def scalar(value: Any, *, quoted: bool = False) -> str:
+    """One scalar as YAML text (no line breaks: see `dump_document`).
+    `quoted`: text other than a date in double quotes, as the keys cpdgen
+    owns in a member's file are written (`yamledit`)."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -55,7 +59,7 @@ def scalar(value: Any) -> str:
             raise ValueError(f"cannot write {value!r} to a record")
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, str):
-        return _string(value)
+        return _quoted(value) if quoted and not is_iso_date(value) else _string(value)
     raise TypeError(f"cannot write a {type(value).__name__} as a YAML scalar")
 
 

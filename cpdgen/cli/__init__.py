@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,10 +17,11 @@ from pathlib import Path
 import click
 
 from cpdgen import __version__
-from cpdgen.common.errors import UserError
+from cpdgen.common.diagnostics import Diagnostic
+from cpdgen.common.errors import ExitCode, UserError
+from cpdgen.common.wording import plural
 
 ISSUES_URL = "https://github.com/cpdgen/cpdgen/issues"
-INTERNAL_ERROR_EXIT = 3
 
 
 @dataclass
@@ -68,10 +69,16 @@ class Options:
             click.echo(format_text(result, color=self.color(sys.stderr), quiet=True), err=True)
             count = len(result.errors)
             raise UserError(
-                f"{count} error{'s' if count != 1 else ''} in the repository (above): fix {'them' if count != 1 else 'it'} first; "
+                f"{plural(count, 'error')} in the repository (above): fix {'them' if count != 1 else 'it'} first; "
                 "`cpdgen validate` checks again"
             )
         return repo, result
+
+
+def echo_problems(problems: Iterable[Diagnostic], indent: str = "") -> None:
+    """Diagnostics on standard error, one line each."""
+    for problem in problems:
+        click.echo(f"{indent}{problem.text()}", err=True)
 
 
 def year_option(command: Callable) -> Callable:
@@ -150,7 +157,7 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("cpdgen: interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(ExitCode.INTERRUPTED)
         except Exception:
             options = ctx.find_object(Options)
             click.echo(
@@ -163,7 +170,7 @@ class _Group(click.Group):
             else:
                 exc_type, exc, _ = sys.exc_info()
                 click.echo(f"  {exc_type.__name__}: {exc} (run with --verbose for the full trace)", err=True)
-            ctx.exit(INTERNAL_ERROR_EXIT)
+            ctx.exit(ExitCode.INTERNAL)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -9,26 +9,6 @@ from pathlib import Path
 import click
 
 from cpdgen.cli import Options, global_options
-from cpdgen.common.errors import UsageError
-
-OUTPUT = "output"
-
-
-def output_folder(options: Options, repo, out: Path | None) -> Path:
-    """Where output goes: --out (from the current folder), else output/."""
-    folder = (options.cwd / out).resolve() if out is not None else repo.root / OUTPUT
-    refuse_records_folder(repo, folder, "--out")
-    return folder
-
-
-def refuse_records_folder(repo, path: Path, option: str) -> None:
-    """Nothing but the record-writing commands writes inside records/ (SPEC §5)."""
-    records = repo.records.resolve()
-    if path.resolve() == records or path.resolve().is_relative_to(records):
-        raise UsageError(
-            f"{option} {path}: that is inside the records folder {records}; "
-            "cpdgen writes no output there (choose a folder outside it)"
-        )
 
 
 @contextmanager
@@ -66,24 +46,13 @@ def build(options: Options, out: Path | None, site_only: bool) -> None:
     and templates did not change are reused from the last build.
     """
     from cpdgen.output.build import build as run_build
+    from cpdgen.output.build import output_folder
 
-    folder = output_folder(options, options.repository(), out)  # a wrong --out fails before the work
+    folder = output_folder(options.repository(), out, options.cwd)  # a wrong --out fails before the work
     repo, result = options.checked()
     with progress_bar(options) as progress:
         summary = run_build(result, repo.root, folder, options.today, pdfs=not site_only, progress=progress)
     if not options.quiet:
         click.echo(summary.line())
-    if not site_only:
-        from cpdgen.output.build import PRIVATE
-
-        warn_oversized(folder / PRIVATE, result.policy)
-
-
-def warn_oversized(private: Path, policy) -> None:
-    """A PDF for the upload form that the form would refuse is worth saying."""
-    from cpdgen.compute.documents import generated_type, too_big_to_upload
-
-    for pdf in sorted(private.glob("*.pdf")):
-        warning = too_big_to_upload(generated_type(pdf.name) or "", pdf.stat().st_size, policy)
-        if warning:
-            click.echo(f"cpdgen: warning: {private.name}/{pdf.name} {warning}", err=True)
+    for warning in summary.warnings:
+        click.echo(f"cpdgen: warning: {warning}", err=True)

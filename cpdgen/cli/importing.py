@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 from pathlib import Path
 
 import click
 
-from cpdgen.cli import Options, global_options
-
-MAX_CSV_BYTES = 20_000_000
+from cpdgen.cli import Options, echo_problems, global_options
+from cpdgen.common.errors import UserError
 
 
 class SchemaChoice(click.Choice):
@@ -24,9 +22,9 @@ class SchemaChoice(click.Choice):
 
     @property
     def choices(self) -> tuple[str, ...]:  # type: ignore[override]
-        from cpdgen.authoring.new_record import fields
+        from cpdgen.authoring.new_record import choices
 
-        return next(f.choices for f in fields(self.kind_name) if f.name == self.field_name)
+        return choices(self.kind_name, self.field_name)
 
 
 @click.group("import", short_help="Bring records in from a spreadsheet log (CSV).")
@@ -87,179 +85,40 @@ def csv_(
     left as it is. Everything written is validated, and removed again if it
     would not be valid.
     """
-    from cpdgen.authoring import csv_import, new_record
-    from cpdgen.common.errors import UsageError, UserError
-    from cpdgen.validation.repository import validate_repository
+    from cpdgen.authoring import csv_import
+    from cpdgen.authoring.transaction import WouldBeInvalid, WriteFailed
 
     shown = str(file)
-    overrides: dict[str, str] = {}
-    for mapping in mappings:
-        field_name, equals, column = mapping.partition("=")
-        if not equals or not field_name.strip() or not column.strip():
-            raise UsageError(f"--map {mapping}: write FIELD=COLUMN, e.g. --map title=Activity")
-        overrides[field_name.strip().lower()] = column.strip()
-
+    overrides = csv_import.parse_mappings(mappings)
     repo = options.repository()
-    text = _read_csv(file, shown)
-    try:
-        table = csv_import.read_table(text)
-        columns = csv_import.map_columns(table.header, overrides)
-    except csv_import.MappingError as exc:
-        raise UsageError(f"{shown}: {exc}") from None
-    except Exception as exc:  # csv.Error: e.g. a field larger than the csv module allows
-        import csv
-
-        if isinstance(exc, csv.Error):
-            raise UserError(f"{shown}: not readable as CSV: {exc}") from None
-        raise
-
-    records, problems = csv_import.convert(table, columns, default_type=default_type)
-    if not records and not problems:
-        raise UserError(f"{shown}: no rows to import below the header; nothing was written")
-    plan = csv_import.plan_files(records, lambda rel: _existing_record(repo.root / rel), repo.relative(repo.records))
-    problems = list(problems) + plan.problems
-    writes = []
-    for planned in plan.writes:
-        found = new_record.check(planned.kind, planned.data, planned.path, repo.root)
-        if found:
-            problems.extend(csv_import.Problem(planned.row, message) for _, message in found)
-        else:
-            writes.append(planned)
-    problems.sort(key=lambda problem: problem.row)
-    refused_rows = sorted({problem.row for problem in problems})
-
-    if columns.ignored and not options.quiet:
+    plan = csv_import.plan_import(repo, file, shown, overrides, default_type)
+    if plan.ignored_columns and not options.quiet:
         click.echo(
-            f"{shown}: columns not imported: {', '.join(columns.ignored)} (--map FIELD=COLUMN takes one)", err=True
+            f"{shown}: columns not imported: {', '.join(plan.ignored_columns)} (--map FIELD=COLUMN takes one)", err=True
         )
-    for problem in problems:
+    for problem in plan.problems:
         click.echo(f"{shown}:{problem.row}: {problem.message}", err=True)
     if not options.quiet:
         for row, path in plan.already:
             click.echo(f"{shown}:{row}: already imported: {path} holds this record; left as it is", err=True)
-
-    if refused_rows and not skip_bad:
-        count = len(refused_rows)
-        raise UserError(
-            f"{count} row{'s' if count != 1 else ''} refused (above); nothing {'would be ' if dry_run else ''}written. "
-            f"Fix {'them' if count != 1 else 'it'}, or add --skip-bad to import the other {len(writes)}"
-        )
+    refusal = plan.refusal(dry_run=dry_run)
+    if refusal and not skip_bad:
+        raise UserError(refusal)
     if dry_run:
-        for planned in writes:
-            click.echo(f"would write {planned.path}: {_summary(planned)}")
-        click.echo(_totals(writes, refused_rows, plan.already, dry_run=True), err=True)
+        for planned in plan.writes:
+            click.echo(f"would write {planned.path}: {csv_import.summary(planned)}")
+        click.echo(plan.totals(dry_run=True), err=True)
         return
-
-    before = set(validate_repository(repo).errors)
-    written = _write_all(repo.root, writes, shown)
-    # Problems the new files bring, in them or elsewhere (say, an id taken by a list file).
-    bad = [d for d in validate_repository(repo).errors if d not in before]
-    if bad:
-        _remove(repo.root, written)
-        for problem in bad:
-            click.echo(f"{problem.file}:{problem.line}:{problem.column}: error: {problem.message}", err=True)
-        raise UserError("the imported records would not be valid (above); nothing was written")
+    try:
+        written = csv_import.write_import(repo, plan)
+    except WriteFailed as exc:
+        raise UserError(
+            f"writing failed ({exc.reason}); the {exc.removed} file(s) written were removed, nothing was imported"
+        ) from None
+    except WouldBeInvalid as exc:
+        echo_problems(exc.problems)
+        raise UserError("the imported records would not be valid (above); nothing was written") from None
     if not options.quiet:
-        for planned in writes:
-            click.echo(os.path.relpath(repo.root / planned.path, options.cwd))
-        click.echo(_totals(writes, refused_rows, plan.already, dry_run=False), err=True)
-
-
-def _read_csv(file: Path, shown: str) -> str:
-    from cpdgen.common.errors import UserError
-
-    try:
-        with open(file, "rb") as handle:
-            raw = handle.read(MAX_CSV_BYTES + 1)
-    except OSError as exc:
-        raise UserError(f"{shown}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_CSV_BYTES:
-        raise UserError(f"{shown}: larger than {MAX_CSV_BYTES:,} bytes; is it really a CPD log?")
-    if raw.startswith(b"PK\x03\x04"):
-        raise UserError(f"{shown}: this is a spreadsheet workbook (.xlsx or .ods), not CSV: save it as CSV UTF-8 first")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UserError(f"{shown}: this is UTF-16 text; save it as CSV UTF-8")
-    if b"\x00" in raw:
-        raise UserError(f"{shown}: this is a binary file, not CSV text")
-    try:
-        return raw.decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise UserError(
-            f"{shown}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}): "
-            "save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8)"
-        ) from None
-
-
-def _existing_record(path: Path):
-    """The data of an existing record file, None if there is none."""
-    from cpdgen.authoring import csv_import
-    from cpdgen.loading.files import SourceError, read_text
-    from cpdgen.loading.yamlparse import YAMLFileError, parse_yaml
-
-    if not path.exists() and not path.is_symlink():
-        return None
-    try:
-        return parse_yaml(read_text(path)).data
-    except (SourceError, YAMLFileError, OSError):
-        return csv_import.UNREADABLE
-
-
-def _write_all(root: Path, writes: list, shown: str) -> list[Path]:
-    """Write every planned record; on any failure remove what this run wrote
-    (and the folders it made) and stop."""
-    from cpdgen.authoring import new_record
-    from cpdgen.common.atomic import write_atomic
-    from cpdgen.common.errors import UserError
-
-    written: list[Path] = []
-    made: list[Path] = []
-    try:
-        for planned in writes:
-            target = root / planned.path
-            for folder in reversed(target.relative_to(root).parents):
-                if str(folder) != "." and not (root / folder).exists():
-                    made.append(root / folder)
-            # a file name need not be valid text (e.g. Latin-1 bytes): show it readably
-            source_name = os.fsencode(Path(shown).name).decode("utf-8", "replace")
-            comment = f"Imported from {source_name}, row {planned.row}."
-            write_atomic(
-                target, new_record.render(planned.kind, planned.data, planned.path, comment=comment), create=True
-            )
-            written.append(target)
-    except (OSError, UserError) as exc:
-        _remove(root, written + made)
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise UserError(
-            f"writing failed ({reason}); the {len(written)} file(s) written were removed, nothing was imported"
-        ) from None
-    except BaseException:
-        _remove(root, written + made)
-        raise
-    return written + made
-
-
-def _remove(root: Path, paths: list[Path]) -> None:
-    """Remove files this run wrote, then the folders it made if empty."""
-    for path in paths:
-        if path.is_file():
-            path.unlink(missing_ok=True)
-    for path in sorted((p for p in paths if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
-        with contextlib.suppress(OSError):
-            path.rmdir()
-
-
-def _summary(planned) -> str:
-    data = planned.data
-    what = data.get("type", "training course") if planned.kind == "activity" else "training course"
-    return f"{data['title']} ({what}, {data['hours']:g} h, {data['start']})"
-
-
-def _totals(writes: list, refused: list[int], already: list, *, dry_run: bool) -> str:
-    verb = "would import" if dry_run else "imported"
-    parts = [f"{verb} {len(writes)} record{'s' if len(writes) != 1 else ''}"]
-    if refused:
-        parts.append(f"{len(refused)} row{'s' if len(refused) != 1 else ''} refused")
-    if already:
-        parts.append(f"{len(already)} already imported")
-    return "; ".join(parts)
+        for path in written:
+            click.echo(os.path.relpath(path, options.cwd))
+        click.echo(plan.totals(dry_run=False), err=True)

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import click
 
-from cpdgen.cli import Options, global_options
-
-# Present in a folder that is still "empty" for init: a fresh `git init`.
-_IGNORED_IN_EMPTY = {".git"}
+from cpdgen.cli import Options, echo_problems, global_options
+from cpdgen.common.errors import ExitCode, UsageError
 
 
 @click.command(short_help="Start a records repository; never overwrites a file.")
@@ -47,10 +45,6 @@ def init(
     it, unless --existing, and then writes only the files that are missing.
     """
     from cpdgen.authoring import scaffold
-    from cpdgen.common.atomic import FileExistsUserError, write_atomic
-    from cpdgen.common.errors import UsageError, UserError
-    from cpdgen.loading.files import Repository
-    from cpdgen.validation.repository import validate_repository
 
     root = directory if directory is not None else options.cwd
     if not root.is_absolute():
@@ -58,15 +52,8 @@ def init(
     if root.exists() and not root.is_dir():
         raise UsageError(f"{directory}: not a folder")
     shown = _shown(root, options.cwd)
-    if root.is_dir() and not existing:
-        present = sorted(entry.name for entry in root.iterdir() if entry.name not in _IGNORED_IN_EMPTY)
-        if present:
-            listed = ", ".join(present[:5]) + (", ..." if len(present) > 5 else "")
-            raise UsageError(
-                f"{shown} is not empty ({listed}); to add the missing files of a records repository "
-                "to it, overwriting none, run: cpdgen init --existing" + ("" if directory is None else f" {directory}")
-            )
-
+    if not existing:
+        scaffold.refuse_non_empty(root, shown, directory)
     if interactive is None:
         interactive = _is_terminal()
     if interactive:
@@ -80,30 +67,12 @@ def init(
     name = _non_blank(name) if name is not None else scaffold.PLACEHOLDER_NAME
     body = _non_blank(body) if body is not None else scaffold.DEFAULT_BODY
 
-    created: list[str] = []
-    skipped: list[tuple[str, str]] = []
-    for planned in scaffold.plan(name, body, options.today):
-        target = root / planned.path
-        reason = _reason_to_skip(root, planned)
-        if reason:
-            skipped.append((planned.path, reason))
-            continue
-        try:
-            write_atomic(target, planned.text, create=True)
-        except FileExistsUserError:
-            skipped.append((planned.path, "exists"))
-            continue
-        except OSError as exc:
-            raise UserError(f"cannot write {_shown(target, options.cwd)}: {exc.strerror or exc}") from None
-        created.append(planned.path)
-
-    _report(shown, created, skipped, options, placeholder, in_git=(root / ".git").exists())
-    result = validate_repository(Repository(root, root / "records"))
-    if result.errors:
-        click.echo(f"\ncpdgen validate finds {len(result.errors)} problem(s) in {shown}:", err=True)
-        for problem in result.errors:
-            click.echo(f"  {problem.file}:{problem.line}:{problem.column}: error: {problem.message}", err=True)
-        raise SystemExit(1)
+    done = scaffold.init_repository(root, name, body, options.today)
+    _report(shown, done.created, done.skipped, options, placeholder, in_git=(root / ".git").exists())
+    if done.problems:
+        click.echo(f"\ncpdgen validate finds {len(done.problems)} problem(s) in {shown}:", err=True)
+        echo_problems(done.problems, indent="  ")
+        raise SystemExit(ExitCode.FAILED)
 
 
 def _is_terminal() -> bool:
@@ -117,24 +86,6 @@ def _non_blank(value: str) -> str:
     if not value.isprintable():  # a line break or control character would break the files it goes into
         raise click.BadParameter("give it on one line, without control characters")
     return value
-
-
-def _reason_to_skip(root: Path, planned) -> str | None:
-    """Why a planned file is not written, or None. Existing files are never
-    replaced; nor is a profile added beside one written .yml; nor are examples
-    added to a kind that has records already."""
-    from cpdgen.loading.files import PROFILE_FILES
-    from cpdgen.model.kinds import BY_NAME, YAML_SUFFIXES
-
-    if (root / planned.path).exists() or (root / planned.path).is_symlink():
-        return "exists"
-    if planned.kind == "profile" and any((root / "records" / name).exists() for name in PROFILE_FILES):
-        return "a profile exists"
-    if planned.is_example:
-        folder = root / "records" / BY_NAME[planned.kind].folder
-        if folder.is_dir() and any(path.suffix in YAML_SUFFIXES for path in folder.rglob("*")):
-            return f"{BY_NAME[planned.kind].plural} exist, no example needed"
-    return None
 
 
 def _shown(path: Path, cwd: Path) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import click
 
-from cpdgen.cli import Options, global_options
+from cpdgen.cli import Options, echo_problems, global_options
+from cpdgen.common.errors import UserError
 
 
 class _KindGroup(click.Group):
@@ -97,10 +97,7 @@ def _option(field):
 
 def _new(options: Options, kind_name: str, interactive: bool | None, values: dict) -> None:
     from cpdgen.authoring import new_record
-    from cpdgen.common.atomic import write_atomic
-    from cpdgen.common.errors import UsageError, UserError
-    from cpdgen.loading.files import PROFILE_FILES
-    from cpdgen.validation.repository import validate_repository
+    from cpdgen.authoring.transaction import WouldBeInvalid
 
     repo = options.repository()
     today = options.today
@@ -108,65 +105,33 @@ def _new(options: Options, kind_name: str, interactive: bool | None, values: dic
     for name, value in list(values.items()):
         if value is not None and by_name[name].shape == "date":
             try:
-                values[name] = new_record.parse_date(value, today)
+                values[name] = new_record.parse_option_date(value, today)
             except ValueError as exc:
                 raise click.BadParameter(str(exc), param_hint=by_name[name].option) from None
-    if kind_name == "profile":
-        existing = [name for name in PROFILE_FILES if (repo.records / name).exists()]
-        if existing:
-            raise UserError(
-                f"{repo.relative(repo.records / existing[0])} exists already: edit it (a repository has one profile)"
-            )
-
+    new_record.refuse_second_profile(repo, kind_name)
     if interactive is None:
         interactive = _is_terminal()
     if interactive:
-        _ask(kind_name, values, today, repo.root)
-
-    data = new_record.build_record(kind_name, values, today)
-    missing = new_record.missing_required(kind_name, data)
-    if missing:
-        listed = ", ".join(f.option for f in missing)
-        raise UsageError(
-            f"new {kind_name}: missing {listed} (give {'it' if len(missing) == 1 else 'them'} as options, "
-            "or run on a terminal to be asked)"
-        )
-    rel = new_record.record_path(kind_name, data, repo.relative(repo.records))
-    problems = new_record.check(kind_name, data, rel, repo.root)
-    if problems:
-        lines = [f"  {_option_of(path, by_name)}: {message}" for path, message in problems]
-        raise UsageError(f"new {kind_name}: nothing written, the values are not valid:\n" + "\n".join(lines))
-
-    target = repo.root / rel
-    if target.exists():
-        raise UserError(f"{rel} exists already; cpdgen never overwrites a file (edit it, or give another title)")
-    before = set(validate_repository(repo).errors)
-    write_atomic(target, new_record.render(kind_name, data, rel), create=True)
-
-    # Problems the new file brings, in it or elsewhere (say, an id taken by a list file).
-    mine = [d for d in validate_repository(repo).errors if d not in before]
-    if mine:
-        target.unlink()
-        for problem in mine:
-            click.echo(f"{problem.file}:{problem.line}:{problem.column}: error: {problem.message}", err=True)
-        raise UserError(f"{rel} would not be valid, so it was not kept")
+        _ask(kind_name, values, today)
+    record = new_record.prepare(repo, kind_name, values, today)
+    try:
+        target = new_record.write(repo, record)
+    except WouldBeInvalid as exc:
+        echo_problems(exc.problems)
+        raise UserError(f"{record.rel} would not be valid, so it was not kept") from None
     if not options.quiet:
         click.echo(os.path.relpath(target, options.cwd))
-    if not (repo.root / "schemas" / f"{kind_name}.schema.json").is_file() and not options.quiet:
-        click.echo("note: the repository has no schemas/ folder for editors; write it with 'cpdgen schema'", err=True)
-
-
-def _option_of(path: tuple, by_name: dict) -> str:
-    if path and path[0] in by_name:
-        return by_name[path[0]].option
-    return "record"
+        if not new_record.has_schemas_folder(repo, kind_name):
+            click.echo(
+                "note: the repository has no schemas/ folder for editors; write it with 'cpdgen schema'", err=True
+            )
 
 
 def _is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _ask(kind_name: str, values: dict, today, root: Path) -> None:
+def _ask(kind_name: str, values: dict, today) -> None:
     """Prompt for the prompted fields not given as options."""
     from cpdgen.authoring import new_record
 
@@ -236,7 +201,7 @@ class _Answer(click.ParamType):
             return self._choice(text)
         if field.shape == "date":
             try:
-                return new_record.parse_date(text, self.today)
+                return new_record.parse_option_date(text, self.today)
             except ValueError as exc:
                 self.fail(str(exc))
         if field.shape in ("number", "integer"):

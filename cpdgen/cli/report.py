@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
@@ -26,38 +25,20 @@ def output_option(command):
 
 
 def write_pdf_file(options: Options, repo, result, document: str, year: int | None, output: str | None) -> Path:
-    """Render one PDF and write it atomically to `output` (relative to the
-    current folder) or to its place under output/ at the repository root."""
-    from cpdgen.cli.build import OUTPUT, refuse_records_folder
-    from cpdgen.compute import documents
-    from cpdgen.compute.documents import generated_file
-    from cpdgen.output.build import CACHE, PRIVATE_CACHE
-    from cpdgen.output.cache import BuildCache
-    from cpdgen.output.folders import marked_folder
-    from cpdgen.render.pdf import make_pdf, write_pdf
+    """Write one PDF (to -o, else under output/) and say where, and whether
+    the body's upload form would take it."""
+    from cpdgen.output.pdfs import write_pdf_file as write
 
-    default = repo.root / OUTPUT / generated_file(document, year or 0)
-    target = default if output is None else options.cwd / output
-    if output is not None and (target.is_dir() or output.endswith(("/", os.sep))):
-        target = target / default.name  # a folder (one ending in / may not exist yet)
-    refuse_records_folder(repo, target, "-o")
-    data = make_pdf(result, repo.root, document, year, today=options.today)
-    if target.parent.resolve() == default.parent.resolve():
-        marked_folder(default.parent, private=True)  # output/private/ as `cpdgen build` makes it
-    write_pdf(target, data)
-    if target.resolve().parent == default.resolve().parent:
-        # A file of the last build was replaced: its cache entry no longer describes it.
-        BuildCache(repo.root / OUTPUT / CACHE / PRIVATE_CACHE, default.parent).forget()
+    written = write(repo, result.records, result.policy, document, year, output, cwd=options.cwd, today=options.today)
+    try:
+        shown = written.path.resolve().relative_to(options.cwd.resolve())
+    except ValueError:
+        shown = written.path
     if not options.quiet:
-        try:
-            shown = target.resolve().relative_to(options.cwd.resolve())
-        except ValueError:
-            shown = target
-        click.echo(f"Wrote {shown} ({len(data):,} bytes).")
-    warning = documents.too_big_to_upload(document, len(data), result.policy)
-    if warning:
-        click.echo(f"cpdgen: warning: {shown if not options.quiet else target.name} {warning}", err=True)
-    return target
+        click.echo(f"Wrote {shown} ({written.size:,} bytes).")
+    if written.too_big:
+        click.echo(f"cpdgen: warning: {shown if not options.quiet else written.path.name} {written.too_big}", err=True)
+    return written.path
 
 
 @click.command(short_help="The CPD Activity or Planning Report of a year.")

@@ -21,8 +21,8 @@ from cpdgen.cli import Options, global_options
 @click.pass_obj
 def schema(options: Options, out: Path | None) -> None:
     """Write cpdgen's JSON Schemas (draft-07) into a folder."""
+    from cpdgen.authoring.schemas import export_schemas
     from cpdgen.common.errors import UsageError
-    from cpdgen.loading.schemas import export_schemas
 
     if out is None:
         try:

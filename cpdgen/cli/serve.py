@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from cpdgen.cli import Options, global_options
-from cpdgen.cli.build import output_folder
 
 
 @click.command(short_help="Preview the site while you edit, rebuilt on every save.")
@@ -38,12 +37,13 @@ def serve(options: Options, port: int, out: Path | None) -> None:
     the site comes back when they are fixed. Ctrl-C stops the server (exit
     status 0). The URL is printed even with --quiet.
     """
+    from cpdgen.output.build import output_folder
     from cpdgen.output.serve import Preview
 
     repo = options.repository()
     preview = Preview(
         repo,
-        output_folder(options, repo, out),
+        output_folder(repo, out, options.cwd),
         today=lambda: options.today,
         quiet=options.quiet,
         verbose=options.verbose,

@@ -8,6 +8,7 @@ import time
 import click
 
 from cpdgen.cli import Options, global_options
+from cpdgen.common.errors import ExitCode
 from cpdgen.validation.report import FORMATS
 
 
@@ -48,4 +49,4 @@ def validate(options: Options, output_format: str | None, strict: bool) -> None:
         if options.verbose:
             click.echo(f"checked {repo.relative(repo.records)}/ in {elapsed:.2f} s", err=True)
     failed = bool(result.errors) or (strict and bool(result.warnings))
-    raise SystemExit(1 if failed else 0)
+    raise SystemExit(ExitCode.FAILED if failed else ExitCode.OK)

@@ -30,6 +30,15 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def location(self) -> str:
+        """`file:line:column:`, as compilers and editors write a place."""
+        return f"{self.file}:{self.line}:{self.column}:"
+
+    def text(self) -> str:
+        """The one-line form every reporter prints: `file:line:column: error: message`."""
+        return f"{self.location} {self.severity.value}: {self.message}"
+
     def as_dict(self) -> dict:
         return {"file": self.file, "line": self.line, "column": self.column, "message": self.message}
 

@@ -16,3 +16,8 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """ " (did you mean 'x'?)" for a near miss, else ""."""
     match = closest(word, choices) if isinstance(word, str) else None
     return f" (did you mean '{match}'?)" if match else ""
+
+
+def plural(count: int, word: str, plural_form: str | None = None) -> str:
+    """ "1 record", "2 records", "0 errors"; `plural_form` where adding s is wrong."""
+    return f"{count} {word if count == 1 else (plural_form or word + 's')}"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from cpdgen.compute.digest import reports_digest, submission_intact
-from cpdgen.compute.documents import GENERATE, DocumentFacts, document_problems, generated_file
+from cpdgen.compute.documents import document_problems, generated_file
 from cpdgen.compute.hours import Hours, Recommendation, format_hours, recommendation, year_hours
 from cpdgen.compute.year import (
     completed_items,
@@ -23,6 +23,7 @@ from cpdgen.compute.year import (
     shown_employment,
     shown_qualifications,
 )
+from cpdgen.model.documents import GENERATE, DocumentFacts
 from cpdgen.model.policy import Policy
 from cpdgen.model.records import Declaration, Records, Source
 

@@ -6,12 +6,10 @@ judgement here is pure."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from cpdgen.model.documents import DocumentFacts
 from cpdgen.model.policy import DocumentRules, Policy
-
-GENERATE = "generate"  # the member asks cpdgen to make this document
 
 # The PDFs cpdgen makes (SPEC §5), below output/: the declaration itself and,
 # by supporting-document type, the ones a `generate` entry stands for. The one
@@ -50,18 +48,6 @@ _SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "docx": (b"PK\x03\x04",),  # a zip; `is_word_zip` says whether it holds a Word document
 }
 FORMAT_NAMES = {"pdf": "PDF", "png": "PNG", "gif": "GIF", "jpeg": "JPEG", "doc": "Word (.doc)", "docx": "Word (.docx)"}
-HEAD_BYTES = 16  # enough for every signature above
-
-
-@dataclass(frozen=True)
-class DocumentFacts:
-    """What the shell found at a supporting document's path."""
-
-    path: str
-    problem: str | None = None  # the path is unusable (missing, outside the repository, a folder...)
-    size: int = 0
-    head: bytes = b""
-    is_word_zip: bool = False  # a zip with word/document.xml in it
 
 
 def sniff(facts: DocumentFacts) -> str | None:

@@ -7,8 +7,8 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from cpdgen.compute.documents import GENERATE, HEAD_BYTES, DocumentFacts
 from cpdgen.loading.paths import check_repo_path
+from cpdgen.model.documents import GENERATE, HEAD_BYTES, DocumentFacts
 
 
 def inspect_documents(root: Path, paths: Iterable[str]) -> dict[str, DocumentFacts]:

@@ -151,31 +151,55 @@ class SourceError(Exception):
         self.line, self.column, self.message = line, column, message
 
 
-def read_text(path: Path) -> str:
-    """The text of a records file, refusing what cannot be one: too large,
-    binary, or not UTF-8. Reads at most one byte more than the limit."""
+@dataclass(frozen=True)
+class TextKind:
+    """A kind of text file cpdgen reads, with its size limit and the words
+    that tell a member how to save it right when it is not that."""
+
+    max_bytes: int
+    cannot_read: str  # {reason}
+    too_large: str  # {size}, {limit}
+    utf16: str
+    binary: str
+    not_utf8: str  # {byte}, {line}
+    signatures: tuple[tuple[bytes, str], ...] = ()  # other formats it may really be, and what to say
+
+
+RECORD_TEXT = TextKind(
+    max_bytes=MAX_FILE_BYTES,
+    cannot_read="cannot read the file: {reason}",
+    too_large="file is too large ({size:,} bytes; the limit is {limit:,}): records are short text",
+    utf16="this file is UTF-16 text; save it as UTF-8",
+    binary="this is a binary file, not YAML text",
+    not_utf8="not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8",
+)
+
+
+def read_text(path: Path, kind: TextKind = RECORD_TEXT) -> str:
+    """The text of a file, refusing what cannot be one of `kind`: too large,
+    binary, or not UTF-8 (a byte-order mark is dropped). Reads at most one
+    byte more than the limit. Raises SourceError at the place at fault."""
     try:
         with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            raw = handle.read(kind.max_bytes + 1)
     except OSError as exc:
-        raise SourceError(1, 1, f"cannot read the file: {exc.strerror}") from None
-    if len(raw) > MAX_FILE_BYTES:
+        raise SourceError(1, 1, kind.cannot_read.format(reason=exc.strerror or exc)) from None
+    if len(raw) > kind.max_bytes:
         size = os.path.getsize(path)
-        raise SourceError(
-            1, 1, f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,}): records are short text"
-        )
+        raise SourceError(1, 1, kind.too_large.format(size=size, limit=kind.max_bytes))
+    for signature, message in kind.signatures:
+        if raw.startswith(signature):
+            raise SourceError(1, 1, message)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceError(1, 1, "this file is UTF-16 text; save it as UTF-8")
+        raise SourceError(1, 1, kind.utf16)
     if b"\x00" in raw:
         line, column = _position(raw, raw.index(b"\x00"))
-        raise SourceError(line, column, "this is a binary file, not YAML text")
+        raise SourceError(line, column, kind.binary)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, column = _position(raw, exc.start)
-        raise SourceError(
-            line, column, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
-        ) from None
+        raise SourceError(line, column, kind.not_utf8.format(byte=raw[exc.start], line=line)) from None
 
 
 def _position(raw: bytes, offset: int) -> tuple[int, int]:

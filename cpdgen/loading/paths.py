@@ -1,6 +1,7 @@
 """Paths in records (evidence, certificates, supporting documents) must name a
-file inside the repository. These checks back the schemas' `repo-path` and
-`document` formats, so every path field declared in a schema gets them."""
+file inside the repository. This check backs the schemas' `repo-path` and
+`document` formats (`cpdgen.validation.schema`), so every path field declared
+in a schema gets it, and the loader of supporting documents uses it too."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import re
 from pathlib import Path, PurePosixPath
 
 from cpdgen.common.wording import closest
-from cpdgen.compute.documents import GENERATE  # a supporting document cpdgen makes itself
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -42,14 +42,6 @@ def check_repo_path(root: Path, value: str) -> None:
         raise ValueError(f"'{value}' is a folder, not a file")
     if not is_file:
         raise ValueError(f"'{value}' is not a regular file (a pipe or a device?)")
-
-
-def check_document(root: Path, value: str) -> None:
-    """A supporting document: a repository file, or `generate`."""
-    if value != GENERATE:
-        if value.strip().lower() == GENERATE:
-            raise ValueError(f"write '{GENERATE}' in lower case to have cpdgen make this document")
-        check_repo_path(root, value)
 
 
 def _nearby(root: Path, value: str) -> str:

@@ -1,20 +1,16 @@
 """The JSON Schemas (draft-07): the single source of truth for the file format.
 
-Loads them from `schemas/`, wires their cross-file `$ref`s together, and
-builds one validator per record kind.
+Loads them from `schemas/` and wires their cross-file `$ref`s together: the
+schema documents, with defaults and descriptions, for every stage that reads
+the format. The validators built from them are `cpdgen.validation.schema`.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable
-from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
@@ -37,80 +33,6 @@ def _registry() -> Registry:
     return Registry().with_resources(
         (name, Resource.from_contents(schema, default_specification=DRAFT7)) for name, schema in load_schemas().items()
     )
-
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def is_iso_date(value: str) -> bool:
-    """YYYY-MM-DD and a real calendar day (no 2025-02-30, no 20250314)."""
-    if not _ISO_DATE.fullmatch(value):
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-FormatChecks = dict[str, Callable[[str], None]]
-
-
-def format_checks(path_check: Callable[[str], None], document_check: Callable[[str], None]) -> FormatChecks:
-    """cpdgen's formats, each a function of a string that raises ValueError
-    (in plain words) when the value is wrong. `path_check` and
-    `document_check` are the repository-aware part of the schema: a path
-    must name a file in the repository."""
-    return {
-        "date": _check_date,
-        "repo-path": path_check,
-        "document": document_check,
-        "email": _check_email,
-        "uri": _check_uri,
-    }
-
-
-def format_checker(checks: FormatChecks) -> jsonschema.FormatChecker:
-    checker = jsonschema.FormatChecker(formats=())
-    for name, check in checks.items():
-        checker.checks(name, raises=ValueError)(_for_strings(check))
-    return checker
-
-
-def _for_strings(check: Callable[[str], None]) -> Callable[[object], bool]:
-    def run(value: object) -> bool:
-        if isinstance(value, str):  # other types are the "type" keyword's business
-            check(value)
-        return True
-
-    return run
-
-
-def _holds(check: Callable[[str], None]) -> Callable[[object], bool]:
-    def holds(value: object) -> bool:
-        try:
-            _for_strings(check)(value)
-        except ValueError:
-            return False
-        return True
-
-    return holds
-
-
-def _check_date(value: str) -> None:
-    if not is_iso_date(value):
-        raise ValueError("not a real date")
-
-
-def _check_email(value: str) -> None:
-    if "@" not in value or value.startswith("@") or value.endswith("@") or " " in value:
-        raise ValueError("not an email address")
-
-
-def _check_uri(value: str) -> None:
-    scheme, _, rest = value.partition(":")
-    if not scheme or not rest or not scheme.replace("+", "").replace("-", "").replace(".", "").isalnum():
-        raise ValueError("not an absolute address like https://example.org/")
 
 
 def inlined(ref: str) -> dict:
@@ -198,52 +120,6 @@ def _record_ref(kind_name: str) -> str:
     return f"{BY_NAME[kind_name].schema_file}#/definitions/{kind_name}"
 
 
-def record_validator(kind_name: str, checks: FormatChecks) -> jsonschema.Draft7Validator:
-    """The validator that judges a record and explains every error."""
-    return jsonschema.Draft7Validator(record_schema(kind_name), format_checker=format_checker(checks))
-
-
-def record_gate(kind_name: str, checks: FormatChecks) -> Callable[[Any], bool]:
-    """A fast yes/no answer to "is this record valid?", from the same schema
-    compiled to Python by fastjsonschema (about twenty times faster than
-    jsonschema, but with programmer's messages). Large repositories ask it
-    first and ask jsonschema only about the records it rejects, for the
-    plain-words explanation; tests hold the two to the same verdicts."""
-    import fastjsonschema  # only large repositories pay for compiling
-
-    validate = fastjsonschema.compile(
-        record_schema(kind_name), formats={name: _holds(check) for name, check in checks.items()}
-    )
-
-    def is_valid(data: Any) -> bool:
-        try:
-            validate(data)
-        except fastjsonschema.JsonSchemaException:
-            return False
-        return True
-
-    return is_valid
-
-
-def config_validator(checks: FormatChecks) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(config_schema(), format_checker=format_checker(checks))
-
-
 @cache
 def policy_schema() -> dict:
     return inlined(POLICY_SCHEMA_FILE)
-
-
-def policy_validator(checks: FormatChecks) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(policy_schema(), format_checker=format_checker(checks))
-
-
-def export_schemas(out: Path) -> list[Path]:
-    """Write the schemas, as shipped, into `out`."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, schema in load_schemas().items():
-        target = out / name
-        target.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        written.append(target)
-    return written

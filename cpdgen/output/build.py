@@ -19,9 +19,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from cpdgen.common.errors import UserError
+from cpdgen.common.errors import UsageError, UserError
+from cpdgen.common.wording import plural
+from cpdgen.compute.documents import generated_type, too_big_to_upload
+from cpdgen.loading.files import Repository
+from cpdgen.model.policy import Policy
 from cpdgen.output.cache import BuildCache
 from cpdgen.output.folders import FolderSwap, exclusive_lock, remove_leftovers
+from cpdgen.output.site import build_site
 from cpdgen.validation.repository import ValidationResult
 
 SITE = "site"
@@ -29,6 +34,26 @@ PRIVATE = "private"
 CACHE = ".cache"
 SITE_CACHE = "site.json"  # below CACHE: the keys of the files of site/
 PRIVATE_CACHE = "private.json"  # and of private/
+
+OUTPUT = "output"
+
+
+def output_folder(repo: Repository, out: Path | None, cwd: Path) -> Path:
+    """Where output goes: --out (from the current folder), else output/."""
+    folder = (cwd / out).resolve() if out is not None else repo.root / OUTPUT
+    refuse_records_folder(repo, folder, "--out")
+    return folder
+
+
+def refuse_records_folder(repo: Repository, path: Path, option: str) -> None:
+    """Nothing but the record-writing commands writes inside records/."""
+    records = repo.records.resolve()
+    if path.resolve() == records or path.resolve().is_relative_to(records):
+        raise UsageError(
+            f"{option} {path}: that is inside the records folder {records}; "
+            "cpdgen writes no output there (choose a folder outside it)"
+        )
+
 
 # progress(done, total) is called while pages are written.
 Progress = Callable[[int, int], None]
@@ -41,14 +66,15 @@ class BuildSummary:
     pdfs: int
     records: int
     seconds: float
+    warnings: tuple[str, ...] = ()  # e.g. a PDF the body's upload form would refuse
 
     def line(self) -> str:
         reused = self.pages - self.rendered
         reuse = f" ({reused} unchanged)" if reused else ""
-        pdfs = f" and {self.pdfs} PDF{'s' if self.pdfs != 1 else ''}" if self.pdfs else ""
+        pdfs = f" and {plural(self.pdfs, 'PDF')}" if self.pdfs else ""
         return (
-            f"Built {self.pages} page{'s' if self.pages != 1 else ''}{reuse}{pdfs} "
-            f"from {self.records} record{'s' if self.records != 1 else ''} in {self.seconds:.2f} s"
+            f"Built {plural(self.pages, 'page')}{reuse}{pdfs} "
+            f"from {plural(self.records, 'record')} in {self.seconds:.2f} s"
         )
 
 
@@ -69,14 +95,23 @@ def build(
         pdfs=len(made),
         records=result.record_count,
         seconds=time.perf_counter() - started,
+        warnings=tuple(oversized(out / PRIVATE, result.policy)) if pdfs else (),
     )
+
+
+def oversized(private: Path, policy: Policy) -> list[str]:
+    """The PDFs for the upload form that the form would refuse, and why."""
+    found = []
+    for pdf in sorted(private.glob("*.pdf")):
+        warning = too_big_to_upload(generated_type(pdf.name) or "", pdf.stat().st_size, policy)
+        if warning:
+            found.append(f"{private.name}/{pdf.name} {warning}")
+    return found
 
 
 def _build(
     result: ValidationResult, root: Path, out: Path, today: date, pdfs: bool, progress: Progress | None
 ) -> tuple[int, list[str], BuildCache]:
-    from cpdgen.render.site import build_site
-
     made: list[str] = []
     site_cache = BuildCache(out / CACHE / SITE_CACHE, out / SITE)
     private_cache = BuildCache(out / CACHE / PRIVATE_CACHE, out / PRIVATE)
@@ -84,11 +119,13 @@ def _build(
     if not pdfs:
         remove_leftovers(out / PRIVATE)  # of a killed full build: partial private PDFs
     with FolderSwap(targets, private={out / PRIVATE}) as folders:
-        pages = build_site(result, root, folders[0], site_cache, progress=progress)
+        pages = build_site(
+            result.records, result.settings, result.policy, root, folders[0], site_cache, progress=progress
+        )
         if pdfs:
-            from cpdgen.render.pdf import build_pdfs
+            from cpdgen.output.pdfs import build_pdfs  # WeasyPrint only for builds that print
 
-            made = build_pdfs(result, root, folders[1], private_cache, today=today)
+            made = build_pdfs(result.records, result.policy, root, folders[1], private_cache, today=today)
         site_cache.forget()  # the swap is next: the old keys will no longer describe what is there
         if pdfs:
             private_cache.forget()

@@ -37,6 +37,7 @@ from typing import TextIO
 
 from cpdgen.common.diagnostics import Diagnostic
 from cpdgen.common.errors import UserError
+from cpdgen.common.wording import plural
 from cpdgen.loading.files import Repository
 from cpdgen.output.build import CACHE, PRIVATE, SITE
 
@@ -59,13 +60,12 @@ class Problem:
     def page(self) -> bytes:
         if self.errors:
             count = len(self.errors)
-            heading = f"{count} error{'s' if count != 1 else ''} in the records"
+            heading = f"{plural(count, 'error')} in the records"
             intro = "Fix and save: this page reloads by itself and shows the site again once the records are valid."
             body = (
                 "<ul>\n"
                 + "\n".join(
-                    f"<li><code>{html.escape(f'{d.file}:{d.line}:{d.column}:')}</code> {html.escape(d.message)}</li>"
-                    for d in self.errors
+                    f"<li><code>{html.escape(d.location)}</code> {html.escape(d.message)}</li>" for d in self.errors
                 )
                 + "\n</ul>"
             )
@@ -275,8 +275,7 @@ class Preview:
                 count = len(result.errors)
                 self._err(format_text(result, color=self.color, quiet=True))
                 self._err(
-                    f"cpdgen: {count} error{'s' if count != 1 else ''} in the records (above): "
-                    "the pages show them until they are fixed"
+                    f"cpdgen: {plural(count, 'error')} in the records (above): the pages show them until they are fixed"
                 )
             else:
                 summary = build(result, self.repo.root, self.out, self.today(), pdfs=False)

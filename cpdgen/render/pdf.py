@@ -20,6 +20,7 @@ WeasyPrint is imported only inside `render_pdf`: `cpdgen --help` and
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
@@ -27,13 +28,18 @@ from typing import Any
 
 from cpdgen.common.errors import UserError
 from cpdgen.compute.checklist import SECTIONS, DeclarationStatus, year_status
+from cpdgen.compute.cv import employment_order, study_order
 from cpdgen.compute.digest import combined_digest, declaration_records, record_digests
-from cpdgen.compute.documents import DECLARATION_PDF, GENERATE, generated_file
+from cpdgen.compute.documents import DECLARATION_PDF, generated_file
 from cpdgen.compute.hours import category_rows, year_hours
 from cpdgen.compute.reports import activity_report, planning_report
 from cpdgen.compute.year import default_year, shown_employment, shown_qualifications
+from cpdgen.model.documents import GENERATE, DocumentFacts
+from cpdgen.model.policy import Policy
 from cpdgen.model.records import Declaration, Profile, Records, Source, as_data
 from cpdgen.render.pdf_assets import ASSETS, PdfAssets
+
+InspectDocuments = Callable[[Iterable[str]], Mapping[str, DocumentFacts]]
 
 # Bump when the way PDFs are made changes beyond the templates (the cache key).
 PDF_FORMAT = "cpdgen-pdf-1"
@@ -91,37 +97,12 @@ def pdf_years(records: Records, today: date) -> list[int]:
     return sorted({declaration.year for declaration in records.declarations} | {default_year(today)})
 
 
-def build_pdfs(result, root: Path, private_folder: Path, private_cache, *, today: date) -> list[str]:
-    """Write every PDF of a build into `private_folder` (output/private/ once
-    the build succeeds), reusing last build's file when its key is unchanged.
-    Returns the names written, relative to `private_folder`."""
-    from cpdgen.output.cache import key_of
-
-    maker = PdfMaker(result, root, today)
+def build_jobs(maker: PdfMaker, today: date) -> list[PdfJob]:
+    """Every PDF a build makes: the CV, and each year's declaration and reports."""
     jobs = [maker.job(CV, None)]
-    for year in pdf_years(result.records, today):
+    for year in pdf_years(maker.records, today):
         jobs += [maker.job(DECLARATION_PDF, year), maker.job(ACTIVITY_REPORT, year), maker.job(PLANNING_REPORT, year)]
-    made = []
-    for job in jobs:
-        name = job.private_name
-        key = key_of(
-            PDF_FORMAT,
-            _weasyprint_version(),
-            maker.assets_digest,
-            job.html,
-            *(part for a in job.attachments for part in (a.name, a.description, a.data)),
-        )
-        if not private_cache.reuse(name, key, private_folder):
-            write_pdf(private_folder / name, maker.render(job))
-            private_cache.record(name, key)
-        made.append(name)
-    return made
-
-
-def make_pdf(result, root: Path, document: str, year: int | None, *, today: date) -> bytes:
-    """One PDF (for `cpdgen declaration pdf` and `cpdgen report --format pdf`)."""
-    maker = PdfMaker(result, root, today)
-    return maker.render(maker.job(document, year))
+    return jobs
 
 
 # ---- the documents ------------------------------------------------------------------------------
@@ -130,32 +111,22 @@ def make_pdf(result, root: Path, document: str, year: int | None, *, today: date
 class PdfMaker:
     """Builds the HTML of each PDF of one repository and renders it."""
 
-    def __init__(self, result, root: Path, today: date) -> None:
+    def __init__(self, records: Records, policy: Policy, root: Path, today: date, inspect: InspectDocuments) -> None:
         from cpdgen.render.templating import environment
 
-        self.records: Records = result.records
-        self.policy = result.policy
+        self.records = records
+        self.policy = policy
         self.root = root
         self.today = today
+        self.inspect = inspect  # paths → the facts of those supporting documents (read by the caller)
         self.assets = PdfAssets(root)
-        self._assets_digest: str | None = None
         self._statuses: dict[int, DeclarationStatus] = {}
         self._fonts = None
         self.env = environment(root, globals_={"policy": self.policy, "lang": LANG}, filters={"toc_entry": toc_entry})
 
-    @property
-    def assets_digest(self) -> str:
-        if self._assets_digest is None:
-            self._assets_digest = self.assets.digest()
-        return self._assets_digest
-
     def status(self, year: int) -> DeclarationStatus:
         if year not in self._statuses:
-            from cpdgen.loading.documents import inspect_documents
-
-            self._statuses[year] = year_status(
-                self.records, self.policy, year, lambda paths: inspect_documents(self.root, paths)
-            )
+            self._statuses[year] = year_status(self.records, self.policy, year, self.inspect)
         return self._statuses[year]
 
     def dated(self, year: int | None) -> date:
@@ -308,10 +279,8 @@ def cv_context(records: Records, policy, today: date) -> dict[str, Any]:
         (label, [hours.as_data()[key] for hours in by_year]) for key, label, _ in category_rows(by_year[-1], policy)
     ]
     return {
-        "jobs": sorted(
-            records.employment, key=lambda job: (job.end is None, job.end or date.max, job.start), reverse=True
-        ),
-        "qualifications": sorted(records.qualifications, key=lambda q: q.end or q.start or date.min, reverse=True),
+        "jobs": employment_order(records.employment),
+        "qualifications": study_order(records.qualifications),
         "cpd_years": years,
         "cpd_rows": rows,
     }
@@ -394,17 +363,10 @@ def weasy_fetcher(assets: PdfAssets):
     return fetch
 
 
-def _weasyprint_version() -> str:
+def weasyprint_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         return version("weasyprint")
     except PackageNotFoundError:  # pragma: no cover
         return "unknown"
-
-
-def write_pdf(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically: a reader never sees half a PDF."""
-    from cpdgen.common.atomic import write_atomic
-
-    write_atomic(path, data)

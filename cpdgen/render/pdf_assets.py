@@ -84,12 +84,6 @@ class PdfAssets:
                     return normal.relative_to(form)
         raise AssetRefused(f"PDFs load only cpdgen's own assets; refused {_shown(str(path))}")
 
-    def digest(self) -> str:
-        """A digest of every asset file (name and contents), for build-cache keys."""
-        from cpdgen.output.cache import files_digest
-
-        return files_digest(self.folders)
-
 
 def _mime_type(path: Path) -> str:
     return _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"

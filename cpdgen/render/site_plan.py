@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, is_dataclass
 from datetime import date
 from typing import Any
 
+from cpdgen.compute.cv import employment_order, study_order
 from cpdgen.compute.hours import year_hours
 from cpdgen.compute.reports import item_kind, objective_order
 from cpdgen.compute.year import CLOSED_OBJECTIVE_STATUSES, item_order, year_of
@@ -234,8 +235,8 @@ def plan_site(view: Records, policy: Policy) -> list[Page]:
     pages.append(Page(
         path="cv.html", template="cv.html", title="CV",
         context={
-            "employment": sorted(view.employment, key=lambda e: (e.end is None, e.end or e.start, e.start), reverse=True),
-            "qualifications": sorted(view.qualifications, key=lambda q: (q.end or q.start or date.max, q.title), reverse=True),
+            "employment": employment_order(view.employment),
+            "qualifications": study_order(view.qualifications),
         },
     ))  # fmt: skip
     paths = [page.path for page in pages]

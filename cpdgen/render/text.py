@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from cpdgen.common.wording import plural
 from cpdgen.compute.checklist import DeclarationStatus
 from cpdgen.compute.hours import Hours, Recommendation, category_rows, format_hours
 from cpdgen.compute.reports import ActivityReport, PlanningReport, item_kind
@@ -297,8 +298,8 @@ def status_text(status: DeclarationStatus, policy: Policy, declaration_file: str
         wrong = [item for item in status.items if item.problems and not item.mandatory]
         parts = []
         if incomplete:
-            parts.append(f"{len(incomplete)} mandatory item{'s' if len(incomplete) != 1 else ''} incomplete")
+            parts.append(f"{plural(len(incomplete), 'mandatory item')} incomplete")
         if wrong:
-            parts.append(f"{len(wrong)} optional item{'s' if len(wrong) != 1 else ''} with problems")
+            parts.append(f"{plural(len(wrong), 'optional item')} with problems")
         lines.append(style(f"Not ready: {' and '.join(parts)}.", fg="red", bold=True))
     return "\n".join(lines)

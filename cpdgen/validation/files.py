@@ -13,11 +13,12 @@ from typing import Any
 from cpdgen.common.diagnostics import Diagnostic, error
 from cpdgen.loading import schemas
 from cpdgen.loading.files import SourceError, SourceFile, read_text
-from cpdgen.loading.paths import check_document, check_repo_path
+from cpdgen.loading.paths import check_repo_path
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
 from cpdgen.model.kinds import KINDS, Kind
 from cpdgen.model.records import BUILDERS, Record, Source
 from cpdgen.validation.record_rules import check_record_values
+from cpdgen.validation.schema import check_document, format_checks, record_gate, record_validator
 from cpdgen.validation.schema_messages import SchemaProblem, describe_value, translate
 
 
@@ -36,17 +37,15 @@ class FileChecker:
     its root). Build one per process; it holds the compiled validators.
 
     With `fast`, each record first goes through a compiled yes/no gate
-    (see `schemas.record_gate`); jsonschema then explains only the rejected
+    (see `cpdgen.validation.schema.record_gate`); jsonschema then explains only the rejected
     ones. Compiling costs about 60 ms, so only large repositories use it.
     """
 
     def __init__(self, root: Path, *, fast: bool = False):
         self.fast = fast
-        checks = schemas.format_checks(
-            lambda value: check_repo_path(root, value), lambda value: check_document(root, value)
-        )
-        self.validators = {kind.name: schemas.record_validator(kind.name, checks) for kind in KINDS}
-        self.gates = {kind.name: schemas.record_gate(kind.name, checks) for kind in KINDS} if fast else {}
+        checks = format_checks(lambda value: check_repo_path(root, value), lambda value: check_document(root, value))
+        self.validators = {kind.name: record_validator(kind.name, checks) for kind in KINDS}
+        self.gates = {kind.name: record_gate(kind.name, checks) for kind in KINDS} if fast else {}
 
     def problems(self, kind: Kind, data: dict, default_id: str | None, scalar=lambda path: None) -> list[SchemaProblem]:
         """What is wrong with one record's data: its schema, then its own

@@ -12,6 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
+from cpdgen.common.dates import is_iso_date
 from cpdgen.loading import schemas
 from cpdgen.model.kinds import Kind
 from cpdgen.validation.schema_messages import ScalarLookup, SchemaProblem
@@ -69,7 +70,7 @@ def _id_from_file_name(kind: Kind, default_id: str) -> list[SchemaProblem]:
 
 
 def _date(value: Any) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) and schemas.is_iso_date(value) else None
+    return date.fromisoformat(value) if isinstance(value, str) and is_iso_date(value) else None
 
 
 def _is_number(value: Any) -> bool:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cpdgen.common.diagnostics import Diagnostic
+from cpdgen.common.wording import plural
 
 if TYPE_CHECKING:  # only for annotations: the CLI imports this module at start-up
     from cpdgen.validation.repository import ValidationResult
@@ -16,18 +17,14 @@ if TYPE_CHECKING:  # only for annotations: the CLI imports this module at start-
 FORMATS = ("text", "json", "github")  # the choices of `validate --format`
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
-
-
 def summary_line(result: ValidationResult) -> str:
-    where = f"{_plural(result.record_count, 'record')} in {_plural(result.files, 'file')}"
+    where = f"{plural(result.record_count, 'record')} in {plural(result.files, 'file')}"
     errors, warnings = len(result.errors), len(result.warnings)
     if not errors and not warnings:
         return f"{where}: all valid"
-    parts = [_plural(errors, "error")] if errors or not warnings else []
+    parts = [plural(errors, "error")] if errors or not warnings else []
     if warnings:
-        parts.append(_plural(warnings, "warning"))
+        parts.append(plural(warnings, "warning"))
     return f"{where}: {', '.join(parts)}"
 
 
@@ -39,8 +36,11 @@ def format_text(result: ValidationResult, *, color: bool, quiet: bool = False) -
     for d in result.diagnostics:
         if quiet and not d.is_error:
             continue
+        if not color:
+            lines.append(d.text())
+            continue
         label = style("error", fg="red", bold=True) if d.is_error else style("warning", fg="yellow", bold=True)
-        lines.append(f"{style(f'{d.file}:{d.line}:{d.column}:', bold=True)} {label}: {d.message}")
+        lines.append(f"{style(d.location, bold=True)} {label}: {d.message}")
     if not quiet:
         closing = summary_line(result)
         lines.append(style(closing, fg="red" if result.errors else ("yellow" if result.warnings else "green")))

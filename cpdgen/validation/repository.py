@@ -7,13 +7,12 @@ cross-record rules (`rules`) → a `ValidationResult` for the reporters.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cpdgen.common.diagnostics import Diagnostic, error
-from cpdgen.common.errors import UsageError
+from cpdgen.common.parallel import job_count
 from cpdgen.loading.files import Repository, SourceFile, discover
 from cpdgen.model.kinds import PROFILE
 from cpdgen.model.policy import Policy
@@ -23,8 +22,6 @@ from cpdgen.validation.files import FileChecker, FileResult
 from cpdgen.validation.rules import check_records
 from cpdgen.validation.settings import load_settings
 
-# Below this many files one process is faster than starting workers.
-PARALLEL_THRESHOLD = 400
 # From this many files on, compiling the fast schema gate (about 60 ms) pays.
 FAST_GATE_THRESHOLD = 300
 _CHUNK = 250
@@ -80,21 +77,6 @@ def validate_repository(repo: Repository, jobs: int | None = None, *, check_subm
     diagnostics.extend(check_records(records, repo.root, frozen_years=check_submitted))
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.message))
     return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics)
-
-
-def job_count(jobs: int | None, files: int) -> int:
-    """Processes to use for `files` pieces of work: `jobs`, else
-    CPDGEN_JOBS, else one per core for large repositories and one for small
-    ones (callers decide what is large)."""
-    if jobs is None:
-        setting = os.environ.get("CPDGEN_JOBS", "").strip()
-        if setting:
-            if not setting.isdigit() or int(setting) < 1:
-                raise UsageError(f"CPDGEN_JOBS must be a whole number of processes, 1 or more; it is '{setting}'")
-            jobs = int(setting)
-        else:
-            jobs = (os.cpu_count() or 1) if files >= PARALLEL_THRESHOLD else 1
-    return max(1, min(jobs, files))
 
 
 def _check_files(sources: list[SourceFile], root: Path, jobs: int | None) -> list[FileResult]:

@@ -17,6 +17,7 @@ from cpdgen.loading.paths import check_repo_path
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
 from cpdgen.model.policy import Policy
 from cpdgen.model.settings import Settings
+from cpdgen.validation.schema import config_validator, format_checks, policy_validator
 from cpdgen.validation.schema_messages import translate
 
 DEFAULT_POLICY = "iet"
@@ -29,7 +30,7 @@ def load_settings(repo: Repository) -> tuple[Settings, Policy, list[Diagnostic]]
     if not path.is_file():
         return default_settings(), default_policy(), []
     rel = repo.relative(path)
-    document, data, found = _load_checked(path, rel, schemas.config_validator)
+    document, data, found = _load_checked(path, rel, config_validator)
     if found:
         return default_settings(), default_policy(), found
     settings = Settings.from_data(schemas.with_defaults(schemas.config_schema(), data))
@@ -46,7 +47,7 @@ def default_settings() -> Settings:
 def builtin_policy(name: str) -> Policy:
     """A policy shipped with cpdgen (tests hold every one valid)."""
     path = builtin_policies()[name]
-    document, data, found = _load_checked(path, path.name, schemas.policy_validator)
+    document, data, found = _load_checked(path, path.name, policy_validator)
     found = found or _policy_rules(data, path.name, document)
     if found:  # pragma: no cover - a broken shipped policy is a bug, caught by the tests
         raise RuntimeError(f"cpdgen's own policy {path} is invalid: {found[0].message}")
@@ -75,7 +76,7 @@ def _load_policy(repo: Repository, name: str, config_rel: str, config: Document)
         return default_policy(), [error(config_rel, line, column, f"policy: {exc}")]
     path = repo.root / name
     rel = repo.relative(path)
-    document, data, found = _load_checked(path, rel, schemas.policy_validator)
+    document, data, found = _load_checked(path, rel, policy_validator)
     if not found:
         found = _policy_rules(data, rel, document)
     if found:
@@ -123,7 +124,7 @@ def _load_checked(path: Path, rel: str, make_validator: Callable) -> tuple[Docum
         return None, None, [error(rel, exc.problem.line, exc.problem.column, exc.problem.message)]
     found = [error(rel, p.line, p.column, p.message) for p in document.problems]
     data = document.data if document.data is not None else {}
-    validator = make_validator(schemas.format_checks(_no_path_fields, _no_path_fields))
+    validator = make_validator(format_checks(_no_path_fields, _no_path_fields))
     for schema_error in validator.iter_errors(data):
         for problem in translate(schema_error, document.scalar):
             line, column = document.locate(problem.path, key=problem.at_key)
