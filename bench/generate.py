@@ -21,7 +21,7 @@ The repository written at ``root`` holds:
   rounding remainder goes to activities).
 
 So ``records/`` holds ``n + 2`` YAML files in all.  Every record follows
-SPEC section 2: ISO dates, ``end >= start``, ``0 < hours <= 24 x days
+the file format (docs/file-format.md): ISO dates, ``end >= start``, ``0 < hours <= 24 x days
 spanned``, exact enum values, objective ids referenced by activities and
 activity/training ids referenced by objective actions all exist.  The output
 depends only on ``n`` and ``seed``.

@@ -1,4 +1,4 @@
-"""The declaration checklist (SPEC §4), its warnings, and the digests that
+"""The declaration checklist (docs/declaration.md), its warnings, and the digests that
 item 2 and `declaration submit` rely on."""
 
 from __future__ import annotations

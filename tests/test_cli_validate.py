@@ -21,8 +21,8 @@ from conftest import PROJECT_ROOT, TmpRepo, run_in
 
 import cpdgen
 import cpdgen.validation.repository
-from cpdgen.common.parallel import PARALLEL_THRESHOLD
 from cpdgen.cli import ISSUES_URL, cli
+from cpdgen.common.parallel import PARALLEL_THRESHOLD
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 TEXT_LINE = re.compile(

@@ -1,4 +1,4 @@
-"""The review year (SPEC §3), the hours per category and the policy's
+"""The review year (docs/declaration.md), the hours per category and the policy's
 recommendation: pure computations on records built in memory."""
 
 from __future__ import annotations
@@ -608,7 +608,7 @@ def test_custom_policy_order_and_labels():
     assert policy.label("event") == "Event"
 
 
-# ---- the reports (SPEC §3) -----------------------------------------------------
+# ---- the reports (docs/declaration.md) -----------------------------------------------------
 
 
 def test_activity_report_lists_the_years_completed_items_and_study():

@@ -15,7 +15,7 @@ from cpdgen.compute.hours import Hours
 from cpdgen.output.cache import BuildCache, key_of
 from cpdgen.output.folders import FolderSwap
 from cpdgen.render.chart import axis, hours_chart
-from cpdgen.render.site_plan import PER_PAGE, Page, objective_anchor, plan_site, slug
+from cpdgen.render.site_plan import PER_PAGE, Page, objective_anchor, plan_site, safe_name
 from cpdgen.render.templating import date_span, environment, long_date, month_year, words
 from cpdgen.validation.settings import default_policy
 from tests.conftest import DEMO_RECORDS, TmpRepo, run_in
@@ -63,9 +63,9 @@ def test_a_page_root_leads_back_to_the_site_root():
 
 
 def test_slug_keeps_names_safe():
-    assert slug("IET Lecture: 2025!") == "iet-lecture-2025"
-    assert slug("../..") == "x"
-    assert slug("") == "x"
+    assert safe_name("IET Lecture: 2025!") == "iet-lecture-2025"
+    assert safe_name("../..") == "x"
+    assert safe_name("") == "x"
 
 
 def test_objective_anchors_are_distinct_for_ids_that_slug_alike():

@@ -1,4 +1,4 @@
-"""Nothing private reaches output/site/ (SPEC §5, issue 4 "Privacy by
+"""Nothing private reaches output/site/ (docs/publishing.md; "Privacy by
 construction").
 
 A repository is written with a unique marker in every private place: private

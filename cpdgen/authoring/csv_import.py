@@ -263,10 +263,10 @@ def parse_spreadsheet_date(text: str) -> str:
         return _real(year, month, day, text)
     match = _DAY_FIRST.fullmatch(text)
     if match:
-        day, month, year = match.groups()
-        if len(year) == 2:
-            raise ValueError(f"date '{text}': write the year in full (e.g. {day}/{month}/20{year})")
-        return _real(int(year), int(month), int(day), text)
+        day_text, month_text, year_text = match.groups()
+        if len(year_text) == 2:
+            raise ValueError(f"date '{text}': write the year in full (e.g. {day_text}/{month_text}/20{year_text})")
+        return _real(int(year_text), int(month_text), int(day_text), text)
     for pattern in ("%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d %b, %Y", "%d %B, %Y"):
         try:
             return datetime.strptime(text, pattern).date().isoformat()
@@ -385,10 +385,11 @@ def _row(
 
     kind = "activity"
     if cell("kind"):
-        kind = _match_kind(cell("kind"))
-        if kind is None:
+        matched_kind = _match_kind(cell("kind"))
+        if matched_kind is None:
             reasons.append(f"kind '{cell('kind')}' is not activity or training ({column('kind')})")
-            kind = "activity"
+        else:
+            kind = matched_kind
 
     values: dict[str, Any] = {}
     if cell("title"):

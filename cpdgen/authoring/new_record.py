@@ -191,8 +191,9 @@ def build_record(kind_name: str, values: dict[str, Any], today: date | None = No
             if name == "competences":  # UK-SPEC codes are upper case: e3 is E3
                 value = list(dict.fromkeys(code.upper() for code in value))
         data[name] = value
-    for name in TODAY_FIELDS.get(kind_name, ()) if today is not None else ():
-        data.setdefault(name, today.isoformat())
+    if today is not None:
+        for name in TODAY_FIELDS.get(kind_name, ()):
+            data.setdefault(name, today.isoformat())
     return {name: data[name] for name in sorted(data, key=lambda n: order.index(n) if n in order else len(order))}
 
 
@@ -203,7 +204,7 @@ def missing_required(kind_name: str, data: dict) -> list[Field]:
 # --- file names -------------------------------------------------------------
 
 
-def slug(text: str, fallback: str) -> str:
+def title_slug(text: str, fallback: str) -> str:
     """A file-name-friendly form of `text`: lower case ASCII letters, digits
     and hyphens, at most SLUG_LENGTH characters, cut at a word boundary."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
@@ -229,13 +230,13 @@ def record_path(kind_name: str, data: dict, records: str = RECORDS) -> str:
         return f"{records}/{kind.folder}"
     if kind_name in ("activity", "training"):
         start = data["start"]
-        name = f"{start[:4]}/{start}-{slug(data['title'], kind_name)}"
+        name = f"{start[:4]}/{start}-{title_slug(data['title'], kind_name)}"
     elif kind_name == "employment":
-        name = slug(f"{data['employer']} {data['role']}", kind_name)
+        name = title_slug(f"{data['employer']} {data['role']}", kind_name)
     elif kind_name == "declaration":
         name = str(data["year"])
     else:
-        name = slug(data["title"], kind_name)
+        name = title_slug(data["title"], kind_name)
     return f"{records}/{kind.folder}/{name}.yaml"
 
 

@@ -467,8 +467,9 @@ def _reason_to_skip(root: Path, planned: PlannedFile) -> str | None:
         return "exists"
     if planned.kind == "profile" and any((root / "records" / name).exists() for name in PROFILE_FILES):
         return "a profile exists"
-    if planned.is_example:
-        folder = root / "records" / BY_NAME[planned.kind].folder
+    if planned.is_example and planned.kind is not None:
+        kind = BY_NAME[planned.kind]
+        folder = root / "records" / kind.folder
         if folder.is_dir() and any(path.suffix in YAML_SUFFIXES for path in folder.rglob("*")):
-            return f"{BY_NAME[planned.kind].plural} exist, no example needed"
+            return f"{kind.plural} exist, no example needed"
     return None

@@ -25,10 +25,7 @@ from cpdgen.authoring.yamlwrite import scalar
 from cpdgen.common.errors import UserError
 from cpdgen.loading.yamlparse import YAMLFileError, parse_yaml
 
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader
+_Loader = yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader  # libyaml's, when PyYAML has it
 
 INDENT = "  "
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*")
@@ -67,9 +64,13 @@ def update_section(text: str, section: str, values: Mapping[str, Any], *, file: 
 
 def _compose(text: str, file: str) -> Node:
     try:
-        return yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise EditError(f"{file}: cannot be edited, it is not valid YAML ({exc.problem or exc})") from None
+        problem = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else None
+        raise EditError(f"{file}: cannot be edited, it is not valid YAML ({problem or exc})") from None
+    if node is None:
+        raise EditError(f"{file}: the file is empty; cpdgen edits a declaration that has at least its year")
+    return node
 
 
 def _entry(mapping: MappingNode, key: str) -> tuple[Node, Node] | None:

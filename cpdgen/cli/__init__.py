@@ -168,8 +168,8 @@ class _Group(click.Group):
             if options is None or options.verbose or os.environ.get("CPDGEN_DEBUG"):
                 traceback.print_exc()
             else:
-                exc_type, exc, _ = sys.exc_info()
-                click.echo(f"  {exc_type.__name__}: {exc} (run with --verbose for the full trace)", err=True)
+                error = sys.exc_info()[1]
+                click.echo(f"  {type(error).__name__}: {error} (run with --verbose for the full trace)", err=True)
             ctx.exit(ExitCode.INTERNAL)
 
 

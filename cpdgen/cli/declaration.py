@@ -4,7 +4,6 @@ Declaration, item by item, as the professional body will judge it."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
@@ -26,7 +25,7 @@ def declaration() -> None:
     type=click.Choice(["text", "json", "csv"]),
     default="text",
     show_default=True,
-    help="text, json (the SPEC contract), or csv (the checklist items, for a spreadsheet).",
+    help="text, json (a stable contract: docs/cli.md), or csv (the checklist items, for a spreadsheet).",
 )
 @global_options
 @click.pass_obj
@@ -107,7 +106,7 @@ def acknowledge(options: Options, year: int | None) -> None:
 @output_option
 @global_options
 @click.pass_obj
-def pdf(options: Options, year: int | None, output: Path | None) -> None:
+def pdf(options: Options, year: int | None, output: str | None) -> None:
     """Write the CPD Declaration of a review year as a PDF: the checklist,
     the hours, the statements and both reports as appendices, with the
     year's records as an embedded JSON file. Until the declaration is

@@ -3,28 +3,42 @@
 from __future__ import annotations
 
 import os
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import click
+from click.shell_completion import CompletionItem
 
 from cpdgen.cli import Options, echo_problems, global_options
 from cpdgen.common.errors import UserError
 
 
-class SchemaChoice(click.Choice):
+class SchemaChoice(click.ParamType):
     """A choice of a schema's enum values, read from the schema only when
-    needed (so loading the command line stays light); completes in shells."""
+    first needed (so loading the command line stays light); completes in
+    shells. Everything is click.Choice's, made on first use."""
 
-    def __init__(self, kind_name: str, field_name: str):
+    name = "choice"
+
+    def __init__(self, kind_name: str, field_name: str) -> None:
         self.kind_name = kind_name
         self.field_name = field_name
-        self.case_sensitive = True
 
-    @property
-    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+    @cached_property
+    def choice(self) -> click.Choice:
         from cpdgen.authoring.new_record import choices
 
-        return choices(self.kind_name, self.field_name)
+        return click.Choice(choices(self.kind_name, self.field_name))
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return self.choice.convert(value, param, ctx)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        return self.choice.get_metavar(param, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        return self.choice.shell_complete(ctx, param, incomplete)
 
 
 @click.group("import", short_help="Bring records in from a spreadsheet log (CSV).")
@@ -119,6 +133,6 @@ def csv_(
         echo_problems(exc.problems)
         raise UserError("the imported records would not be valid (above); nothing was written") from None
     if not options.quiet:
-        for path in written:
-            click.echo(os.path.relpath(path, options.cwd))
+        for written_path in written:
+            click.echo(os.path.relpath(written_path, options.cwd))
         click.echo(plan.totals(dry_run=False), err=True)

@@ -55,7 +55,7 @@ def write_pdf_file(options: Options, repo, result, document: str, year: int | No
 @output_option
 @global_options
 @click.pass_obj
-def report(options: Options, which: str, year: int | None, output_format: str, output: Path | None) -> None:
+def report(options: Options, which: str, year: int | None, output_format: str, output: str | None) -> None:
     """The CPD Activity Report (what was done in the year) or the CPD
     Planning Report (objectives, actions and plans) of a review year.
 
@@ -79,17 +79,18 @@ def report(options: Options, which: str, year: int | None, output_format: str, o
         write_pdf_file(options, repo, result, ACTIVITY_REPORT if which == "activity" else PLANNING_REPORT, year, output)
         return
     if which == "activity":
-        computed = activity_report(result.records, policy, year)
-        data, tables = activity_report_data(computed, policy), activity_tables(computed, policy)
+        activities = activity_report(result.records, policy, year)
+        if output_format == "json":
+            click.echo(json.dumps(activity_report_data(activities, policy), indent=2, ensure_ascii=False))
+        elif output_format == "csv":
+            click.echo(to_csv(activity_tables(activities, policy)[0]), nl=False)
+        else:
+            click.echo(to_terminal(activity_tables(activities, policy), color=options.color()))
     else:
-        computed = planning_report(result.records, year)
-        data, tables = planning_report_data(computed, policy), planning_tables(computed, policy)
-    if output_format == "json":
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    elif output_format == "csv":
-        sheet = planning_sheet(*tables) if which == "planning" else tables[0]
-        click.echo(to_csv(sheet), nl=False)
-    elif which == "planning":
-        click.echo(planning_text(computed, policy, color=options.color()))
-    else:
-        click.echo(to_terminal(tables, color=options.color()))
+        planning = planning_report(result.records, year)
+        if output_format == "json":
+            click.echo(json.dumps(planning_report_data(planning, policy), indent=2, ensure_ascii=False))
+        elif output_format == "csv":
+            click.echo(to_csv(planning_sheet(*planning_tables(planning, policy))), nl=False)
+        else:
+            click.echo(planning_text(planning, policy, color=options.color()))

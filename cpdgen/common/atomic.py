@@ -59,9 +59,9 @@ def _write(path: Path, text: str | bytes, create: bool) -> None:
             )
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        binary = isinstance(text, bytes)
-        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        data = text if isinstance(text, bytes) else text.encode("utf-8")  # newlines as given
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode if mode is not None else 0o666 & ~current_umask())

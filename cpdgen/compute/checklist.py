@@ -1,4 +1,4 @@
-"""The CPD Declaration checklist (SPEC §4), judged from the records.
+"""The CPD Declaration checklist (docs/declaration.md, "The checklist"), judged from the records.
 
 The items (numbers, titles, which are mandatory) come from the policy; each
 item's `key` names one of the rules below. A rule returns whether its item is
@@ -265,6 +265,7 @@ def supporting_documents(facts: YearFacts, digest: str) -> Judgement:
         return Judgement(False, advice=(f"optional: give supporting_documents ({names}), each a file or {GENERATE}",))
     problems, notes = [], []
     for key, value in given.items():
+        value = str(value)
         if value == GENERATE:
             notes.append(f"{key}: cpdgen makes output/{generated_file(key, facts.year)}")
         else:

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from cpdgen.model.documents import DocumentFacts
 from cpdgen.model.policy import DocumentRules, Policy
 
-# The PDFs cpdgen makes (SPEC §5), below output/: the declaration itself and,
+# The PDFs cpdgen makes (docs/declaration.md, "The PDFs"), below output/: the declaration itself and,
 # by supporting-document type, the ones a `generate` entry stands for. The one
 # place their names are written.
 DECLARATION_PDF = "declaration"

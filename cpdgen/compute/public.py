@@ -47,7 +47,7 @@ def public_view(records: Records, rules: PublishRules) -> Records:
     view.items["training"] = [_public_item(item, rules, public_objectives) for item in view.training]
     view.items["qualification"] = [_public_qualification(q, rules) for q in view.qualifications]
     view.items["objective"] = [_public_objective(o, rules, public_items) for o in view.objectives]
-    view.items["profile"] = [_public_profile(p) for p in view.items["profile"]]
+    view.items["profile"] = [_public_profile(p) for p in ([view.profile] if view.profile else [])]
     # `extra:` is free-form: cpdgen cannot tell what in it is private, so it stays off the site.
     for kind, items in view.items.items():
         view.items[kind] = [replace(item, extra={}) if item.extra else item for item in items]

@@ -1,4 +1,4 @@
-"""The CPD Activity Report and CPD Planning Report of a review year (SPEC §3).
+"""The CPD Activity Report and CPD Planning Report of a review year (docs/declaration.md).
 
 The Activity Report lists the year's completed activities and courses in
 full, with the hours, and the academic study that falls in the year (the body

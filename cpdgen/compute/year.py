@@ -1,4 +1,4 @@
-"""The review year: a calendar year, 1 January to 31 December (SPEC §3)."""
+"""The review year: a calendar year, 1 January to 31 December (docs/declaration.md, "What belongs to a review year")."""
 
 from __future__ import annotations
 

@@ -26,15 +26,15 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-try:  # libyaml's C parser; the pure-Python one is a slow but equal stand-in
-    from yaml import CBaseLoader as _BaseLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
+if TYPE_CHECKING:
     from yaml import BaseLoader as _BaseLoader
+else:  # libyaml's C parser; the pure-Python one (PyYAML built without libyaml) is a slow but equal stand-in
+    _BaseLoader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 # How many values one file may expand to through aliases before we refuse it.
 # A real records file of the maximum size (1 MB) has far fewer values.
@@ -216,7 +216,8 @@ def _refuse_deep_nesting(text: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    raise YAMLFileError(YAMLProblem(mark.line + 1, mark.column + 1, _too_deep()))
+                    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    raise YAMLFileError(YAMLProblem(line, column, _too_deep()))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
@@ -273,7 +274,7 @@ class _Builder:
                 if node.tag != _SEQ:
                     raise self.fail(node, f"unsupported YAML tag '{node.tag}' (write a plain list)")
                 return [self.build(child) for child in node.value]
-            if node.tag != _MAP:
+            if node.tag != _MAP or not isinstance(node, MappingNode):
                 raise self.fail(node, f"unsupported YAML tag '{node.tag}' (write a plain mapping)")
             return self.mapping(node)
         finally:
@@ -339,8 +340,13 @@ class _Builder:
         if tag in _STANDARD_SCALAR_TAGS:  # explicit !!int, !!bool ...: same rules, strictly
             typed = self.scalar(ScalarNode(_PLAIN, value, node.start_mark, node.end_mark))
             expected = tag.rsplit(":", 1)[1]
-            kinds = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
+            kinds: dict[str, type | tuple[type, ...]] = {
+                "int": int,
+                "float": (int, float),
+                "bool": bool,
+                "null": type(None),
+            }
             if not isinstance(typed, kinds[expected]) or (expected != "bool" and isinstance(typed, bool)):
                 raise self.fail(node, f"'{value}' is not a valid !!{expected}")
-            return float(typed) if expected == "float" else typed
+            return float(typed) if expected == "float" and isinstance(typed, (int, float)) else typed
         raise self.fail(node, f"unsupported YAML tag '{tag}'; records hold plain text, numbers, lists and mappings")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from cpdgen.model.kinds import KINDS
 
@@ -216,6 +216,10 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value is not None else None
 
 
+def _required_date(value: str) -> date:
+    return date.fromisoformat(value)
+
+
 def _common(data: Mapping[str, Any], record_id: str, source: Source) -> dict[str, Any]:
     return {
         "id": record_id,
@@ -227,7 +231,7 @@ def _common(data: Mapping[str, Any], record_id: str, source: Source) -> dict[str
 
 
 def _cpd_fields(data: Mapping[str, Any]) -> dict[str, Any]:
-    start = _date(data["start"])
+    start = _required_date(data["start"])
     return {
         "title": data["title"],
         "start": start,
@@ -279,7 +283,7 @@ def build_employment(data, record_id, source) -> Employment:
         **_common(data, record_id, source),
         employer=data["employer"],
         role=data["role"],
-        start=_date(data["start"]),
+        start=_required_date(data["start"]),
         end=_date(data.get("end")),
         location=data.get("location"),
         employment_type=data.get("employment_type"),
@@ -365,6 +369,9 @@ BUILDERS = {
 }
 
 
+R = TypeVar("R", bound=Record)
+
+
 class Records:
     """All valid records of a repository, by kind name (as in `kinds.KINDS`),
     in file order, plus the ids of the records that failed validation."""
@@ -385,34 +392,38 @@ class Records:
         found.update(record_id for name, record_id, _ in self.unbuilt if name in kind_names)
         return found
 
+    def _of(self, kind_name: str, cls: type[R]) -> list[R]:
+        # `add` is only ever given a kind's own class (BUILDERS), so the cast holds.
+        return cast(list[R], self.items[kind_name])
+
     @property
     def profile(self) -> Profile | None:
-        profiles = self.items["profile"]
+        profiles = self._of("profile", Profile)
         return profiles[0] if profiles else None  # a second one is an error (rules)
 
     @property
     def activities(self) -> list[Activity]:
-        return self.items["activity"]
+        return self._of("activity", Activity)
 
     @property
     def training(self) -> list[Training]:
-        return self.items["training"]
+        return self._of("training", Training)
 
     @property
     def qualifications(self) -> list[Qualification]:
-        return self.items["qualification"]
+        return self._of("qualification", Qualification)
 
     @property
     def employment(self) -> list[Employment]:
-        return self.items["employment"]
+        return self._of("employment", Employment)
 
     @property
     def objectives(self) -> list[Objective]:
-        return self.items["objective"]
+        return self._of("objective", Objective)
 
     @property
     def declarations(self) -> list[Declaration]:
-        return self.items["declaration"]
+        return self._of("declaration", Declaration)
 
     @property
     def cpd_items(self) -> list[CPDItem]:

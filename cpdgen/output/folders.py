@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,11 +17,6 @@ from pathlib import Path
 
 from cpdgen.common.atomic import current_umask, fsync_folder
 from cpdgen.common.errors import UserError
-
-try:
-    import fcntl
-except ImportError:  # not POSIX: no lock, builds are not run concurrently there
-    fcntl = None  # type: ignore[assignment]
 
 MARKER = ".cpdgen"  # in every folder a FolderSwap made: only such folders are ever replaced
 MARKER_TEXT = "This folder is made by cpdgen and replaced whole by its next build:\nkeep no files of your own in it.\n"
@@ -150,6 +146,8 @@ def exclusive_lock(folder: Path, name: str = ".lock") -> Iterator[None]:
     except OSError as exc:
         raise UserError(f"cannot write in {folder}: {exc.strerror or exc}; nothing was changed") from None
     with open(lock_file, "a+b") as stream:  # closing it releases the lock
-        if fcntl is not None:
+        if sys.platform != "win32":  # no flock there: builds are not run concurrently on Windows
+            import fcntl
+
             fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
         yield

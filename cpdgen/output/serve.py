@@ -132,7 +132,8 @@ class _Server(ThreadingHTTPServer):
         import socketserver
 
         socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
+        host, self.server_port = self.server_address[:2]
+        self.server_name = str(host)
 
     def handle_error(self, request, client_address) -> None:
         # A browser closing a connection early is not news; a bug in the handler is, with --verbose.

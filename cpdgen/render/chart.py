@@ -53,7 +53,7 @@ def hours_chart(years: list[Hours], policy: Policy) -> Markup:
         )
     for position, hours in enumerate(years):
         x = LEFT + slot * position + (slot - bar) / 2
-        base = TOP + plot_h
+        base: float = TOP + plot_h
         for colour, category in zip(PALETTE, categories):
             value = hours.by_category.get(category.key, 0)
             if value <= 0:

@@ -1,4 +1,4 @@
-"""The private PDFs (SPEC §5): the CPD Declaration, the CPD Activity and
+"""The private PDFs (docs/declaration.md, "The PDFs"): the CPD Declaration, the CPD Activity and
 Planning Reports of a review year, and the CV.
 
 Each PDF is an HTML document rendered from the Jinja templates in
@@ -147,6 +147,7 @@ class PdfMaker:
             html = self.env.get_template(TEMPLATES[document]).render(**context)
         attachments: tuple[Attachment, ...] = ()
         if document == DECLARATION_PDF:
+            assert year is not None, "a declaration is of a year"
             data = declaration_data(self.records, self.policy, self.status(year))
             text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
             attachments = (
@@ -182,11 +183,12 @@ class PdfMaker:
                 hours_rows=category_rows(activities.hours, self.policy),
             )
         if document == DECLARATION_PDF:
+            assert year is not None, "a declaration is of a year"
             answers = context["declaration"]
             context.update(
                 employment=shown_employment(records, year, answers.employment_history.get("display")),
                 study=shown_qualifications(records, year, answers.academic_study.get("display")),
-                documents=supporting_documents(answers, self.policy, year),
+                documents=document_rows(answers, self.policy, year),
                 sections=SECTIONS,
                 recommendation=recommendation_text(status, self.policy),
             )
@@ -250,7 +252,7 @@ class DocumentRow:
 APPENDICES = {ACTIVITY_REPORT: "A", PLANNING_REPORT: "B"}
 
 
-def supporting_documents(answers: Declaration, policy, year: int) -> list[DocumentRow]:
+def document_rows(answers: Declaration, policy, year: int) -> list[DocumentRow]:
     rows = []
     for document_type in policy.documents.types:
         value = answers.supporting_documents.get(document_type.key)

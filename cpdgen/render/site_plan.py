@@ -63,7 +63,7 @@ class Page:
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def slug(text: str) -> str:
+def safe_name(text: str) -> str:
     """A file-name-safe, URL-safe form of an id part or a tag."""
     cleaned = _UNSAFE.sub("-", text).strip("-.").lower()
     return cleaned or "x"
@@ -89,7 +89,7 @@ def item_paths(items: Iterable[CPDItem]) -> dict[tuple[str, str], str]:
         key = item_key(item)
         # Own folders, apart from the lists under activities/: no id can name a list page.
         folder = ITEM_FOLDERS[key[0]]
-        base = "/".join(slug(part) for part in item.id.split("/"))
+        base = "/".join(safe_name(part) for part in item.id.split("/"))
         path = f"{folder}/{base}.html"
         if path in taken:
             path = f"{folder}/{base}-{_short_hash(item.id)}.html"
@@ -104,14 +104,14 @@ def _short_hash(text: str) -> str:
 
 def objective_anchor(objective_id: str) -> str:
     """The objective's fragment on planning.html; distinct for distinct ids."""
-    return f"objective-{_short_hash(objective_id)}-{slug(objective_id)}"
+    return f"objective-{_short_hash(objective_id)}-{safe_name(objective_id)}"
 
 
 def tag_paths(tags: Iterable[str]) -> dict[str, str]:
     paths: dict[str, str] = {}
     taken: set[str] = set()
     for tag in sorted(tags):
-        base = slug(tag)
+        base = safe_name(tag)
         if base in taken:
             base = f"{base}-{_short_hash(tag)}"
         taken.add(base)
@@ -136,7 +136,7 @@ class _Site:
         self.years = sorted(self.by_year, reverse=True)
         self.tag_paths = tag_paths(self.tags)
         self.types = [c.key for c in policy.categories if any(item.category == c.key for item in self.items)]
-        self.type_paths = {key: f"activities/type/{slug(key)}/index.html" for key in self.types}
+        self.type_paths = {key: f"activities/type/{safe_name(key)}/index.html" for key in self.types}
         # Open objectives first, in the reports' order.
         self.objectives = sorted(
             view.objectives, key=lambda o: (o.status in CLOSED_OBJECTIVE_STATUSES, objective_order(o))

@@ -52,7 +52,7 @@ def day(value: date | str | None) -> str:
     """A date, or a date the member wrote (YYYY-MM-DD text), as 14 March 2025."""
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value)
+            return long_date(date.fromisoformat(value))
         except ValueError:
             return value
     return long_date(value)
@@ -114,8 +114,10 @@ def _member_frame(exc: Exception, folders: list[Path]) -> tuple[Path, int] | Non
         path = Path(filename).resolve()
         return path if any(path.is_relative_to(folder) for folder in inside) else None
 
-    if isinstance(exc, jinja2.TemplateSyntaxError) and mine(exc.filename):
-        return mine(exc.filename), exc.lineno
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        path = mine(exc.filename)
+        if path is not None:
+            return path, exc.lineno
     found = None
     traceback = exc.__traceback__
     while traceback is not None:  # the innermost frame in a member's template wins

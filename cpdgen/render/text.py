@@ -4,6 +4,7 @@ status as tables and text (and the same tables as CSV)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from cpdgen.common.wording import plural
 from cpdgen.compute.checklist import DeclarationStatus
@@ -118,7 +119,7 @@ def activity_tables(report: ActivityReport, policy: Policy) -> list[Table]:
 def planning_tables(report: PlanningReport, policy: Policy) -> list[Table]:
     """One row per action (objectives without actions get one row), and the
     planned activities and courses."""
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for plan in report.objectives:
         objective = plan.objective
         head = (

@@ -37,7 +37,9 @@ def _hours_per_day(data: dict, scalar: ScalarLookup) -> list[SchemaProblem]:
     start = _date(data.get("start"))
     end = _date(data.get("end")) or start
     hours = data.get("hours")
-    if start is None or end is None or end < start or not _is_number(hours) or hours <= 0:
+    if start is None or end is None or end < start or not isinstance(hours, (int, float)) or not _is_number(hours):
+        return []
+    if hours <= 0:
         return []  # the schema and the date-order rule speak about those
     days = (end - start).days + 1
     if hours <= HOURS_PER_DAY * days:

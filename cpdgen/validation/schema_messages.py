@@ -84,20 +84,22 @@ def translate(error: ValidationError, scalar: ScalarLookup = _no_scalars) -> lis
     path = tuple(error.absolute_path)
     name = field_label(path)
     subject = f"'{name}'" if name else "the record"
-    value = error.instance
+    value: Any = error.instance
     shown = _as_written(value, scalar(path))
     keyword = error.validator
+    # The schema's value for the failed keyword (an enum's options, a pattern, a bound).
+    expected: Any = error.validator_value
     schema = error.schema if isinstance(error.schema, dict) else {}
 
     if "propertyNames" in error.relative_schema_path:
         # the error is about a key of the mapping at `path`, and `value` is that key
         key = str(value)
-        allowed = [str(option) for option in error.validator_value] if keyword == "enum" else []
+        allowed = [str(option) for option in expected] if keyword == "enum" else []
         hint = did_you_mean(key, allowed) if allowed else ""
         if allowed:
             rule = f"allowed here: {', '.join(allowed)}"
         elif keyword == "pattern":
-            rule = schema.get("patternErrorMessage") or f"keys here must match the pattern {error.validator_value}"
+            rule = schema.get("patternErrorMessage") or f"keys here must match the pattern {expected}"
         elif keyword == "minLength":
             rule = "a key must not be empty"
         else:
@@ -121,15 +123,15 @@ def translate(error: ValidationError, scalar: ScalarLookup = _no_scalars) -> lis
     if keyword == "required":
         # jsonschema reports each missing field as its own error, whose
         # message starts with the field's repr; the schema lists them all.
-        key = next((k for k in error.validator_value if error.message.startswith(repr(k))), None)
+        missing = next((k for k in expected if error.message.startswith(repr(k))), None)
         where = f" in {subject}" if name else ""
-        return [SchemaProblem(path, f"missing required field '{key}'{where}")] if key else []
+        return [SchemaProblem(path, f"missing required field '{missing}'{where}")] if missing else []
 
     if keyword == "type":
-        return [SchemaProblem(path, _type_message(subject, error.validator_value, value, schema, scalar(path)))]
+        return [SchemaProblem(path, _type_message(subject, expected, value, schema, scalar(path)))]
 
     if keyword == "enum":
-        options = [str(option) for option in error.validator_value]
+        options = [str(option) for option in expected]
         hint = did_you_mean(value, options) if isinstance(value, str) else ""
         if not hint and isinstance(value, str):
             hint = _described_as(value, options, schema.get("enumDescriptions", []))
@@ -139,15 +141,15 @@ def translate(error: ValidationError, scalar: ScalarLookup = _no_scalars) -> lis
         return [SchemaProblem(path, _format_message(subject, error))]
 
     if keyword == "pattern":
-        explanation = schema.get("patternErrorMessage") or f"It must match the pattern {error.validator_value}."
+        explanation = schema.get("patternErrorMessage") or f"It must match the pattern {expected}."
         return [SchemaProblem(path, f"{subject}: {describe_value(value)} is not valid. {explanation}")]
 
     if keyword == "exclusiveMinimum":
-        return [SchemaProblem(path, f"{subject} must be more than {error.validator_value:g}; got {shown}")]
+        return [SchemaProblem(path, f"{subject} must be more than {expected:g}; got {shown}")]
     if keyword == "minimum":
-        return [SchemaProblem(path, f"{subject} must be at least {error.validator_value:g}; got {shown}")]
+        return [SchemaProblem(path, f"{subject} must be at least {expected:g}; got {shown}")]
     if keyword == "maximum":
-        return [SchemaProblem(path, f"{subject} must be at most {error.validator_value:g}; got {shown}")]
+        return [SchemaProblem(path, f"{subject} must be at most {expected:g}; got {shown}")]
     if keyword == "minLength":
         return [SchemaProblem(path, f"{subject} must not be empty")]
     if keyword == "uniqueItems":
@@ -206,7 +208,7 @@ def _type_message(subject: str, expected: Any, value: Any, schema: dict, written
 
 
 def _format_message(subject: str, error: ValidationError) -> str:
-    value = error.instance
+    value: Any = error.instance
     cause = error.cause
     fmt = error.validator_value
     if fmt == "date":

@@ -30,9 +30,10 @@ def load_settings(repo: Repository) -> tuple[Settings, Policy, list[Diagnostic]]
     if not path.is_file():
         return default_settings(), default_policy(), []
     rel = repo.relative(path)
-    document, data, found = _load_checked(path, rel, config_validator)
-    if found:
-        return default_settings(), default_policy(), found
+    loaded = _load_checked(path, rel, config_validator)
+    if isinstance(loaded, list):
+        return default_settings(), default_policy(), loaded
+    document, data = loaded
     settings = Settings.from_data(schemas.with_defaults(schemas.config_schema(), data))
     policy, found = _load_policy(repo, settings.policy, rel, document)
     return settings, policy, found
@@ -47,11 +48,12 @@ def default_settings() -> Settings:
 def builtin_policy(name: str) -> Policy:
     """A policy shipped with cpdgen (tests hold every one valid)."""
     path = builtin_policies()[name]
-    document, data, found = _load_checked(path, path.name, policy_validator)
-    found = found or _policy_rules(data, path.name, document)
+    loaded = _load_checked(path, path.name, policy_validator)
+    found = loaded if isinstance(loaded, list) else _policy_rules(loaded[1], path.name, loaded[0])
     if found:  # pragma: no cover - a broken shipped policy is a bug, caught by the tests
         raise RuntimeError(f"cpdgen's own policy {path} is invalid: {found[0].message}")
-    return Policy.from_data(data)
+    assert not isinstance(loaded, list)
+    return Policy.from_data(loaded[1])
 
 
 def default_policy() -> Policy:
@@ -76,9 +78,11 @@ def _load_policy(repo: Repository, name: str, config_rel: str, config: Document)
         return default_policy(), [error(config_rel, line, column, f"policy: {exc}")]
     path = repo.root / name
     rel = repo.relative(path)
-    document, data, found = _load_checked(path, rel, policy_validator)
-    if not found:
-        found = _policy_rules(data, rel, document)
+    loaded = _load_checked(path, rel, policy_validator)
+    if isinstance(loaded, list):
+        return default_policy(), loaded
+    document, data = loaded
+    found = _policy_rules(data, rel, document)
     if found:
         return default_policy(), found
     return Policy.from_data(data), []
@@ -114,14 +118,14 @@ def _policy_rules(data: dict, rel: str, document: Document) -> list[Diagnostic]:
     return found
 
 
-def _load_checked(path: Path, rel: str, make_validator: Callable) -> tuple[Document | None, Any, list[Diagnostic]]:
-    """A YAML file checked against a schema: (document, data, problems)."""
+def _load_checked(path: Path, rel: str, make_validator: Callable) -> tuple[Document, Any] | list[Diagnostic]:
+    """A YAML file checked against a schema: (document, data), or its problems."""
     try:
         document = parse_yaml(read_text(path))
     except SourceError as exc:
-        return None, None, [error(rel, exc.line, exc.column, exc.message)]
+        return [error(rel, exc.line, exc.column, exc.message)]
     except YAMLFileError as exc:
-        return None, None, [error(rel, exc.problem.line, exc.problem.column, exc.problem.message)]
+        return [error(rel, exc.problem.line, exc.problem.column, exc.problem.message)]
     found = [error(rel, p.line, p.column, p.message) for p in document.problems]
     data = document.data if document.data is not None else {}
     validator = make_validator(format_checks(_no_path_fields, _no_path_fields))
@@ -129,7 +133,7 @@ def _load_checked(path: Path, rel: str, make_validator: Callable) -> tuple[Docum
         for problem in translate(schema_error, document.scalar):
             line, column = document.locate(problem.path, key=problem.at_key)
             found.append(error(rel, line, column, problem.message))
-    return document, data, found
+    return found if found else (document, data)
 
 
 def _no_path_fields(value: str) -> None:
