@@ -24,10 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+import generate
 
-import generate  # noqa: E402
+HERE = Path(__file__).resolve().parent
+
 
 DECLARATION = """\
 year: 2025

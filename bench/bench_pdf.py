@@ -32,12 +32,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent))
+import generate
+from bench_declaration import DECLARATION  # a complete 2025 declaration
 
-import generate  # noqa: E402
-from bench_declaration import DECLARATION  # noqa: E402  (a complete 2025 declaration)
+HERE = Path(__file__).resolve().parent
+
 
 YEAR = 2025
 TODAY = date(2026, 1, 20)

@@ -38,6 +38,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from generate import generate, kind_counts
+
 try:
     import resource  # Unix only: CPU time of the children
 except ImportError:  # pragma: no cover
@@ -45,9 +47,7 @@ except ImportError:  # pragma: no cover
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(HERE))
 
-from generate import generate, kind_counts  # noqa: E402
 
 PARSE_CODE = r"""
 import os, sys, yaml

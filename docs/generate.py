@@ -12,10 +12,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+from cpdgen.render.file_format import file_format_markdown
 
-from cpdgen.render.file_format import file_format_markdown  # noqa: E402
+HERE = Path(__file__).resolve().parent
+
 
 TARGET = HERE / "file-format.md"
 

@@ -1,2 +1,1 @@
-"""Rendering: computed values → text for people (terminal tables, and later
-the HTML site and the PDFs) and for programs (JSON, CSV)."""
+"""Records into text: terminal tables and text, the site's pages (HTML), the PDFs (HTML, then bytes by WeasyPrint), the file-format doc. Writes nothing."""

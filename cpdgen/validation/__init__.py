@@ -1,1 +1,1 @@
-"""Validation: schemas and cross-record rules over the loaded records (see repository.py)."""
+"""Schemas and cross-record rules over the loaded records: `repository.validate_repository` gives a `ValidationResult` (records, settings, policy, diagnostics); `report` writes it as text, JSON or annotations."""
