@@ -39,6 +39,7 @@ SCHEMA_FILES = {
         "common",
         "config",
         "policy",
+        "framework",
     )
 }
 
@@ -427,6 +428,7 @@ def test_spec_lists_cover_every_kind():
         "common.schema.json",
         "config.schema.json",
         "policy.schema.json",
+        "framework.schema.json",
     } == SCHEMA_FILES
 
 

@@ -34,3 +34,8 @@ def policies_dir() -> Path:
 def builtin_policies() -> dict[str, Path]:
     """The policies shipped with cpdgen, by name."""
     return {path.stem: path for path in sorted(policies_dir().glob("*.yaml"))}
+
+
+def builtin_frameworks() -> dict[str, Path]:
+    """The competence frameworks shipped with cpdgen (UK-SPEC), by name."""
+    return {path.stem: path for path in sorted((policies_dir() / "frameworks").glob("*.yaml"))}

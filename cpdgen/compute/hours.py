@@ -12,7 +12,7 @@ from cpdgen.model.records import CPDItem, Declaration, Records
 TOTAL_KEY = "total"  # the total's key in the machine-readable forms
 
 
-def _sum(values: Iterable[float]) -> float:
+def sum_hours(values: Iterable[float]) -> float:
     # Hours are written to a quarter or a tenth; rounding the sum to 1/100
     # keeps 0.1 + 0.2 from showing as 0.30000000000000004 anywhere.
     return float(round(sum(values), 2))
@@ -27,7 +27,7 @@ class Hours:
 
     @property
     def total(self) -> float:
-        return _sum(self.by_category.values())
+        return sum_hours(self.by_category.values())
 
     def as_data(self) -> dict[str, float]:
         """{category: hours, ..., "total": hours}, as in `hours --format json`."""
@@ -38,7 +38,7 @@ def hours_of(items: Iterable[CPDItem], policy: Policy, year: int) -> Hours:
     totals: dict[str, list[float]] = {key: [] for key in policy.category_keys}
     for item in items:
         totals[item.category].append(item.hours)  # the policy covers every category (checked on load)
-    return Hours(year, {key: _sum(values) for key, values in totals.items()})
+    return Hours(year, {key: sum_hours(values) for key, values in totals.items()})
 
 
 def year_hours(records: Records, policy: Policy, year: int) -> Hours:
@@ -88,7 +88,7 @@ def recommendation(records: Records, policy: Policy, year: int, declaration: Dec
     for period_year in range(first_year, year + 1):
         for key, value in year_hours(records, policy, period_year).by_category.items():
             per_category[key] = per_category.get(key, 0.0) + value
-    counted = _sum(min(value, requirement.caps.get(key, value)) for key, value in per_category.items())
+    counted = sum_hours(min(value, requirement.caps.get(key, value)) for key, value in per_category.items())
     return Recommendation(rule.hours, rule.reason, first_year, year, counted)
 
 

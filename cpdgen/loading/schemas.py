@@ -15,7 +15,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from cpdgen.common.resources import schemas_dir
-from cpdgen.model.kinds import BY_NAME, CONFIG_SCHEMA_FILE, POLICY_SCHEMA_FILE
+from cpdgen.model.kinds import BY_NAME, CONFIG_SCHEMA_FILE, FRAMEWORK_SCHEMA_FILE, POLICY_SCHEMA_FILE
 
 
 @cache
@@ -123,3 +123,8 @@ def _record_ref(kind_name: str) -> str:
 @cache
 def policy_schema() -> dict:
     return inlined(POLICY_SCHEMA_FILE)
+
+
+@cache
+def framework_schema() -> dict:
+    return inlined(FRAMEWORK_SCHEMA_FILE)

@@ -46,5 +46,7 @@ BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS}
 CONFIG_SCHEMA_FILE = "config.schema.json"
 # So has a professional body's policy file (cpdgen/policies/*.yaml).
 POLICY_SCHEMA_FILE = "policy.schema.json"
+# And a competence framework a policy names (cpdgen/policies/frameworks/*.yaml).
+FRAMEWORK_SCHEMA_FILE = "framework.schema.json"
 
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cpdgen.model.competences import Framework
+
 
 @dataclass(frozen=True)
 class Category:
@@ -74,6 +76,7 @@ class Policy:
     requirement: Requirement
     checklist: tuple[ChecklistItem, ...]
     documents: DocumentRules
+    competences: Framework | None = None  # the framework records' competence codes belong to
 
     @property
     def category_keys(self) -> tuple[str, ...]:
@@ -86,8 +89,8 @@ class Policy:
         return category_key
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> Policy:
-        """From data the policy schema has accepted."""
+    def from_data(cls, data: Mapping[str, Any], competences: Framework | None = None) -> Policy:
+        """From data the policy schema has accepted, and the framework it names."""
         requirement = data["requirement"]
         documents = data["supporting_documents"]
         return cls(
@@ -119,4 +122,5 @@ class Policy:
                 formats=dict(documents["formats"]),
                 types=tuple(DocumentType(t["key"], t["title"]) for t in documents["types"]),
             ),
+            competences=competences,
         )

@@ -9,15 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from cpdgen.common.diagnostics import Diagnostic, error
-from cpdgen.common.resources import builtin_policies
+from cpdgen.common.resources import builtin_frameworks, builtin_policies
 from cpdgen.common.wording import did_you_mean
 from cpdgen.loading import schemas
 from cpdgen.loading.files import Repository, SourceError, read_text
 from cpdgen.loading.paths import check_repo_path
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
+from cpdgen.model.competences import Framework
 from cpdgen.model.policy import Policy
 from cpdgen.model.settings import Settings
-from cpdgen.validation.schema import config_validator, format_checks, policy_validator
+from cpdgen.validation.schema import config_validator, format_checks, framework_validator, policy_validator
 from cpdgen.validation.schema_messages import translate
 
 DEFAULT_POLICY = "iet"
@@ -53,7 +54,37 @@ def builtin_policy(name: str) -> Policy:
     if found:  # pragma: no cover - a broken shipped policy is a bug, caught by the tests
         raise RuntimeError(f"cpdgen's own policy {path} is invalid: {found[0].message}")
     assert not isinstance(loaded, list)
-    return Policy.from_data(loaded[1])
+    document, data = loaded
+    framework, found = _framework_of(data, path.name, document)
+    if found:  # pragma: no cover - as above
+        raise RuntimeError(f"cpdgen's own policy {path} is invalid: {found[0].message}")
+    return Policy.from_data(data, framework)
+
+
+@cache
+def builtin_framework(name: str) -> Framework:
+    """A competence framework shipped with cpdgen (tests hold every one valid)."""
+    path = builtin_frameworks()[name]
+    loaded = _load_checked(path, path.name, framework_validator)
+    if isinstance(loaded, list):  # pragma: no cover - a broken shipped framework is a bug, caught by the tests
+        raise RuntimeError(f"cpdgen's own competence framework {path} is invalid: {loaded[0].message}")
+    return Framework.from_data(loaded[1])
+
+
+def _framework_of(data: dict, rel: str, document: Document) -> tuple[Framework | None, list[Diagnostic]]:
+    """The competence framework a policy names, if it names one."""
+    name = data.get("competence_framework")
+    if name is None:
+        return None, []
+    frameworks = builtin_frameworks()
+    if name not in frameworks:
+        line, column = document.locate(("competence_framework",))
+        message = (
+            f"no competence framework is called '{name}'{did_you_mean(name, frameworks)}; "
+            f"cpdgen has: {', '.join(frameworks)}"
+        )
+        return None, [error(rel, line, column, message)]
+    return builtin_framework(name), []
 
 
 def default_policy() -> Policy:
@@ -82,10 +113,11 @@ def _load_policy(repo: Repository, name: str, config_rel: str, config: Document)
     if isinstance(loaded, list):
         return default_policy(), loaded
     document, data = loaded
-    found = _policy_rules(data, rel, document)
+    framework, found = _framework_of(data, rel, document)
+    found += _policy_rules(data, rel, document)
     if found:
         return default_policy(), found
-    return Policy.from_data(data), []
+    return Policy.from_data(data, framework), []
 
 
 def _policy_rules(data: dict, rel: str, document: Document) -> list[Diagnostic]:

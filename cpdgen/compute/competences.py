@@ -1,0 +1,85 @@
+"""Competence coverage: how much of a review year's CPD developed each area
+of the policy's competence framework (UK-SPEC A-E for the IET), from the
+competences records name. One computation for the Activity Report, `cpdgen
+hours --by competence` and the site.
+
+An activity that develops competences in two areas counts, whole, in both:
+coverage says how much CPD served an area, so the areas' hours may add up
+to more than the year's total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cpdgen.compute.hours import sum_hours
+from cpdgen.compute.year import completed_items
+from cpdgen.model.competences import Area, Framework
+from cpdgen.model.records import CPDItem, Records
+
+
+@dataclass(frozen=True)
+class AreaCoverage:
+    area: Area
+    hours: float  # of the activities and courses that develop a competence of the area
+    activities: int  # how many of them
+    by_code: tuple[tuple[str, int, float], ...]  # (code, activities, hours) for every code of the area
+
+    @property
+    def covered(self) -> bool:
+        return self.activities > 0
+
+
+@dataclass(frozen=True)
+class Coverage:
+    year: int
+    framework: Framework
+    areas: tuple[AreaCoverage, ...]
+    items: int  # completed activities and courses of the year
+    without_competences: int  # how many of them name no competence
+
+    def as_data(self) -> dict:
+        """For JSON: {"year", "framework", "areas": [{area, title, hours, activities, competences: [...]}], ...}."""
+        return {
+            "year": self.year,
+            "framework": self.framework.id,
+            "activities": self.items,
+            "without_competences": self.without_competences,
+            "areas": [
+                {
+                    "area": coverage.area.key,
+                    "title": coverage.area.title,
+                    "hours": coverage.hours,
+                    "activities": coverage.activities,
+                    "competences": [
+                        {"code": code, "title": self.framework.title(code), "activities": count, "hours": hours}
+                        for code, count, hours in coverage.by_code
+                    ],
+                }
+                for coverage in self.areas
+            ],
+        }
+
+
+def coverage_of(items: Iterable[CPDItem], framework: Framework, year: int) -> Coverage:
+    listed = list(items)
+    areas = []
+    for area in framework.areas:
+        codes = {competence.code for competence in area.competences}
+        serving = [item for item in listed if codes.intersection(item.competences)]
+        by_code = tuple(
+            (
+                competence.code,
+                sum(1 for item in listed if competence.code in item.competences),
+                sum_hours(item.hours for item in listed if competence.code in item.competences),
+            )
+            for competence in area.competences
+        )
+        areas.append(AreaCoverage(area, sum_hours(item.hours for item in serving), len(serving), by_code))
+    return Coverage(year, framework, tuple(areas), len(listed), sum(1 for item in listed if not item.competences))
+
+
+def competence_coverage(records: Records, framework: Framework, year: int) -> Coverage:
+    """The coverage of the year's completed activities and courses."""
+    return coverage_of(completed_items(records, year), framework, year)
