@@ -8,7 +8,6 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from conftest import DEMO_RECORDS, PROJECT_ROOT
 
 from cpdgen.compute.checklist import RULES, SECTIONS, YearFacts, evaluate
 from cpdgen.compute.digest import (
@@ -34,26 +33,12 @@ from cpdgen.model.records import (
 from cpdgen.validation.repository import validate_repository
 from cpdgen.validation.settings import default_policy
 
+from helpers.checklist_records import act, course, objective
+from helpers.paths import DEMO_RECORDS, PROJECT_ROOT
+from helpers.records import decl, job, qual, recs
+
 IET = default_policy()
 YEAR = 2024
-
-
-# ---- factories: the shared ones, with this file's defaults (activities serve "obj") ----
-
-import factories  # noqa: E402
-from factories import decl, job, qual, recs  # noqa: E402
-
-
-def act(*args, objectives=("obj",), **kwargs):
-    return factories.act(*args, objectives=objectives, **kwargs)
-
-
-def course(*args, objectives=("obj",), **kwargs):
-    return factories.course(*args, objectives=objectives, **kwargs)
-
-
-def objective(id="obj", created="2023-01-01", **kwargs):
-    return factories.objective(id, created=created, **kwargs)
 
 
 def base_items():

@@ -8,7 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_RECORDS, TmpRepo
+
+from helpers.paths import DEMO_RECORDS
+from helpers.repos import TmpRepo
 
 AFTER = ("--as-of", "2026-01-20")  # the 2025 review year is over; 2025 is the default year
 

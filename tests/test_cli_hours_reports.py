@@ -7,7 +7,9 @@ import io
 import json
 
 import pytest
-from conftest import PROJECT_ROOT, TmpRepo
+
+from helpers.paths import PROJECT_ROOT
+from helpers.repos import TmpRepo
 
 CATEGORY_KEYS = ["work-experience", "volunteering", "event", "self-study", "training", "total"]
 

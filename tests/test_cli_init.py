@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import Result
-from conftest import PROJECT_ROOT, run_in
 
 from cpdgen.authoring import scaffold
 from cpdgen.loading.yamlparse import parse_yaml
 from cpdgen.model.kinds import KINDS
+
+from helpers.paths import PROJECT_ROOT
+from helpers.repos import run_in
 
 AS_OF = "2025-06-01"
 RECORD_FILES = {

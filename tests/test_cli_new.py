@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from click.shell_completion import ShellComplete
 from click.testing import CliRunner, Result
-from conftest import PROJECT_ROOT, TmpRepo, run_in
 
 from cpdgen import __version__
 from cpdgen.authoring import new_record
@@ -16,6 +15,9 @@ from cpdgen.cli import cli
 from cpdgen.loading import schemas
 from cpdgen.loading.yamlparse import parse_yaml
 from cpdgen.model.kinds import BY_NAME
+
+from helpers.paths import PROJECT_ROOT
+from helpers.repos import TmpRepo, run_in
 
 
 @pytest.fixture(autouse=True)

@@ -19,11 +19,13 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import DEMO_RECORDS, PROJECT_ROOT, run_in
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from cpdgen.cli import cli
+
+from helpers.paths import DEMO_RECORDS, PROJECT_ROOT
+from helpers.repos import run_in
 
 SCHEMAS = PROJECT_ROOT / "schemas"
 SCHEMA_FILES = {

@@ -17,12 +17,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import PROJECT_ROOT, TmpRepo, run_in
 
 import cpdgen
 import cpdgen.validation.repository
 from cpdgen.cli import ISSUES_URL, cli
 from cpdgen.common.parallel import PARALLEL_THRESHOLD
+
+from helpers.paths import PROJECT_ROOT
+from helpers.repos import TmpRepo, run_in
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 TEXT_LINE = re.compile(

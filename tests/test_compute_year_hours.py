@@ -24,11 +24,11 @@ from cpdgen.compute.year import (
 from cpdgen.model.policy import Policy
 from cpdgen.validation.settings import default_policy
 
+from helpers.records import act, course, decl, job, objective, qual, recs
+
 IET = default_policy()
 CATEGORIES = ("work-experience", "volunteering", "event", "self-study", "training")
 
-
-from factories import act, course, decl, job, objective, qual, recs  # noqa: E402
 
 # ---- 1. year membership ------------------------------------------------------
 

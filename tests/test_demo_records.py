@@ -6,12 +6,13 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import DEMO_RECORDS, PROJECT_ROOT
 
 from cpdgen.cli import cli
 from cpdgen.loading.files import find_repository
 from cpdgen.model.kinds import BY_FOLDER, PROFILE
 from cpdgen.validation.repository import validate_repository
+
+from helpers.paths import DEMO_RECORDS, PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")

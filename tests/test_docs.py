@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT
 
 from cpdgen.authoring import scaffold
 from cpdgen.model.kinds import CONFIG_SCHEMA_FILE, KINDS
 from cpdgen.render.file_format import file_format_markdown
+
+from helpers.paths import PROJECT_ROOT
 
 DOCS = PROJECT_ROOT / "docs"
 GUIDES = ("getting-started.md", "file-format.md", "ci-and-pre-commit.md", "publishing.md")

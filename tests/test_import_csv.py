@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import TmpRepo
 
 from cpdgen.authoring import csv_import
 from cpdgen.loading.yamlparse import parse_yaml
+
+from helpers.repos import TmpRepo
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT, TmpRepo
+
+from helpers.paths import PROJECT_ROOT
+from helpers.repos import TmpRepo
 
 SCHEMA_NAMES = sorted(p.name for p in (PROJECT_ROOT / "schemas").glob("*.schema.json"))
 TEMPLATE_FILES = sorted(

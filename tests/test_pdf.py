@@ -18,10 +18,12 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import DEMO_RECORDS, PROJECT_ROOT, TmpRepo, run_in
 
 from cpdgen.compute.documents import DECLARATION_PDF, generated_file
 from cpdgen.compute.hours import format_hours
+
+from helpers.paths import DEMO_RECORDS, PROJECT_ROOT
+from helpers.repos import TmpRepo, run_in
 
 AS_OF = "2026-11-29"  # the default review year is 2025; 2024 is submitted
 YEARS = (2024, 2025)  # every year with a declaration file, and the default year

@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import PROJECT_ROOT, TmpRepo
+from helpers.paths import PROJECT_ROOT
+from helpers.repos import TmpRepo
 
 
 def _example_policy() -> str:

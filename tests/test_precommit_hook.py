@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PROJECT_ROOT
+
+from helpers.paths import PROJECT_ROOT
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("pre-commit") is None, reason="pre-commit is not installed"),

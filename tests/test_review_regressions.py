@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import TmpRepo
 
 from cpdgen.cli import cli
+
+from helpers.repos import TmpRepo
 
 AFTER = ("--as-of", "2026-01-20")  # the 2025 review year is over
 

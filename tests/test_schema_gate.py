@@ -14,13 +14,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_RECORDS, PROJECT_ROOT
 
 from cpdgen.loading.files import discover, find_repository, read_text
 from cpdgen.loading.yamlparse import parse_yaml
 from cpdgen.model.kinds import KINDS
 from cpdgen.validation.files import FileChecker
 from cpdgen.validation.repository import validate_repository
+
+from helpers.paths import DEMO_RECORDS, PROJECT_ROOT
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p for p in (CORPUS / "invalid").iterdir() if p.is_dir()) + sorted(

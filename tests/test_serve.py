@@ -20,11 +20,13 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_RECORDS, PROJECT_ROOT, TmpRepo
 
 from cpdgen.common.diagnostics import error
 from cpdgen.loading.files import find_repository
 from cpdgen.output.serve import HOST, Preview, Problem, is_page
+
+from helpers.paths import DEMO_RECORDS, PROJECT_ROOT
+from helpers.repos import TmpRepo
 
 TODAY = date(2026, 11, 29)
 TIMEOUT = 15.0  # seconds to wait for a rebuild to show: generous for a loaded machine

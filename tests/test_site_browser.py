@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from helpers.hostile import write_hostile
+from helpers.site import build, copy_demo, html_pages, is_external, new_repo, write_yaml
+
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="Python playwright is not installed")
-
-from site_helpers import build, copy_demo, html_pages, is_external, new_repo, write_yaml  # noqa: E402
-from test_site_safety import write_hostile  # noqa: E402
 
 ARGS = [
     "--no-sandbox",
@@ -89,7 +89,7 @@ def _visit_all(browser, site: Path, *, javascript: bool) -> tuple[Watch, dict[st
 def _links_without_js(page) -> list[tuple[str, str]]:
     from urllib.parse import urljoin
 
-    from site_helpers import parse_html
+    from helpers.site import parse_html
 
     doc = parse_html(page.content())
     return [(a.get("href"), urljoin(page.url, a.get("href"))) for a in doc.find_all("a") if a.get("href") is not None]
@@ -117,7 +117,7 @@ def test_every_demo_page_loads_cleanly_from_file(browser, demo, javascript):
                 continue
             if parts.fragment:
                 if target not in ids_cache:
-                    from site_helpers import ids_of
+                    from helpers.site import ids_of
 
                     ids_cache[target] = ids_of(target)
                 if unquote(parts.fragment) not in ids_cache[target]:

@@ -18,8 +18,10 @@ from cpdgen.render.chart import axis, hours_chart
 from cpdgen.render.site_plan import PER_PAGE, Page, objective_anchor, plan_site, safe_name
 from cpdgen.render.templating import date_span, environment, long_date, month_year, words
 from cpdgen.validation.settings import default_policy
-from tests.conftest import DEMO_RECORDS, TmpRepo, run_in
-from tests.factories import act, course, objective, recs
+
+from helpers.paths import DEMO_RECORDS
+from helpers.records import act, course, objective, recs
+from helpers.repos import TmpRepo, run_in
 
 AS_OF = "2026-11-28"
 

@@ -19,8 +19,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT
-from site_helpers import (
+
+from helpers.paths import PROJECT_ROOT
+from helpers.site import (
     AS_OF,
     activity,
     build,

@@ -17,12 +17,13 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import TmpRepo
-from factories import act, course, decl, job, objective, qual, recs
-from site_helpers import build, html_pages, new_repo, parse_file, site_files, write_yaml
 
 from cpdgen.compute.public import PublishRules, public_view
 from cpdgen.model.records import Source, build_profile
+
+from helpers.records import act, course, decl, job, objective, qual, recs
+from helpers.repos import TmpRepo
+from helpers.site import build, html_pages, new_repo, parse_file, site_files, write_yaml
 
 BASE_URL = "https://jo.example.org/cpd/"
 

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import PROJECT_ROOT, TmpRepo
-from site_helpers import AS_OF, build, copy_demo, new_repo, parse_file, write_yaml
+
+from helpers.paths import PROJECT_ROOT
+from helpers.repos import TmpRepo
+from helpers.site import AS_OF, build, copy_demo, new_repo, parse_file, write_yaml
 
 FOOTER = re.compile(r'<footer class="wrap footer">\n.*?</footer>\n', re.S)
 NAV = re.compile(r'    <nav aria-label="Main">\n.*?</nav>\n', re.S)

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import PROJECT_ROOT, TmpRepo, run_in
+
+from helpers.paths import PROJECT_ROOT
+from helpers.repos import TmpRepo, run_in
 
 AS_OF = "2026-11-28"
 
