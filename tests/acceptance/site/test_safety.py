@@ -5,7 +5,7 @@ of hostile values; the site is built through the real CLI and every page is
 parsed: no script element, no event handler, no javascript:/data: URL, no
 iframe/object/embed/form/style/img/base/meta-refresh, no style attribute;
 links from Markdown carry rel="noopener"; Jinja does not evaluate record
-text. The browser half of this (no dialog fires) is in test_site_browser.py.
+text. The browser half of this (no dialog fires) is in test_browser.py.
 """
 
 from __future__ import annotations

@@ -36,7 +36,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+from helpers.paths import CORPUS
+
 INVALID = CORPUS / "invalid"
 VALID = CORPUS / "valid"
 EXPECT = "expect.yaml"

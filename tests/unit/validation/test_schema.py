@@ -21,9 +21,8 @@ from cpdgen.model.kinds import KINDS
 from cpdgen.validation.files import FileChecker
 from cpdgen.validation.repository import validate_repository
 
-from helpers.paths import DEMO_RECORDS, PROJECT_ROOT
+from helpers.paths import CORPUS, DEMO_RECORDS, PROJECT_ROOT
 
-CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p for p in (CORPUS / "invalid").iterdir() if p.is_dir()) + sorted(
     p for p in (CORPUS / "valid").iterdir() if p.is_dir()
 )
