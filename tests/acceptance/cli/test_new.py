@@ -351,14 +351,6 @@ def test_no_interactive_on_a_terminal_asks_nothing(repo: TmpRepo, monkeypatch):
     assert "missing --title" in result.stderr
 
 
-def test_every_required_field_is_prompted_and_prompts_name_real_fields():
-    for kind in new_record.NEW_KINDS:
-        names = {f.name for f in new_record.fields(kind)}
-        required = {f.name for f in new_record.fields(kind) if f.required}
-        assert set(new_record.PROMPTED[kind]) <= names, kind
-        assert required <= set(new_record.PROMPTED[kind]), kind
-
-
 # --- options come from the schemas ---------------------------------------------------------------------
 
 

@@ -21,9 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from cpdgen.common.diagnostics import error
 from cpdgen.loading.files import find_repository
-from cpdgen.output.serve import HOST, Preview, Problem, is_page
+from cpdgen.output.serve import HOST, Preview
 
 from helpers.paths import DEMO_RECORDS, PROJECT_ROOT
 from helpers.repos import TmpRepo
@@ -281,11 +280,6 @@ def test_symlinks_out_of_the_site_are_not_followed(reading):
 # -- the parts -----------------------------------------------------------------
 
 
-def test_what_counts_as_a_page():
-    assert all(is_page(p) for p in ("/", "/index.html", "/activities/", "/cv.html?x=1", "/years/2025"))
-    assert not any(is_page(p) for p in ("/static/site.css", "/feed.xml", "/sitemap.xml", "/favicon.ico"))
-
-
 def test_the_watcher_ignores_what_builds_write(demo: TmpRepo, tmp_path: Path):
     preview = Preview(find_repository(demo.root), demo.root / "output")
     root = str(demo.root)
@@ -302,14 +296,6 @@ def test_the_watcher_ignores_what_builds_write(demo: TmpRepo, tmp_path: Path):
     elsewhere = Preview(find_repository(demo.root), tmp_path / "out")
     assert elsewhere.ignored(str(tmp_path / "out" / "site" / "index.html"))
     assert not elsewhere.ignored(os.path.join(root, RECORD))
-
-
-def test_the_error_page_escapes_everything():
-    page = Problem(errors=(error("records/<a>.yaml", 3, 4, "bad '<img src=x onerror=alert(1)>'"),)).page().decode()
-    assert "records/&lt;a&gt;.yaml:3:4:" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
-    assert "<img" not in page
-    page = Problem(message="cannot write in </p><script>").page().decode()
-    assert "&lt;/p&gt;&lt;script&gt;" in page and "<script>" not in page
 
 
 # -- the real program ----------------------------------------------------------

@@ -1,274 +1,26 @@
-"""The site's building blocks (page plan, chart, templates, cache, atomic
-folder swap) and `cpdgen build` through the command line."""
+"""`cpdgen build` through the command line: the site it writes, where, and
+what it refuses. Its building blocks (page plan, chart, templates, cache,
+atomic folder swap) are tested in tests/unit/render/ and tests/unit/output/."""
 
 from __future__ import annotations
 
 import html.parser
 import os
 import shutil
-from datetime import date
 
 import pytest
 
-from cpdgen.common.errors import UserError
-from cpdgen.compute.hours import Hours
-from cpdgen.output.cache import BuildCache, key_of
-from cpdgen.output.folders import FolderSwap
-from cpdgen.render.chart import axis, hours_chart
-from cpdgen.render.site_plan import PER_PAGE, Page, objective_anchor, plan_site, safe_name
-from cpdgen.render.templating import date_span, environment, long_date, month_year, words
-from cpdgen.validation.settings import default_policy
-
 from helpers.paths import DEMO_RECORDS
-from helpers.records import act, course, objective, recs
 from helpers.repos import TmpRepo, run_in
 
 AS_OF = "2026-11-28"
 
 
-# ---- the page plan ------------------------------------------------------------
-
-
-def test_list_pages_hold_at_most_per_page_items_and_link_in_a_chain():
-    items = [act(f"a{n:03}", start=f"2024-01-{1 + n % 28:02}") for n in range(PER_PAGE * 2 + 5)]
-    pages = plan_site(recs(*items), default_policy())
-    all_pages = [
-        p
-        for p in pages
-        if p.path.startswith("activities/") and p.template == "activity_list.html" and p.context["view"] == "all"
-    ]
-    assert [p.path for p in all_pages] == ["activities/index.html", "activities/page-2.html", "activities/page-3.html"]
-    assert [len(p.context["items"]) for p in all_pages] == [PER_PAGE, PER_PAGE, 5]
-    assert all_pages[0].context["pager"]["next"] == "activities/page-2.html"
-    assert all_pages[1].context["pager"]["previous"] == "activities/index.html"
-    assert all_pages[2].context["pager"]["next"] is None
-    shown = [s["item"].id for p in all_pages for s in p.context["items"]]
-    assert sorted(shown) == sorted(i.id for i in items)  # every item once
-
-
-def test_an_activity_and_a_course_with_the_same_id_get_two_pages():
-    pages = plan_site(recs(act("2024/x"), course("2024/x")), default_policy())
-    own = sorted(p.path for p in pages if p.template == "activity.html")
-    assert own == ["activity/2024/x.html", "training/2024/x.html"]
-
-
-def test_ids_that_slug_alike_get_distinct_file_names():
-    pages = plan_site(recs(act("a b"), act("a?b"), act("A-B")), default_policy())
-    paths = [p.path for p in pages if p.template == "activity.html"]
-    assert len(set(paths)) == 3
-    assert all(all(c.isalnum() or c in "/._-" for c in path) for path in paths)
-
-
-def test_a_page_root_leads_back_to_the_site_root():
-    assert Page("index.html", "home.html").root == ""
-    assert Page("activities/2024/x.html", "activity.html").root == "../../"
-
-
-def test_slug_keeps_names_safe():
-    assert safe_name("IET Lecture: 2025!") == "iet-lecture-2025"
-    assert safe_name("../..") == "x"
-    assert safe_name("") == "x"
-
-
-def test_objective_anchors_are_distinct_for_ids_that_slug_alike():
-    assert objective_anchor("a b") != objective_anchor("a-b")
-
-
-def test_a_changed_record_changes_only_the_keys_of_pages_showing_it():
-    policy = default_policy()
-    before = {
-        p.path: p.fingerprint() for p in plan_site(recs(act("x", title="Old"), act("y", start="2023-01-01")), policy)
-    }
-    after = {
-        p.path: p.fingerprint() for p in plan_site(recs(act("x", title="New"), act("y", start="2023-01-01")), policy)
-    }
-    changed = {path for path in before if before[path] != after[path]}
-    assert "activity/x.html" in changed and "activity/y.html" not in changed
-    assert "activities/year/2023/index.html" not in changed
-    assert "activities/year/2024/index.html" in changed
-    assert "planning.html" not in changed  # x serves no objective
-
-
-def test_planning_changes_when_an_activity_linked_only_from_an_action_is_renamed():
-    plan = objective("grow", actions=[{"title": "Do it", "status": "done", "activities": ["x"]}])
-    policy = default_policy()
-    before = {p.path: p.fingerprint() for p in plan_site(recs(act("x", title="Old"), plan), policy)}
-    after = {p.path: p.fingerprint() for p in plan_site(recs(act("x", title="New"), plan), policy)}
-    assert before["planning.html"] != after["planning.html"]
-
-
-def test_a_new_tag_or_year_changes_the_list_pages_but_not_other_activity_pages():
-    policy = default_policy()
-    old = recs(act("x", start="2024-01-01"), act("y", start="2024-02-01"))
-    new = recs(act("x", start="2024-01-01"), act("y", start="2024-02-01"), act("z", start="2020-01-01"))
-    before = {p.path: p.fingerprint() for p in plan_site(old, policy)}
-    after = {p.path: p.fingerprint() for p in plan_site(new, policy)}
-    assert before["activity/x.html"] == after["activity/x.html"]
-    assert before["activities/index.html"] != after["activities/index.html"]  # lists the new year
-
-
-def test_planning_links_activities_that_serve_an_objective():
-    plan = objective("grow", actions=[{"title": "Do it", "status": "done", "activities": ["x"]}])
-    pages = plan_site(recs(act("x", objectives=["grow"]), plan), default_policy())
-    planning = next(p for p in pages if p.path == "planning.html")
-    (entry,) = planning.context["objectives"]
-    assert entry["done"] == 1 and entry["total"] == 1
-    assert [item.id for item, _ in entry["served_by"]] == ["x"]
-    assert [item.id for item, _ in entry["actions"][0]["activities"]] == ["x"]
-
-
-# ---- the chart ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("value, top", [(1, 1), (8, 8), (29.5, 30), (43.5, 50), (101, 120), (450, 500)])
-def test_axis_reaches_the_value_in_round_steps(value, top):
-    found, intervals = axis(value)
-    assert found == pytest.approx(top) and found >= value and 1 <= intervals <= 6
-
-
-def test_chart_has_a_bar_per_category_with_hours_and_an_accessible_name():
-    policy = default_policy()
-    keys = policy.category_keys
-    years = [Hours(2024, {k: (2.0 if k == keys[0] else 0.0) for k in keys}), Hours(2025, dict.fromkeys(keys, 1.5))]
-    svg = str(hours_chart(years, policy))
-    assert 'role="img"' in svg and '<title id="chart-title">' in svg and "<desc" in svg
-    assert svg.count("<rect") == 1 + len(keys) + len(keys)  # 2024: one bar; 2025: all; plus the legend swatches
-    assert "2025, Training: 1.5 h" in svg
-
-
-def test_chart_escapes_category_labels():
-    from dataclasses import replace
-
-    policy = default_policy()
-    hostile = replace(policy, categories=tuple(replace(c, label=c.label + "<script>") for c in policy.categories))
-    svg = str(hours_chart([Hours(2024, dict.fromkeys(policy.category_keys, 1.0))], hostile))
-    assert "<script>" not in svg and "&lt;script&gt;" in svg
-
-
-# ---- templates ------------------------------------------------------------------
-
-
-def test_member_templates_override_and_extend_the_builtin_ones(tmp_path):
-    (tmp_path / "site_templates").mkdir()
-    (tmp_path / "site_templates" / "tags.html").write_text(
-        '{% extends "builtin/tags.html" %}{% block title %}MINE{% endblock %}', encoding="utf-8"
-    )
-    env = environment(tmp_path, globals_={"site": {"title": "T", "base_url": None}, "profile": None})
-    page = Page("activities/tags.html", "tags.html", title="Tags")
-    out = env.get_template("tags.html").render(page=page, root="../", tags=[])
-    assert "<title>MINE</title>" in out and "Activities by tag" in out
-
-
-def test_templates_escape_record_text_and_never_evaluate_it(tmp_path):
-    env = environment(None)
-    out = env.from_string("{{ text }}|{{ md | markdown }}").render(
-        text="<b>{{ 7*7 }}</b>", md="{{ 7*7 }} <script>x</script>"
-    )
-    assert "&lt;b&gt;" in out and "49" not in out and "<script>" not in out
-
-
-def test_dates_read_as_the_body_writes_them():
-    assert long_date(date(2025, 3, 4)) == "4 March 2025"
-    assert month_year(date(2019, 3, 1)) == "March 2019"
-    assert date_span(date(2025, 2, 4), date(2025, 2, 6)) == "4–6 February 2025"
-    assert date_span(date(2025, 1, 30), date(2025, 2, 2)) == "30 January – 2 February 2025"
-    assert date_span(date(2024, 12, 30), date(2025, 1, 2)) == "30 December 2024 – 2 January 2025"
-    assert words("in-progress") == "In progress"
-
-
-# ---- the build cache and the folder swap ------------------------------------------
-
-
-def test_cache_reuses_a_file_only_when_its_key_is_unchanged(tmp_path):
-    previous, staging, cache_file = tmp_path / "prev", tmp_path / "stage", tmp_path / "cache.json"
-    (previous / "a").mkdir(parents=True)
-    (previous / "a" / "p.html").write_text("old page")
-    first = BuildCache(cache_file, previous)
-    first.record("a/p.html", key_of("v1"))
-    first.save()
-    second = BuildCache(cache_file, previous)
-    assert not second.reuse("a/p.html", key_of("v2"), staging)
-    assert second.reuse("a/p.html", key_of("v1"), staging)
-    assert (staging / "a" / "p.html").read_text() == "old page" and second.reused == 1
-    second.forget()
-    assert not cache_file.exists()
-    assert BuildCache(cache_file, previous).previous == {}
-
-
-@pytest.mark.parametrize("content", ["not json", '{"version": 0, "files": {}}', '["x"]'])
-def test_a_broken_or_foreign_cache_file_is_ignored(tmp_path, content):
-    (tmp_path / "c.json").write_text(content)
-    assert BuildCache(tmp_path / "c.json", tmp_path).previous == {}
+# ---- cpdgen build ---------------------------------------------------------------
 
 
 def _names(folder):
     return sorted(p.name for p in folder.iterdir())
-
-
-def test_folder_swap_replaces_the_folders_only_on_success(tmp_path):
-    from cpdgen.output.folders import MARKER
-
-    with FolderSwap([tmp_path / "site"]) as (staging,):
-        (staging / "old.html").write_text("old")
-    assert _names(tmp_path / "site") == [MARKER, "old.html"]
-    with pytest.raises(RuntimeError), FolderSwap([tmp_path / "site"]) as (staging,):
-        (staging / "new.html").write_text("new")
-        raise RuntimeError("half-way")
-    assert _names(tmp_path) == ["site"]
-    assert _names(tmp_path / "site") == [MARKER, "old.html"]
-    with FolderSwap([tmp_path / "site"]) as (staging,):
-        (staging / "new.html").write_text("new")
-    assert _names(tmp_path) == ["site"]
-    assert _names(tmp_path / "site") == [MARKER, "new.html"]
-
-
-def test_folder_swap_never_replaces_a_folder_of_the_users(tmp_path):
-    mine = tmp_path / "site"
-    mine.mkdir()
-    (mine / "thesis.docx").write_text("precious")
-    with pytest.raises(UserError, match="holds files cpdgen did not make"), FolderSwap([mine]) as (staging,):
-        (staging / "index.html").write_text("x")
-    assert _names(mine) == ["thesis.docx"] and _names(tmp_path) == ["site"]
-    (tmp_path / "empty").mkdir()
-    with FolderSwap([tmp_path / "empty"]) as (staging,):  # an empty folder may be replaced
-        (staging / "index.html").write_text("x")
-    assert "index.html" in _names(tmp_path / "empty")
-
-
-def test_folder_swap_refuses_to_replace_a_file(tmp_path):
-    (tmp_path / "site").write_text("mine")
-    with pytest.raises(UserError, match="not a folder cpdgen made"), FolderSwap([tmp_path / "site"]) as (staging,):
-        (staging / "x").write_text("x")
-    assert (tmp_path / "site").read_text() == "mine"
-    assert _names(tmp_path) == ["site"]
-
-
-def test_folder_swap_puts_every_folder_back_when_one_cannot_be_replaced(tmp_path, monkeypatch):
-    from cpdgen.output import folders
-
-    for name in ("site", "private"):
-        with FolderSwap([tmp_path / name]) as (staging,):
-            (staging / "v1").write_text("1")
-    real = os.replace
-    calls = []
-
-    def failing(source, target):
-        calls.append((source, target))
-        if len(calls) == 4:  # site swapped in; private's staging rename fails
-            raise OSError(28, "No space left on device")
-        return real(source, target)
-
-    monkeypatch.setattr(folders.os, "replace", failing)
-    with (
-        pytest.raises(UserError, match="No space left on device; the previous output is unchanged"),
-        FolderSwap([tmp_path / "site", tmp_path / "private"]) as stagings,
-    ):
-        for staging in stagings:
-            (staging / "v2").write_text("2")
-    monkeypatch.setattr(folders.os, "replace", real)
-    assert _names(tmp_path) == ["private", "site"]
-    for name in ("site", "private"):
-        assert "v1" in _names(tmp_path / name) and "v2" not in _names(tmp_path / name)
 
 
 def test_build_out_never_deletes_folders_of_the_users(repo, tmp_path):
@@ -280,9 +32,6 @@ def test_build_out_never_deletes_folders_of_the_users(repo, tmp_path):
     assert "holds files cpdgen did not make" in result.stderr and "Traceback" not in result.output
     assert (out / "site" / "thesis.docx").read_text() == "precious"
     assert _names(out / "site") == ["thesis.docx"]
-
-
-# ---- cpdgen build ---------------------------------------------------------------
 
 
 class _Links(html.parser.HTMLParser):
@@ -436,17 +185,6 @@ def test_help_and_validate_do_not_import_the_renderers():
     assert out.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("url, kept", [
-    ("https://example.org/", True), ("HTTP://EXAMPLE.ORG", True), ("mailto:jo@example.org", True),
-    ("javascript:alert(1)", False), (" JavaScript:alert(1)", False), ("data:text/html,x", False), ("vbscript:x", False),
-    ("", False), (None, False),
-])  # fmt: skip
-def test_safe_url_keeps_web_and_mail_addresses_only(url, kept):
-    from cpdgen.render.markup import safe_url
-
-    assert safe_url(url) == (url if kept else None)
-
-
 def test_a_javascript_profile_link_is_shown_as_text_not_a_link(repo):
     repo.write(
         "records/profile.yaml",
@@ -502,18 +240,6 @@ def test_build_on_a_terminal_shows_a_progress_bar_and_elsewhere_none(repo):
         timeout=120,
     )
     assert b"Building" not in piped.stderr + piped.stdout and piped.stdout.startswith(b"Built ")
-
-
-def test_the_site_folder_is_readable_by_others_and_the_private_one_is_not(tmp_path):
-    old = os.umask(0o022)
-    try:
-        with FolderSwap([tmp_path / "site", tmp_path / "private"], private={tmp_path / "private"}) as (site, private):
-            (site / "index.html").write_text("x")
-            (private / "a.pdf").write_text("x")
-    finally:
-        os.umask(old)
-    assert (tmp_path / "site").stat().st_mode & 0o777 == 0o755
-    assert (tmp_path / "private").stat().st_mode & 0o777 == 0o700
 
 
 def test_the_feed_holds_completed_activities_and_is_dated_by_the_newest(repo):
@@ -638,21 +364,6 @@ def test_base_url_must_be_a_web_address(repo):
     assert not (repo.root / "output").exists()
 
 
-def test_public_view_drops_extra_and_gates_objective_reviews_with_reflections():
-    from dataclasses import replace
-
-    from cpdgen.compute.public import PublishRules, public_view
-
-    plan = replace(objective("grow"), review="How it went", extra={"salary": "secret"})
-    item = replace(act("x"), extra={"note": "secret"}, reflection="Thoughts")
-    hidden = public_view(recs(item, plan), PublishRules())
-    assert hidden.objectives[0].review is None and hidden.objectives[0].extra == {}
-    assert hidden.activities[0].extra == {} and hidden.activities[0].reflection is None
-    shown = public_view(recs(item, plan), PublishRules(reflections=True))
-    assert shown.objectives[0].review == "How it went" and shown.activities[0].reflection == "Thoughts"
-    assert shown.objectives[0].extra == {}
-
-
 def test_later_progress_on_an_objective_leaves_a_submitted_year_complete(tmp_path):
     """The demo's 2024 is submitted; an objective of it achieved (or deferred)
     later changes the live planning report, but not the year as submitted."""
@@ -713,22 +424,3 @@ def test_an_upload_pdf_over_the_size_limit_is_a_warning(repo, monkeypatch):
     built = repo.run("build", "--as-of", AS_OF)
     assert built.exit_code == 0
     assert "warning: private/cv.pdf is " in built.stderr and "private/cpd-declaration" not in built.stderr
-
-
-def test_too_big_to_upload_applies_to_upload_documents_only():
-    from cpdgen.compute.documents import generated_type, too_big_to_upload
-
-    policy = default_policy()
-    assert too_big_to_upload("cv", 499_999, policy) is None
-    assert "500,000" in too_big_to_upload("cv", 500_000, policy)
-    assert too_big_to_upload("declaration", 9_000_000, policy) is None  # not an upload
-    assert [
-        generated_type(n)
-        for n in (
-            "cv.pdf",
-            "cpd-planning-report-2025.pdf",
-            "cpd-declaration-2024.pdf",
-            "cpd-activity-report-x.pdf",
-            "notes.pdf",
-        )
-    ] == ["cv", "planning_report", "declaration", None, None]
