@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -324,3 +325,20 @@ def test_a_sheet_without_data_rows_is_said_to_be_empty(repo: TmpRepo, text: str)
     assert result.exit_code == 1
     assert "log.csv: no rows to import below the header; nothing was written" in result.stderr
     assert sorted(p.relative_to(repo.root) for p in repo.root.rglob("*")) == before
+
+
+# --- regressions: defects found in the adversarial review of the review-year commands
+# (hours, reports, declaration) and of init / new / import csv. Each test reproduces one
+# defect found there (now fixed) and keeps it fixed.
+
+
+# -- import csv of a file whose name is not UTF-8 ------------------------------------------------
+
+
+def test_import_of_a_file_with_a_latin1_name_is_not_an_internal_error(repo: TmpRepo) -> None:
+    name = os.fsdecode(b"caf\xe9.csv")  # as Python sees such a name on Linux
+    sheet = repo.root / name
+    sheet.write_text("Title,Type,Date,Hours\nX,event,2025-01-01,1\n", "utf-8")
+    result = repo.run("import", "csv", name)
+    assert "internal error" not in result.output
+    assert result.exit_code == 0, result.output

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import Result
+from click.testing import CliRunner, Result
 
 from cpdgen.authoring import scaffold
+from cpdgen.cli import cli
 from cpdgen.loading.yamlparse import parse_yaml
 from cpdgen.model.kinds import KINDS
 
@@ -378,3 +379,36 @@ def test_next_steps_name_a_folder_outside_the_current_one_by_its_full_path(tmp_p
     assert f"  cd {target}\n" in result.output
     below = run(tmp_path, "init", "inner", "--name", "Jo Bloggs")
     assert "  cd inner\n" in below.output
+
+
+# --- regressions: defects found in the adversarial review of the review-year commands
+# (hours, reports, declaration) and of init / new / import csv. Each test reproduces one
+# defect found there (now fixed) and keeps it fixed.
+
+
+# -- init with a name or body of several lines -------------------------------------------------
+
+
+def test_init_with_a_multi_line_name_leaves_no_invalid_repository(tmp_path: Path) -> None:
+    target = tmp_path / "cpd"
+    result = CliRunner().invoke(cli, ["init", str(target), "--name", "Jo\nBloggs", "--no-interactive"])
+    assert "internal error" not in result.output
+    if result.exit_code == 0:
+        check = CliRunner().invoke(cli, ["--records", str(target / "records"), "validate"])
+        assert check.exit_code == 0, check.output
+    else:
+        assert result.exit_code == 2, result.output
+        assert not (target / "cpdgen.yaml").exists()
+
+
+def test_init_with_a_multi_line_body_leaves_no_invalid_repository(tmp_path: Path) -> None:
+    target = tmp_path / "cpd"
+    result = CliRunner().invoke(
+        cli, ["init", str(target), "--name", "Jo", "--body", "IET\npolicy: x", "--no-interactive"]
+    )
+    if result.exit_code == 0:
+        check = CliRunner().invoke(cli, ["--records", str(target / "records"), "validate"])
+        assert check.exit_code == 0, check.output
+    else:
+        assert result.exit_code == 2, result.output
+        assert not (target / "cpdgen.yaml").exists()

@@ -16,6 +16,7 @@ from cpdgen.loading import schemas
 from cpdgen.loading.yamlparse import parse_yaml
 from cpdgen.model.kinds import BY_NAME
 
+from helpers.failures import unwritable
 from helpers.paths import PROJECT_ROOT
 from helpers.repos import TmpRepo, run_in
 
@@ -434,3 +435,77 @@ def test_version():
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0
     assert result.stdout == f"cpdgen, version {__version__}\n"
+
+
+# --- regressions: defects found in the adversarial review of the review-year commands
+# (hours, reports, declaration) and of init / new / import csv. Each test reproduces one
+# defect found there (now fixed) and keeps it fixed.
+
+
+# -- a failed write was an internal error (exit 3) ----------------------------------------
+
+
+def test_new_in_a_read_only_folder_fails_cleanly(repo: TmpRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo.records / "activities" / "2025").mkdir(parents=True)
+    unwritable(monkeypatch)
+    result = repo.run(
+        "new",
+        "activity",
+        "--title",
+        "X",
+        "--type",
+        "event",
+        "--start",
+        "2025-01-01",
+        "--hours",
+        "1",
+        "--no-interactive",
+    )
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
+
+
+def test_new_when_the_year_folder_is_a_file_fails_cleanly(repo: TmpRepo) -> None:
+    repo.write("records/activities/2031", "not a folder\n")
+    result = repo.run(
+        "new",
+        "activity",
+        "--title",
+        "X",
+        "--type",
+        "event",
+        "--start",
+        "2031-01-01",
+        "--hours",
+        "1",
+        "--no-interactive",
+    )
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
+
+
+# -- yamlwrite: a NEL character was not read back -------------------------------------------------
+
+
+def test_new_keeps_a_title_with_a_nel_character(repo: TmpRepo) -> None:
+    from cpdgen.loading.yamlparse import parse_yaml
+
+    title = "x\x85y"
+    result = repo.run(
+        "new",
+        "activity",
+        "--title",
+        title,
+        "--type",
+        "event",
+        "--start",
+        "2025-01-01",
+        "--hours",
+        "1",
+        "--no-interactive",
+    )
+    written = list((repo.records / "activities").rglob("*.yaml"))
+    if result.exit_code == 0:
+        assert parse_yaml(written[0].read_text("utf-8")).data["title"] == title
+    else:
+        assert not written and "internal error" not in result.output
