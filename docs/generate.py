@@ -3,7 +3,7 @@
     python docs/generate.py          rewrite docs/file-format.md
     python docs/generate.py --check  exit 1 if it is out of date
 
-Run it after changing any file in schemas/; tests/test_docs.py fails until
+Run it after changing any file in schemas/; tests/project/test_docs.py fails until
 the committed file matches.
 """
 

@@ -1,0 +1,394 @@
+"""`cpdgen serve`: the real server, in-process and as a real program."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import date
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+from cpdgen.loading.files import find_repository
+from cpdgen.output.serve import HOST, Preview
+
+from helpers.paths import DEMO_RECORDS, PROJECT_ROOT
+from helpers.repos import TmpRepo
+
+TODAY = date(2026, 11, 29)
+TIMEOUT = 15.0  # seconds to wait for a rebuild to show: generous for a loaded machine
+RECORD = "records/activities/2025/2025-01-22-iet-south-wales-nged-ed2.yaml"
+PAGE = "activity/2025/2025-01-22-iet-south-wales-nged-ed2.html"
+TITLE = "NGED&#39;s RIIO-ED2 plans for South Wales"
+SECRET = "secret-marker-7f3a9c"
+
+
+def _copy_demo(folder: Path) -> TmpRepo:
+    made = TmpRepo(folder)
+    shutil.copytree(DEMO_RECORDS, made.records)
+    shutil.copytree(DEMO_RECORDS.parent / "evidence", made.root / "evidence")
+    shutil.copy(DEMO_RECORDS.parent / "cpdgen.yaml", made.root / "cpdgen.yaml")
+    made.write("notes.txt", f"{SECRET}\n")
+    return made
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> TmpRepo:
+    """A copy of the demo records repository, with a file beside the records
+    that must never be served."""
+    return _copy_demo(tmp_path / "demo")
+
+
+class Served:
+    def __init__(self, preview: Preview, url: str, out: io.StringIO, err: io.StringIO) -> None:
+        self.preview, self.url, self.out, self.err = preview, url, out, err
+
+    def get(self, path: str = "") -> tuple[int, str, Message]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=TIMEOUT) as response:
+                return response.status, response.read().decode("utf-8"), response.headers
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8"), exc.headers
+
+    def raw(self, path: str) -> tuple[int, str]:
+        """GET `path` exactly as written (no client-side normalising)."""
+        port = self.preview.server.server_address[1]
+        connection = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
+        try:
+            connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+            connection.putheader("Host", f"{HOST}:{port}")
+            connection.endheaders()
+            response = connection.getresponse()
+            return response.status, response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+
+    def wait_for(self, path: str, predicate, what: str) -> tuple[int, str]:
+        """Poll `path` until predicate(status, body); fail after TIMEOUT."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            status, body, _ = self.get(path)
+            if predicate(status, body):
+                return status, body
+            if time.monotonic() > deadline:
+                pytest.fail(f"{what}: still {status} after {TIMEOUT} s:\n{body[:2000]}\nstderr:\n{self.err.getvalue()}")
+            time.sleep(0.1)
+
+
+def start(repo: TmpRepo, **kw):
+    """Run a Preview of `repo` in a thread; returns (Served, stop)."""
+    out, err = io.StringIO(), io.StringIO()
+    preview = Preview(
+        find_repository(repo.root), repo.root / "output", today=lambda: TODAY, stdout=out, stderr=err, **kw
+    )
+    preview.bind(0)
+    ready: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    thread = threading.Thread(target=preview.run, kwargs={"stop": stop, "ready": ready.put}, daemon=True)
+    thread.start()
+    try:
+        url = ready.get(timeout=60)
+    except queue.Empty:
+        stop.set()
+        pytest.fail(f"the server did not start: {err.getvalue()}")
+    return Served(preview, url, out, err), stop, thread
+
+
+def _stop(stop: threading.Event, thread: threading.Thread) -> None:
+    stop.set()
+    thread.join(TIMEOUT)
+    assert not thread.is_alive(), "the server did not stop"
+
+
+@pytest.fixture
+def served(demo: TmpRepo):
+    """A server of its own, for a test that edits the records."""
+    server, stop, thread = start(demo)
+    yield server
+    _stop(stop, thread)
+
+
+@pytest.fixture(scope="module")
+def reading(tmp_path_factory):
+    """One server shared by the tests that only read (starting one takes a moment)."""
+    demo = _copy_demo(tmp_path_factory.mktemp("reading") / "demo")
+    server, stop, thread = start(demo)
+    yield server, demo
+    _stop(stop, thread)
+
+
+def _other_local_address() -> str | None:
+    """An address of this machine that is not loopback, if it has one."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET: nothing is sent
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+# -- serving -------------------------------------------------------------------
+
+
+def test_binds_loopback_only(reading):
+    served, _ = reading
+    host, port = served.preview.server.socket.getsockname()[:2]
+    assert host == "127.0.0.1"
+    assert served.url == f"http://127.0.0.1:{port}/"
+    other = _other_local_address()
+    if other is not None:  # the same port on another interface of this machine answers nobody
+        with pytest.raises(OSError):
+            socket.create_connection((other, port), timeout=2).close()
+
+
+def test_pages_load_with_their_content(reading):
+    served, _ = reading
+    status, body, headers = served.get()
+    assert status == 200 and "Siân Hughes" in body and headers["Content-Type"].startswith("text/html")
+    assert headers["Cache-Control"] == "no-cache"
+    status, body, _ = served.get(PAGE)
+    assert status == 200 and TITLE in body
+    css = next((served.preview.site / "static").rglob("*.css")).relative_to(served.preview.site).as_posix()
+    status, body, headers = served.get(css)
+    assert status == 200 and headers["Content-Type"] == "text/css" and body
+    assert served.get("no-such-page.html")[0] == 404
+    assert served.get("static/")[0] == 404  # no directory listings
+    assert served.out.getvalue().startswith("Built ") and served.err.getvalue() == ""
+
+
+def test_an_edit_shows_after_the_rebuild(served: Served, demo: TmpRepo):
+    path = demo.root / RECORD
+    path.write_text(path.read_text("utf-8").replace("NGED's RIIO-ED2 plans", "Edited while serving"), "utf-8")
+    served.wait_for(PAGE, lambda status, body: "Edited while serving" in body, "the edited title")
+    assert served.get(PAGE)[0] == 200
+    assert served.out.getvalue().count("Built ") >= 2
+
+
+def test_a_deleted_output_folder_is_built_again_on_the_next_request(served: Served):
+    import shutil
+
+    shutil.rmtree(served.preview.out)
+    status, body, _ = served.get(PAGE)
+    assert status == 200 and TITLE in body
+    assert served.preview.site.is_dir()
+
+
+def test_settings_and_a_members_own_templates_are_watched(served: Served, demo: TmpRepo):
+    settings = demo.root / "cpdgen.yaml"
+    settings.write_text(settings.read_text("utf-8").replace("— CPD portfolio", "— Watched settings"), "utf-8")
+    served.wait_for("", lambda status, body: "Watched settings" in body, "the new site title")
+    demo.write("site_templates/cv.html", "<!DOCTYPE html><title>CV</title><p>member-template-marker</p>\n")
+    served.wait_for("cv.html", lambda status, body: "member-template-marker" in body, "the member's template")
+
+
+def test_invalid_records_show_an_error_page_and_the_site_comes_back(served: Served, demo: TmpRepo):
+    path = demo.root / RECORD
+    good = path.read_text("utf-8")
+    path.write_text(good + 'broken: "never closed\n', "utf-8")
+    status, body = served.wait_for(PAGE, lambda status, body: "YAML syntax error" in body, "the YAML error")
+    assert status == 500
+    end = len(good.splitlines()) + 2  # the line after the unclosed quote
+    assert f"<code>{RECORD}:{end}:1:</code> YAML syntax error" in body  # path:line:column: message
+    assert TITLE not in body  # not the stale page
+    assert served.get()[0] == 500  # every page, the home page too
+    assert served.get("activities/")[0] == 500
+    assert "YAML syntax error" in served.err.getvalue()
+
+    # A message that quotes the file's text is escaped on the page.
+    path.write_text(good.replace("hours: 1.5", 'hours: "<script>alert(1)</script>"'), "utf-8")
+    status, body = served.wait_for(PAGE, lambda status, body: "alert(1)" in body, "the schema error")
+    assert status == 500 and f"{RECORD}:5:8:" in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>" not in body
+
+    path.write_text(good, "utf-8")
+    status, body = served.wait_for(PAGE, lambda status, body: status == 200, "the site again")
+    assert TITLE in body
+
+
+def test_invalid_at_start_still_serves_then_recovers(demo: TmpRepo):
+    path = demo.root / RECORD
+    good = path.read_text("utf-8")
+    path.write_text(good.replace("hours: 1.5", "hours: lots"), "utf-8")
+    server, stop, thread = start(demo)
+    try:
+        status, body, headers = server.get()
+        assert status == 500 and "1 error in the records" in body and f"{RECORD}:5:8:" in body
+        assert headers["Cache-Control"] == "no-store" and 'http-equiv="refresh"' in body
+        assert not server.preview.site.exists()
+        path.write_text(good, "utf-8")
+        status, body = server.wait_for("", lambda status, body: status == 200, "the site after the fix")
+        assert "Siân Hughes" in body
+    finally:
+        _stop(stop, thread)
+
+
+def test_a_crash_in_the_build_is_shown_and_the_server_survives(served: Served, demo: TmpRepo, monkeypatch):
+    import cpdgen.output.build
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom <b>bold</b>")
+
+    monkeypatch.setattr(cpdgen.output.build, "build", broken)
+    (demo.root / "cpdgen.yaml").write_text((demo.root / "cpdgen.yaml").read_text("utf-8") + "# touched\n", "utf-8")
+    status, body = served.wait_for("", lambda status, body: "RuntimeError" in body, "the internal error")
+    assert status == 500 and "internal error" in body and "boom &lt;b&gt;bold&lt;/b&gt;" in body
+    assert "RuntimeError: boom <b>bold</b>" in served.err.getvalue()
+
+    monkeypatch.undo()
+    (demo.root / "notes.txt").write_text("touched again\n", "utf-8")
+    served.wait_for("", lambda status, body: status == 200, "the site after the crash")
+
+
+def test_no_path_leaves_the_site(reading):
+    served, _ = reading
+    for path in (
+        "/../notes.txt",
+        "/../../notes.txt",
+        "/%2e%2e/%2e%2e/notes.txt",
+        "/..%2f..%2fnotes.txt",
+        "/static/../../../notes.txt",
+        "/..\\..\\notes.txt",
+        "//" + "etc/passwd",
+    ):
+        status, body = served.raw(path)
+        assert status in (400, 404), path
+        assert SECRET not in body and "root:" not in body, path
+
+
+def test_symlinks_out_of_the_site_are_not_followed(reading):
+    served, demo = reading
+    (served.preview.site / "leak.txt").symlink_to(demo.root / "notes.txt")
+    (served.preview.site / "repo").symlink_to(demo.root, target_is_directory=True)
+    for path in ("/leak.txt", "/repo/notes.txt", "/repo/cpdgen.yaml"):
+        status, body = served.raw(path)
+        assert status == 404 and SECRET not in body and "policy:" not in body, path
+
+
+# -- the parts -----------------------------------------------------------------
+
+
+def test_the_watcher_ignores_what_builds_write(demo: TmpRepo, tmp_path: Path):
+    preview = Preview(find_repository(demo.root), demo.root / "output")
+    root = str(demo.root)
+    for path in (
+        "output/site/index.html",
+        "output/.cache/site.json",
+        "output/.site.building-x1/a.html",
+        "output/.site.old-12",
+        "output/private/cv.pdf",
+    ):
+        assert preview.ignored(os.path.join(root, path)), path
+    for path in (RECORD, "cpdgen.yaml", "site_templates/base.html", "evidence/2025/x.pdf", "outputs.yaml"):
+        assert not preview.ignored(os.path.join(root, path)), path
+    elsewhere = Preview(find_repository(demo.root), tmp_path / "out")
+    assert elsewhere.ignored(str(tmp_path / "out" / "site" / "index.html"))
+    assert not elsewhere.ignored(os.path.join(root, RECORD))
+
+
+# -- the real program ----------------------------------------------------------
+
+
+def _environ() -> dict:
+    environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CPDGEN_DEBUG", "FORCE_COLOR")}
+    environ["PYTHONPATH"] = os.pathsep.join([str(PROJECT_ROOT), environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return environ
+
+
+def _read_line(proc: subprocess.Popen) -> str:
+    """One line of the program's output, in a thread (readline blocks) so a hang fails the test."""
+    got: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: got.put(proc.stdout.readline()), daemon=True).start()
+    try:
+        return got.get(timeout=60)
+    except queue.Empty:
+        proc.kill()
+        pytest.fail(f"nothing printed; stderr: {proc.communicate()[1]}")
+
+
+def _read_url(proc: subprocess.Popen) -> str:
+    line = _read_line(proc)
+    while line.startswith("Built "):
+        line = _read_line(proc)
+    assert line.startswith("Serving http://127.0.0.1:") and line.rstrip().endswith("— Ctrl-C to stop"), line
+    return line.split()[1]
+
+
+def _program(demo: TmpRepo, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "cpdgen", "serve", "--port", "0", *args],
+        cwd=demo.root,
+        env=_environ(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def _end(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.communicate()
+
+
+def test_the_program_serves_refuses_a_port_in_use_and_stops_on_ctrl_c(demo: TmpRepo):
+    proc = _program(demo, "--as-of", "2026-11-29")
+    try:
+        url = _read_url(proc)
+        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+            assert response.status == 200 and "Siân Hughes" in response.read().decode("utf-8")
+        port = url.rstrip("/").rsplit(":", 1)[1]
+
+        second = subprocess.run(
+            [sys.executable, "-m", "cpdgen", "serve", "--port", port],
+            cwd=demo.root,
+            env=_environ(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 1
+        assert second.stderr.strip().count("\n") == 0 and "in use" in second.stderr, second.stderr
+        assert "Traceback" not in second.stderr and second.stdout == ""
+
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        _end(proc)
+    assert proc.returncode == 0, err
+    assert "Stopped." in out and "Traceback" not in err
+
+
+def test_the_program_stops_cleanly_on_sigterm(demo: TmpRepo):
+    proc = _program(demo, "--quiet")
+    try:
+        _read_url(proc)  # printed even with --quiet: it is the one thing the command says
+        proc.terminate()
+        out, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        _end(proc)
+    assert proc.returncode == 0 and err == "" and "Stopped." not in out
+    assert not list((demo.root / "output").glob(".site.*"))  # no staging folder left behind
+
+
+def test_help_does_not_load_the_server():
+    code = (
+        "import sys\nfrom cpdgen.cli import cli\n"
+        "try:\n    cli(['--help'], prog_name='cpdgen')\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('watchfiles', 'http.server', 'cpdgen.output.serve') if m in sys.modules), file=sys.stderr)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], env=_environ(), capture_output=True, text=True, timeout=60)
+    assert proc.stderr.strip() == "[]"

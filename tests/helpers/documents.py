@@ -1,0 +1,11 @@
+"""The first bytes of each file format the supporting-document checks know."""
+
+from __future__ import annotations
+
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+GIF87 = b"GIF87a\x01\x00\x01\x00"
+GIF89 = b"GIF89a\x01\x00\x01\x00"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00\x00\x00"
+ZIP = b"PK\x03\x04\x14\x00\x00\x00"

@@ -1,0 +1,21 @@
+"""The pieces of `cpdgen serve` that need no server (`cpdgen.output.serve`):
+which requests are pages, and the error page escapes what it shows. The
+server itself, in-process and as a program, is tests/acceptance/cli/test_serve.py."""
+
+from __future__ import annotations
+
+from cpdgen.common.diagnostics import error
+from cpdgen.output.serve import Problem, is_page
+
+
+def test_what_counts_as_a_page():
+    assert all(is_page(p) for p in ("/", "/index.html", "/activities/", "/cv.html?x=1", "/years/2025"))
+    assert not any(is_page(p) for p in ("/static/site.css", "/feed.xml", "/sitemap.xml", "/favicon.ico"))
+
+
+def test_the_error_page_escapes_everything():
+    page = Problem(errors=(error("records/<a>.yaml", 3, 4, "bad '<img src=x onerror=alert(1)>'"),)).page().decode()
+    assert "records/&lt;a&gt;.yaml:3:4:" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<img" not in page
+    page = Problem(message="cannot write in </p><script>").page().decode()
+    assert "&lt;/p&gt;&lt;script&gt;" in page and "<script>" not in page

@@ -1,0 +1,38 @@
+"""The Jinja environment (`cpdgen.render.templating`): a member's templates
+override and extend the built-in ones, record text is escaped and never
+evaluated, dates read as the body writes them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cpdgen.render.site_plan import Page
+from cpdgen.render.templating import date_span, environment, long_date, month_year, words
+
+
+def test_member_templates_override_and_extend_the_builtin_ones(tmp_path):
+    (tmp_path / "site_templates").mkdir()
+    (tmp_path / "site_templates" / "tags.html").write_text(
+        '{% extends "builtin/tags.html" %}{% block title %}MINE{% endblock %}', encoding="utf-8"
+    )
+    env = environment(tmp_path, globals_={"site": {"title": "T", "base_url": None}, "profile": None})
+    page = Page("activities/tags.html", "tags.html", title="Tags")
+    out = env.get_template("tags.html").render(page=page, root="../", tags=[])
+    assert "<title>MINE</title>" in out and "Activities by tag" in out
+
+
+def test_templates_escape_record_text_and_never_evaluate_it(tmp_path):
+    env = environment(None)
+    out = env.from_string("{{ text }}|{{ md | markdown }}").render(
+        text="<b>{{ 7*7 }}</b>", md="{{ 7*7 }} <script>x</script>"
+    )
+    assert "&lt;b&gt;" in out and "49" not in out and "<script>" not in out
+
+
+def test_dates_read_as_the_body_writes_them():
+    assert long_date(date(2025, 3, 4)) == "4 March 2025"
+    assert month_year(date(2019, 3, 1)) == "March 2019"
+    assert date_span(date(2025, 2, 4), date(2025, 2, 6)) == "4–6 February 2025"
+    assert date_span(date(2025, 1, 30), date(2025, 2, 2)) == "30 January – 2 February 2025"
+    assert date_span(date(2024, 12, 30), date(2025, 1, 2)) == "30 December 2024 – 2 January 2025"
+    assert words("in-progress") == "In progress"

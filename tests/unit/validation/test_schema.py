@@ -1,0 +1,146 @@
+"""The fast schema gate (fastjsonschema) and jsonschema must agree.
+
+Large repositories trust the gate's "valid" without asking jsonschema, so a
+record the gate passes but jsonschema rejects would slip through. These tests
+hold the two to the same verdict on every corpus case, the demo records and
+thousands of mutated records.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cpdgen.loading.files import discover, find_repository, read_text
+from cpdgen.loading.yamlparse import parse_yaml
+from cpdgen.model.kinds import KINDS
+from cpdgen.validation.files import FileChecker
+from cpdgen.validation.repository import validate_repository
+
+from helpers.paths import CORPUS, DEMO_RECORDS, PROJECT_ROOT
+
+CASES = sorted(p for p in (CORPUS / "invalid").iterdir() if p.is_dir()) + sorted(
+    p for p in (CORPUS / "valid").iterdir() if p.is_dir()
+)
+
+
+def _results(root: Path, fast: bool):
+    repo = find_repository(root, root / "records")
+    sources, _ = discover(repo)
+    checker = FileChecker(repo.root, fast=fast)
+    return [checker.check(source) for source in sources]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fast_and_plain_checks_give_identical_results(case: Path, tmp_path: Path):
+    root = tmp_path / "case"
+    shutil.copytree(case, root, symlinks=True)
+    (root / "records").mkdir(exist_ok=True)
+    assert _results(root, fast=True) == _results(root, fast=False)
+
+
+def test_fast_and_plain_agree_on_the_demo_records():
+    assert _results(PROJECT_ROOT, fast=True) == _results(PROJECT_ROOT, fast=False)
+
+
+# Values of every shape a member might type by mistake.
+_WILD_VALUES = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    1.5,
+    24,
+    25,
+    1e9,
+    "",
+    " ",
+    "x",
+    "2025-01-01",
+    "2025-02-30",
+    "20250101",
+    "1:30",
+    "yes",
+    "event",
+    "seminar",
+    "completed",
+    "planned",
+    "A1",
+    "F9",
+    "a1",
+    "evidence/none.pdf",
+    "/etc/passwd",
+    "../x",
+    "generate",
+    "someone@example.org",
+    "not an email",
+    "https://example.org/",
+    "example.org",
+    [],
+    ["A1"],
+    ["A1", "A1"],
+    [1],
+    [None],
+    ["x", "y"],
+    {},
+    {"a": 1},
+    {"title": "x"},
+]
+
+
+def _mutations(record: dict, rng: random.Random, count: int):
+    """`count` copies of `record`, each with one field set to a wild value,
+    removed, or an unknown field added, sometimes one level down."""
+    for _ in range(count):
+        mutated = copy.deepcopy(record)
+        target = mutated
+        keys = list(target)
+        nested = [k for k in keys if isinstance(target[k], (dict, list)) and target[k]]
+        if nested and rng.random() < 0.3:
+            inner = target[rng.choice(nested)]
+            if isinstance(inner, list):
+                index = rng.randrange(len(inner))
+                if isinstance(inner[index], dict) and inner[index]:
+                    target = inner[index]
+                else:
+                    inner[index] = rng.choice(_WILD_VALUES)
+                    yield mutated
+                    continue
+            else:
+                target = inner
+        action = rng.random()
+        if action < 0.7 and target:
+            target[rng.choice(list(target))] = copy.deepcopy(rng.choice(_WILD_VALUES))
+        elif action < 0.85 and target:
+            del target[rng.choice(list(target))]
+        else:
+            target[rng.choice(["titel", "colour", "extra", "notes", "id"])] = copy.deepcopy(rng.choice(_WILD_VALUES))
+        yield mutated
+
+
+def test_fast_and_plain_agree_on_mutated_records():
+    checker = FileChecker(PROJECT_ROOT, fast=True)
+    result = validate_repository(find_repository(PROJECT_ROOT, DEMO_RECORDS))
+    rng = random.Random(20261128)
+    compared = disagreements = 0
+    examples = []
+    for kind in KINDS:
+        originals = result.records.items[kind.name]
+        for record in originals[:10]:
+            data = parse_yaml(read_text(PROJECT_ROOT / record.source.file)).data
+            data = data[record.source.index] if record.source.index is not None else data
+            for mutated in _mutations(data, rng, 60):
+                gate_says = checker.gates[kind.name](mutated)
+                plain_says = not any(True for _ in checker.validators[kind.name].iter_errors(mutated))
+                compared += 1
+                if gate_says != plain_says:
+                    disagreements += 1
+                    examples.append((kind.name, mutated, gate_says, plain_says))
+    assert compared > 2000
+    assert disagreements == 0, examples[:3]
