@@ -69,6 +69,21 @@ def date_span(start: date | None, end: date | None = None) -> str:
     return f"{start.day}–{long_date(end)}"
 
 
+def short_date(value: date | None) -> str:
+    """9 Dec: a day in a list that says the year elsewhere."""
+    return f"{value.day} {_MONTHS[value.month - 1][:3]}" if value else ""
+
+
+def short_day(value: date | None) -> str:
+    """12 Jul 2023."""
+    return f"{short_date(value)} {value.year}" if value else ""
+
+
+def short_month(value: date | None) -> str:
+    """Dec 2025."""
+    return f"{_MONTHS[value.month - 1][:3]} {value.year}" if value else ""
+
+
 def month_year(value: date | None) -> str:
     """March 2019."""
     return f"{_MONTHS[value.month - 1]} {value.year}" if value else ""
@@ -168,6 +183,9 @@ def environment(
             "day": day,
             "date_span": date_span,
             "month_year": month_year,
+            "short_date": short_date,
+            "short_day": short_day,
+            "short_month": short_month,
             "words": words,
             "yes_no": yes_no,
         }
