@@ -34,7 +34,7 @@ from cpdgen.render.site_plan import (
     plan_site,
     record_digest,
 )
-from cpdgen.render.templating import environment, short_date, template_errors, template_folders
+from cpdgen.render.templating import date_span, environment, short_date, template_errors, template_folders
 
 FEED_ENTRIES = 50  # the newest completed activities in feed.xml
 
@@ -117,15 +117,17 @@ class SitePages:
         search page's script needs it, `window.CPD_INDEX = [...]`. A script
         file, not JSON to fetch, so search works from file:// too; built from
         the public view like every page."""
-        entries = []
+        entries: list[tuple[tuple[int, int, str], dict[str, Any]]] = []
         for page in self.pages:
             if page.template != "activity.html":
                 continue
             item = page.context["item"]
-            entries.append({
+            # Completed work newest first, then what is planned, soonest first (as the lists).
+            order = (0, -item.end.toordinal(), page.path) if item.completed else (1, item.start.toordinal(), page.path)
+            entries.append((order, {
                 "title": item.title,
                 "path": page.path,
-                "date": str(entry_date(item, with_year=True)),
+                "date": date_span(item.start, item.end),
                 "year": item.end.year if item.completed else None,
                 "status": item.status,
                 "category": self.site["category_label"][item.category],
@@ -135,9 +137,9 @@ class SitePages:
                 "tags": list(item.tags),
                 "competences": list(item.competences),
                 "text": first_sentence(item.description, 300),
-            })  # fmt: skip
-        entries.sort(key=lambda e: e["path"])
-        return "window.CPD_INDEX = " + json.dumps(entries, ensure_ascii=False, sort_keys=True) + ";\n"
+            }))  # fmt: skip
+        shown = [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
+        return "window.CPD_INDEX = " + json.dumps(shown, ensure_ascii=False, sort_keys=True) + ";\n"
 
     def favicon(self) -> str:
         """static/favicon.svg: the member's initials on the theme's tile."""

@@ -21,12 +21,13 @@ from typing import Any
 from cpdgen.common.wording import plural
 from cpdgen.compute.competences import Coverage, coverage_of
 from cpdgen.compute.cv import employment_order, study_order
-from cpdgen.compute.hours import Hours, format_hours, sum_hours, year_hours
+from cpdgen.compute.hours import Hours, format_hours, sum_hours, year_hours, yearly_guidance
 from cpdgen.compute.reports import item_kind, objective_order
 from cpdgen.compute.year import CLOSED_OBJECTIVE_STATUSES, item_order, year_of
 from cpdgen.model.competences import Framework
 from cpdgen.model.policy import Policy
 from cpdgen.model.records import CPDItem, Objective, Profile, Records
+from cpdgen.render.chart import axis
 from cpdgen.render.markup import markdown_html
 
 ITEM_FOLDERS = {"activity": "activity", "training": "training"}  # a page per item, by kind
@@ -459,6 +460,8 @@ def _home(site: _Site, view: Records, hours_by_year: list[Hours]) -> Page:
             "since": hours_by_year[0].year if hours_by_year else None,
             "completed": len(site.completed),
             "in_progress": len(developing),
+            # the meter's scale: the chart's axis for the year and the guidance
+            "scale": axis(max(latest.total if latest else 0, yearly_guidance(site.policy) or 0) or 1)[0],
         },
         "credentials": credentials(profile) if profile else [],
         "employer": current[0].employer if current else None,
