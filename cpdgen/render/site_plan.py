@@ -484,10 +484,11 @@ def _item_pages(site: _Site) -> list[Page]:
         neighbours: dict[str, Any] = {"previous": None, "next": None}
         if id(item) in position:
             number = position[id(item)]
+            # Only what the link shows: an edit of a neighbour's other fields leaves this page as it is.
             if number > 0:
-                neighbours["previous"] = site.summaries([order[number - 1]])[0]
+                neighbours["previous"] = _neighbour(site, order[number - 1])
             if number + 1 < len(order):
-                neighbours["next"] = site.summaries([order[number + 1]])[0]
+                neighbours["next"] = _neighbour(site, order[number + 1])
         framework = site.framework
         pages.append(Page(
             path=site.paths[item_key(item)], template="activity.html", title=item.title,
@@ -509,6 +510,10 @@ def _item_pages(site: _Site) -> list[Page]:
             },
         ))  # fmt: skip
     return pages
+
+
+def _neighbour(site: _Site, item: CPDItem) -> dict[str, Any]:
+    return {"title": item.title, "end": item.end, "path": site.paths[item_key(item)]}
 
 
 def _served(site: _Site) -> dict[int, list[dict[str, Any]]]:

@@ -202,7 +202,9 @@ def test_an_open_page_reloads_itself_after_a_rebuild(served: Served, demo: TmpRe
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
         try:
             page = browser.new_page()
             page.goto(served.url + PAGE)

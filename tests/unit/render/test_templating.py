@@ -15,7 +15,8 @@ def test_member_templates_override_and_extend_the_builtin_ones(tmp_path):
     (tmp_path / "site_templates" / "tags.html").write_text(
         '{% extends "builtin/tags.html" %}{% block title %}MINE{% endblock %}', encoding="utf-8"
     )
-    env = environment(tmp_path, globals_={"site": {"title": "T", "base_url": None}, "profile": None})
+    site = {"title": "T", "base_url": None, "initials": "T", "competences": False, "latest_year": None}
+    env = environment(tmp_path, globals_={"site": site, "profile": None})
     page = Page("activities/tags.html", "tags.html", title="Tags")
     out = env.get_template("tags.html").render(page=page, root="../", tags=[])
     assert "<title>MINE</title>" in out and "Activities by tag" in out
