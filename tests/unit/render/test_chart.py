@@ -77,3 +77,27 @@ def test_year_chart_is_one_bar_with_the_guidance_tick():
     svg = str(year_chart(Hours(2025, dict.fromkeys(policy.category_keys, 8.0)), policy, guidance=30))
     assert 'height="64"' in svg and svg.count("<rect") == len(policy.category_keys)
     assert ">30 h guidance</text>" in svg and ">40 h</text>" in svg  # 40 h: a round axis
+
+
+def test_the_stylesheet_holds_the_same_light_palette_and_a_dark_one_that_meets_three_to_one():
+    """The SVG's fallback fills, the preview image and the stylesheet's
+    --c-N agree; the dark scheme's are 3:1 against its chart card and
+    between neighbours."""
+    import re
+
+    from cpdgen.render.chart import PALETTE
+
+    from helpers.contrast import contrast
+    from helpers.paths import PROJECT_ROOT
+
+    css = (PROJECT_ROOT / "site_templates" / "static" / "style.css").read_text("utf-8")
+    root, dark = css.split("@media (prefers-color-scheme: dark)", 1)
+    light = dict(re.findall(r"--c-(\d): (#[0-9A-Fa-f]{6})", root))
+    assert [light[str(n + 1)].upper() for n in range(len(PALETTE))] == [c.upper() for c in PALETTE]
+    dark_block = dark.split("}", 2)[0]
+    night = [dict(re.findall(r"--c-(\d): (#[0-9A-Fa-f]{6})", dark_block))[str(n + 1)] for n in range(len(PALETTE))]
+    surface = re.search(r"--surface: (#[0-9A-Fa-f]{6})", dark_block)[1]
+    for number, colour in enumerate(night):
+        assert contrast(colour, surface) >= 3, colour
+        if number:
+            assert contrast(colour, night[number - 1]) >= 3, (night[number - 1], colour)
