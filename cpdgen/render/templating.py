@@ -41,11 +41,23 @@ def long_date(value: date | None) -> str:
 
 
 def when(item) -> Markup:
-    """An activity's date, or its span when it ends on another day, as <time>s."""
-    start = f'<time datetime="{item.start.isoformat()}">{long_date(item.start)}</time>'
-    if item.end and item.end != item.start:
-        return Markup(f'{start} – <time datetime="{item.end.isoformat()}">{long_date(item.end)}</time>')
-    return Markup(start)
+    """An activity's date, or its span when it ends on another day, as
+    <time>s and as the body writes spans: 16–18 April 2024, 30 January –
+    2 February 2025, 30 December 2024 – 2 January 2025."""
+    start, end = item.start, item.end
+
+    def stamp(value: date, text: str) -> str:
+        return f'<time datetime="{value.isoformat()}">{text}</time>'
+
+    if not end or end == start:
+        return Markup(stamp(start, long_date(start)))
+    if start.year != end.year:
+        first = long_date(start)
+    elif start.month != end.month:
+        first = f"{start.day} {_MONTHS[start.month - 1]}"
+    else:
+        return Markup(f"{stamp(start, str(start.day))}–{stamp(end, long_date(end))}")
+    return Markup(f"{stamp(start, first)} – {stamp(end, long_date(end))}")
 
 
 def day(value: date | str | None) -> str:
