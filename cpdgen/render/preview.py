@@ -151,8 +151,8 @@ def preview_png(profile: Profile | None, title: str, hours_by_year: Sequence[Hou
 
 def _columns(draw, years: Sequence[Hours], policy: Policy) -> None:
     """A stacked column per year in the light palette, white gaps between segments."""
-    left, base, tallest, width, step = 880, 453, 300, 52, 72
-    left += (YEARS_SHOWN - len(years)) * step // 2
+    centre, base, tallest, width, step = 1010, 453, 300, 48, 64
+    left = centre - (len(years) * step - (step - width)) // 2
     top, _ = axis(max(h.total for h in years) or 1)
     label_font = _font(20)
     for number, hours in enumerate(years):
