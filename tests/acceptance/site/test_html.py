@@ -650,3 +650,56 @@ def test_member_templates_and_static_files_override_the_builtin_ones(tmp_path):
     )
     build(repo, tmp_path / "out")
     assert parse_file(item_pages[0]).find("title").text().startswith("EDITED ")
+
+
+# --- order and filters ------------------------------------------------------------------------
+
+
+def _entries(doc, within=None):
+    """(date attribute, title) of each activity row inside `within` (or the page's main)."""
+    root = within or doc.find("main")
+    rows = []
+    for li in root.iter():
+        if "entry" in (li.get("class") or "").split():
+            times = [t.get("datetime") for t in li.find_all("time")]
+            rows.append((times, li))
+    return rows
+
+
+def test_activities_list_completed_newest_first_and_planned_apart(demo_pages):
+    doc = demo_pages["activities/index.html"]
+    planned = next(s for s in doc.find_all("section") if any(h.get("id") == "planned" for h in s.find_all("h2")))
+    completed = next(s for s in doc.find_all("section") if any(h.get("id") == "completed" for h in s.find_all("h2")))
+    done = _entries(doc, completed)
+    assert len(done) == 20 and not [li for _, li in done if "entry--planned" in li.get("class")]
+    ends = [max(times) for times, _ in done]
+    assert ends == sorted(ends, reverse=True)  # newest first by completion
+    years = [h.find("a").text() for h in completed.find_all("h3")]
+    assert years[0] == "2025" and years == sorted(years, reverse=True)
+    coming = _entries(doc, planned)
+    assert coming and all("entry--planned" in li.get("class") for _, li in coming)
+    starts = [min(times) for times, _ in coming]
+    assert starts == sorted(starts)  # soonest first
+
+
+def test_every_filter_is_a_static_page_that_marks_itself_current(demo, demo_pages):
+    doc = demo_pages["activities/index.html"]
+    filters = next(n for n in doc.find_all("nav") if n.get("aria-label") == "Filter activities")
+    hrefs = [a.get("href") for a in filters.find_all("a")]
+    for kind in ("type/", "year/", "competence/", "tag/"):
+        assert any(f"activities/{kind}" in href for href in hrefs), kind
+    for href in hrefs:
+        target = (demo / "activities" / href).resolve()
+        name = target.relative_to(demo.resolve()).as_posix()
+        if name.startswith("activities/") and name.endswith("index.html") and name != "activities/index.html":
+            page = demo_pages[name]
+            nav = next(n for n in page.find_all("nav") if n.get("aria-label") == "Filter activities")
+            current = [a for a in nav.find_all("a") if a.get("aria-current") == "page"]
+            assert len(current) == 1, name
+    e2 = demo_pages["activities/competence/e2/index.html"]
+    titles = [li.find("a").text() for _, li in _entries(e2)]
+    assert titles and all(
+        "E2" in demo_pages[p].find("main").text()
+        for p in demo_pages
+        if p.startswith(("activity/", "training/")) and demo_pages[p].find("h1").text() in titles
+    )
