@@ -626,6 +626,12 @@ def _planning(site: _Site) -> dict[str, Any]:
             "next_target": nxt[0] if nxt else None,
             "next_title": nxt[1] if nxt else None,
         },
+        "competence_paths": {
+            code: site.competence_paths[code]
+            for o in site.objectives
+            for code in o.competences
+            if code in site.competence_paths
+        },
         "description": "My CPD objectives, the actions I planned for each, and the activities that delivered them.",
     }
 
