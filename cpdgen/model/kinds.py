@@ -48,5 +48,7 @@ CONFIG_SCHEMA_FILE = "config.schema.json"
 POLICY_SCHEMA_FILE = "policy.schema.json"
 # And a competence framework a policy names (cpdgen/policies/frameworks/*.yaml).
 FRAMEWORK_SCHEMA_FILE = "framework.schema.json"
+# And the guide a policy names (cpdgen/policies/guides/*.yaml): the body's words for what cpdgen asks.
+GUIDE_SCHEMA_FILE = "guide.schema.json"
 
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -281,6 +281,7 @@ def test_spec_lists_cover_every_kind():
         "config.schema.json",
         "policy.schema.json",
         "framework.schema.json",
+        "guide.schema.json",
     } == SCHEMA_FILES
 
 
