@@ -23,7 +23,6 @@ from cpdgen.model.kinds import BY_NAME, CONFIG_SCHEMA_FILE, KINDS, PROFILE, YAML
 
 PLACEHOLDER_NAME = "Your Name"
 DEFAULT_BODY = "IET"
-EXAMPLE_TAG = "example"
 
 # The schemas are written to schemas/; modelines and editor settings point there.
 SCHEMAS = new_record.SCHEMAS
@@ -126,11 +125,14 @@ def profile_text(name: str, body: str) -> str:
 
 
 def examples(today: date) -> list[tuple[str, dict, str]]:
-    """One example record of each kind: (kind, data, comment). Examples are
-    private (never on the public site) and tagged `example`; the activity is
-    dated today, so it never counts in a finished review year."""
+    """One example record of each kind: (kind, data, comment). Each says
+    `example: true`, so it counts towards nothing (no hours, report, site page
+    or declaration) until the member makes it their own."""
     year = today.year
-    note = "An example {kind}: edit it into one of your own, or delete it."
+    note = (
+        "An example {kind}. It counts towards nothing while it says example: true;\n"
+        "make it your own (edit it, and delete that line) or delete the file."
+    )
     return [
         (
             "activity",
@@ -145,8 +147,7 @@ def examples(today: date) -> list[tuple[str, dict, str]]:
                 "outcomes": "- What you learned.\n- What surprised you.\n",
                 "reflection": "How you applied it, and what you will do next.\n",
                 "competences": ["A1", "B2"],
-                "private": True,
-                "tags": [EXAMPLE_TAG],
+                "example": True,
             },
             note.format(kind="CPD activity")
             + f"\ntype is one of {', '.join(new_record.choices('activity', 'type'))}."
@@ -162,8 +163,7 @@ def examples(today: date) -> list[tuple[str, dict, str]]:
                 "provider": "Example Training Ltd",
                 "mode": "in-person",
                 "description": "A course you have booked: it counts once it is completed.\n",
-                "private": True,
-                "tags": [EXAMPLE_TAG],
+                "example": True,
             },
             note.format(kind="training course") + "\nMake the next one with: cpdgen new training",
         ),
@@ -177,8 +177,7 @@ def examples(today: date) -> list[tuple[str, dict, str]]:
                 "end": f"{year - 5}-07-01",
                 "status": "completed",
                 "grade": "First Class Honours",
-                "private": True,
-                "tags": [EXAMPLE_TAG],
+                "example": True,
             },
             note.format(kind="qualification") + "\nMake the next one with: cpdgen new qualification",
         ),
@@ -191,8 +190,7 @@ def examples(today: date) -> list[tuple[str, dict, str]]:
                 "location": "Cardiff, UK",
                 "employment_type": "full-time",
                 "responsibilities": "What the role covers (Markdown).\n",
-                "private": True,
-                "tags": [EXAMPLE_TAG],
+                "example": True,
             },
             note.format(kind="job") + " No end: the current job.\nMake the next one with: cpdgen new employment",
         ),
@@ -210,8 +208,7 @@ def examples(today: date) -> list[tuple[str, dict, str]]:
                     {"title": "Take a functional safety foundation course", "target": f"{year + 1}-06-30"},
                     {"title": "Apply it on a live design", "target": f"{year + 1}-12-31"},
                 ],
-                "private": True,
-                "tags": [EXAMPLE_TAG],
+                "example": True,
             },
             note.format(kind="CPD objective")
             + "\nActivities and courses refer to it by id (its file name without .yaml),"
@@ -392,8 +389,10 @@ A spreadsheet log comes in with `cpdgen import csv log.csv` (try
 | `schemas/` | the file format, for your editor (`cpdgen schema` refreshes it) |
 | `output/` | generated, not kept in git |
 
-The records created with this repository are examples (tagged `example`):
-edit them into your own or delete them.
+The records created with this repository are examples: each says
+`example: true`, and counts towards nothing (no hours, report, site page or
+declaration) while it does. Make one your own by editing it and deleting that
+line, or delete it; `cpdgen validate` lists those that remain.
 
 Every record file starts with a `# yaml-language-server: $schema=...` line:
 editors with YAML support (VS Code with the Red Hat YAML extension, and

@@ -127,7 +127,7 @@ def _report(
     else:
         steps.append("complete records/profile.yaml")
     steps += [
-        "edit or delete the example records (tagged example)",
+        "make the example records your own, or delete them (they say example: true and count towards nothing)",
         "cpdgen new activity        # record CPD as you go",
         "cpdgen validate            # check everything",
         (

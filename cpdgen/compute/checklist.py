@@ -18,6 +18,7 @@ from cpdgen.compute.hours import Hours, Recommendation, format_hours, recommenda
 from cpdgen.compute.year import (
     completed_items,
     declaration_for,
+    examples_in,
     first_day,
     last_day,
     shown_employment,
@@ -83,12 +84,16 @@ class DeclarationStatus:
     recommendation: Recommendation
     warnings: tuple[str, ...]
     reports_digest: str
+    examples: tuple[str, ...] = ()  # files of `cpdgen init` examples that would be part of the year
 
     @property
     def ready(self) -> bool:
-        """Every mandatory item complete, and no item holding a problem."""
-        return all(item.complete for item in self.items if item.mandatory) and not any(
-            item.problems for item in self.items
+        """Every mandatory item complete, no item holding a problem, and no
+        example left in the year."""
+        return (
+            all(item.complete for item in self.items if item.mandatory)
+            and not any(item.problems for item in self.items)
+            and not self.examples
         )
 
     @property
@@ -98,7 +103,13 @@ class DeclarationStatus:
     @property
     def missing(self) -> list[str]:
         """Every problem, prefixed with its item: what stops a submission."""
-        return [f"{item.number}. {item.title}: {problem}" for item in self.items for problem in item.problems]
+        found = [f"{item.number}. {item.title}: {problem}" for item in self.items for problem in item.problems]
+        if self.examples:
+            found.append(
+                f"example records from cpdgen init are in the year ({', '.join(self.examples)}): "
+                "make each your own (delete its line 'example: true') or delete it"
+            )
+        return found
 
 
 def document_paths(declaration: Declaration | None) -> list[str]:
@@ -140,8 +151,9 @@ def evaluate(facts: YearFacts) -> DeclarationStatus:
         )
     hours = year_hours(facts.records, facts.policy, facts.year)
     advice = recommendation(facts.records, facts.policy, facts.year, facts.declaration)
+    examples = tuple(sorted({record.source.file for record in examples_in(facts.records, facts.year)}))
     return DeclarationStatus(
-        facts.year, facts.declaration, tuple(items), hours, advice, tuple(warnings(facts, advice)), digest
+        facts.year, facts.declaration, tuple(items), hours, advice, tuple(warnings(facts, advice)), digest, examples
     )
 
 

@@ -278,6 +278,16 @@ def status_text(status: DeclarationStatus, policy: Policy, declaration_file: str
         text = f"  {label:<22}{format_hours(value):>8}"
         lines.append(style(text, bold=True) if key == "total" else text)
     lines.append("  " + recommendation_note(status.recommendation, policy))
+    if status.examples:
+        lines.append("")
+        lines.append(
+            style(
+                "Example records from cpdgen init (they count towards nothing; submitting waits until they go):",
+                fg="red",
+            )
+        )
+        lines += [f"  - {file}" for file in status.examples]
+        lines.append("  Make each your own (delete its line 'example: true') or delete it.")
     if status.warnings:
         lines.append("")
         lines.append(style("Warnings (worth a look; they never block a submission):", fg="yellow"))
@@ -302,5 +312,7 @@ def status_text(status: DeclarationStatus, policy: Policy, declaration_file: str
             parts.append(f"{plural(len(incomplete), 'mandatory item')} incomplete")
         if wrong:
             parts.append(f"{plural(len(wrong), 'optional item')} with problems")
+        if status.examples:
+            parts.append(f"{plural(len(status.examples), 'example record')} in the year")
         lines.append(style(f"Not ready: {' and '.join(parts)}.", fg="red", bold=True))
     return "\n".join(lines)

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,7 +87,13 @@ def test_init_into_a_new_folder_writes_the_whole_repository_and_it_validates(tmp
     checked = run(root, "validate", "--format", "json")
     assert checked.exit_code == 0, checked.output
     report = json.loads(checked.stdout)
-    assert report["ok"] is True and report["errors"] == [] and report["warnings"] == []
+    assert report["ok"] is True and report["errors"] == []
+    # validate warns while the examples remain, at their `example: true` line
+    assert sorted(w["file"] for w in report["warnings"]) == sorted(RECORD_FILES - {"records/profile.yaml"})
+    for problem in report["warnings"]:
+        assert "an example" in problem["message"] and "counts towards no hours, report or declaration" in problem["message"]
+        lines = (root / problem["file"]).read_text("utf-8").splitlines()
+        assert lines[problem["line"] - 1] == "example: true"
     assert report["records"] == len(RECORD_FILES)
     # What it created and what to do next.
     assert "Created in member:" in result.stdout
@@ -247,11 +254,11 @@ def test_every_yaml_file_starts_with_a_modeline_to_its_schema(member: Path):
         assert schema.name == f"{expected}.schema.json"
 
 
-def test_examples_are_private_tagged_and_valid_for_their_kind(member: Path):
+def test_examples_say_so_and_are_valid_for_their_kind(member: Path):
     for rel in RECORD_FILES - {"records/profile.yaml"}:
         data = parse_yaml((member / rel).read_text("utf-8")).data
-        assert data["private"] is True and data["tags"] == ["example"], rel
-        assert "edit it into one of your own, or delete it" in (member / rel).read_text("utf-8")
+        assert data["example"] is True, rel
+        assert "It counts towards nothing while it says example: true" in (member / rel).read_text("utf-8")
     activity = parse_yaml((member / sorted(RECORD_FILES)[0]).read_text("utf-8")).data
     assert activity["start"] == AS_OF and activity["type"] == "event"
 
@@ -341,6 +348,8 @@ def _git(root: Path, *args: str) -> None:
 
 def _pre_commit(root: Path, home: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    # The cpdgen under test (this interpreter's), not whichever is first on PATH.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     # No network: no proxy reachable, and a local system hook needs none.
     env.update(
         PRE_COMMIT_HOME=str(home), http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9", NO_COLOR="1"
