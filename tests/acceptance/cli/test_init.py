@@ -91,7 +91,10 @@ def test_init_into_a_new_folder_writes_the_whole_repository_and_it_validates(tmp
     # validate warns while the examples remain, at their `example: true` line
     assert sorted(w["file"] for w in report["warnings"]) == sorted(RECORD_FILES - {"records/profile.yaml"})
     for problem in report["warnings"]:
-        assert "an example" in problem["message"] and "counts towards no hours, report or declaration" in problem["message"]
+        assert (
+            "an example" in problem["message"]
+            and "counts towards no hours, report or declaration" in problem["message"]
+        )
         lines = (root / problem["file"]).read_text("utf-8").splitlines()
         assert lines[problem["line"] - 1] == "example: true"
     assert report["records"] == len(RECORD_FILES)
