@@ -39,7 +39,21 @@ class Asker:
         self.err = err
         self.color = color
 
-    def say(self, text: str = "", **style) -> None:
+    def say(self, text: str = "", *, wrap: bool = False, **style) -> None:
+        """A line (or, with `wrap`, a paragraph wrapped to the terminal, at most 100 columns)."""
+        if wrap:
+            import shutil
+            import textwrap
+
+            width = min(shutil.get_terminal_size((100, 24)).columns, 100)
+            text = (
+                "\n".join(
+                    textwrap.wrap(
+                        " ".join(text.split()), width, subsequent_indent="  " if text.startswith(("!", "·")) else ""
+                    )
+                )
+                or text
+            )
         click.echo(click.style(text, **style) if self.color and style else text, err=self.err)
 
     def _prompt(self, text: str, default: str | None, convert: Callable[[str], T]) -> T:
@@ -64,8 +78,9 @@ class Asker:
         default_option = next((o for o in options if o.value == default), None)
         if letters:
             listing = "  ".join(_lettered(option) for option in options)
-        else:
-            listing = "  ".join(f"{number} {option.label}" for number, option in enumerate(options, 1))
+        else:  # numbered: the list on a line of its own, then the question
+            self.say("  " + "   ".join(f"{number} {option.label}" for number, option in enumerate(options, 1)))
+            listing = ""
 
         def convert(answer: str) -> Any:
             if answer == "" and default_option is not None:
@@ -81,7 +96,7 @@ class Asker:
             raise ValueError("choose one of: " + ", ".join(option.label for option in options))
 
         shown = (default_option.key if letters else str(options.index(default_option) + 1)) if default_option else None
-        return self._prompt(f"{question}  {listing}", shown, convert)
+        return self._prompt(f"{question}  {listing}".rstrip(), shown, convert)
 
     def yes_no(self, question: str, default: bool | None = None) -> bool:
         from cpdgen.authoring.human_input import parse_yes_no

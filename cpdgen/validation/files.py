@@ -69,12 +69,20 @@ class FileChecker:
         return problems
 
     def check(self, source: SourceFile) -> FileResult:
-        result = FileResult(source.rel, source.kind.name)
         try:
-            document = parse_yaml(read_text(source.path))
+            text = read_text(source.path)
         except SourceError as exc:
+            result = FileResult(source.rel, source.kind.name)
             result.diagnostics.append(error(source.rel, exc.line, exc.column, exc.message))
             return result
+        return self.check_text(source, text)
+
+    def check_text(self, source: SourceFile, text: str) -> FileResult:
+        """As `check`, of `text` as the file would hold it (an edit not yet
+        written is judged with the positions it would have)."""
+        result = FileResult(source.rel, source.kind.name)
+        try:
+            document = parse_yaml(text)
         except YAMLFileError as exc:
             problem = exc.problem
             result.diagnostics.append(error(source.rel, problem.line, problem.column, problem.message))
