@@ -44,7 +44,6 @@ class PlannedFile:
 def plan(name: str, body: str, today: date, install: CiInstall | None = None) -> list[PlannedFile]:
     """Every file of a new records repository, in the order they are listed;
     `install` says how the workflow installs cpdgen (default: from PyPI)."""
-    install = install or ci_install(InstallSource(__version__, None))
     files = [
         PlannedFile("cpdgen.yaml", settings_text(name, body)),
         PlannedFile(f"records/{PROFILE.folder}", profile_text(name, body), PROFILE.name),
@@ -343,7 +342,9 @@ def ci_install(source: InstallSource) -> CiInstall:
     )
 
 
-def workflow_text(install: CiInstall) -> str:
+def workflow_text(install: CiInstall | None = None) -> str:
+    """The GitHub Actions workflow; `install` says how it installs cpdgen (default: from PyPI)."""
+    install = install or ci_install(InstallSource(__version__, None))
     comment = "\n".join(
         [
             '  # How CI installs cpdgen (pip install "$CPDGEN_SPEC"): the source the cpdgen that ran',
