@@ -33,7 +33,7 @@ class AreaCoverage:
 
 @dataclass(frozen=True)
 class Coverage:
-    year: int
+    year: int | None  # None: every year the items count in
     framework: Framework
     areas: tuple[AreaCoverage, ...]
     items: int  # completed activities and courses of the year
@@ -62,7 +62,9 @@ class Coverage:
         }
 
 
-def coverage_of(items: Iterable[CPDItem], framework: Framework, year: int) -> Coverage:
+def coverage_of(items: Iterable[CPDItem], framework: Framework, year: int | None) -> Coverage:
+    """The coverage of `items` (completed ones: the caller chooses them), for
+    the review year `year`, or over several years with `year=None`."""
     listed = list(items)
     areas = []
     for area in framework.areas:

@@ -104,3 +104,13 @@ def category_rows(hours: Hours, policy: Policy) -> list[tuple[str, str, float]]:
         *((key, policy.label(key), value) for key, value in hours.by_category.items()),
         (TOTAL_KEY, policy.total_label, hours.total),
     ]
+
+
+def yearly_guidance(policy: Policy) -> float | None:
+    """The hours a year the policy asks of a professionally active member
+    (its last, unconditional rule), for the site's guidance marks; None when
+    the policy counts over a period longer than a year, where a yearly
+    figure would be an average the body never states."""
+    if policy.requirement.period_years != 1 or not policy.requirement.rules:
+        return None
+    return policy.requirement.rules[-1].hours or None

@@ -14,6 +14,12 @@ While the records are invalid, or a build failed, every page request gets an
 error page listing the problems instead of the stale site; the next good
 build brings the site back. Requests that arrive during a build wait for it,
 so they never see the moment the site folder is swapped.
+
+Live reload: every HTML page is served with a small script added before
+`</body>` (`live_reload`) that asks `/__cpdgen/build` for the build number
+and reloads the page when a rebuild has changed it, as MkDocs and Hugo do.
+The script is added by the server, to the bytes it sends: the built files
+under OUT/site/ never hold it.
 """
 
 from __future__ import annotations
@@ -46,6 +52,27 @@ DEFAULT_PORT = 8000
 BUILD_WAIT = 60.0  # seconds a request waits for a running build before it is served anyway
 WATCH_READY_WAIT = 10.0  # seconds to wait for the watcher to start before building anyway
 ERROR_REFRESH = 2  # seconds between reloads of the error page, so a fix shows by itself
+BUILD_PATH = "/__cpdgen/build"  # the build number, asked by the live-reload script
+RELOAD_POLL_MS = 500  # how often an open page asks whether a rebuild happened
+
+_RELOAD_SCRIPT = (
+    "<script data-cpdgen-live-reload>/* cpdgen serve: reloads this page after a rebuild; "
+    "never part of the built site */\n"
+    '(function () {{ var built = "{build}"; function ask() {{ '
+    'fetch("{path}", {{cache: "no-store"}}).then(function (r) {{ return r.text(); }}).then('
+    "function (now) {{ if (now.trim() !== built) {{ location.reload(); }} else {{ setTimeout(ask, {poll}); }} }}, "
+    "function () {{ setTimeout(ask, {poll} * 4); }}); }} setTimeout(ask, {poll}); }})();</script>\n"
+)
+
+
+def live_reload(html_bytes: bytes, build: int) -> bytes:
+    """A served page with the live-reload script added before its last
+    </body> (or at its end, when it has none)."""
+    script = _RELOAD_SCRIPT.format(build=build, path=BUILD_PATH, poll=RELOAD_POLL_MS).encode("utf-8")
+    at = html_bytes.lower().rfind(b"</body>")
+    if at < 0:
+        return html_bytes + script
+    return html_bytes[:at] + script + html_bytes[at:]
 
 
 @dataclass(frozen=True)
@@ -152,6 +179,8 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def send_head(self):
         preview = self.server.preview
+        if self.path.split("?", 1)[0] == BUILD_PATH:
+            return self._send_bytes(str(preview.build_number).encode("ascii"), "text/plain; charset=utf-8")
         preview.wait_for_build(BUILD_WAIT)
         if preview.problem is None and not os.path.isdir(self.directory):
             preview.site_missing()  # output/ was deleted while serving: build it again
@@ -165,10 +194,28 @@ class _Handler(SimpleHTTPRequestHandler):
             self.end_headers()
             return io.BytesIO(body)
         root = os.path.realpath(self.directory)
-        if not _inside(os.path.realpath(self.translate_path(self.path)), root):
+        path = self.translate_path(self.path)
+        if not _inside(os.path.realpath(path), root):
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
+        if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        if path.endswith((".html", ".htm")) and os.path.isfile(path) and _inside(os.path.realpath(path), root):
+            try:
+                with open(path, "rb") as stream:
+                    page = stream.read()
+            except OSError:
+                self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+                return None
+            return self._send_bytes(live_reload(page, preview.build_number), "text/html; charset=utf-8")
         return super().send_head()
+
+    def _send_bytes(self, body: bytes, content_type: str) -> io.BytesIO:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", self.cache_control)
@@ -210,6 +257,7 @@ class Preview:
         self.problem: Problem | None = None
         self._idle = threading.Condition()
         self._building = False
+        self.build_number = 0  # rebuilds so far: open pages reload when it changes
         self.dirty = threading.Event()  # set: the main loop rebuilds
 
     def _say(self, text: str) -> None:
@@ -296,6 +344,7 @@ class Preview:
         finally:
             with self._idle:
                 self.problem = problem
+                self.build_number += 1
                 self._building = False
                 self._idle.notify_all()
 

@@ -5,7 +5,8 @@ values, and the page's own context (`Page.fingerprint`). A page whose key is
 unchanged since the last build is linked from it (`cache.BuildCache`); the
 others are rendered (`render.site.SitePages`), in forked worker processes
 when there are many, and written here. Then the static files, the published
-evidence and, with a base_url, the sitemap and the feed.
+evidence, the files made from the records (favicon, preview image, search
+index) and, with a base_url, the sitemap and the feed.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def build_site(
     for done in write_pages(writer, todo):
         if progress:
             progress(reused + done, len(pages))
+    _write_generated(site, staging)
     _copy_static(site.folders, staging, root)
     _copy_evidence(site.evidence_paths(), root, staging)
     if site.base_url:
@@ -135,6 +137,19 @@ def _write(path: Path, text: str) -> None:
     """Write a page; its folder exists (the writer makes folders once each)."""
     with open(path, "wb") as stream:
         stream.write(text.encode("utf-8"))
+
+
+def _write_generated(site: SitePages, staging: Path) -> None:
+    """The files made from the records beside the pages: the favicon, the
+    social preview image and the search index. Written before the static
+    files are copied, so a member's own static/favicon.svg or
+    static/og-image.png replaces cpdgen's."""
+    folder = staging / STATIC
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(folder / "favicon.svg", site.favicon())
+    _write(folder / "search-index.js", site.search_index())
+    with open(folder / "og-image.png", "wb") as stream:
+        stream.write(site.preview_image())
 
 
 def _copy_static(folders: list[Path], staging: Path, root: Path) -> None:

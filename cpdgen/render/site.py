@@ -17,14 +17,24 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 from markupsafe import Markup
 
-from cpdgen.compute.hours import category_rows
+from cpdgen.compute.hours import category_rows, format_hours, yearly_guidance
 from cpdgen.compute.public import PublishRules, public_view
+from cpdgen.compute.year import year_of
 from cpdgen.model.policy import Policy
-from cpdgen.model.records import Records
+from cpdgen.model.records import CPDItem, Records
 from cpdgen.model.settings import Settings
-from cpdgen.render.chart import hours_chart
-from cpdgen.render.site_plan import Page, plan_site, record_digest
-from cpdgen.render.templating import environment, template_errors, template_folders
+from cpdgen.render.chart import hours_chart, slot, year_chart
+from cpdgen.render.preview import favicon_svg, preview_png
+from cpdgen.render.site_plan import (
+    Page,
+    competences_recorded,
+    first_sentence,
+    framework_short_name,
+    initials,
+    plan_site,
+    record_digest,
+)
+from cpdgen.render.templating import date_span, environment, short_date, template_errors, template_folders
 
 FEED_ENTRIES = 50  # the newest completed activities in feed.xml
 
@@ -38,21 +48,34 @@ class SitePages:
         self.view = public_view(records, self.rules)
         self.pages: list[Page] = plan_site(self.view, policy)
         profile = self.view.profile
+        title = settings.site_title or (profile.name if profile else "CPD portfolio")
+        years = sorted({year for item in self.view.cpd_items if (year := year_of(item)) is not None})
+        guidance = yearly_guidance(policy)
+        framework = policy.competences
         # What every page may show besides its own context.
         self.site: dict[str, Any] = {
-            "title": settings.site_title or (profile.name if profile else "CPD portfolio"),
+            "title": title,
             "base_url": _base(settings.base_url),
             "category_label": {category.key: category.label for category in policy.categories},
+            "category_slot": {category.key: slot(n) for n, category in enumerate(policy.categories)},
+            "body": policy.short_name,
+            "guidance": guidance,
+            "competences": framework is not None and competences_recorded(self.view.cpd_items),
+            "framework": framework_short_name(framework) if framework else None,
+            "latest_year": years[-1] if years else None,
+            "initials": initials(profile.name if profile else title),
         }
+        self.policy = policy
         self.folders = template_folders(root)
         self.env = environment(
             root,
             globals_={"site": self.site, "profile": profile, "policy": policy},
-            filters={"rows": lambda hours: category_rows(hours, policy)},
+            filters={"rows": lambda hours: category_rows(hours, policy), "entry_date": entry_date},
         )
         with template_errors(root):
             self.env.globals["entry"] = _entries(self.env)
-        self.env.globals["hours_chart"] = lambda years: hours_chart(years, policy)
+        self.env.globals["hours_chart"] = lambda years: hours_chart(years, policy, guidance)
+        self.env.globals["year_chart"] = lambda hours: year_chart(hours, policy, guidance)
         # What every page's key holds besides its own context (and the templates).
         self.shared_key_parts = (
             record_digest(profile) if profile else "",
@@ -89,6 +112,44 @@ class SitePages:
         with template_errors(self.root):
             return self.env.get_template("feed.xml").render(entries=entries, updated=_updated(entries))
 
+    def search_index(self) -> str:
+        """static/search-index.js: every public activity and course as the
+        search page's script needs it, `window.CPD_INDEX = [...]`. A script
+        file, not JSON to fetch, so search works from file:// too; built from
+        the public view like every page."""
+        entries: list[tuple[tuple[int, int, str], dict[str, Any]]] = []
+        for page in self.pages:
+            if page.template != "activity.html":
+                continue
+            item = page.context["item"]
+            # Completed work newest first, then what is planned, soonest first (as the lists).
+            order = (0, -item.end.toordinal(), page.path) if item.completed else (1, item.start.toordinal(), page.path)
+            entries.append((order, {
+                "title": item.title,
+                "path": page.path,
+                "date": date_span(item.start, item.end),
+                "year": item.end.year if item.completed else None,
+                "status": item.status,
+                "category": self.site["category_label"][item.category],
+                "slot": self.site["category_slot"][item.category],
+                "hours": format_hours(item.hours),
+                "where": " · ".join(part for part in (item.provider, item.location) if part),
+                "tags": list(item.tags),
+                "competences": list(item.competences),
+                "text": first_sentence(item.description, 300),
+            }))  # fmt: skip
+        shown = [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
+        return "window.CPD_INDEX = " + json.dumps(shown, ensure_ascii=False, sort_keys=True) + ";\n"
+
+    def favicon(self) -> str:
+        """static/favicon.svg: the member's initials on the theme's tile."""
+        return favicon_svg(self.site["initials"])
+
+    def preview_image(self) -> bytes:
+        """static/og-image.png: the social preview card, from public data only."""
+        hours = [p.context["hours_by_year"] for p in self.pages if p.template == "home.html"]
+        return preview_png(self.view.profile, self.site["title"], hours[0] if hours else [], self.policy)
+
     def evidence_paths(self) -> list[str]:
         """The evidence files the site publishes (none unless cpdgen.yaml says so)."""
         if not self.rules.evidence:
@@ -101,20 +162,54 @@ class SitePages:
 
 
 def _entries(env: jinja2.Environment):
-    """`entry(summary, root)`: an item's line in a list (`item_entry.html`),
-    rendered once per item and depth. Each item shows in several lists (all,
-    by type, by year, by tag), so this saves most of the lists' cost."""
+    """`entry(summary, root, level=3, with_year=False)`: an item's row in a
+    list (`item_entry.html`), its title an h`level`, its date with the year
+    where the list is not grouped by year; rendered once per item, depth
+    and form. Each item shows in several lists (all, by type, year, tag and
+    competence), so this saves most of the lists' cost."""
     template = env.get_template("item_entry.html")
-    rendered: dict[tuple[int, str], Markup] = {}
+    rendered: dict[tuple[int, str, int, bool], Markup] = {}
 
-    def entry(summary: dict, root: str) -> Markup:
-        key = (id(summary["item"]), root)
+    def entry(summary: dict, root: str, level: int = 3, with_year: bool = False) -> Markup:
+        key = (id(summary["item"]), root, level, with_year)
         found = rendered.get(key)
         if found is None:
-            found = rendered[key] = Markup(template.render(item=summary["item"], path=summary["path"], root=root))
+            found = rendered[key] = Markup(
+                template.render(item=summary["item"], path=summary["path"], root=root, level=level, with_year=with_year)
+            )
         return found
 
     return entry
+
+
+def entry_date(item: CPDItem, with_year: bool = False) -> Markup:
+    """An item's date in a list row, as <time>s: "9–10 Dec", "30 Jan – 2 Feb";
+    a long span by the date that counts, completion ("26 Sep", "from 6 May"),
+    or for planned work its start ("11 Jan", "to 26 Mar"); the year on a line
+    of its own where the list is not grouped by year."""
+
+    def stamp(value, text: str) -> str:
+        return f'<time datetime="{value.isoformat()}">{text}</time>'
+
+    start, end = item.start, item.end
+    lines = []
+    if start == end:
+        lines.append(stamp(start, short_date(start)))
+    elif start.year == end.year and start.month == end.month:
+        lines.append(f"{stamp(start, str(start.day))}–{stamp(end, short_date(end))}")
+    elif (end - start).days <= 14:
+        lines.append(f"{stamp(start, short_date(start))} – {stamp(end, short_date(end))}")
+    elif item.completed:
+        lines.append(stamp(end, short_date(end)))
+        shown = short_date(start) + (f" {start.year}" if start.year != end.year else "")
+        lines.append(f"<small>from {stamp(start, shown)}</small>")
+    else:
+        lines.append(stamp(start, short_date(start)))
+        shown = short_date(end) + (f" {end.year}" if start.year != end.year else "")
+        lines.append(f"<small>to {stamp(end, shown)}</small>")
+    if with_year:
+        lines.append(f"<small>{(end if item.completed else start).year}</small>")
+    return Markup("".join(lines))
 
 
 def _base(url: str | None) -> str | None:

@@ -10,6 +10,7 @@ the pages that show it, with no list of dependencies to keep by hand.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -17,16 +18,24 @@ from dataclasses import dataclass, field, is_dataclass
 from datetime import date
 from typing import Any
 
+from cpdgen.common.wording import plural
+from cpdgen.compute.competences import Coverage, coverage_of
 from cpdgen.compute.cv import employment_order, study_order
-from cpdgen.compute.hours import year_hours
+from cpdgen.compute.hours import Hours, format_hours, sum_hours, year_hours, yearly_guidance
 from cpdgen.compute.reports import item_kind, objective_order
 from cpdgen.compute.year import CLOSED_OBJECTIVE_STATUSES, item_order, year_of
+from cpdgen.model.competences import Framework
 from cpdgen.model.policy import Policy
-from cpdgen.model.records import CPDItem, Records
+from cpdgen.model.records import CPDItem, Objective, Profile, Records
+from cpdgen.render.chart import axis
+from cpdgen.render.markup import markdown_html
 
 ITEM_FOLDERS = {"activity": "activity", "training": "training"}  # a page per item, by kind
 PER_PAGE = 20  # activities per list page: no page grows with the record count
 RECENT = 6  # activities on the home page
+TOP_TAGS = 8  # tags among a list page's filters (tags.html has them all)
+RELATED_TAGS = 4  # tags shown beside a tag's list: those most often found with it
+CV_TRAINING = 12  # training courses on the CV, newest first (the list pages have them all)
 
 
 @dataclass(frozen=True)
@@ -123,8 +132,12 @@ class _Site:
     """The public records arranged for pages."""
 
     def __init__(self, view: Records, policy: Policy) -> None:
+        self.policy = policy
+        self.framework = policy.competences
         self.items = sorted(view.cpd_items, key=item_order, reverse=True)  # newest first
         self.paths = item_paths(self.items)
+        self.completed = [item for item in self.items if year_of(item) is not None]  # newest first
+        self.planned = sorted((item for item in self.items if not item.completed), key=_soonest)
         self.by_year: dict[int, list[CPDItem]] = {}  # by the review year they count in
         self.tags: dict[str, list[CPDItem]] = {}
         for item in self.items:
@@ -137,27 +150,110 @@ class _Site:
         self.tag_paths = tag_paths(self.tags)
         self.types = [c.key for c in policy.categories if any(item.category == c.key for item in self.items)]
         self.type_paths = {key: f"activities/type/{safe_name(key)}/index.html" for key in self.types}
+        self.labels = {category.key: category.label for category in policy.categories}
+        # Competence filters: an area or a code gets a page when an item names it.
+        self.competence_items: dict[str, list[CPDItem]] = {}
+        self.competence_paths: dict[str, str] = {}
+        if self.framework is not None:
+            for area in self.framework.areas:
+                codes = {c.code for c in area.competences}
+                for key, wanted in [(area.key, codes), *((c.code, {c.code}) for c in area.competences)]:
+                    named = [item for item in self.items if wanted.intersection(item.competences)]
+                    if named:
+                        self.competence_items[key] = named
+                        self.competence_paths[key] = f"activities/competence/{safe_name(key)}/index.html"
         # Open objectives first, in the reports' order.
         self.objectives = sorted(
             view.objectives, key=lambda o: (o.status in CLOSED_OBJECTIVE_STATUSES, objective_order(o))
         )
-        self.objective_titles = {o.id: o.title for o in self.objectives}
+        self.by_id: dict[str, list[CPDItem]] = {}  # an id may name an activity and a course
+        for item in reversed(self.items):  # oldest first
+            self.by_id.setdefault(item.id, []).append(item)
 
     def summaries(self, items: Iterable[CPDItem]) -> list[dict[str, Any]]:
         return [{"item": item, "path": self.paths[item_key(item)]} for item in items]
 
-    def views(self) -> dict[str, Any]:
-        """The links to every list view, shown on each list page."""
+    def facets(self) -> dict[str, Any]:
+        """The filters every list page shows: each a link to a static page, with its count."""
+        tags = sorted(self.tags, key=lambda tag: (-len(self.tags[tag]), tag))
+        areas = []
+        if self.framework is not None:
+            for area in self.framework.areas:
+                if area.key in self.competence_paths:
+                    areas.append({
+                        "key": area.key,
+                        "title": area.title,
+                        "path": self.competence_paths[area.key],
+                        "count": len(self.competence_items[area.key]),
+                        "codes": [
+                            {"code": c.code, "title": c.title, "path": self.competence_paths[c.code],
+                             "count": len(self.competence_items[c.code])}
+                            for c in area.competences if c.code in self.competence_paths
+                        ],
+                    })  # fmt: skip
         return {
-            "types": [(key, self.type_paths[key]) for key in self.types],
-            "years": [(year, f"activities/year/{year}/index.html") for year in self.years],
+            "types": [
+                {"key": key, "path": self.type_paths[key], "count": sum(1 for i in self.items if i.category == key)}
+                for key in self.types
+            ],
+            "years": [
+                {"year": year, "path": f"activities/year/{year}/index.html", "count": len(self.by_year[year])}
+                for year in self.years
+            ],
+            "areas": areas,
+            "tags": [
+                {"tag": tag, "path": self.tag_paths[tag], "count": len(self.tags[tag])} for tag in tags[:TOP_TAGS]
+            ],
+            "tag_count": len(tags),
+            "planned": len(self.planned),
+        }
+
+    def progress(self, objective: Objective) -> dict[str, Any]:
+        """Actions done out of those not cancelled: a cancelled action is not
+        work left to do."""
+        cancelled = sum(1 for action in objective.actions if action.status == "cancelled")
+        return {
+            "done": sum(1 for action in objective.actions if action.status == "done"),
+            "total": len(objective.actions) - cancelled,
+            "cancelled": cancelled,
         }
 
 
-def _paginated(site: _Site, base: str, items: Sequence[CPDItem], heading: str, view: str) -> list[Page]:
-    """`base`/index.html, `base`/page-2.html, ...: PER_PAGE items each."""
-    count = max(1, -(-len(items) // PER_PAGE))
-    views = site.views()
+def _soonest(item: CPDItem) -> tuple:
+    return (item.start, item.end, item.title, item.id)
+
+
+# --- activity lists ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ListView:
+    kind: str  # all, type, year, tag, area, code, planned
+    key: str
+    base: str  # the folder of its pages
+    heading: str
+    lead: str
+    items: Sequence[CPDItem]
+
+
+def _list_pages(site: _Site, view: _ListView, facets: dict[str, Any]) -> list[Page]:
+    """`base`/index.html, `base`/page-2.html, ...: at most PER_PAGE completed
+    items each, newest first and grouped by review year; page one also holds
+    the planned ones (at most PER_PAGE, soonest first) in their own section."""
+    completed = [item for item in view.items if item.completed]
+    planned = sorted((item for item in view.items if not item.completed), key=_soonest)
+    if view.kind == "planned":
+        completed, planned = list(planned), []
+    count = max(1, -(-len(completed) // PER_PAGE))
+    year_totals: dict[int, list[CPDItem]] = {}
+    for item in completed:
+        year_totals.setdefault(item.end.year, []).append(item)
+    summary = {
+        "completed": len(completed) if view.kind != "planned" else 0,
+        "hours": sum_hours(item.hours for item in completed) if view.kind != "planned" else 0.0,
+        "planned": len(planned) if view.kind != "planned" else len(completed),
+        "first_year": min(year_totals) if year_totals and view.kind != "planned" else None,
+    }
     pages = []
     for number in range(1, count + 1):
         pager = {
@@ -165,79 +261,160 @@ def _paginated(site: _Site, base: str, items: Sequence[CPDItem], heading: str, v
             "count": count,
             "previous": None
             if number == 1
-            else (f"{base}/index.html" if number == 2 else f"{base}/page-{number - 1}.html"),
-            "next": f"{base}/page-{number + 1}.html" if number < count else None,
-            "total": len(items),
+            else (f"{view.base}/index.html" if number == 2 else f"{view.base}/page-{number - 1}.html"),
+            "next": f"{view.base}/page-{number + 1}.html" if number < count else None,
+            "total": len(view.items),
         }
-        chunk = items[(number - 1) * PER_PAGE : number * PER_PAGE]
+        chunk = completed[(number - 1) * PER_PAGE : number * PER_PAGE]
+        if view.kind == "planned":
+            groups = [{"year": None, "entries": site.summaries(chunk)}] if chunk else []
+        else:
+            groups = _year_groups(
+                site, chunk, year_totals, previous=completed[(number - 1) * PER_PAGE - 1] if number > 1 else None
+            )
+        context = {
+            "heading": view.heading,
+            "lead": view.lead,
+            "view": {"kind": view.kind, "key": view.key},
+            "groups": groups,
+            "items": site.summaries(chunk),
+            "planned": site.summaries(planned[:PER_PAGE]) if number == 1 else [],
+            "more_planned": max(0, len(planned) - PER_PAGE) if number == 1 else 0,
+            "summary": summary,
+            "pager": pager,
+            "facets": facets,
+            "related": _related_tags(site, view) if number == 1 else [],
+            "description": view.lead,
+        }
         pages.append(Page(
-            path=f"{base}/index.html" if number == 1 else f"{base}/page-{number}.html",
+            path=f"{view.base}/index.html" if number == 1 else f"{view.base}/page-{number}.html",
             template="activity_list.html",
-            context={"heading": heading, "items": site.summaries(chunk), "pager": pager, "view": view, "views": views},
-            title=heading if number == 1 else f"{heading} (page {number} of {count})",
+            context=context,
+            title=view.heading if number == 1 else f"{view.heading} (page {number} of {count})",
         ))  # fmt: skip
     return pages
+
+
+def _year_groups(
+    site: _Site, chunk: Sequence[CPDItem], year_totals: dict[int, list[CPDItem]], previous: CPDItem | None
+) -> list[dict[str, Any]]:
+    """The page's completed items in runs of one review year, each with the
+    year's count and hours in the whole list (not only on this page)."""
+    groups: list[dict[str, Any]] = []
+    for item in chunk:
+        year = item.end.year
+        if not groups or groups[-1]["year"] != year:
+            in_year = year_totals[year]
+            groups.append({
+                "year": year,
+                "count": len(in_year),
+                "hours": sum_hours(i.hours for i in in_year),
+                "continued": not groups and previous is not None and previous.end.year == year,
+                "entries": [],
+            })  # fmt: skip
+        groups[-1]["entries"].append({"item": item, "path": site.paths[item_key(item)]})
+    return groups
+
+
+def _related_tags(site: _Site, view: _ListView) -> list[dict[str, Any]]:
+    """On a tag's page: the tags most often found with it."""
+    if view.kind != "tag":
+        return []
+    counts: dict[str, int] = {}
+    for item in view.items:
+        for tag in item.tags:
+            if tag != view.key:
+                counts[tag] = counts.get(tag, 0) + 1
+    best = sorted(counts, key=lambda tag: (-counts[tag], tag))[:RELATED_TAGS]
+    return [{"tag": tag, "path": site.tag_paths[tag], "count": len(site.tags[tag])} for tag in best]
+
+
+def _list_views(site: _Site) -> list[_ListView]:
+    first = min(site.years) if site.years else None
+    since = f" since {first}" if first else ""
+    views = [
+        _ListView(
+            "all",
+            "",
+            "activities",
+            "Activities",
+            f"Everything I have recorded{since}, newest first and grouped by the review year it counts in. "
+            "Planned and booked activities are listed separately.",
+            site.items,
+        )
+    ]
+    if site.planned:
+        views.append(_ListView(
+            "planned", "", "activities/planned", "Planned and booked activities",
+            "What I have planned or booked, soonest first. These count towards a year once completed.",
+            site.planned,
+        ))  # fmt: skip
+    for key in site.types:
+        label = site.labels[key]
+        views.append(_ListView(
+            "type", key, site.type_paths[key].rsplit("/", 1)[0], label,
+            f"Every {label.lower()} activity I have recorded, newest first.",
+            [i for i in site.items if i.category == key],
+        ))  # fmt: skip
+    for year in site.years:
+        views.append(_ListView(
+            "year", str(year), f"activities/year/{year}", f"Activities completed in {year}",
+            f"Completed in the review year 1 January to 31 December {year}, newest first.",
+            site.by_year[year],
+        ))  # fmt: skip
+    for tag, tagged in sorted(site.tags.items()):
+        views.append(_ListView(
+            "tag", tag, site.tag_paths[tag].rsplit("/", 1)[0], f"Tagged “{tag}”",
+            f"Activities tagged “{tag}”, newest first.", tagged,
+        ))  # fmt: skip
+    if site.framework is not None:
+        for area in site.framework.areas:
+            for key, title, kind in [
+                (area.key, area.title, "area"),
+                *((c.code, c.title, "code") for c in area.competences),
+            ]:
+                if key in site.competence_items:
+                    views.append(_ListView(
+                        kind, key, site.competence_paths[key].rsplit("/", 1)[0],
+                        f"{key}: {title}",
+                        f"Activities that developed {'a competence of ' if kind == 'area' else ''}"
+                        f"{framework_short_name(site.framework)} {key}, {title.lower()}, newest first.",
+                        site.competence_items[key],
+                    ))  # fmt: skip
+    return views
+
+
+# --- the site -------------------------------------------------------------------------------
 
 
 def plan_site(view: Records, policy: Policy) -> list[Page]:
     """Every page of the site, from the public view of the records."""
     site = _Site(view, policy)
-    labels = {category.key: category.label for category in policy.categories}
     hours_by_year = [year_hours(view, policy, year) for year in sorted(site.years)]
-    completed = [item for item in site.items if year_of(item) is not None]
-    pages = [Page(
-        path="index.html", template="home.html", title="Home",
-        context={"recent": site.summaries(completed[:RECENT]), "hours_by_year": hours_by_year},
-    )]  # fmt: skip
-    pages += _paginated(site, "activities", site.items, "All activities", "all")
-    for key in site.types:
-        items = [i for i in site.items if i.category == key]
-        pages += _paginated(site, site.type_paths[key].rsplit("/", 1)[0], items, labels[key], "type")
-    for year in site.years:
-        pages += _paginated(
-            site, f"activities/year/{year}", site.by_year[year], f"Activities completed in {year}", "year"
-        )
-    for tag, tagged in sorted(site.tags.items()):
-        pages += _paginated(site, site.tag_paths[tag].rsplit("/", 1)[0], tagged, f"Tagged “{tag}”", "tag")
+    facets = site.facets()
+    pages = [_home(site, view, hours_by_year)]
+    for list_view in _list_views(site):
+        pages += _list_pages(site, list_view, facets)
     pages.append(Page(
         path="activities/tags.html", template="tags.html", title="Tags",
-        context={"tags": [(tag, site.tag_paths[tag], len(site.tags[tag])) for tag in sorted(site.tags)]},
+        context={"tags": [(tag, site.tag_paths[tag], len(site.tags[tag]))
+                          for tag in sorted(site.tags, key=lambda t: (-len(site.tags[t]), t))],
+                 "description": "Every tag of my CPD activities, with how many activities carry it."},
     ))  # fmt: skip
-    for item in site.items:
-        pages.append(Page(
-            path=site.paths[item_key(item)], template="activity.html", title=item.title,
-            context={
-                "item": item,
-                "type_path": site.type_paths[item.category],
-                "tag_links": [(tag, site.tag_paths[tag]) for tag in item.tags],
-                "objectives": [(objective_anchor(o), site.objective_titles[o]) for o in item.objectives
-                               if o in site.objective_titles],
-            },
-        ))  # fmt: skip
+    pages += _item_pages(site)
     for hours in hours_by_year:
-        year_items = site.by_year[hours.year]
-        pages.append(Page(
-            path=f"years/{hours.year}.html", template="year.html", title=f"CPD in {hours.year}",
-            context={
-                "year": hours.year,
-                "hours": hours,
-                "count": len(year_items),
-                "items": site.summaries(list(reversed(year_items))[:PER_PAGE]),
-                "all_items": f"activities/year/{hours.year}/index.html",
-                "previous_year": hours.year - 1 if hours.year - 1 in site.by_year else None,
-                "next_year": hours.year + 1 if hours.year + 1 in site.by_year else None,
-            },
-        ))  # fmt: skip
+        pages.append(_year_page(site, view, hours))
     pages.append(Page(
         path="planning.html", template="planning.html", title="Development plan",
-        context={"objectives": _plans(site)},
+        context=_planning(site),
     ))  # fmt: skip
+    pages.append(_cv(site, view))
+    if competences_recorded(site.items) and site.framework is not None:
+        pages.append(_competences(site, view))
     pages.append(Page(
-        path="cv.html", template="cv.html", title="CV",
-        context={
-            "employment": employment_order(view.employment),
-            "qualifications": study_order(view.qualifications),
-        },
+        path="search.html", template="search.html", title="Search",
+        context={"facets": facets, "count": len(site.items),
+                 "description": "Search every activity of my CPD portfolio."},
     ))  # fmt: skip
     paths = [page.path for page in pages]
     if len(set(paths)) != len(paths):  # a bug in the plan, never a member's doing
@@ -245,32 +422,434 @@ def plan_site(view: Records, policy: Policy) -> list[Page]:
     return pages
 
 
+def framework_short_name(framework: Framework) -> str:
+    """ "UK-SPEC" of "UK Standard ... (UK-SPEC)": the parenthesis a name ends with, else the name."""
+    found = _PARENTHESIS.search(framework.name)
+    return found[1] if found else framework.name
+
+
+def competences_recorded(items: Iterable[CPDItem]) -> bool:
+    """Whether any item names a competence: the competence view is shown only then."""
+    return any(item.competences for item in items)
+
+
+def _home(site: _Site, view: Records, hours_by_year: list[Hours]) -> Page:
+    profile = view.profile
+    latest = hours_by_year[-1] if hours_by_year else None
+    developing = [
+        {"objective": o, "anchor": objective_anchor(o.id), **site.progress(o)}
+        for o in site.objectives
+        if o.status == "in-progress"
+    ]
+    areas = []
+    if site.framework is not None and competences_recorded(site.completed):
+        coverage = coverage_of(site.completed, site.framework, None)
+        areas = [{"key": a.area.key, "title": a.area.title, "count": a.activities} for a in coverage.areas]
+    total = sum_hours(h.total for h in hours_by_year)
+    headline = (profile.headline or "") if profile else ""
+    figure = f"{format_hours(total)} hours of recorded CPD since {hours_by_year[0].year}." if hours_by_year else ""
+    current = [job for job in employment_order(view.employment) if job.end is None]
+    context = {
+        "recent": site.summaries(site.completed[:RECENT]),
+        "hours_by_year": hours_by_year,
+        "glance": {
+            "year": latest.year if latest else None,
+            "total": latest.total if latest else 0.0,
+            "count": len(site.by_year[latest.year]) if latest else 0,
+            "all_hours": total,
+            "since": hours_by_year[0].year if hours_by_year else None,
+            "completed": len(site.completed),
+            "in_progress": len(developing),
+            # the meter's scale: the chart's axis for the year and the guidance
+            "scale": axis(max(latest.total if latest else 0, yearly_guidance(site.policy) or 0) or 1)[0],
+        },
+        "credentials": credentials(profile) if profile else [],
+        "employer": current[0].employer if current else None,
+        "developing": developing,
+        "areas": areas,
+        "planned": len(site.planned),
+        "next_planned": site.planned[0].start if site.planned else None,
+        "description": " ".join(part for part in (headline.rstrip(".") + "." if headline else "", figure) if part),
+        "og_type": "profile",
+    }
+    return Page(path="index.html", template="home.html", title="Home", context=context)
+
+
+def _item_pages(site: _Site) -> list[Page]:
+    served = _served(site)
+    order = sorted(site.completed, key=item_order)  # oldest first: older and newer neighbours
+    position = {id(item): number for number, item in enumerate(order)}
+    pages = []
+    for item in site.items:
+        neighbours: dict[str, Any] = {"previous": None, "next": None}
+        if id(item) in position:
+            number = position[id(item)]
+            # Only what the link shows: an edit of a neighbour's other fields leaves this page as it is.
+            if number > 0:
+                neighbours["previous"] = _neighbour(site, order[number - 1])
+            if number + 1 < len(order):
+                neighbours["next"] = _neighbour(site, order[number + 1])
+        framework = site.framework
+        pages.append(Page(
+            path=site.paths[item_key(item)], template="activity.html", title=item.title,
+            context={
+                "item": item,
+                "kind": item_kind(item),
+                "type_path": site.type_paths[item.category],
+                "tag_links": [(tag, site.tag_paths[tag]) for tag in item.tags],
+                "competences": [
+                    (code, framework.title(code) if framework else code, site.competence_paths.get(code))
+                    for code in item.competences
+                ],
+                "served": served.get(id(item), []),
+                "objectives": [(s["anchor"], s["objective"].title) for s in served.get(id(item), [])],
+                "days": (item.end - item.start).days + 1,
+                **neighbours,
+                "description": first_sentence(item.description) or f"{item.title}: {format_hours(item.hours)} hours of CPD.",
+                "og_type": "article",
+            },
+        ))  # fmt: skip
+    return pages
+
+
+def _neighbour(site: _Site, item: CPDItem) -> dict[str, Any]:
+    return {"title": item.title, "end": item.end, "path": site.paths[item_key(item)]}
+
+
+def _served(site: _Site) -> dict[int, list[dict[str, Any]]]:
+    """For each item (by identity): the public objectives it served, with the
+    actions of each that name it and the objective's progress."""
+    served: dict[int, list[dict[str, Any]]] = {}
+    for objective in site.objectives:
+        linked: dict[int, list[str]] = {}
+        for action in objective.actions:
+            for item_id in action.activities:
+                for item in site.by_id.get(item_id, ()):
+                    linked.setdefault(id(item), []).append(action.title)
+        for item in site.items:
+            if objective.id in item.objectives:
+                linked.setdefault(id(item), [])
+        for key, actions in linked.items():
+            served.setdefault(key, []).append({
+                "objective": objective,
+                "anchor": objective_anchor(objective.id),
+                "actions": actions,
+                **site.progress(objective),
+            })  # fmt: skip
+    return served
+
+
+def _year_page(site: _Site, view: Records, hours: Hours) -> Page:
+    year_items = site.by_year[hours.year]  # newest first
+    competences = []
+    if site.framework is not None:
+        coverage = coverage_of(year_items, site.framework, hours.year)
+        codes = [(code, count) for area in coverage.areas for code, count, _ in area.by_code if count]
+        competences = [
+            {"code": code, "count": count, "title": site.framework.title(code), "path": site.competence_paths.get(code)}
+            for code, count in sorted(codes, key=lambda pair: -pair[1])
+        ]
+    objectives: list[dict[str, Any]] = []
+    for objective in site.objectives:
+        linked = {id(i) for a in objective.actions for item_id in a.activities for i in site.by_id.get(item_id, ())}
+        count = sum(1 for item in year_items if objective.id in item.objectives or id(item) in linked)
+        if count:
+            objectives.append({"title": objective.title, "anchor": objective_anchor(objective.id), "count": count})
+    objectives.sort(key=lambda o: -int(o["count"]))
+    return Page(
+        path=f"years/{hours.year}.html", template="year.html", title=f"CPD in {hours.year}",
+        context={
+            "year": hours.year,
+            "hours": hours,
+            "shares": shares(hours),
+            "count": len(year_items),
+            "items": site.summaries(year_items[:PER_PAGE]),
+            "all_items": f"activities/year/{hours.year}/index.html",
+            "years": site.years,
+            "previous_year": hours.year - 1 if hours.year - 1 in site.by_year else None,
+            "next_year": hours.year + 1 if hours.year + 1 in site.by_year else None,
+            "competences": competences,
+            "served": objectives,
+            "description": f"{format_hours(hours.total)} hours of completed CPD in {hours.year}, "
+                           f"in {plural(len(year_items), 'activity', 'activities')}.",
+        },
+    )  # fmt: skip
+
+
+def shares(hours: Hours) -> dict[str, int]:
+    """Each category's share of the year's total, in whole percent adding up
+    to 100 (largest remainder)."""
+    total = hours.total
+    if total <= 0:
+        return dict.fromkeys(hours.by_category, 0)
+    exact = {key: 100 * value / total for key, value in hours.by_category.items()}
+    whole = {key: int(value) for key, value in exact.items()}
+    left = 100 - sum(whole.values())
+    for key in sorted(exact, key=lambda k: (-(exact[k] - whole[k]), k))[:left]:
+        whole[key] += 1
+    return whole
+
+
+# --- planning --------------------------------------------------------------------------------
+
+_OBJECTIVE_GROUPS = (
+    ("in-progress", "In progress"),
+    ("not-started", "Not started"),
+    ("deferred", "Deferred"),
+    ("achieved", "Achieved"),
+    ("cancelled", "Cancelled"),
+)
+
+
+def _planning(site: _Site) -> dict[str, Any]:
+    plans = _plans(site)
+    groups = [
+        {"status": status, "heading": heading, "plans": [p for p in plans if p["objective"].status == status]}
+        for status, heading in _OBJECTIVE_GROUPS
+    ]
+    open_actions = [
+        (action.target, action.title)
+        for o in site.objectives
+        if o.status not in CLOSED_OBJECTIVE_STATUSES
+        for action in o.actions
+        if action.target and action.status in ("planned", "in-progress")
+    ]
+    nxt = min(open_actions) if open_actions else None
+    return {
+        "objectives": plans,
+        "groups": [g for g in groups if g["plans"]],
+        "summary": {
+            "in_progress": sum(1 for o in site.objectives if o.status == "in-progress"),
+            "achieved": sum(1 for o in site.objectives if o.status == "achieved"),
+            "done": sum(p["done"] for p in plans),
+            "total": sum(p["total"] for p in plans),
+            "next_target": nxt[0] if nxt else None,
+            "next_title": nxt[1] if nxt else None,
+        },
+        "competence_paths": {
+            code: site.competence_paths[code]
+            for o in site.objectives
+            for code in o.competences
+            if code in site.competence_paths
+        },
+        "description": "My CPD objectives, the actions I planned for each, and the activities that delivered them.",
+    }
+
+
 def _plans(site: _Site) -> list[dict[str, Any]]:
     """Each objective with its actions, the items each action links, and the
     items that name the objective."""
-    by_id: dict[str, list[CPDItem]] = {}  # an id may name an activity and a course
     serving: dict[str, list[CPDItem]] = {}  # objective id → the items that name it
     for item in reversed(site.items):  # oldest first
-        by_id.setdefault(item.id, []).append(item)
         for objective_id in item.objectives:
             serving.setdefault(objective_id, []).append(item)
     plans = []
     for objective in site.objectives:
-        actions = [
-            {
-                "action": action,
-                "activities": [
-                    (item, site.paths[item_key(item)]) for a in action.activities for item in by_id.get(a, ())
-                ],
-            }
-            for action in objective.actions
+        action_items = [
+            [item for a in action.activities for item in site.by_id.get(a, ())] for action in objective.actions
         ]
+        actions = [
+            {"action": action, "activities": [(item, site.paths[item_key(item)]) for item in items]}
+            for action, items in zip(objective.actions, action_items)
+        ]
+        linked: dict[int, CPDItem] = {id(item): item for item in serving.get(objective.id, [])}
+        for items in action_items:
+            for item in items:
+                linked.setdefault(id(item), item)
+        every = sorted(linked.values(), key=item_order, reverse=True)
+        done = [item for item in every if item.completed]
         plans.append({
             "objective": objective,
             "anchor": objective_anchor(objective.id),
             "actions": actions,
-            "done": sum(1 for action in objective.actions if action.status == "done"),
-            "total": len(objective.actions),
+            **site.progress(objective),
             "served_by": [(item, site.paths[item_key(item)]) for item in serving.get(objective.id, [])],
+            "linked": site.summaries(every),
+            "completed": len(done),
+            "hours": sum_hours(item.hours for item in done),
+            "planned": len(every) - len(done),
         })  # fmt: skip
     return plans
+
+
+# --- CV --------------------------------------------------------------------------------------
+
+_LEVEL_NOTE = re.compile(r"\s*\(([^()]*)\)\s*$")
+
+
+def study_level(title: str, level: str | None) -> str | None:
+    """The level without a parenthesis that repeats the title: "Level 7 (MEng)"
+    of an "MEng ..." is "Level 7"."""
+    if not level:
+        return None
+    found = _LEVEL_NOTE.search(level)
+    if found and found[1].strip().lower() in title.lower():
+        return level[: found.start()].strip() or level
+    return level
+
+
+def study_subject(title: str, subject: str | None) -> str | None:
+    """The subject, unless the title already says it."""
+    return subject if subject and subject.strip().lower() not in title.lower() else None
+
+
+def _cv(site: _Site, view: Records) -> Page:
+    training = [item for item in site.completed if item_kind(item) == "training"]
+    booked = [item for item in site.planned if item_kind(item) == "training"]
+    profile = view.profile
+    return Page(
+        path="cv.html", template="cv.html", title="CV",
+        context={
+            "employment": employment_order(view.employment),
+            "qualifications": study_order(view.qualifications),
+            "study": [
+                {"q": q, "level": study_level(q.title, q.level), "subject": study_subject(q.title, q.subject)}
+                for q in study_order(view.qualifications)
+            ],
+            "credentials": credentials(profile) if profile else [],
+            "training": site.summaries(training[:CV_TRAINING]),
+            "more_training": max(0, len(training) - CV_TRAINING),
+            "booked": site.summaries(booked[:CV_TRAINING]),
+            "completed": len(site.completed),
+            "since": min(site.years) if site.years else None,
+            "description": ((profile.headline + ". ") if profile and profile.headline else "")
+                           + "Curriculum vitae: experience, education, registration and training.",
+            "og_type": "profile",
+        },
+    )  # fmt: skip
+
+
+# Registration titles in full (the Engineering Council's and a few others'):
+# the site writes "Chartered Engineer" beside the "CEng" a record gives.
+REGISTRATION_TITLES = {
+    "CEng": "Chartered Engineer",
+    "IEng": "Incorporated Engineer",
+    "EngTech": "Engineering Technician",
+    "ICTTech": "ICT Technician",
+    "CSci": "Chartered Scientist",
+    "CEnv": "Chartered Environmentalist",
+    "CPEng": "Chartered Professional Engineer",
+    "PE": "Professional Engineer",
+    "PEng": "Professional Engineer",
+    "Eur Ing": "European Engineer",
+}
+
+_PARENTHESIS = re.compile(r"\s*\(([^()]+)\)\s*$")
+_SMALL_WORDS = {"the", "of", "and", "for", "in", "&"}
+
+
+def credentials(profile: Profile) -> list[dict[str, Any]]:
+    """The member's registrations and memberships as short credentials: a
+    mark ("CEng", "MIET"), what it is ("Chartered Engineer", "Member") and
+    who grants it. The mark is the parenthesis a grade or body ends with
+    ("Member (MIET)", "Women's Engineering Society (WES)"), else the body's initials."""
+    found = []
+    for registration in profile.registrations:
+        found.append({
+            "kind": "registration",
+            "mark": registration.title,
+            "name": REGISTRATION_TITLES.get(registration.title, registration.title),
+            "body": registration.body,
+            "since": registration.since,
+        })  # fmt: skip
+    for membership in profile.memberships:
+        grade = membership.grade or "Member"
+        body = membership.body
+        grade_mark, body_mark = _PARENTHESIS.search(grade), _PARENTHESIS.search(body)
+        if grade_mark:
+            mark, grade = grade_mark[1], grade[: grade_mark.start()]
+        elif body_mark:
+            mark = body_mark[1]
+        else:
+            mark = (
+                "".join(w[0] for w in body.split() if w.lower() not in _SMALL_WORDS and w[0].isalpha())[:5] or body[:4]
+            )
+        if body_mark:
+            body = body[: body_mark.start()]
+        found.append({"kind": "membership", "mark": mark, "name": grade, "body": body, "since": membership.since})
+    return found
+
+
+def initials(name: str) -> str:
+    """Up to two initials for the monogram, the favicon and the preview image."""
+    words = [w for w in re.split(r"[\s\-]+", name) if w and w[0].isalpha()]
+    if not words:
+        return (name.strip()[:1] or "?").upper()
+    picked = [words[0], words[-1]] if len(words) > 1 else words[:1]
+    return "".join(w[0] for w in picked).upper()
+
+
+# --- competences -----------------------------------------------------------------------------
+
+
+def _competences(site: _Site, view: Records) -> Page:
+    framework = site.framework
+    assert framework is not None
+    coverage = coverage_of(site.completed, framework, None)
+    per_year = {year: coverage_of(site.by_year[year], framework, year) for year in site.years}
+    counts = [count for area in coverage.areas for _, count, _ in area.by_code]
+    top = max(counts, default=0) or 1
+    areas = []
+    for area in coverage.areas:
+        areas.append({
+            "key": area.area.key,
+            "title": area.area.title,
+            "count": area.activities,
+            "hours": area.hours,
+            "path": site.competence_paths.get(area.area.key),
+            "codes": [
+                {"code": code, "title": framework.title(code), "count": count, "hours": hours,
+                 "width": _share_of(count, top), "path": site.competence_paths.get(code)}
+                for code, count, hours in area.by_code
+            ],
+            "rows": [
+                {"code": code, "title": framework.title(code), "total": count,
+                 "cells": [_heat(_count_in(per_year[year], code)) for year in site.years]}
+                for code, count, _ in area.by_code
+            ],
+        })  # fmt: skip
+    never = [code for area in coverage.areas for code, count, _ in area.by_code if not count]
+    return Page(
+        path="competences.html", template="competences.html", title="Competences",
+        context={
+            "framework": {"id": framework.id, "name": framework.name, "source": framework.source},
+            "areas": areas,
+            "years": site.years,
+            "mapped": coverage.items - coverage.without_competences,
+            "unmapped": coverage.without_competences,
+            "covered": len(framework.codes) - len(never),
+            "codes": len(framework.codes),
+            "never": never,
+            "since": min(site.years) if site.years else None,
+            "description": "How my completed CPD maps to the areas of the competence framework.",
+        },
+    )  # fmt: skip
+
+
+def _count_in(coverage: Coverage, code: str) -> int:
+    return next((count for area in coverage.areas for c, count, _ in area.by_code if c == code), 0)
+
+
+def _heat(count: int) -> dict[str, int]:
+    """A heat-map cell: the count and its shade (0; 1; 2-3; 4 or more)."""
+    return {"count": count, "level": 0 if count == 0 else 1 if count == 1 else 2 if count <= 3 else 3}
+
+
+def _share_of(value: float, top: float) -> str:
+    """A bar's width as CSS percent text (stable: byte-identical builds)."""
+    text = f"{100 * value / top:.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+_TAG = re.compile(r"<[^>]+>")
+_SENTENCE = re.compile(r"(.+?[.!?])(\s|$)", re.S)
+
+
+def first_sentence(text: str | None, limit: int = 200) -> str:
+    """The first sentence of a Markdown field, as plain text (a page's description)."""
+    if not text:
+        return ""
+    plain = " ".join(html.unescape(_TAG.sub(" ", str(markdown_html(text)))).split())
+    found = _SENTENCE.match(plain)
+    sentence = found[1] if found else plain
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"

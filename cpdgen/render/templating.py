@@ -41,11 +41,23 @@ def long_date(value: date | None) -> str:
 
 
 def when(item) -> Markup:
-    """An activity's date, or its span when it ends on another day, as <time>s."""
-    start = f'<time datetime="{item.start.isoformat()}">{long_date(item.start)}</time>'
-    if item.end and item.end != item.start:
-        return Markup(f'{start} – <time datetime="{item.end.isoformat()}">{long_date(item.end)}</time>')
-    return Markup(start)
+    """An activity's date, or its span when it ends on another day, as
+    <time>s and as the body writes spans: 16–18 April 2024, 30 January –
+    2 February 2025, 30 December 2024 – 2 January 2025."""
+    start, end = item.start, item.end
+
+    def stamp(value: date, text: str) -> str:
+        return f'<time datetime="{value.isoformat()}">{text}</time>'
+
+    if not end or end == start:
+        return Markup(stamp(start, long_date(start)))
+    if start.year != end.year:
+        first = long_date(start)
+    elif start.month != end.month:
+        first = f"{start.day} {_MONTHS[start.month - 1]}"
+    else:
+        return Markup(f"{stamp(start, str(start.day))}–{stamp(end, long_date(end))}")
+    return Markup(f"{stamp(start, first)} – {stamp(end, long_date(end))}")
 
 
 def day(value: date | str | None) -> str:
@@ -67,6 +79,21 @@ def date_span(start: date | None, end: date | None = None) -> str:
     if start.month != end.month:
         return f"{start.day} {_MONTHS[start.month - 1]} – {long_date(end)}"
     return f"{start.day}–{long_date(end)}"
+
+
+def short_date(value: date | None) -> str:
+    """9 Dec: a day in a list that says the year elsewhere."""
+    return f"{value.day} {_MONTHS[value.month - 1][:3]}" if value else ""
+
+
+def short_day(value: date | None) -> str:
+    """12 Jul 2023."""
+    return f"{short_date(value)} {value.year}" if value else ""
+
+
+def short_month(value: date | None) -> str:
+    """Dec 2025."""
+    return f"{_MONTHS[value.month - 1][:3]} {value.year}" if value else ""
 
 
 def month_year(value: date | None) -> str:
@@ -168,6 +195,9 @@ def environment(
             "day": day,
             "date_span": date_span,
             "month_year": month_year,
+            "short_date": short_date,
+            "short_day": short_day,
+            "short_month": short_month,
             "words": words,
             "yes_no": yes_no,
         }

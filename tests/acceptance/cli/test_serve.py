@@ -177,6 +177,48 @@ def test_an_edit_shows_after_the_rebuild(served: Served, demo: TmpRepo):
     assert served.out.getvalue().count("Built ") >= 2
 
 
+def test_served_pages_carry_the_live_reload_script_and_the_built_files_do_not(served: Served, demo: TmpRepo):
+    status, body, _ = served.get(PAGE)
+    assert status == 200 and body.count("data-cpdgen-live-reload") == 1
+    assert body.index("data-cpdgen-live-reload") < body.rindex("</body>")
+    for name in ("", "activities/", "cv.html"):
+        assert "data-cpdgen-live-reload" in served.get(name)[1], name
+    on_disk = [p.read_text("utf-8") for p in served.preview.site.rglob("*.html")]
+    assert on_disk and not [page for page in on_disk if "data-cpdgen-live-reload" in page]
+    css = served.get("static/style.css")[1]
+    assert "live-reload" not in css  # only pages get it
+    status, first, headers = served.get("__cpdgen/build")
+    assert status == 200 and first.strip().isdigit() and headers["Content-Type"].startswith("text/plain")
+    path = demo.root / RECORD
+    path.write_text(path.read_text("utf-8").replace("NGED's RIIO-ED2 plans", "Reloaded title"), "utf-8")
+    served.wait_for("__cpdgen/build", lambda status, now: now != first, "a new build number")
+    status, body, _ = served.get(PAGE)
+    assert "Reloaded title" in body and f'var built = "{served.get("__cpdgen/build")[1]}"' in body
+
+
+def test_an_open_page_reloads_itself_after_a_rebuild(served: Served, demo: TmpRepo):
+    """In a real browser: the page shows the edit without anyone reloading it."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page()
+            page.goto(served.url + PAGE)
+            page.evaluate("window.__notReloaded = true")
+            path = demo.root / RECORD
+            path.write_text(path.read_text("utf-8").replace("NGED's RIIO-ED2 plans", "Seen without a reload"), "utf-8")
+            page.wait_for_function(
+                "() => !window.__notReloaded && document.querySelector('h1').textContent.includes('Seen without a reload')",
+                timeout=TIMEOUT * 1000,
+            )
+        finally:
+            browser.close()
+
+
 def test_a_deleted_output_folder_is_built_again_on_the_next_request(served: Served):
     import shutil
 

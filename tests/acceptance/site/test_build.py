@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html.parser
 import os
+import re
 import shutil
 
 import pytest
@@ -199,8 +200,8 @@ def test_a_javascript_profile_link_is_shown_as_text_not_a_link(repo):
     )
     assert repo.run("build", "--site-only", "--as-of", AS_OF).exit_code == 0
     home = (repo.root / "output" / "site" / "index.html").read_text(encoding="utf-8")
-    assert "javascript:" not in home and "<li>Evil</li>" in home
-    assert '<a href="https://example.org/" rel="noopener noreferrer">Good</a>' in home
+    assert "javascript:" not in home and '<li><span class="button">Evil</span></li>' in home
+    assert '<a class="button" href="https://example.org/" rel="me noopener noreferrer">Good <svg' in home
 
 
 def test_build_on_a_terminal_shows_a_progress_bar_and_elsewhere_none(repo):
@@ -279,14 +280,15 @@ def test_an_activity_id_cannot_take_the_place_of_a_list_page(repo):
         )
     assert repo.run("build", "--site-only", "--as-of", AS_OF).exit_code == 0
     site = repo.root / "output" / "site"
-    assert "<h1>All activities</h1>" in (site / "activities" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Activities</h1>" in (site / "activities" / "index.html").read_text(encoding="utf-8")
     assert "Activities by tag" in (site / "activities" / "tags.html").read_text(encoding="utf-8")
     for list_page in (
         "activities/tag/okay/index.html",
         "activities/year/2025/index.html",
         "activities/type/self-study/index.html",
     ):
-        assert "COLLIDE" not in (site / list_page).read_text(encoding="utf-8").split("<h1>")[1].split("</h1>")[0]
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", (site / list_page).read_text(encoding="utf-8"), re.S)
+        assert heading and "COLLIDE" not in heading[1]
     assert (site / "activity" / "index.html").is_file() and (
         site / "activity" / "tag" / "okay" / "index.html"
     ).is_file()

@@ -86,6 +86,8 @@ def test_every_url_is_relative(demo_pages):
                 value = node.get(attr)
                 if value is None:
                     continue
+                if node.tag == "link" and node.get("rel") == "canonical" and value == BASE_URL + name:
+                    continue  # the canonical address is absolute by definition (only with base_url)
                 if (
                     value.startswith("/")
                     or is_external(value)
@@ -201,7 +203,7 @@ def test_titles_are_distinct(demo_pages):
 
 def test_chart_is_accessible_and_agrees_with_its_table(demo_pages):
     home = demo_pages["index.html"]
-    svgs = home.find_all("svg")
+    svgs = [svg for svg in home.find_all("svg") if "chart" in (svg.get("class") or "").split()]
     assert len(svgs) == 1
     svg = svgs[0]
     assert svg.get("role") == "img"
@@ -215,16 +217,76 @@ def test_chart_is_accessible_and_agrees_with_its_table(demo_pages):
         assert found, node.text()
         chart[(found[1], found[2])] = float(found[3])
     table = next(t for t in home.find_all("table") if "by-year" in (t.get("class") or ""))
-    labels = [th.text() for th in table.find("thead").find_all("th")][1:-1]
+    years = [th.text().strip() for th in table.find("thead").find_all("th")][1:]
+    assert years == sorted(years, reverse=True)  # newest first, as the chart's rows
     from_table: dict[tuple[str, str], float] = {}
-    for row in table.find("tbody").find_all("tr"):
-        year = row.find("th").text().strip()
-        cells = [float(td.text()) for td in row.find_all("td")]
-        assert abs(sum(cells[:-1]) - cells[-1]) < 1e-6
-        for label, value in zip(labels, cells[:-1]):
+    rows = table.find("tbody").find_all("tr")
+    columns: dict[str, float] = {}
+    for row in rows[:-1]:
+        label = row.find("th").text().strip()
+        for year, td in zip(years, row.find_all("td")):
+            value = float(td.text())
+            columns[year] = columns.get(year, 0) + value
             if value:
                 from_table[(year, label)] = value
+    totals = [float(td.text()) for td in rows[-1].find_all("td")]
+    assert [round(columns[y], 2) for y in years] == totals
     assert chart == from_table and chart
+    rows_in_svg = [t.text() for t in svg.find_all("text") if t.get("class") == "year"]
+    assert rows_in_svg == years
+
+
+def test_every_page_has_a_description_and_social_card_from_public_data(demo_pages):
+    for name, doc in demo_pages.items():
+        metas = {(m.get("name") or m.get("property")): m.get("content") for m in doc.find_all("meta")}
+        assert metas.get("description"), name
+        assert metas["og:title"] and metas["og:description"] == metas["description"], name
+        assert metas["og:url"] == BASE_URL + name and metas["og:image"] == BASE_URL + "static/og-image.png", name
+        assert metas["twitter:card"] == "summary_large_image" and metas["og:type"] in ("profile", "article", "website")
+        canonical = [link.get("href") for link in doc.find_all("link") if link.get("rel") == "canonical"]
+        assert canonical == [BASE_URL + name], name
+        icons = [link.get("href") for link in doc.find_all("link") if link.get("rel") == "icon"]
+        assert icons == ["../" * name.count("/") + "static/favicon.svg"], name
+    home = {(m.get("name") or m.get("property")): m.get("content") for m in demo_pages["index.html"].find_all("meta")}
+    assert home["og:type"] == "profile" and home["description"].startswith("Principal Electrical Engineer")
+    assert "hours of recorded CPD since 2022" in home["description"]
+
+
+def test_without_base_url_no_absolute_address_is_written(demo_without_base_url):
+    for page in html_pages(demo_without_base_url):
+        doc = parse_file(page)
+        metas = {(m.get("name") or m.get("property")): m.get("content") for m in doc.find_all("meta")}
+        assert metas["twitter:card"] == "summary" and "og:image" not in metas and "og:url" not in metas
+        assert not [link for link in doc.find_all("link") if link.get("rel") == "canonical"]
+
+
+def test_the_preview_image_and_favicon_are_made_from_the_profile(demo):
+    from PIL import Image
+
+    image = Image.open(demo / "static" / "og-image.png")
+    assert image.size == (1200, 630) and image.format == "PNG"
+    assert image.getpixel((5, 5)) == (11, 100, 119)  # the teal rule along the top
+    assert image.getpixel((600, 600)) == (247, 246, 242)  # paper
+    favicon = (demo / "static" / "favicon.svg").read_text("utf-8")
+    assert ">SH</text>" in favicon and "prefers-color-scheme: dark" in favicon
+
+
+def test_the_search_index_holds_every_public_activity_and_search_page_loads_it(demo, demo_pages):
+    import json
+
+    text = (demo / "static" / "search-index.js").read_text("utf-8")
+    assert text.startswith("window.CPD_INDEX = ") and text.endswith(";\n")
+    index = json.loads(text[len("window.CPD_INDEX = ") : -2])
+    item_pages = {p for p in demo_pages if p.startswith(("activity/", "training/"))}
+    assert {e["path"] for e in index} == item_pages
+    assert all((demo / e["path"]).is_file() for e in index)
+    completed = [e for e in index if e["year"]]
+    assert index[: len(completed)] == completed  # completed first, newest first, then planned
+    scripts = [s.get("src") for s in demo_pages["search.html"].find_all("script")]
+    assert scripts == ["static/search-index.js", "static/search.js"]
+    assert [n for n, d in demo_pages.items() if d.find_all("script") and n != "search.html"] == []
+    form = demo_pages["index.html"].find("form")
+    assert form.get("action") == "search.html" and form.get("method") == "get"
 
 
 # --- pagination -------------------------------------------------------------------------------
@@ -256,8 +318,7 @@ def _walk_pager(site: Path, first: str) -> tuple[list[str], list[str]]:
         assert rel not in visited, "the pager loops"
         visited.append(rel)
         doc = parse_file(page)
-        ol = doc.find("main").find("ol")
-        links = [a.get("href") for a in ol.find_all("a")] if ol else []
+        links = entry_links(doc)
         assert len(links) <= 20, (rel, len(links))
         items += [(page.parent / h).resolve().as_posix() for h in links]
         following = [a for a in doc.find_all("a") if a.get("rel") == "next"]
@@ -291,12 +352,19 @@ def test_pagination_reaches_every_item_twenty_at_most_per_page(many, first):
     assert count.startswith(f"{MANY} activities")
 
 
+def entry_links(doc) -> list[str]:
+    """The activity rows' links on a page (each row's title links its page)."""
+    return [
+        a.get("href")
+        for node in doc.find("main").iter()
+        if "entry-title" in (node.get("class") or "").split()
+        for a in node.find_all("a")
+    ]
+
+
 def _longest_lists(site: Path, pages: list[Path]) -> dict[str, int]:
-    sizes = {}
-    for page in pages:
-        lists = parse_file(page).find("main").find_all("ol") + parse_file(page).find("main").find_all("ul")
-        sizes[page.relative_to(site).as_posix()] = max((len(found.find_all("li")) for found in lists), default=0)
-    return sizes
+    """Activity rows per list page (the big site has no planned work, so one list each)."""
+    return {page.relative_to(site).as_posix(): len(entry_links(parse_file(page))) for page in pages}
 
 
 def test_every_activity_list_page_of_the_big_site_has_at_most_twenty_items(many):
@@ -565,7 +633,7 @@ def test_member_templates_and_static_files_override_the_builtin_ones(tmp_path):
         p
         for p in html_pages(site)
         if p.relative_to(site).parts[0] in ("activity", "training")
-        and (parse_file(p).find("article") or parse_file(p)).get("class") == "activity"
+        and "activity" in ((parse_file(p).find("article") or parse_file(p)).get("class") or "").split()
     ]
     assert len(item_pages) > 30
     for page in item_pages:
@@ -582,3 +650,56 @@ def test_member_templates_and_static_files_override_the_builtin_ones(tmp_path):
     )
     build(repo, tmp_path / "out")
     assert parse_file(item_pages[0]).find("title").text().startswith("EDITED ")
+
+
+# --- order and filters ------------------------------------------------------------------------
+
+
+def _entries(doc, within=None):
+    """(date attribute, title) of each activity row inside `within` (or the page's main)."""
+    root = within or doc.find("main")
+    rows = []
+    for li in root.iter():
+        if "entry" in (li.get("class") or "").split():
+            times = [t.get("datetime") for t in li.find_all("time")]
+            rows.append((times, li))
+    return rows
+
+
+def test_activities_list_completed_newest_first_and_planned_apart(demo_pages):
+    doc = demo_pages["activities/index.html"]
+    planned = next(s for s in doc.find_all("section") if any(h.get("id") == "planned" for h in s.find_all("h2")))
+    completed = next(s for s in doc.find_all("section") if any(h.get("id") == "completed" for h in s.find_all("h2")))
+    done = _entries(doc, completed)
+    assert len(done) == 20 and not [li for _, li in done if "entry--planned" in li.get("class")]
+    ends = [max(times) for times, _ in done]
+    assert ends == sorted(ends, reverse=True)  # newest first by completion
+    years = [h.find("a").text() for h in completed.find_all("h3")]
+    assert years[0] == "2025" and years == sorted(years, reverse=True)
+    coming = _entries(doc, planned)
+    assert coming and all("entry--planned" in li.get("class") for _, li in coming)
+    starts = [min(times) for times, _ in coming]
+    assert starts == sorted(starts)  # soonest first
+
+
+def test_every_filter_is_a_static_page_that_marks_itself_current(demo, demo_pages):
+    doc = demo_pages["activities/index.html"]
+    filters = next(n for n in doc.find_all("nav") if n.get("aria-label") == "Filter activities")
+    hrefs = [a.get("href") for a in filters.find_all("a")]
+    for kind in ("type/", "year/", "competence/", "tag/"):
+        assert any(f"activities/{kind}" in href for href in hrefs), kind
+    for href in hrefs:
+        target = (demo / "activities" / href).resolve()
+        name = target.relative_to(demo.resolve()).as_posix()
+        if name.startswith("activities/") and name.endswith("index.html") and name != "activities/index.html":
+            page = demo_pages[name]
+            nav = next(n for n in page.find_all("nav") if n.get("aria-label") == "Filter activities")
+            current = [a for a in nav.find_all("a") if a.get("aria-current") == "page"]
+            assert len(current) == 1, name
+    e2 = demo_pages["activities/competence/e2/index.html"]
+    titles = [li.find("a").text() for _, li in _entries(e2)]
+    assert titles and all(
+        "E2" in demo_pages[p].find("main").text()
+        for p in demo_pages
+        if p.startswith(("activity/", "training/")) and demo_pages[p].find("h1").text() in titles
+    )

@@ -19,8 +19,8 @@ from helpers.paths import PROJECT_ROOT
 from helpers.repos import TmpRepo
 from helpers.site import AS_OF, build, copy_demo, new_repo, parse_file, write_yaml
 
-FOOTER = re.compile(r'<footer class="wrap footer">\n.*?</footer>\n', re.S)
-NAV = re.compile(r'    <nav aria-label="Main">\n.*?</nav>\n', re.S)
+FOOTER = re.compile(r'<footer class="site-footer">\n.*?</footer>\n', re.S)
+NAV = re.compile(r'    <nav class="nav" aria-label="Main">\n.*?</nav>\n', re.S)
 
 
 def html_of(site: Path) -> dict[str, str]:
@@ -87,7 +87,7 @@ def test_a_members_nav_block_replaces_the_menu_of_every_page_and_keeps_the_masth
         assert pages[path] == before.replace(builtin[0], mine), path
         doc = parse_file(tmp_path / "out" / "site" / path)
         header = doc.find("header")
-        assert header.find("nav").text() == "MEMBER-NAV" and "site-title" in {n.get("class") for n in header.iter()}
+        assert header.find("nav").text() == "MEMBER-NAV" and "brand" in {n.get("class") for n in header.iter()}
 
 
 def test_a_members_head_block_with_super_adds_to_the_head_of_every_page(demo_pages, tmp_path):
@@ -158,9 +158,9 @@ STUDY = {
              "status": "completed"},
 }  # fmt: skip
 
-JOB_LINES = {  # (title line, meta line) of each job
-    ("Lead Engineer, Hafren & Co", "March 2019 – present · Cardiff · Full time"),
-    ("Graduate Engineer, Acme Power", "June 2015 – February 2019 · Part time"),
+JOB_LINES = {  # (role, employer, dates line) of each job: the dates are cv_macros' job_dates on both
+    ("Lead Engineer", "Hafren & Co", "March 2019 – present"),
+    ("Graduate Engineer", "Acme Power", "June 2015 – February 2019"),
 }
 STUDY_DATES = {"September 2021 – November 2023", "September 2024", "June 2014"}
 
@@ -185,24 +185,27 @@ def cv(tmp_path_factory) -> tuple[Path, str]:
     return output / "site" / "cv.html", flat("\n".join(page.extract_text() for page in reader.pages))
 
 
+def _classed(doc, name: str):
+    return [node for node in doc.iter() if name in (node.get("class") or "").split()]
+
+
 def test_the_site_cv_and_the_pdf_cv_give_a_job_the_same_title_and_dates_line(cv):
     page, pdf = cv
     doc = parse_file(page)
     site_jobs = {
-        (flat(job.find("h3").text()), flat(job.find("p").text()))
-        for job in doc.find_all("article")
-        if job.get("class") == "job"
+        (flat(job.find("h3").text()), flat(_classed(job, "cv-org")[0].text()), flat(_classed(job, "cv-when")[0].text()))
+        for job in _classed(doc, "job")
     }
     assert site_jobs == JOB_LINES
-    for title, meta in site_jobs:
-        assert title in pdf and meta in pdf, (title, meta)
+    for role, employer, dates in site_jobs:
+        assert f"{role}, {employer}" in pdf and dates in pdf, (role, employer, dates)
 
 
 def test_the_site_cv_and_the_pdf_cv_give_study_the_same_dates_title_and_status(cv):
     page, pdf = cv
     doc = parse_file(page)
-    metas = [flat(q.find("p").text()) for q in doc.find_all("article") if q.get("class") == "qualification"]
-    assert {meta.split(" · ")[1] for meta in metas} == STUDY_DATES
+    dates = [flat(_classed(q, "cv-when")[0].text()) for q in _classed(doc, "qualification") if _classed(q, "cv-when")]
+    assert set(dates) == STUDY_DATES
     for dates in STUDY_DATES:
         assert dates in pdf, dates
     for text in (flat(doc.find("main").text()), pdf):

@@ -19,3 +19,15 @@ def test_the_error_page_escapes_everything():
     assert "<img" not in page
     page = Problem(message="cannot write in </p><script>").page().decode()
     assert "&lt;/p&gt;&lt;script&gt;" in page and "<script>" not in page
+
+
+def test_live_reload_goes_before_the_last_body_end_and_names_the_build():
+    from cpdgen.output.serve import BUILD_PATH, live_reload
+
+    page = b"<html><body><p>a</p></body></html>\n"
+    served = live_reload(page, 7).decode()
+    assert served.startswith("<html><body><p>a</p><script data-cpdgen-live-reload>")
+    assert served.endswith("</script>\n</body></html>\n")
+    assert '"7"' in served and BUILD_PATH in served
+    assert served.replace(served[served.index("<script") : served.index("</script>\n") + 10], "") == page.decode()
+    assert live_reload(b"<p>no body end</p>", 1).startswith(b"<p>no body end</p><script")

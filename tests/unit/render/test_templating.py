@@ -15,7 +15,8 @@ def test_member_templates_override_and_extend_the_builtin_ones(tmp_path):
     (tmp_path / "site_templates" / "tags.html").write_text(
         '{% extends "builtin/tags.html" %}{% block title %}MINE{% endblock %}', encoding="utf-8"
     )
-    env = environment(tmp_path, globals_={"site": {"title": "T", "base_url": None}, "profile": None})
+    site = {"title": "T", "base_url": None, "initials": "T", "competences": False, "latest_year": None}
+    env = environment(tmp_path, globals_={"site": site, "profile": None})
     page = Page("activities/tags.html", "tags.html", title="Tags")
     out = env.get_template("tags.html").render(page=page, root="../", tags=[])
     assert "<title>MINE</title>" in out and "Activities by tag" in out
@@ -36,3 +37,19 @@ def test_dates_read_as_the_body_writes_them():
     assert date_span(date(2025, 1, 30), date(2025, 2, 2)) == "30 January – 2 February 2025"
     assert date_span(date(2024, 12, 30), date(2025, 1, 2)) == "30 December 2024 – 2 January 2025"
     assert words("in-progress") == "In progress"
+
+
+def test_an_activitys_span_reads_as_the_body_writes_it_with_machine_dates():
+    from types import SimpleNamespace
+
+    from cpdgen.render.templating import when
+
+    def shown(start, end):
+        return str(when(SimpleNamespace(start=start, end=end)))
+
+    assert shown(date(2024, 4, 16), date(2024, 4, 18)) == (
+        '<time datetime="2024-04-16">16</time>–<time datetime="2024-04-18">18 April 2024</time>'
+    )
+    assert ">30 January</time> – <time" in shown(date(2025, 1, 30), date(2025, 2, 2))
+    assert ">30 December 2024</time> – <time" in shown(date(2024, 12, 30), date(2025, 1, 2))
+    assert shown(date(2025, 3, 4), date(2025, 3, 4)) == '<time datetime="2025-03-04">4 March 2025</time>'
