@@ -14,18 +14,20 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from cpdgen.authoring import new_record
+from cpdgen.authoring.human_input import match_choice, normal, parse_competences, parse_date, parse_hours
 from cpdgen.common.errors import UsageError, UserError
 from cpdgen.common.wording import plural
 from cpdgen.loading.files import Repository, SourceError, TextKind, read_text
 from cpdgen.loading.yamlparse import YAMLFileError, parse_yaml
+from cpdgen.model.competences import Framework
 
 # The fields a column can fill, and the column names each is known by
-# (compared after `_normal`: lower case, words only, "(...)" dropped).
+# (compared after `human_input.normal`: lower case, words only, "(...)" dropped).
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "title": (
         "title",
@@ -85,71 +87,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 FIELDS = tuple(SYNONYMS)
 REQUIRED_COLUMNS = ("title", "start", "hours")
 
-# Activity types as people write them (after `_normal`), beyond the schema's
-# own values and the labels of its enumDescriptions ("Event/Seminar", ...).
-TYPE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "work-experience": (
-        "work",
-        "work experience",
-        "on the job",
-        "on the job learning",
-        "project",
-        "project work",
-        "secondment",
-        "site work",
-        "experience",
-    ),
-    "volunteering": (
-        "volunteer",
-        "voluntary",
-        "voluntary work",
-        "mentoring",
-        "committee",
-        "committee work",
-        "stem",
-        "outreach",
-        "stem outreach",
-        "reviewing",
-    ),
-    "event": (
-        "seminar",
-        "event seminar",
-        "events",
-        "conference",
-        "lecture",
-        "webinar",
-        "workshop",
-        "talk",
-        "exhibition",
-        "meeting",
-        "presentation",
-        "event or seminar",
-    ),
-    "self-study": (
-        "self study",
-        "selfstudy",
-        "study",
-        "reading",
-        "research",
-        "e learning",
-        "elearning",
-        "online learning",
-        "private study",
-        "self directed learning",
-    ),
-    "training": ("course", "courses", "training course", "course training", "formal training", "training or course"),
-}
-MODE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "in-person": ("in person", "face to face", "f2f", "classroom", "on site", "onsite"),
-    "online": ("virtual", "remote", "webinar", "zoom", "teams", "live online"),
-    "self-paced": ("self paced", "on demand", "recorded", "self directed"),
-}
 KIND_SYNONYMS: dict[str, tuple[str, ...]] = {
     "activity": ("activity", "activities", "cpd activity", "cpd"),
     "training": ("training", "course", "training course", "courses"),
 }
-
-DATE_FORMATS_HELP = "YYYY-MM-DD, DD/MM/YYYY (day first, UK order) or 14 Mar 2025"
 
 
 class MappingError(ValueError):
@@ -200,15 +141,10 @@ def read_table(text: str) -> Table:
     return Table(header, [(number, cells) for number, cells in enumerate(rows[1:], start=2)])
 
 
-def _normal(text: str) -> str:
-    text = re.sub(r"\([^)]*\)", " ", text.lower())
-    return " ".join(re.findall(r"[a-z0-9]+", text))
-
-
 def map_columns(header: list[str], overrides: dict[str, str]) -> Columns:
     """Which column fills which field: by name (and synonyms), with
     `overrides` (field → column name, any case) taking precedence."""
-    normal_header = [_normal(name) for name in header]
+    normal_header = [normal(name) for name in header]
     by_field: dict[str, int] = {}
     for field_name, column in overrides.items():
         if field_name not in SYNONYMS:
@@ -248,99 +184,6 @@ def _listed(header: list[str]) -> str:
 
 # --- values -------------------------------------------------------------------------
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
-_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})")
-
-
-def parse_spreadsheet_date(text: str) -> str:
-    """ISO (YYYY-MM-DD, also with a midnight time as spreadsheets export),
-    UK day-first DD/MM/YYYY (or with . or -), or 14 Mar 2025 / 14 March 2025.
-    Raises ValueError in plain words."""
-    text = text.strip()
-    match = _ISO.fullmatch(text)
-    if match:
-        year, month, day = (int(part) for part in match.groups())
-        return _real(year, month, day, text)
-    match = _DAY_FIRST.fullmatch(text)
-    if match:
-        day_text, month_text, year_text = match.groups()
-        if len(year_text) == 2:
-            raise ValueError(f"date '{text}': write the year in full (e.g. {day_text}/{month_text}/20{year_text})")
-        return _real(int(year_text), int(month_text), int(day_text), text)
-    for pattern in ("%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d %b, %Y", "%d %B, %Y"):
-        try:
-            return datetime.strptime(text, pattern).date().isoformat()
-        except ValueError:
-            continue
-    raise ValueError(f"'{text}' is not a date: write {DATE_FORMATS_HELP}")
-
-
-def _real(year: int, month: int, day: int, text: str) -> str:
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        raise ValueError(f"'{text}' is not a real date (read as day {day}, month {month}, year {year})") from None
-
-
-_HOURS = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*(h|hr|hrs|hour|hours)?")
-_MINUTES = re.compile(r"(\d+(?:\.\d+)?)\s*(m|min|mins|minute|minutes)")
-_H_MM = re.compile(r"(\d+):([0-5]\d)")
-_H_AND_M = re.compile(r"(\d+)\s*(?:h|hr|hrs|hours?)\s*(\d+)\s*(?:m|min|mins|minutes?)?")
-
-
-def parse_hours(text: str) -> float:
-    """Hours as people write them: 1.5, 1.5h, 2 hours, 90 min, 1:30, 1h30.
-    Raises ValueError in plain words."""
-    cleaned = text.strip().lower()
-    hours: float | None = None
-    if match := _HOURS.fullmatch(cleaned):
-        hours = float(match.group(1))
-    elif match := _MINUTES.fullmatch(cleaned):
-        hours = float(match.group(1)) / 60
-    elif match := _H_MM.fullmatch(cleaned) or _H_AND_M.fullmatch(cleaned):
-        hours = int(match.group(1)) + int(match.group(2)) / 60
-    if hours is None:
-        hint = " (write 1.5, not 1,5)" if re.fullmatch(r"\d+,\d+", cleaned) else ""
-        raise ValueError(f"hours '{text.strip()}' is not a number of hours{hint}")
-    if hours <= 0:
-        raise ValueError(f"hours '{text.strip()}' must be more than 0")
-    rounded = round(hours, 2)
-    return int(rounded) if rounded.is_integer() else rounded
-
-
-def _choice_table(kind_name: str, field_name: str, synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Written form (normalised) → schema value: the values themselves, the
-    labels of their enumDescriptions, and `synonyms`."""
-    found = next((f for f in new_record.fields(kind_name) if f.name == field_name), None)
-    table: dict[str, str] = {}
-    if found is None:
-        return table
-    for value, described in zip(found.choices, found.choice_help or [""] * len(found.choices)):
-        table[_normal(value)] = value
-        label = described.split(":", 1)[0]
-        if label:
-            table[_normal(label)] = value
-    for value, words in synonyms.items():
-        if value in found.choices:
-            for word in words:
-                table.setdefault(_normal(word), value)
-    return table
-
-
-def match_type(text: str) -> str | None:
-    """The activity type a spreadsheet means by `text` (any case; "Seminar",
-    "Event/Seminar", "Self study", "Course"), or None."""
-    return match_choice("activity", "type", text)
-
-
-_CHOICE_SYNONYMS = {"type": TYPE_SYNONYMS, "mode": MODE_SYNONYMS}
-
-
-def match_choice(kind_name: str, field_name: str, text: str) -> str | None:
-    """The value of a choice field (type, mode, status, ...) that `text`
-    means, read tolerantly (any case, labels, common synonyms), or None."""
-    return _choice_table(kind_name, field_name, _CHOICE_SYNONYMS.get(field_name, {})).get(_normal(text))
-
 
 def _split(text: str) -> list[str]:
     return [item for item in re.split(r"[,;\s]+", text.strip()) if item]
@@ -350,16 +193,23 @@ def _split(text: str) -> list[str]:
 
 
 def convert(
-    table: Table, columns: Columns, *, default_type: str | None = None
+    table: Table,
+    columns: Columns,
+    *,
+    default_type: str | None = None,
+    today: date | None = None,
+    framework: Framework | None = None,
 ) -> tuple[list[ImportedRow], list[Problem]]:
     """Every row as a record, or as the reasons it cannot be one. Blank rows
-    are skipped silently."""
+    are skipped silently. Cells are read as `cpdgen new` reads what is typed
+    (`human_input`): `today` lets a cell say today or yesterday, and
+    competence codes are checked against `framework`."""
     records: list[ImportedRow] = []
     problems: list[Problem] = []
     for number, cells in table.rows:
         if not any(cell.strip() for cell in cells):
             continue
-        record, reasons = _row(table.header, columns, cells, default_type)
+        record, reasons = _row(table.header, columns, cells, default_type, today, framework)
         if reasons:
             problems.extend(Problem(number, reason) for reason in reasons)
         else:
@@ -369,7 +219,12 @@ def convert(
 
 
 def _row(
-    header: list[str], columns: Columns, cells: list[str], default_type: str | None
+    header: list[str],
+    columns: Columns,
+    cells: list[str],
+    default_type: str | None,
+    today: date | None,
+    framework: Framework | None,
 ) -> tuple[tuple[str, dict] | None, list[str]]:
     reasons: list[str] = []
     extra_cells = [cell for cell in cells[len(header) :] if cell.strip()]
@@ -400,7 +255,7 @@ def _row(
     if kind == "activity":
         written = cell("type")
         if written:
-            matched = match_type(written)
+            matched = match_choice("activity", "type", written)
             if matched is None:
                 reasons.append(
                     f"type '{written}' is not a CPD category: use one of {', '.join(new_record.choices('activity', 'type'))} ({column('type')})"
@@ -419,7 +274,7 @@ def _row(
                 reasons.append(f"no date ({column('start')} is empty)")
             continue
         try:
-            values[date_field] = parse_spreadsheet_date(written)
+            values[date_field] = parse_date(written, today)
         except ValueError as exc:
             reasons.append(f"{exc} ({column(date_field)})")
     if values.get("end") and values["end"] == values.get("start"):
@@ -447,7 +302,10 @@ def _row(
         if cell(text_field):
             values[text_field] = _text(cell(text_field))
     if cell("competences"):
-        values["competences"] = [code.upper() for code in _split(cell("competences"))]
+        try:
+            values["competences"] = parse_competences([cell("competences")], framework)
+        except ValueError as exc:
+            reasons.append(f"{exc} ({column('competences')})")
     if cell("tags"):
         values["tags"] = _split(cell("tags"))
     if reasons:
@@ -456,8 +314,8 @@ def _row(
 
 
 def _match_kind(text: str) -> str | None:
-    normal = _normal(text)
-    return next((kind for kind, words in KIND_SYNONYMS.items() if normal in (_normal(w) for w in words)), None)
+    written = normal(text)
+    return next((kind for kind, words in KIND_SYNONYMS.items() if written in (normal(w) for w in words)), None)
 
 
 def _text(value: str) -> str:
@@ -579,9 +437,17 @@ class ImportPlan:
 
 
 def plan_import(
-    repo: Repository, file: Path, shown: str, overrides: dict[str, str], default_type: str | None
+    repo: Repository,
+    file: Path,
+    shown: str,
+    overrides: dict[str, str],
+    default_type: str | None,
+    today: date | None = None,
 ) -> ImportPlan:
     """Read the CSV file and plan a record file for each row; writes nothing."""
+    from cpdgen.validation.settings import load_settings
+
+    framework = load_settings(repo)[1].competences
     try:
         text = read_text(file, CSV_TEXT).replace("\r\n", "\n")
     except SourceError as exc:
@@ -593,7 +459,7 @@ def plan_import(
         raise UsageError(f"{shown}: {exc}") from None
     except csv.Error as exc:  # e.g. a field larger than the csv module allows
         raise UserError(f"{shown}: not readable as CSV: {exc}") from None
-    records, problems = convert(table, columns, default_type=default_type)
+    records, problems = convert(table, columns, default_type=default_type, today=today, framework=framework)
     if not records and not problems:
         raise UserError(f"{shown}: no rows to import below the header; nothing was written")
     plan = plan_files(records, lambda rel: _existing_record(repo.root / rel), repo.relative(repo.records))

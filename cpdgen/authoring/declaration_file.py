@@ -21,8 +21,9 @@ def declaration_template(year: int, policy: Policy, schema: dict[str, Any], mode
     lines = [
         modeline.rstrip("\n"),
         f"# CPD Declaration for the {year} review year (1 January - 31 December {year}), {policy.short_name}.",
-        f"# `cpdgen declaration status --year {year}` shows what is left to do. Uncomment and fill in",
-        "# each section as you complete it; comments you write here are kept.",
+        f"# `cpdgen declaration review --year {year}` walks you through it item by item and writes your",
+        f"# answers here (`cpdgen declaration set KEY=VALUE` sets one); `cpdgen declaration status --year {year}`",
+        "# shows what is left. Or uncomment and fill in each section by hand; comments you write are kept.",
         f"year: {year}",
     ]
     for item in policy.checklist:
@@ -31,7 +32,7 @@ def declaration_template(year: int, policy: Policy, schema: dict[str, Any], mode
         need = "mandatory" if item.mandatory else "optional"
         lines += ["", f"# {item.number}. {item.title} ({need})"]
         if section in _WRITTEN_BY_CPDGEN:
-            lines.append(f"# Written by `cpdgen declaration {_WRITTEN_BY_CPDGEN[section]} --year {year}`.")
+            lines.append(f"# {section}: written by `cpdgen declaration {_WRITTEN_BY_CPDGEN[section]} --year {year}`")
             continue
         lines.append(f"# {section}:")
         lines += _fields(spec, year, depth=1)

@@ -11,16 +11,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from cpdgen.authoring.human_input import parse_competences, parse_date, split_list
 from cpdgen.authoring.yamlwrite import dump_document, modeline
-from cpdgen.common.dates import is_iso_date
 from cpdgen.common.errors import UsageError, UserError
 from cpdgen.loading import schemas
 from cpdgen.loading.files import PROFILE_FILES, Repository
+from cpdgen.model.competences import Framework
 from cpdgen.model.kinds import BY_NAME, Kind
 
 RECORDS = "records"
@@ -149,28 +150,32 @@ def prompted_fields(kind_name: str) -> list[Field]:
 # --- values ---------------------------------------------------------------
 
 
-def parse_option_date(text: str, today: date) -> str:
-    """A date as written on the command line: YYYY-MM-DD, `today` or
-    `yesterday`. Raises ValueError in plain words."""
-    word = text.strip().lower()
-    if word == "today":
-        return today.isoformat()
-    if word == "yesterday":
-        return (today - timedelta(days=1)).isoformat()
-    if is_iso_date(word):
-        return word
-    raise ValueError(f"'{text}' is not a date: write YYYY-MM-DD (e.g. {today.isoformat()}), today or yesterday")
+class OptionError(UsageError):
+    """A value given for an option that cannot be read (a date that is not one)."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"{option}: {message}")
+        self.option, self.reason = option, message
 
 
-def split_list(values: tuple[str, ...] | list[str]) -> list[str]:
-    """Repeated options, each possibly comma-separated: ("A1,E3", "B2") → [A1, E3, B2]."""
-    items = []
-    for value in values:
-        for item in value.split(","):
-            item = item.strip()
-            if item and item not in items:
-                items.append(item)
-    return items
+def read_values(kind_name: str, values: dict[str, Any], today: date, framework: Framework | None) -> dict[str, Any]:
+    """Option values as a person typed them, read as `human_input` reads
+    everything typed: dates (14/03/2025, today), competence codes ([B2, E3],
+    checked against the policy's framework). OptionError names the option."""
+    by_name = {f.name: f for f in fields(kind_name)}
+    read = dict(values)
+    for name, value in values.items():
+        field = by_name.get(name)
+        if field is None or value in (None, (), ""):
+            continue
+        try:
+            if field.shape == "date":
+                read[name] = parse_date(value, today)
+            elif name == "competences":
+                read[name] = tuple(parse_competences(value, framework))
+        except ValueError as exc:
+            raise OptionError(field.option, str(exc)) from None
+    return read
 
 
 def build_record(kind_name: str, values: dict[str, Any], today: date | None = None) -> dict:
@@ -187,9 +192,7 @@ def build_record(kind_name: str, values: dict[str, Any], today: date | None = No
         if field is not None and field.shape == "items":
             value = [{field.item_field: item} for item in split_list(value)]
         elif field is not None and field.shape == "list":
-            value = split_list(value)
-            if name == "competences":  # UK-SPEC codes are upper case: e3 is E3
-                value = list(dict.fromkeys(code.upper() for code in value))
+            value = parse_competences(value) if name == "competences" else split_list(value)
         data[name] = value
     if today is not None:
         for name in TODAY_FIELDS.get(kind_name, ()):
@@ -328,7 +331,7 @@ def prepare(repo: Repository, kind_name: str, values: dict[str, Any], today: dat
         listed = ", ".join(f.option for f in missing)
         raise UsageError(
             f"new {kind_name}: missing {listed} (give {'it' if len(missing) == 1 else 'them'} as options, "
-            "or run on a terminal to be asked)"
+            "or add --interactive to be asked)"
         )
     rel = record_path(kind_name, data, repo.relative(repo.records))
     problems = check(kind_name, data, rel, repo.root)

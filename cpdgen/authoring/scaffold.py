@@ -8,6 +8,7 @@ Pure, apart from reading cpdgen's own schemas.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,11 +20,11 @@ from cpdgen.common.diagnostics import Diagnostic
 from cpdgen.common.errors import UsageError
 from cpdgen.common.resources import schemas_dir
 from cpdgen.loading.files import PROFILE_FILES, Repository
+from cpdgen.loading.install import InstallSource
 from cpdgen.model.kinds import BY_NAME, CONFIG_SCHEMA_FILE, KINDS, PROFILE, YAML_SUFFIXES
 
 PLACEHOLDER_NAME = "Your Name"
 DEFAULT_BODY = "IET"
-EXAMPLE_TAG = "example"
 
 # The schemas are written to schemas/; modelines and editor settings point there.
 SCHEMAS = new_record.SCHEMAS
@@ -40,8 +41,9 @@ class PlannedFile:
         return self.kind is not None and self.kind != PROFILE.name
 
 
-def plan(name: str, body: str, today: date) -> list[PlannedFile]:
-    """Every file of a new records repository, in the order they are listed."""
+def plan(name: str, body: str, today: date, install: CiInstall | None = None) -> list[PlannedFile]:
+    """Every file of a new records repository, in the order they are listed;
+    `install` says how the workflow installs cpdgen (default: from PyPI)."""
     files = [
         PlannedFile("cpdgen.yaml", settings_text(name, body)),
         PlannedFile(f"records/{PROFILE.folder}", profile_text(name, body), PROFILE.name),
@@ -53,7 +55,7 @@ def plan(name: str, body: str, today: date) -> list[PlannedFile]:
         PlannedFile("README.md", readme_text(name)),
         PlannedFile(".gitignore", GITIGNORE),
         PlannedFile(".pre-commit-config.yaml", PRE_COMMIT_CONFIG),
-        PlannedFile(".github/workflows/cpd.yml", workflow_text()),
+        PlannedFile(".github/workflows/cpd.yml", workflow_text(install)),
         PlannedFile(".vscode/settings.json", vscode_settings_text()),
         PlannedFile(".vscode/extensions.json", VSCODE_EXTENSIONS),
         PlannedFile("evidence/README.md", EVIDENCE_README),
@@ -126,11 +128,14 @@ def profile_text(name: str, body: str) -> str:
 
 
 def examples(today: date) -> list[tuple[str, dict, str]]:
-    """One example record of each kind: (kind, data, comment). Examples are
-    private (never on the public site) and tagged `example`; the activity is
-    dated today, so it never counts in a finished review year."""
+    """One example record of each kind: (kind, data, comment). Each says
+    `example: true`, so it counts towards nothing (no hours, report, site page
+    or declaration) until the member makes it their own."""
     year = today.year
-    note = "An example {kind}: edit it into one of your own, or delete it."
+    note = (
+        "An example {kind}. It counts towards nothing while it says example: true;\n"
+        "make it your own (edit it, and delete that line) or delete the file."
+    )
     return [
         (
             "activity",
@@ -145,8 +150,7 @@ def examples(today: date) -> list[tuple[str, dict, str]]:
                 "outcomes": "- What you learned.\n- What surprised you.\n",
                 "reflection": "How you applied it, and what you will do next.\n",
                 "competences": ["A1", "B2"],
-                "private": True,
-                "tags": [EXAMPLE_TAG],
+                "example": True,
             },
             note.format(kind="CPD activity")
             + f"\ntype is one of {', '.join(new_record.choices('activity', 'type'))}."
@@ -162,8 +166,7 @@ def examples(today: date) -> list[tuple[str, dict, str]]:
                 "provider": "Example Training Ltd",
                 "mode": "in-person",
                 "description": "A course you have booked: it counts once it is completed.\n",
-                "private": True,
-                "tags": [EXAMPLE_TAG],
+                "example": True,
             },
             note.format(kind="training course") + "\nMake the next one with: cpdgen new training",
         ),
@@ -177,8 +180,7 @@ def examples(today: date) -> list[tuple[str, dict, str]]:
                 "end": f"{year - 5}-07-01",
                 "status": "completed",
                 "grade": "First Class Honours",
-                "private": True,
-                "tags": [EXAMPLE_TAG],
+                "example": True,
             },
             note.format(kind="qualification") + "\nMake the next one with: cpdgen new qualification",
         ),
@@ -191,8 +193,7 @@ def examples(today: date) -> list[tuple[str, dict, str]]:
                 "location": "Cardiff, UK",
                 "employment_type": "full-time",
                 "responsibilities": "What the role covers (Markdown).\n",
-                "private": True,
-                "tags": [EXAMPLE_TAG],
+                "example": True,
             },
             note.format(kind="job") + " No end: the current job.\nMake the next one with: cpdgen new employment",
         ),
@@ -210,8 +211,7 @@ def examples(today: date) -> list[tuple[str, dict, str]]:
                     {"title": "Take a functional safety foundation course", "target": f"{year + 1}-06-30"},
                     {"title": "Apply it on a live design", "target": f"{year + 1}-12-31"},
                 ],
-                "private": True,
-                "tags": [EXAMPLE_TAG],
+                "example": True,
             },
             note.format(kind="CPD objective")
             + "\nActivities and courses refer to it by id (its file name without .yaml),"
@@ -228,7 +228,7 @@ GITIGNORE = "# Generated by cpdgen build: the site and the PDFs.\noutput/\n"
 PRE_COMMIT_CONFIG = """\
 # Checks the records before every commit. Install the hook once per clone:
 #   pre-commit install
-# A local hook: it runs the cpdgen you installed (pip install cpdgen), so it
+# A local hook: it runs the cpdgen you run by hand (it must be on PATH), so it
 # needs no network. The whole repository is checked once, because a change to
 # one record can break a rule that spans files (references, evidence paths).
 repos:
@@ -244,13 +244,120 @@ repos:
 """
 
 
-def _pip_requirement() -> str:
-    major, minor, *_ = __version__.split(".")
-    return f"cpdgen~={major}.{minor}.0" if major == "0" else f"cpdgen~={major}.{minor}"
+@dataclass(frozen=True)
+class CiInstall:
+    """How the workflow installs cpdgen: `pip install "$CPDGEN_SPEC"`."""
+
+    spec: str  # a pip requirement
+    reachable: bool  # CI can install it as written
+    where: str  # where it comes from, in words, for the workflow's comment
+    note: str | None = None  # what `init` says about it
 
 
-def workflow_text() -> str:
-    return WORKFLOW.replace("@REQUIREMENT@", _pip_requirement())
+_REMOTE = ("https://", "http://", "ssh://", "git://")
+
+
+def _remote_git(url: str) -> str | None:
+    """A git URL pip can fetch from CI (scp-like git@host:path as ssh://), or None."""
+    if url.startswith(_REMOTE):
+        return url
+    if re.fullmatch(r"[\w.-]+@[\w.-]+:[^/].*", url):  # git@github.com:me/cpdgen.git
+        user_host, _, path = url.partition(":")
+        return f"ssh://{user_host}/{path}"
+    return None
+
+
+def ci_install(source: InstallSource) -> CiInstall:
+    """The spec CI installs cpdgen with: the source the running cpdgen was
+    installed from (PEP 610), pinned to its commit or hash where it has one,
+    and whether CI can reach it."""
+    direct = source.direct_url
+    version = source.version
+    unreachable = "CI cannot reach it: put a source CI can reach in CPDGEN_SPEC at the top of .github/workflows/cpd.yml"
+    if direct is None:
+        if not source.installed:
+            return CiInstall(
+                f"cpdgen=={version}",
+                False,
+                "a source tree, not an installation",
+                "cpdgen runs from a source tree here, not from an installation: "
+                + unreachable
+                + ' (e.g. "cpdgen @ git+https://github.com/OWNER/cpdgen@COMMIT")',
+            )
+        return CiInstall(
+            f"cpdgen=={version}",
+            True,
+            "a package index",
+            f"cpdgen was installed from a package index: CI installs cpdgen=={version} from PyPI; if yours is "
+            "another index, set CPDGEN_SPEC (or PIP_INDEX_URL) in .github/workflows/cpd.yml",
+        )
+    url = str(direct.get("url", ""))
+    subdirectory = direct.get("subdirectory")
+    fragment = f"#subdirectory={subdirectory}" if subdirectory else ""
+    vcs = direct.get("vcs_info")
+    if isinstance(vcs, dict):
+        commit = vcs.get("commit_id")
+        asked = vcs.get("requested_revision")
+        spec = f"cpdgen @ git+{url}@{commit}{fragment}" if commit else f"cpdgen @ git+{url}{fragment}"
+        where = (
+            f"the git repository {url}" + (f" ({asked})" if asked else "") + (f", commit {commit}" if commit else "")
+        )
+        if url.startswith(_REMOTE):
+            return CiInstall(spec, True, where)
+        return CiInstall(
+            spec, False, where, f"cpdgen was installed from a git repository on this computer ({url}): {unreachable}"
+        )
+    archive = direct.get("archive_info")
+    if isinstance(archive, dict):
+        digest = archive.get("hash") or ""
+        pinned = f"#{digest}" if digest and not fragment else fragment
+        spec = f"cpdgen @ {url}{pinned}"
+        name = url.rsplit("/", 1)[-1]
+        if url.startswith(("https://", "http://")):
+            return CiInstall(spec, True, f"the archive {url}")
+        return CiInstall(
+            spec,
+            False,
+            f"the archive {url}",
+            f"cpdgen was installed from {name} on this computer: {unreachable}, or commit the file "
+            f'to the repository (e.g. ci/{name}) and set CPDGEN_SPEC: "./ci/{name}"',
+        )
+    # a folder: pip install ., pipx install ., pip install -e .
+    editable = " (editable)" if isinstance(direct.get("dir_info"), dict) and direct["dir_info"].get("editable") else ""
+    remote = _remote_git(source.git_origin) if source.git_origin else None
+    if remote and source.git_commit:
+        dirty = "; its uncommitted changes are not in that commit" if source.git_dirty else ""
+        return CiInstall(
+            f"cpdgen @ git+{remote}@{source.git_commit}{fragment}",
+            True,
+            f"the folder {url}{editable}, a checkout of {remote} at commit {source.git_commit}",
+            f"cpdgen was installed from a checkout of {remote}: CI installs the same commit, {source.git_commit[:12]}{dirty}",
+        )
+    return CiInstall(
+        f"cpdgen @ {url}{fragment}",
+        False,
+        f"the folder {url}{editable}",
+        f"cpdgen was installed from a folder on this computer ({url}): {unreachable}"
+        ' (e.g. "cpdgen @ git+https://github.com/OWNER/cpdgen@COMMIT")',
+    )
+
+
+def workflow_text(install: CiInstall | None = None) -> str:
+    """The GitHub Actions workflow; `install` says how it installs cpdgen (default: from PyPI)."""
+    install = install or ci_install(InstallSource(__version__, None))
+    comment = "\n".join(
+        [
+            '  # How CI installs cpdgen (pip install "$CPDGEN_SPEC"): the source the cpdgen that ran',
+            f"  # `cpdgen init` came from: {install.where}.",
+            "  # Change it when you upgrade cpdgen, so CI judges the records as your desk does."
+            + (
+                ""
+                if install.reachable
+                else "\n  # CI cannot reach it as written: replace it with a source CI can reach."
+            ),
+        ]
+    )
+    return WORKFLOW.replace("@INSTALL_COMMENT@", comment).replace("@SPEC@", json.dumps(install.spec))
 
 
 WORKFLOW = """\
@@ -266,6 +373,10 @@ WORKFLOW = """\
 # The site then follows every push to the default branch, and "Run workflow"
 # (Actions tab) publishes it on demand. Nothing private is ever put on the site.
 name: CPD records
+
+env:
+@INSTALL_COMMENT@
+  CPDGEN_SPEC: @SPEC@
 
 on:
   push:
@@ -283,7 +394,7 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - run: pip install "@REQUIREMENT@"
+      - run: pip install "$CPDGEN_SPEC"
       - run: cpdgen validate --format github
 
   publish:
@@ -308,7 +419,7 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - run: pip install "@REQUIREMENT@"
+      - run: pip install "$CPDGEN_SPEC"
       - run: cpdgen build --site-only
       - uses: actions/configure-pages@v5
       - uses: actions/upload-pages-artifact@v3
@@ -358,7 +469,7 @@ README = """\
 # CPD records of @NAME@
 
 Continuing Professional Development records, kept as YAML files in git and
-checked by [cpdgen](https://github.com/cpdgen/cpdgen).
+checked by cpdgen.
 
 ## Every day
 
@@ -392,8 +503,10 @@ A spreadsheet log comes in with `cpdgen import csv log.csv` (try
 | `schemas/` | the file format, for your editor (`cpdgen schema` refreshes it) |
 | `output/` | generated, not kept in git |
 
-The records created with this repository are examples (tagged `example`):
-edit them into your own or delete them.
+The records created with this repository are examples: each says
+`example: true`, and counts towards nothing (no hours, report, site page or
+declaration) while it does. Make one your own by editing it and deleting that
+line, or delete it; `cpdgen validate` lists those that remain.
 
 Every record file starts with a `# yaml-language-server: $schema=...` line:
 editors with YAML support (VS Code with the Red Hat YAML extension, and
@@ -403,7 +516,8 @@ values as you type.
 ## Checks
 
 - Before every commit, once `pre-commit install` has been run in this
-  folder (`.pre-commit-config.yaml`).
+  folder (`.pre-commit-config.yaml`; pre-commit itself comes with
+  `pip install pre-commit`, or `pipx inject cpdgen pre-commit`).
 - On every push, on GitHub (`.github/workflows/cpd.yml`), which can also
   publish your portfolio site to GitHub Pages: see the comments in that file.
 """
@@ -435,7 +549,7 @@ class Initialised:
     problems: list[Diagnostic]  # what `cpdgen validate` finds afterwards (in files that were there before)
 
 
-def init_repository(root: Path, name: str, body: str, today: date) -> Initialised:
+def init_repository(root: Path, name: str, body: str, today: date, install: CiInstall | None = None) -> Initialised:
     """Write every file of a new records repository that is missing, as one
     change (removed again if it brings a new problem), and validate."""
     from cpdgen.authoring.transaction import WouldBeInvalid, create_validated
@@ -445,7 +559,7 @@ def init_repository(root: Path, name: str, body: str, today: date) -> Initialise
     files: list[tuple[Path, str]] = []
     created: list[str] = []
     skipped: list[tuple[str, str]] = []
-    for planned in plan(name, body, today):
+    for planned in plan(name, body, today, install):
         reason = _reason_to_skip(root, planned)
         if reason:
             skipped.append((planned.path, reason))

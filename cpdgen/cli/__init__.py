@@ -21,7 +21,7 @@ from cpdgen.common.diagnostics import Diagnostic
 from cpdgen.common.errors import ExitCode, UserError
 from cpdgen.common.wording import plural
 
-ISSUES_URL = "https://github.com/cpdgen/cpdgen/issues"
+ISSUES_URL = "the issue tracker of the cpdgen repository you installed it from"
 
 
 @dataclass
@@ -162,7 +162,7 @@ class _Group(click.Group):
             options = ctx.find_object(Options)
             click.echo(
                 "cpdgen: internal error: this is a bug in cpdgen, not a problem with your records.\n"
-                f"Please report it at {ISSUES_URL} with the command you ran, `cpdgen --version` and this trace:",
+                f"Please report it on {ISSUES_URL}, with the command you ran, `cpdgen --version` and this trace:",
                 err=True,
             )
             if options is None or options.verbose or os.environ.get("CPDGEN_DEBUG"):

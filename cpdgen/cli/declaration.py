@@ -12,9 +12,84 @@ from cpdgen.cli.report import output_option, write_pdf_file
 from cpdgen.common.errors import ExitCode, UserError
 
 
-@click.group(short_help="The annual CPD Declaration: status, start, acknowledge, pdf, submit.")
+@click.group(short_help="The annual CPD Declaration: review, status, set, acknowledge, pdf, submit.")
 def declaration() -> None:
-    """The annual CPD Declaration: status, start, acknowledge, pdf, submit."""
+    """The annual CPD Declaration: `review` walks it item by item; `status`
+    shows the checklist; `set` answers without prompts; `start`,
+    `acknowledge`, `pdf` and `submit` do one step each."""
+
+
+@declaration.command(short_help="Walk the checklist item by item, and submit.")
+@year_option
+@global_options
+@click.pass_obj
+def review(options: Options, year: int | None) -> None:
+    """Walk the year's CPD Declaration item by item, as the body's "Start CPD
+    Review" does: what each item means and needs, the questions (monitoring,
+    employment status, which employment and study to show, the hours, the
+    compliance statement, the supporting documents), the CPD Activity and
+    Planning Reports before acknowledging them, then the draft summary and
+    the offer to submit. Every answer is written at once into
+    records/declarations/YYYY.yaml (made from the template if there is none),
+    keeping the rest of the file, and checked; Ctrl-C stops with every answer
+    so far kept. Enter keeps the answer shown in [brackets]."""
+    from cpdgen.cli.declaration_review import run_review
+
+    run_review(options, options.year(year))
+
+
+class _SetCommand(click.Command):
+    """`declaration set`, whose help lists the keys, read from the schema only when asked."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from cpdgen.authoring.declaration import WRITTEN_BY, answer_keys
+
+        with formatter.section("Keys"):
+            formatter.write_dl([(key.dotted, key.description) for key in answer_keys().values()])
+        formatter.write_paragraph()
+        formatter.write_text(
+            "Not set by hand: " + "; ".join(f"{section} {owner}" for section, owner in WRITTEN_BY.items()) + "."
+        )
+
+
+@declaration.command("set", cls=_SetCommand, short_help="Answer checklist items without prompts: KEY=VALUE...")
+@click.argument("assignments", nargs=-1, required=True, metavar="KEY=VALUE...")
+@year_option
+@global_options
+@click.pass_obj
+def set_(options: Options, year: int | None, assignments: tuple[str, ...]) -> None:
+    """Set answers in the year's declaration file, e.g.
+
+    \b
+      cpdgen declaration set monitoring.agreed=yes hours.confirmed=yes \\
+        compliance.statement=met employment_status.status=employed
+
+    KEYs are the file's dotted keys (listed below); values are read as typed anywhere else (yes/no, 14/03/2025,
+    not met); KEY= removes a key. monitoring.agreed=yes also dates the
+    agreement today. The file is made from the template if there is none.
+    Everything is checked first, as the file would then read: any problem is
+    reported as file:line:column and nothing is written."""
+    from cpdgen.authoring import declaration as declaration_file
+
+    year = options.year(year)
+    repo, result = options.checked()
+    rel = repo.relative(declaration_file.declaration_path(repo, result, year))
+    try:
+        changes = declaration_file.parse_assignments(list(assignments), options.today, rel)
+        done = declaration_file.answer(repo, result, year, changes)
+    except declaration_file.AnswersRefused as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise UserError(f"nothing was written to {rel}") from None
+    if not options.quiet:
+        made = " (made from the template)" if done.created else ""
+        click.echo(f"Set {', '.join('.'.join(path) for path in changes)} in {rel}{made}.")
+        computed = _evaluate(repo, done.result, year)
+        open_items = [f"{i.number}. {i.title}" for i in computed.items if i.mandatory and not i.complete]
+        if computed.ready:
+            click.echo(f"Ready to submit: `cpdgen declaration submit --year {year}`.")
+        elif open_items:
+            click.echo(f"Still to do: {'; '.join(open_items)} (`cpdgen declaration status --year {year}`).")
 
 
 @declaration.command(short_help="The checklist: what is complete, what is missing.")
@@ -139,6 +214,51 @@ def submit(options: Options, year: int | None, amend: bool) -> None:
         click.echo(f"{verb} the {year} declaration ({done.records} records covered) in {repo.relative(done.path)}.")
         click.echo(f"The {year} records are now frozen: `cpdgen validate` reports any change to them.")
     _final_pdf(options, year)
+    what_to_upload(options, year)
+
+
+def what_to_upload(options: Options, year: int) -> None:
+    """After a submission, plainly: the files to upload, where, how big."""
+    from cpdgen.authoring.declaration import uploads
+    from cpdgen.compute.documents import DECLARATION_PDF, generated_file
+
+    repo, result = options.checked()
+    policy = result.policy
+    listed = uploads(repo, result, year, options.today)
+    limit = f"{policy.documents.max_bytes:,} bytes"
+    if not listed:
+        click.echo(
+            f"Item 8 names no supporting document, so there is nothing to upload; the {policy.short_name} sees only "
+            "what its own form holds. To upload the equivalent reports: "
+            f"`cpdgen declaration set supporting_documents.activity_report=generate supporting_documents.planning_report=generate --year {year}`."
+        )
+    else:
+        guide = policy.guide
+        click.echo("")
+        click.echo(
+            guide.upload if guide and guide.upload else f"Upload to the {policy.short_name}'s form, one file per type:"
+        )
+        width = max(len(upload.title) for upload in listed)
+        for upload in listed:
+            shown = _shown(upload.path, options)
+            click.echo(f"  {upload.title:<{width}}  {shown}  {upload.size:,} bytes")
+        too_big = [upload for upload in listed if not upload.fits]
+        if too_big:
+            for upload in too_big:
+                click.echo(
+                    f"cpdgen: warning: {upload.title} is {upload.size:,} bytes: the limit is under {limit}", err=True
+                )
+        else:
+            click.echo(f"Each is under the {policy.short_name}'s limit of {limit}.")
+    declaration_pdf = repo.root / "output" / generated_file(DECLARATION_PDF, year)
+    click.echo(f"Keep {_shown(declaration_pdf, options)}: it is your record of this submission.")
+
+
+def _shown(path, options: Options) -> str:
+    try:
+        return str(path.resolve().relative_to(options.cwd.resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _final_pdf(options: Options, year: int) -> None:

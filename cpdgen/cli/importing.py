@@ -3,42 +3,13 @@
 from __future__ import annotations
 
 import os
-from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import click
-from click.shell_completion import CompletionItem
 
 from cpdgen.cli import Options, echo_problems, global_options
+from cpdgen.cli.params import HumanChoice
 from cpdgen.common.errors import UserError
-
-
-class SchemaChoice(click.ParamType):
-    """A choice of a schema's enum values, read from the schema only when
-    first needed (so loading the command line stays light); completes in
-    shells. Everything is click.Choice's, made on first use."""
-
-    name = "choice"
-
-    def __init__(self, kind_name: str, field_name: str) -> None:
-        self.kind_name = kind_name
-        self.field_name = field_name
-
-    @cached_property
-    def choice(self) -> click.Choice:
-        from cpdgen.authoring.new_record import choices
-
-        return click.Choice(choices(self.kind_name, self.field_name))
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        return self.choice.convert(value, param, ctx)
-
-    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
-        return self.choice.get_metavar(param, ctx)
-
-    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-        return self.choice.shell_complete(ctx, param, incomplete)
 
 
 @click.group("import", short_help="Bring records in from a spreadsheet log (CSV).")
@@ -60,7 +31,7 @@ def import_() -> None:
 @click.option(
     "--type",
     "default_type",
-    type=SchemaChoice("activity", "type"),
+    type=HumanChoice("activity", "type"),
     help="The type of activities whose row gives none.",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be written, and write nothing.")
@@ -88,8 +59,9 @@ def csv_(
     \b
     Types are read tolerantly: Seminar and Event/Seminar are event, Self
     study is self-study, Course is training, Work experience is
-    work-experience. Dates are YYYY-MM-DD, DD/MM/YYYY (day first, UK order)
-    or 14 Mar 2025. Hours are 1.5, 1.5h, 90 min or 1:30. Blank rows are
+    work-experience. Dates are YYYY-MM-DD, DD/MM/YYYY (day first, UK order),
+    14 Mar 2025, today or yesterday. Hours are 1.5, 1.5h, 90 min or 1:30
+    (as `cpdgen new` reads them). Blank rows are
     skipped. The file is UTF-8 (a BOM is fine), comma, semicolon or tab
     separated.
 
@@ -105,7 +77,7 @@ def csv_(
     shown = str(file)
     overrides = csv_import.parse_mappings(mappings)
     repo = options.repository()
-    plan = csv_import.plan_import(repo, file, shown, overrides, default_type)
+    plan = csv_import.plan_import(repo, file, shown, overrides, default_type, options.today)
     if plan.ignored_columns and not options.quiet:
         click.echo(
             f"{shown}: columns not imported: {', '.join(plan.ignored_columns)} (--map FIELD=COLUMN takes one)", err=True

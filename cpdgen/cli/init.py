@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -67,8 +68,13 @@ def init(
     name = _non_blank(name) if name is not None else scaffold.PLACEHOLDER_NAME
     body = _non_blank(body) if body is not None else scaffold.DEFAULT_BODY
 
-    done = scaffold.init_repository(root, name, body, options.today)
+    from cpdgen.loading.install import install_source
+
+    install = scaffold.ci_install(install_source())
+    done = scaffold.init_repository(root, name, body, options.today, install)
     _report(shown, done.created, done.skipped, options, placeholder, in_git=(root / ".git").exists())
+    if not options.quiet and ".github/workflows/cpd.yml" in done.created and install.note:
+        click.echo(f"{'Note' if install.reachable else 'Warning'}: {install.note}.")
     if done.problems:
         click.echo(f"\ncpdgen validate finds {len(done.problems)} problem(s) in {shown}:", err=True)
         echo_problems(done.problems, indent="  ")
@@ -127,7 +133,7 @@ def _report(
     else:
         steps.append("complete records/profile.yaml")
     steps += [
-        "edit or delete the example records (tagged example)",
+        "make the example records your own, or delete them (they say example: true and count towards nothing)",
         "cpdgen new activity        # record CPD as you go",
         "cpdgen validate            # check everything",
         (
@@ -135,7 +141,11 @@ def _report(
             if in_git
             else "git init && git add . && git commit -m 'CPD records'"
         ),
-        "pre-commit install         # check every commit",
+        (
+            "pre-commit install         # check every commit"
+            if shutil.which("pre-commit")
+            else "pip install pre-commit && pre-commit install   # check every commit (pipx: pipx inject cpdgen pre-commit)"
+        ),
     ]
     click.echo("Next steps:")
     for step in steps:

@@ -13,6 +13,7 @@ import sys
 import click
 
 from cpdgen.cli import Options, echo_problems, global_options
+from cpdgen.cli.ask import Asker
 from cpdgen.common.errors import UserError
 
 
@@ -48,6 +49,7 @@ def new() -> None:
 
 def _kind_command(kind_name: str) -> click.Command:
     from cpdgen.authoring import new_record
+    from cpdgen.authoring.human_input import DATE_HELP
     from cpdgen.model.kinds import BY_NAME
 
     kind = BY_NAME[kind_name]
@@ -64,26 +66,35 @@ def _kind_command(kind_name: str) -> click.Command:
         help="Ask for the values not given as options (default: when input is a terminal).",
     )(function)
     for field in reversed(new_record.fields(kind_name)):
-        function = _option(field)(function)
+        function = _option(kind_name, field)(function)
     asked = ", ".join(f.option for f in new_record.prompted_fields(kind_name))
     required = ", ".join(f.option for f in new_record.fields(kind_name) if f.required)
     help_text = (
         f"Write a new record file: {new_record.DESCRIBED[kind_name]}.\n\n"
-        f"Required: {required}. On a terminal, asks for {asked} unless given; "
-        "dates are YYYY-MM-DD, today or yesterday."
+        f"Required: {required}. On a terminal (or with --interactive), asks for {asked} unless given"
+        + (
+            ", then the body's reflective questions (outcomes, reflection, competences, objectives), each skippable"
+            if kind.counts_hours
+            else ""
+        )
+        + f"; dates are {DATE_HELP}."
     )
     if kind.single:
         help_text += f" Only when the repository has no {kind.folder} yet."
     return click.command(kind_name, help=help_text, short_help=new_record.DESCRIBED[kind_name])(function)
 
 
-def _option(field):
+def _option(kind_name: str, field):
+    from cpdgen.cli.params import Hours, HumanChoice
+
     names = (field.option, field.name)
     help_text = field.help + (" Repeat it, or separate values with commas." if field.shape in ("list", "items") else "")
     if field.shape == "flag":
         return click.option(*names, is_flag=True, default=False, help=field.help)
     if field.shape == "choice":
-        return click.option(*names, type=click.Choice(field.choices), help=help_text)
+        return click.option(*names, type=HumanChoice(kind_name, field.name), help=help_text)
+    if field.name == "hours":
+        return click.option(*names, type=Hours(), metavar="HOURS", help=help_text + " E.g. 1.5, 1:30 or 90 min.")
     if field.shape == "number":
         return click.option(*names, type=float, metavar="NUMBER", help=help_text)
     if field.shape == "integer":
@@ -98,21 +109,22 @@ def _option(field):
 def _new(options: Options, kind_name: str, interactive: bool | None, values: dict) -> None:
     from cpdgen.authoring import new_record
     from cpdgen.authoring.transaction import WouldBeInvalid
+    from cpdgen.validation.settings import load_settings
 
     repo = options.repository()
     today = options.today
-    by_name = {f.name: f for f in new_record.fields(kind_name)}
-    for name, value in list(values.items()):
-        if value is not None and by_name[name].shape == "date":
-            try:
-                values[name] = new_record.parse_option_date(value, today)
-            except ValueError as exc:
-                raise click.BadParameter(str(exc), param_hint=by_name[name].option) from None
+    policy = load_settings(repo)[1]
+    try:
+        values = new_record.read_values(kind_name, values, today, policy.competences)
+    except new_record.OptionError as exc:
+        raise click.BadParameter(exc.reason, param_hint=exc.option) from None
     new_record.refuse_second_profile(repo, kind_name)
     if interactive is None:
         interactive = _is_terminal()
+    asker = Asker(err=True, color=options.color(sys.stderr))
     if interactive:
-        _ask(kind_name, values, today)
+        _ask(asker, kind_name, values, today)
+        _ask_reflection(asker, repo, kind_name, values, policy)
     record = new_record.prepare(repo, kind_name, values, today)
     try:
         target = new_record.write(repo, record)
@@ -121,6 +133,7 @@ def _new(options: Options, kind_name: str, interactive: bool | None, values: dic
         raise UserError(f"{record.rel} would not be valid, so it was not kept") from None
     if not options.quiet:
         click.echo(os.path.relpath(target, options.cwd))
+        _what_an_assessor_reads(asker, kind_name, record.data, policy)
         if not new_record.has_schemas_folder(repo, kind_name):
             click.echo(
                 "note: the repository has no schemas/ folder for editors; write it with 'cpdgen schema'", err=True
@@ -131,7 +144,7 @@ def _is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _ask(kind_name: str, values: dict, today) -> None:
+def _ask(asker: Asker, kind_name: str, values: dict, today) -> None:
     """Prompt for the prompted fields not given as options."""
     from cpdgen.authoring import new_record
 
@@ -140,19 +153,108 @@ def _ask(kind_name: str, values: dict, today) -> None:
         if given not in (None, (), ""):
             continue
         if field.shape == "choice" and field.choice_help:
-            click.echo(f"{field.label}:", err=True)
+            asker.say(f"{field.label}:")
             for choice, described in zip(field.choices, field.choice_help):
-                click.echo(f"  {choice:<16} {described}", err=True)
+                asker.say(f"  {choice:<16} {described}")
         default = _prompt_default(kind_name, field, values, today)
-        answer = click.prompt(
-            _prompt_text(kind_name, field),
-            default=default,
-            show_default=bool(default),
-            type=_Answer(kind_name, field, today),
-            err=True,
-        )
+        answer = asker.value(_prompt_text(kind_name, field), _Answer(kind_name, field, today), default or None)
         # An accepted default is left to the schema, as when the option is not given.
         values[field.name] = answer if answer not in ("", None, field.default) else None
+
+
+def _ask_reflection(asker: Asker, repo, kind_name: str, values: dict, policy) -> None:
+    """The body's reflective questions (the policy's guide), each skippable:
+    what was learned, how it was applied, the competences, the objective."""
+    from cpdgen.authoring import new_record
+
+    guide = policy.guide
+    names = {field.name for field in new_record.fields(kind_name)}
+    if guide is None:
+        return
+    for question in guide.record:
+        if question.field not in names or values.get(question.field) not in (None, (), ""):
+            continue
+        if question.field in ("outcomes", "reflection"):
+            asker.say("")
+            values[question.field] = asker.text(
+                f"{question.ask} (an empty line ends; Enter at once skips)", question.hints
+            )
+        elif question.field == "competences" and policy.competences is not None:
+            values["competences"] = _ask_competences(asker, question, policy.competences)
+        elif question.field == "objectives":
+            values["objectives"] = _ask_objectives(asker, repo, question, values)
+
+
+def _ask_competences(asker: Asker, question, framework) -> tuple[str, ...]:
+    from cpdgen.authoring.human_input import parse_competences
+
+    asker.say("")
+
+    def convert(text: str) -> tuple[str, ...] | None:
+        if text == "?":
+            return None
+        return tuple(parse_competences([text], framework))
+
+    while True:
+        codes = asker.value(f"{question.ask} Codes such as A1 E3; ? lists them; Enter skips", convert, None)
+        if codes is not None:
+            return codes
+        for area in framework.areas:
+            asker.say(f"  {area.key}  {area.title}")
+            for competence in area.competences:
+                asker.say(f"     {competence.code}  {competence.title}")
+
+
+def _ask_objectives(asker: Asker, repo, question, values: dict) -> tuple[str, ...]:
+    """A choice among the objectives open in the record's year, by number."""
+    from datetime import date
+
+    from cpdgen.compute.year import objective_open_in
+    from cpdgen.validation.repository import validate_repository
+
+    start = values.get("start")
+    year = date.fromisoformat(start).year if isinstance(start, str) else None
+    objectives = [o for o in validate_repository(repo).records.objectives if year is None or objective_open_in(o, year)]
+    if not objectives:
+        return ()
+    asker.say("")
+    asker.say(question.ask)
+    for number, objective in enumerate(objectives, 1):
+        asker.say(f"  {number}. {objective.title}")
+
+    def convert(text: str) -> tuple[str, ...]:
+        chosen = []
+        for part in text.replace(",", " ").split():
+            if not part.isdigit() or not 1 <= int(part) <= len(objectives):
+                raise ValueError(f"give numbers from the list (1 to {len(objectives)}), or Enter to skip")
+            chosen.append(objectives[int(part) - 1].id)
+        return tuple(dict.fromkeys(chosen))
+
+    return asker.value("Numbers (e.g. 1 3); Enter skips", convert, None)
+
+
+def _what_an_assessor_reads(asker: Asker, kind_name: str, data: dict, policy) -> None:
+    """After writing a CPD record: which of the body's questions it answers."""
+    from cpdgen.authoring import new_record
+    from cpdgen.compute.assessor import answered
+
+    guide = policy.guide
+    names = {field.name for field in new_record.fields(kind_name)}
+    if guide is None or not {q.field for q in guide.record} <= names:
+        return
+    found = answered(data, guide)
+    asker.say("An assessor reading it will find:")
+    for answer in found:
+        mark = "✓" if answer.answered else "✗ no word on"
+        detail = ""
+        if answer.answered and answer.question.field == "competences" and policy.competences is not None:
+            detail = ": " + ", ".join(f"{code} {policy.competences.title(code)}" for code in answer.value)
+        asker.say(f"  {mark} {answer.question.missing}{detail}")
+    missing = [answer.question.field for answer in found if not answer.answered]
+    if missing:
+        asker.say(
+            f"Add {'it' if len(missing) == 1 else 'them'} to the file when you can ({', '.join(f'{name}:' for name in missing)})."
+        )
 
 
 def _prompt_text(kind_name: str, field) -> str:
@@ -176,61 +278,41 @@ def _prompt_default(kind_name: str, field, values: dict, today) -> str | None:
     return None if field.required else ""
 
 
-class _Answer(click.ParamType):
-    """An answer to a prompt, checked as the option would be: choices (any
-    case, or an unambiguous beginning), dates (YYYY-MM-DD, today, yesterday),
-    numbers, and the field's own schema."""
-
-    name = "answer"
+class _Answer:
+    """An answer to a prompt, read as the option would be (`human_input`):
+    choices (any case, a label, a synonym, an unambiguous beginning), dates
+    (14/03/2025, today), hours (1:30, 90 min), and the field's own schema.
+    Raises ValueError in plain words, and the prompt asks again."""
 
     def __init__(self, kind_name: str, field, today):
         self.kind_name = kind_name
         self.field = field
         self.today = today
 
-    def convert(self, value, param, ctx):
-        from cpdgen.authoring import new_record
+    def __call__(self, text: str):
+        from cpdgen.authoring import human_input, new_record
 
         field = self.field
-        text = str(value).strip()
         if text == "":
             if field.required:
-                self.fail(f"{field.label.lower()} is required")
+                raise ValueError(f"{field.label.lower()} is required")
             return ""
         if field.shape == "choice":
-            return self._choice(text)
+            return human_input.parse_choice(self.kind_name, field.name, text)
         if field.shape == "date":
-            try:
-                return new_record.parse_option_date(text, self.today)
-            except ValueError as exc:
-                self.fail(str(exc))
+            return human_input.parse_date(text, self.today)
         if field.shape in ("number", "integer"):
-            try:
-                number = float(text) if field.shape == "number" else int(text)
-            except ValueError:
-                self.fail(
-                    f"'{text}' is not a number"
-                    + (": write 1.5 for an hour and a half" if field.name == "hours" else "")
-                )
+            if field.name == "hours":
+                number = human_input.parse_hours(text)
+            else:
+                try:
+                    number = float(text) if field.shape == "number" else int(text)
+                except ValueError:
+                    raise ValueError(f"'{text}' is not a number") from None
             problems = new_record.check_value(self.kind_name, field.name, number)
             if problems:
-                self.fail(problems[0])
+                raise ValueError(problems[0])
             return number
         if field.shape in ("list", "items"):
             return (text,)
         return text
-
-    def _choice(self, text: str) -> str:
-        choices = self.field.choices
-        lowered = text.lower()
-        if lowered in choices:
-            return lowered
-        starting = [choice for choice in choices if choice.startswith(lowered)]
-        if len(starting) == 1:
-            return starting[0]
-        from cpdgen.authoring.csv_import import match_choice  # "Seminar" is an event, as in a spreadsheet
-
-        tolerant = match_choice(self.kind_name, self.field.name, text)
-        if tolerant is not None:
-            return tolerant
-        self.fail(f"choose one of: {', '.join(choices)}")

@@ -36,6 +36,11 @@ def builtin_policies() -> dict[str, Path]:
     return {path.stem: path for path in sorted(policies_dir().glob("*.yaml"))}
 
 
+def builtin_guides() -> dict[str, Path]:
+    """The bodies' guides shipped with cpdgen (the IET's), by name."""
+    return {path.stem: path for path in sorted((policies_dir() / "guides").glob("*.yaml"))}
+
+
 def builtin_frameworks() -> dict[str, Path]:
     """The competence frameworks shipped with cpdgen (UK-SPEC), by name."""
     return {path.stem: path for path in sorted((policies_dir() / "frameworks").glob("*.yaml"))}

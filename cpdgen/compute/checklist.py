@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from cpdgen.compute.digest import reports_digest, submission_intact
 from cpdgen.compute.documents import document_problems, generated_file
@@ -18,6 +19,7 @@ from cpdgen.compute.hours import Hours, Recommendation, format_hours, recommenda
 from cpdgen.compute.year import (
     completed_items,
     declaration_for,
+    examples_in,
     first_day,
     last_day,
     shown_employment,
@@ -46,9 +48,10 @@ class YearFacts:
 @dataclass(frozen=True)
 class Judgement:
     complete: bool
-    problems: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # for the member: what to do, with the key or command
     advice: tuple[str, ...] = ()  # how to complete an incomplete item
     notes: tuple[str, ...] = ()  # worth knowing either way
+    said: tuple[str, ...] = ()  # the problems in words, for the assessor's draft (no keys, no commands)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class ItemResult:
     problems: tuple[str, ...]
     advice: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    said: tuple[str, ...] = ()  # the problems as a draft declaration words them
 
     def as_data(self) -> dict:
         """As in `declaration status --format json`."""
@@ -83,12 +87,16 @@ class DeclarationStatus:
     recommendation: Recommendation
     warnings: tuple[str, ...]
     reports_digest: str
+    examples: tuple[str, ...] = ()  # files of `cpdgen init` examples that would be part of the year
 
     @property
     def ready(self) -> bool:
-        """Every mandatory item complete, and no item holding a problem."""
-        return all(item.complete for item in self.items if item.mandatory) and not any(
-            item.problems for item in self.items
+        """Every mandatory item complete, no item holding a problem, and no
+        example left in the year."""
+        return (
+            all(item.complete for item in self.items if item.mandatory)
+            and not any(item.problems for item in self.items)
+            and not self.examples
         )
 
     @property
@@ -98,7 +106,13 @@ class DeclarationStatus:
     @property
     def missing(self) -> list[str]:
         """Every problem, prefixed with its item: what stops a submission."""
-        return [f"{item.number}. {item.title}: {problem}" for item in self.items for problem in item.problems]
+        found = [f"{item.number}. {item.title}: {problem}" for item in self.items for problem in item.problems]
+        if self.examples:
+            found.append(
+                f"example records from cpdgen init are in the year ({', '.join(self.examples)}): "
+                "make each your own (delete its line 'example: true') or delete it"
+            )
+        return found
 
 
 def document_paths(declaration: Declaration | None) -> list[str]:
@@ -122,10 +136,11 @@ def evaluate(facts: YearFacts) -> DeclarationStatus:
     items = []
     for item in facts.policy.checklist:
         judgement = RULES[item.key](facts, digest)
-        problems = judgement.problems
+        problems, said = judgement.problems, judgement.said
         if item.mandatory and not judgement.complete and not problems:
             # a rule written for an optional item (advice only) under a policy that makes it mandatory
             problems = judgement.advice or (f"complete {item.title}",)
+            said = (f"{item.title} is not complete.",)
         items.append(
             ItemResult(
                 item.number,
@@ -136,12 +151,14 @@ def evaluate(facts: YearFacts) -> DeclarationStatus:
                 problems,
                 judgement.advice,
                 judgement.notes,
+                said or problems,
             )
         )
     hours = year_hours(facts.records, facts.policy, facts.year)
     advice = recommendation(facts.records, facts.policy, facts.year, facts.declaration)
+    examples = tuple(sorted({record.source.file for record in examples_in(facts.records, facts.year)}))
     return DeclarationStatus(
-        facts.year, facts.declaration, tuple(items), hours, advice, tuple(warnings(facts, advice)), digest
+        facts.year, facts.declaration, tuple(items), hours, advice, tuple(warnings(facts, advice)), digest, examples
     )
 
 
@@ -155,7 +172,11 @@ def _command(facts: YearFacts, name: str) -> str:
 def cpd_monitoring(facts: YearFacts, digest: str) -> Judgement:
     if facts.answers.monitoring.get("agreed") is True:
         return Judgement(True)
-    return Judgement(False, ("agree to CPD monitoring: set monitoring.agreed: true (and monitoring.date)",))
+    return Judgement(
+        False,
+        ("agree to CPD monitoring: set monitoring.agreed: true (and monitoring.date)",),
+        said=("CPD monitoring has not been agreed yet.",),
+    )
 
 
 def cpd_reports(facts: YearFacts, digest: str) -> Judgement:
@@ -165,6 +186,7 @@ def cpd_reports(facts: YearFacts, digest: str) -> Judgement:
         return Judgement(
             False,
             (f"acknowledge the CPD Activity and Planning Reports: {check}, then run {_command(facts, 'acknowledge')}",),
+            said=("The CPD Activity and Planning Reports have not been acknowledged yet.",),
         )
     if not reports.get("digest"):
         return Judgement(
@@ -172,6 +194,7 @@ def cpd_reports(facts: YearFacts, digest: str) -> Judgement:
             (
                 f"reports.acknowledged is true but cpdgen has no digest of what was acknowledged: run {_command(facts, 'acknowledge')}",
             ),
+            said=("The reports are marked acknowledged, but what was acknowledged was not recorded.",),
         )
     if facts.declaration is not None and submission_intact(facts.records, facts.declaration):
         # Submitted, and nothing it covers has changed: later progress (an
@@ -185,26 +208,31 @@ def cpd_reports(facts: YearFacts, digest: str) -> Judgement:
             (
                 f"the reports have changed since you acknowledged them{when}: {check} again, then run {_command(facts, 'acknowledge')}",
             ),
+            said=(f"The reports have changed since they were acknowledged{when}.",),
         )
     return Judgement(True)
 
 
 def employment_status(facts: YearFacts, digest: str) -> Judgement:
     section = facts.answers.employment_status
-    problems = []
+    problems: list[str] = []
+    said: list[str] = []
     if not section.get("status"):
         problems.append(f"choose your employment status in {facts.year}: set employment_status.status")
+        said.append("No employment status has been given yet.")
     active = section.get("professionally_active")
     explained = bool((section.get("comments") or "").strip())
     if active is not True and not explained:
         if active is False:
             problems.append("you were not professionally active: say why in employment_status.comments")
+            said.append("Not professionally active, and no comment yet says why.")
         else:
             problems.append(
                 "say whether you were professionally active: set employment_status.professionally_active: true, "
                 "or explain in employment_status.comments why not"
             )
-    return Judgement(not problems, tuple(problems))
+            said.append("Whether the member was professionally active has not been stated yet.")
+    return Judgement(not problems, tuple(problems), said=tuple(said))
 
 
 def _display_rule(section_name: str, what: str, folder: str, shown: Callable) -> Callable[[YearFacts, str], Judgement]:
@@ -229,32 +257,42 @@ def total_cpd_hours(facts: YearFacts, digest: str) -> Judgement:
     if facts.answers.hours.get("confirmed") is True:
         return Judgement(True)
     return Judgement(
-        False, (f"check the hours (cpdgen hours --year {facts.year}) and confirm them: set hours.confirmed: true",)
+        False,
+        (f"check the hours (cpdgen hours --year {facts.year}) and confirm them: set hours.confirmed: true",),
+        said=("The hours have not been confirmed yet.",),
     )
 
 
 def compliance_statement(facts: YearFacts, digest: str) -> Judgement:
     section = facts.answers.compliance
-    problems = []
+    problems: list[str] = []
+    said: list[str] = []
     statement = section.get("statement")
     if statement is None:
         problems.append(
             f"say whether you met the {facts.policy.short_name}'s CPD policy: set compliance.statement: met or not-met"
         )
+        said.append("No compliance statement has been given yet.")
     elif statement == "not-met" and not (section.get("comments") or "").strip():
         problems.append("with not-met, explain why in compliance.comments")
+        said.append("The requirements were not met, and no comment yet says why.")
     away = section.get("out_of_employment")
     if away:
         start, end = away.get("from"), away.get("to")
         if start is None:
             problems.append("compliance.out_of_employment needs 'from': when you stopped work")
+            said.append("The time out of employment has no date when work stopped.")
         elif end is not None and start > end:
             problems.append(f"compliance.out_of_employment: 'from' ({start}) is after 'to' ({end})")
+            said.append(f"The time out of employment ends ({end}) before it starts ({start}).")
         elif start > last_day(facts.year).isoformat() or (end is not None and end < first_day(facts.year).isoformat()):
             problems.append(
                 f"compliance.out_of_employment ({start} to {end or 'the end of the year'}) is not in {facts.year}"
             )
-    return Judgement(not problems, tuple(problems))
+            said.append(
+                f"The time out of employment ({start} to {end or 'the end of the year'}) is not in {facts.year}."
+            )
+    return Judgement(not problems, tuple(problems), said=tuple(said))
 
 
 def supporting_documents(facts: YearFacts, digest: str) -> Judgement:
@@ -263,15 +301,22 @@ def supporting_documents(facts: YearFacts, digest: str) -> Judgement:
     if not given:
         names = ", ".join(t.key for t in facts.policy.documents.types)
         return Judgement(False, advice=(f"optional: give supporting_documents ({names}), each a file or {GENERATE}",))
-    problems, notes = [], []
+    titles = {t.key: t.title for t in facts.policy.documents.types}
+    problems: list[str] = []
+    notes: list[str] = []
+    said: list[str] = []
     for key, value in given.items():
         value = str(value)
         if value == GENERATE:
             notes.append(f"{key}: cpdgen makes output/{generated_file(key, facts.year)}")
         else:
             document = facts.documents.get(value) or DocumentFacts(value, problem="was not checked")
-            problems.extend(document_problems(key, document, facts.policy.documents, facts.policy.short_name))
-    return Judgement(not problems, tuple(problems), notes=tuple(notes))
+            found = document_problems(key, document, facts.policy.documents, facts.policy.short_name)
+            problems.extend(found)
+            where = f"supporting_documents.{key}: '{value}'"
+            named = f"{titles[key]} ({PurePosixPath(value).name})"
+            said.extend(problem.replace(where, named, 1).rstrip(".") + "." for problem in found)
+    return Judgement(not problems, tuple(problems), notes=tuple(notes), said=tuple(said))
 
 
 RULES: dict[str, Callable[[YearFacts, str], Judgement]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from cpdgen.model.records import CPDItem, Employment, Objective, Qualification, Records
+from cpdgen.model.records import CPDItem, Employment, Objective, Qualification, Record, Records
 
 # Statuses that mean "not done yet" for activities and training courses.
 PLANNED_STATUSES = ("planned", "booked")
@@ -108,3 +108,25 @@ def objective_open_in(objective: Objective, year: int) -> bool:
 def declaration_for(records: Records, year: int):
     """The declaration of `year`, or None (at most one: files are named by year)."""
     return next((d for d in records.declarations if d.year == year), None)
+
+
+def part_of_year(record: Record, year: int) -> bool:
+    """Whether a record would be part of the year's declaration: an activity
+    or course completed in it or planned for it or the year after (the
+    reports), an objective open in it, a job or study begun by its end (the
+    employment history and academic study shown under `all`)."""
+    if isinstance(record, CPDItem):
+        return counts_in(record, year) or any(planned_in(record, y) for y in (year, year + 1))
+    if isinstance(record, Objective):
+        return objective_open_in(record, year)
+    if isinstance(record, Employment):
+        return record.start <= last_day(year)
+    if isinstance(record, Qualification):
+        return record.start is None or record.start <= last_day(year)
+    return False
+
+
+def examples_in(records: Records, year: int) -> list[Record]:
+    """The examples (`example: true`, kept out of the records) that would be
+    part of the year were they real: a declaration is not submitted while any is."""
+    return [record for _, record in records.examples if part_of_year(record, year)]

@@ -15,7 +15,13 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from cpdgen.common.resources import schemas_dir
-from cpdgen.model.kinds import BY_NAME, CONFIG_SCHEMA_FILE, FRAMEWORK_SCHEMA_FILE, POLICY_SCHEMA_FILE
+from cpdgen.model.kinds import (
+    BY_NAME,
+    CONFIG_SCHEMA_FILE,
+    FRAMEWORK_SCHEMA_FILE,
+    GUIDE_SCHEMA_FILE,
+    POLICY_SCHEMA_FILE,
+)
 
 
 @cache
@@ -128,3 +134,8 @@ def policy_schema() -> dict:
 @cache
 def framework_schema() -> dict:
     return inlined(FRAMEWORK_SCHEMA_FILE)
+
+
+@cache
+def guide_schema() -> dict:
+    return inlined(GUIDE_SCHEMA_FILE)

@@ -30,6 +30,7 @@ class Framework:
     name: str
     areas: tuple[Area, ...]
     source: str | None = None
+    short_name: str = ""  # as members know it: UK-SPEC (the id when the file gives none)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -53,6 +54,7 @@ class Framework:
             id=data["id"],
             name=data["name"],
             source=data.get("source"),
+            short_name=data.get("short_name") or data["id"],
             areas=tuple(
                 Area(
                     area["key"],

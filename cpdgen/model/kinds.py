@@ -18,11 +18,17 @@ class Kind:
     single: bool = False  # exactly one record, in one file (the profile)
     date_order: tuple[tuple[str, str], ...] = ()  # (earlier, later) date fields
     counts_hours: bool = False  # has hours in a CPD category
+    noun: str = ""  # what a member calls one, where it differs from the name: "training course"
 
     @property
     def a(self) -> str:
         """The name with its article, for messages: "an activity"."""
         return f"{'an' if self.name[0] in 'aeiou' else 'a'} {self.name}"
+
+    @property
+    def called(self) -> str:
+        """What a member calls one record of the kind: "training course", "job"."""
+        return self.noun or self.name
 
     @property
     def schema_file(self) -> str:
@@ -32,9 +38,11 @@ class Kind:
 PROFILE = Kind("profile", "profile.yaml", "profiles", list_files=False, single=True)
 _START_END = (("start", "end"),)
 ACTIVITY = Kind("activity", "activities", "activities", date_order=_START_END, counts_hours=True)
-TRAINING = Kind("training", "training", "training courses", date_order=_START_END, counts_hours=True)
+TRAINING = Kind(
+    "training", "training", "training courses", date_order=_START_END, counts_hours=True, noun="training course"
+)
 QUALIFICATION = Kind("qualification", "qualifications", "qualifications", date_order=_START_END)
-EMPLOYMENT = Kind("employment", "employment", "employments", date_order=_START_END)
+EMPLOYMENT = Kind("employment", "employment", "employments", date_order=_START_END, noun="job")
 OBJECTIVE = Kind("objective", "objectives", "objectives", date_order=(("created", "target"),))
 DECLARATION = Kind("declaration", "declarations", "declarations", list_files=False)
 
@@ -48,5 +56,7 @@ CONFIG_SCHEMA_FILE = "config.schema.json"
 POLICY_SCHEMA_FILE = "policy.schema.json"
 # And a competence framework a policy names (cpdgen/policies/frameworks/*.yaml).
 FRAMEWORK_SCHEMA_FILE = "framework.schema.json"
+# And the guide a policy names (cpdgen/policies/guides/*.yaml): the body's words for what cpdgen asks.
+GUIDE_SCHEMA_FILE = "guide.schema.json"
 
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cpdgen.model.competences import Framework
+from cpdgen.model.guide import Guide
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Policy:
     checklist: tuple[ChecklistItem, ...]
     documents: DocumentRules
     competences: Framework | None = None  # the framework records' competence codes belong to
+    guide: Guide | None = None  # the body's words for what cpdgen asks
 
     @property
     def category_keys(self) -> tuple[str, ...]:
@@ -89,8 +91,10 @@ class Policy:
         return category_key
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any], competences: Framework | None = None) -> Policy:
-        """From data the policy schema has accepted, and the framework it names."""
+    def from_data(
+        cls, data: Mapping[str, Any], competences: Framework | None = None, guide: Guide | None = None
+    ) -> Policy:
+        """From data the policy schema has accepted, and the framework and guide it names."""
         requirement = data["requirement"]
         documents = data["supporting_documents"]
         return cls(
@@ -123,4 +127,5 @@ class Policy:
                 types=tuple(DocumentType(t["key"], t["title"]) for t in documents["types"]),
             ),
             competences=competences,
+            guide=guide,
         )

@@ -382,6 +382,11 @@ class Records:
         # lists above, but their ids still exist for uniqueness and references,
         # so one mistake is reported once, not again wherever it is referred to.
         self.unbuilt: list[tuple[str, str, Source]] = []
+        # Examples written by `cpdgen init` (`example: true`), as (kind, record):
+        # valid, but kept out of the lists above, so nothing that computes from
+        # the records (hours, reports, the declaration, the site) ever sees them.
+        # Their ids still exist, as the unbuilt ones' do.
+        self.examples: list[tuple[str, Record]] = []
 
     def add(self, kind_name: str, record: Record) -> None:
         self.items[kind_name].append(record)
@@ -390,6 +395,7 @@ class Records:
         """Every id of these kinds, built or not."""
         found = {record.id for name in kind_names for record in self.items[name]}
         found.update(record_id for name, record_id, _ in self.unbuilt if name in kind_names)
+        found.update(record.id for name, record in self.examples if name in kind_names)
         return found
 
     def _of(self, kind_name: str, cls: type[R]) -> list[R]:

@@ -23,20 +23,24 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from cpdgen.common.errors import UserError
 from cpdgen.compute.checklist import SECTIONS, DeclarationStatus, year_status
+from cpdgen.compute.competences import competence_coverage
 from cpdgen.compute.cv import employment_order, study_order
 from cpdgen.compute.digest import combined_digest, declaration_records, record_digests
 from cpdgen.compute.documents import DECLARATION_PDF, generated_file
 from cpdgen.compute.hours import category_rows, year_hours
 from cpdgen.compute.reports import activity_report, planning_report
 from cpdgen.compute.year import default_year, shown_employment, shown_qualifications
+from cpdgen.loading.evidence import EvidenceFile
+from cpdgen.loading.evidence import read_evidence as read_evidence_file
 from cpdgen.model.documents import GENERATE, DocumentFacts
 from cpdgen.model.policy import Policy
-from cpdgen.model.records import Declaration, Profile, Records, Source, as_data
+from cpdgen.model.records import Declaration, Profile, Records, Source, Training, as_data
 from cpdgen.render.pdf_assets import ASSETS, PdfAssets
 
 InspectDocuments = Callable[[Iterable[str]], Mapping[str, DocumentFacts]]
@@ -66,6 +70,36 @@ class Attachment:
     data: bytes
     description: str
     mime_type: str = "application/json"
+    relationship: str = "Data"  # PDF/A-3's AFRelationship: Data (the year as data), Supplement (evidence)
+
+
+# Evidence files travel inside the PDFs that show them (the CPD Activity
+# Report, and the declaration whose appendix A it is) while together they
+# take at most this share of the body's upload limit, so the PDF stays
+# uploadable; the others are listed with their size and SHA-256.
+EVIDENCE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class EvidenceShown:
+    """An evidence file as a PDF shows it."""
+
+    path: str  # as the record names it
+    name: str  # the file's name, as attached
+    size: int
+    sha256: str
+    attached: bool
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class YearEvidence:
+    files: tuple[EvidenceShown, ...]  # in the order the report first names them
+    attachments: tuple[Attachment, ...]
+    budget: int  # bytes the attached files may take
+
+    def of(self, path: str) -> EvidenceShown | None:
+        return next((file for file in self.files if file.path == path), None)
 
 
 @dataclass(frozen=True)
@@ -111,18 +145,66 @@ def build_jobs(maker: PdfMaker, today: date) -> list[PdfJob]:
 class PdfMaker:
     """Builds the HTML of each PDF of one repository and renders it."""
 
-    def __init__(self, records: Records, policy: Policy, root: Path, today: date, inspect: InspectDocuments) -> None:
+    def __init__(
+        self,
+        records: Records,
+        policy: Policy,
+        root: Path,
+        today: date,
+        inspect: InspectDocuments,
+        read_evidence: Callable[[str], EvidenceFile] | None = None,
+    ) -> None:
         from cpdgen.render.templating import environment
+        from cpdgen.render.text import display_label
 
         self.records = records
         self.policy = policy
         self.root = root
         self.today = today
         self.inspect = inspect  # paths → the facts of those supporting documents (read by the caller)
+        self.read_evidence = read_evidence or partial(read_evidence_file, root)  # a path → its evidence file
         self.assets = PdfAssets(root)
         self._statuses: dict[int, DeclarationStatus] = {}
+        self._evidence: dict[int, YearEvidence] = {}
         self._fonts = None
-        self.env = environment(root, globals_={"policy": self.policy, "lang": LANG}, filters={"toc_entry": toc_entry})
+        self.env = environment(
+            root,
+            globals_={"policy": self.policy, "lang": LANG},
+            filters={"toc_entry": toc_entry, "display": display_label, "competence": self.competence},
+        )
+
+    def competence(self, code: str) -> str:
+        """A competence code with its title: A1 Maintain and extend knowledge."""
+        framework = self.policy.competences
+        title = framework.title(code) if framework else code
+        return code if title == code else f"{code} {title}"
+
+    def evidence(self, year: int) -> YearEvidence:
+        """The evidence files of the year's completed activities and courses,
+        and those that travel attached (in order, while they fit the budget)."""
+        if year not in self._evidence:
+            budget = int(self.policy.documents.max_bytes * EVIDENCE_SHARE)
+            paths: list[str] = []
+            for item in activity_report(self.records, self.policy, year).items:
+                certificate = item.certificate if isinstance(item, Training) else None
+                named = [*item.evidence, *([certificate] if certificate else [])]
+                paths += [path for path in named if path not in paths]
+            files: list[EvidenceShown] = []
+            attachments: list[Attachment] = []
+            used = 0
+            names: set[str] = set()
+            for path in paths:
+                found = self.read_evidence(path)
+                name = _unique(PurePosixPath(path).name, names)
+                fits = found.data is not None and used + found.size <= budget
+                if fits:
+                    used += found.size
+                    attachments.append(
+                        Attachment(name, found.data or b"", f"Evidence: {path}", _mime(name), "Supplement")
+                    )
+                files.append(EvidenceShown(path, name, found.size, found.sha256, fits, found.problem))
+            self._evidence[year] = YearEvidence(tuple(files), tuple(attachments), budget)
+        return self._evidence[year]
 
     def status(self, year: int) -> DeclarationStatus:
         if year not in self._statuses:
@@ -154,9 +236,11 @@ class PdfMaker:
                 Attachment(
                     f"cpd-declaration-{year}.json",
                     text.encode("utf-8"),
-                    f"The {year} CPD Declaration as data: the records it covers and their digest",
+                    f"Verification data: the {year} CPD Declaration's records and their digest",
                 ),
             )
+        if document in (DECLARATION_PDF, ACTIVITY_REPORT) and year is not None:
+            attachments += self.evidence(year).attachments
         return PdfJob(document, year, html, dated, attachments)
 
     def context(self, document: str, year: int | None, dated: date) -> dict[str, Any]:
@@ -174,6 +258,7 @@ class PdfMaker:
         if year is not None:
             status = self.status(year)
             activities = activity_report(records, self.policy, year)
+            framework = self.policy.competences
             context.update(
                 status=status,
                 declaration=answers_of(status),
@@ -181,6 +266,8 @@ class PdfMaker:
                 activity=activities,
                 planning=planning_report(records, year),
                 hours_rows=category_rows(activities.hours, self.policy),
+                coverage=competence_coverage(records, framework, year) if framework else None,
+                evidence=self.evidence(year) if document in (DECLARATION_PDF, ACTIVITY_REPORT) else None,
             )
         if document == DECLARATION_PDF:
             assert year is not None, "a declaration is of a year"
@@ -191,6 +278,7 @@ class PdfMaker:
                 documents=document_rows(answers, self.policy, year),
                 sections=SECTIONS,
                 recommendation=recommendation_text(status, self.policy),
+                shortfall=status.recommendation.shortfall,
             )
         elif document == CV:
             context.update(cv_context(records, self.policy, self.today))
@@ -242,25 +330,37 @@ def declaration_data(records: Records, policy, status: DeclarationStatus) -> dic
 
 @dataclass(frozen=True)
 class DocumentRow:
-    title: str
-    value: str | None  # a path, or None when not given
-    generated: str | None = None  # the file cpdgen makes for `generate`
-    appendix: str | None = None  # the declaration's appendix that holds the same report
+    """A supporting document as the declaration shows it, in words."""
+
+    title: str  # the body's name for the type
+    shown: str  # what the assessor gets: "Appendix A: the CPD Activity Report 2025", a file's name...
+    short: str  # the same for the checklist's Complete column: Appendix A, Given, Not given
+    given: bool  # the member gives one (generated or a file)
 
 
 # The declaration's appendices, by the supporting-document type they equal.
-APPENDICES = {ACTIVITY_REPORT: "A", PLANNING_REPORT: "B"}
+APPENDICES = {ACTIVITY_REPORT: ("A", "CPD Activity Report"), PLANNING_REPORT: ("B", "CPD Planning Report")}
 
 
 def document_rows(answers: Declaration, policy, year: int) -> list[DocumentRow]:
     rows = []
     for document_type in policy.documents.types:
+        title = document_type.title
         value = answers.supporting_documents.get(document_type.key)
-        if value == GENERATE:
+        letter, report = APPENDICES.get(document_type.key, (None, None))
+        if value == GENERATE and letter:
+            rows.append(DocumentRow(title, f"Appendix {letter}: the {report} {year}", f"Appendix {letter}", True))
+        elif value == GENERATE:
             name = PurePosixPath(generated_file(document_type.key, year)).name
-            rows.append(DocumentRow(document_type.title, None, name, APPENDICES.get(document_type.key)))
+            rows.append(DocumentRow(title, f"Generated from the records ({name})", "Given", True))
+        elif value:
+            rows.append(DocumentRow(title, PurePosixPath(str(value)).name, "Given", True))
+        elif letter:
+            rows.append(
+                DocumentRow(title, f"Not uploaded; the same report is appendix {letter}", f"Appendix {letter}", False)
+            )
         else:
-            rows.append(DocumentRow(document_type.title, value or None))
+            rows.append(DocumentRow(title, "Not given", "Not given", False))
     return rows
 
 
@@ -288,6 +388,26 @@ def cv_context(records: Records, policy, today: date) -> dict[str, Any]:
     }
 
 
+_MIME = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+         ".gif": "image/gif", ".doc": "application/msword",
+         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}  # fmt: skip
+
+
+def _mime(name: str) -> str:
+    return _MIME.get(PurePosixPath(name).suffix.lower(), "application/octet-stream")
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """`name`, or name-2.pdf, ... when an attachment of the PDF has it already."""
+    candidate, number = name, 1
+    stem, dot, suffix = name.rpartition(".")
+    while candidate in taken:
+        number += 1
+        candidate = f"{stem}-{number}.{suffix}" if dot else f"{name}-{number}"
+    taken.add(candidate)
+    return candidate
+
+
 # ---- filters ---------------------------------------------------------------------------------
 
 
@@ -310,7 +430,12 @@ def render_pdf(job: PdfJob, assets: PdfAssets, font_config=None) -> bytes:
     moment = datetime(job.dated.year, job.dated.month, job.dated.day, tzinfo=UTC)
     attachments = [
         weasyprint.Attachment(
-            string=a.data, name=a.name, description=a.description, created=moment, modified=moment, relationship="Data"
+            string=a.data,
+            name=a.name,
+            description=a.description,
+            created=moment,
+            modified=moment,
+            relationship=a.relationship,
         )
         for a in job.attachments
     ]
@@ -340,7 +465,8 @@ def _weasyprint():
     except (ImportError, OSError) as exc:  # OSError: the Pango libraries it loads are missing
         raise UserError(
             f"cannot make PDFs: WeasyPrint does not load ({exc}); it needs Pango "
-            "(Debian: apt install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)"
+            "(Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; "
+            "macOS: brew install pango)"
         ) from None
     return weasyprint
 

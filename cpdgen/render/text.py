@@ -278,6 +278,16 @@ def status_text(status: DeclarationStatus, policy: Policy, declaration_file: str
         text = f"  {label:<22}{format_hours(value):>8}"
         lines.append(style(text, bold=True) if key == "total" else text)
     lines.append("  " + recommendation_note(status.recommendation, policy))
+    if status.examples:
+        lines.append("")
+        lines.append(
+            style(
+                "Example records from cpdgen init (they count towards nothing; submitting waits until they go):",
+                fg="red",
+            )
+        )
+        lines += [f"  - {file}" for file in status.examples]
+        lines.append("  Make each your own (delete its line 'example: true') or delete it.")
     if status.warnings:
         lines.append("")
         lines.append(style("Warnings (worth a look; they never block a submission):", fg="yellow"))
@@ -302,5 +312,40 @@ def status_text(status: DeclarationStatus, policy: Policy, declaration_file: str
             parts.append(f"{plural(len(incomplete), 'mandatory item')} incomplete")
         if wrong:
             parts.append(f"{plural(len(wrong), 'optional item')} with problems")
+        if status.examples:
+            parts.append(f"{plural(len(status.examples), 'example record')} in the year")
         lines.append(style(f"Not ready: {' and '.join(parts)}.", fg="red", bold=True))
+    return "\n".join(lines)
+
+
+def display_label(value: str | None) -> str:
+    """A `display` answer as the body's form shows it: All, Review year, None."""
+    return (value or "none").replace("-", " ").capitalize()
+
+
+def checklist_summary(status: DeclarationStatus, policy: Policy) -> str:
+    """The checklist as the body's form lays it out (Display in Application,
+    Complete), the supporting documents under item 8, then the notes that
+    never block: the end of `declaration review`."""
+    from cpdgen.compute.checklist import SECTIONS
+    from cpdgen.model.documents import GENERATE
+
+    answers = status.declaration
+    width = max(len(f"{item.number}. {item.title}") for item in status.items) + 2
+    lines = [f"  {'Checklist':<{width + 4}}{'Display in Application':<25}Complete"]
+    for item in status.items:
+        section = getattr(answers, SECTIONS[item.key], {}) if answers else {}
+        shown = display_label(section.get("display")) if item.key in ("employment-history", "academic-study") else ""
+        mark = "✓" if item.complete else ("✗" if item.problems else "–")
+        kind = "(M)" if item.mandatory else "(O)"
+        lines.append(f"  {f'{item.number}. {item.title}':<{width}}{kind} {shown:<25}{mark}")
+        if item.key == "supporting-documents":
+            given = answers.supporting_documents if answers else {}
+            for document_type in policy.documents.types:
+                value = given.get(document_type.key)
+                said = "generated from your records" if value == GENERATE else (value or "not given")
+                lines.append(f"       {document_type.title:<34}{said}")
+    if status.warnings:
+        lines += ["", "Notes (worth a look; they never block a submission):"]
+        lines += [f"  ! {warning}" for warning in status.warnings]
     return "\n".join(lines)

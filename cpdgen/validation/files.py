@@ -27,6 +27,9 @@ class FileResult:
     rel: str
     kind: str
     records: list[Record] = field(default_factory=list)  # the valid ones, built
+    examples: list[Record] = field(
+        default_factory=list
+    )  # valid, built, and `example: true`: they count towards nothing
     unbuilt: list[tuple[str, str, Source]] = field(default_factory=list)  # the others' ids
     diagnostics: list[Diagnostic] = field(default_factory=list)
     record_count: int = 0  # records the file holds, valid or not
@@ -66,12 +69,20 @@ class FileChecker:
         return problems
 
     def check(self, source: SourceFile) -> FileResult:
-        result = FileResult(source.rel, source.kind.name)
         try:
-            document = parse_yaml(read_text(source.path))
+            text = read_text(source.path)
         except SourceError as exc:
+            result = FileResult(source.rel, source.kind.name)
             result.diagnostics.append(error(source.rel, exc.line, exc.column, exc.message))
             return result
+        return self.check_text(source, text)
+
+    def check_text(self, source: SourceFile, text: str) -> FileResult:
+        """As `check`, of `text` as the file would hold it (an edit not yet
+        written is judged with the positions it would have)."""
+        result = FileResult(source.rel, source.kind.name)
+        try:
+            document = parse_yaml(text)
         except YAMLFileError as exc:
             problem = exc.problem
             result.diagnostics.append(error(source.rel, problem.line, problem.column, problem.message))
@@ -148,7 +159,9 @@ class FileChecker:
         record_id = data.get("id", default_id)
         if not problems:
             filled = schemas.with_defaults(schemas.record_schema(kind.name), data)
-            result.records.append(BUILDERS[kind.name](filled, record_id, where))
+            built = BUILDERS[kind.name](filled, record_id, where)
+            # The one place that decides: an example is checked in full, then kept apart.
+            (result.examples if data.get("example") is True else result.records).append(built)
         elif isinstance(record_id, str):
             result.unbuilt.append((kind.name, record_id, where))
 

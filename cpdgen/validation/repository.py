@@ -73,6 +73,7 @@ def validate_repository(repo: Repository, jobs: int | None = None, *, check_subm
         record_count += result.record_count
         for record in result.records:
             records.add(result.kind, record)
+        records.examples.extend((result.kind, record) for record in result.examples)
         records.unbuilt.extend(result.unbuilt)
     diagnostics.extend(check_records(records, repo.root, frozen_years=check_submitted))
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.message))

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from cpdgen.common.diagnostics import Diagnostic, error
+from cpdgen.common.diagnostics import Diagnostic, error, warning
 from cpdgen.common.wording import did_you_mean
 from cpdgen.loading.files import SourceError, read_text
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
@@ -48,6 +48,10 @@ class Report:
         line, column = self.locate(source, *steps)
         self.found.append(error(source.file, line, column, message))
 
+    def warn(self, source: Source, steps: tuple, message: str, *, key: bool = False) -> None:
+        line, column = self.locate(source, *steps, key=key)
+        self.found.append(warning(source.file, line, column, message))
+
     def where(self, source: Source, *steps) -> str:
         """`file:line` of a place, for messages that point at a second one."""
         line, _ = self.locate(source, *steps)
@@ -71,6 +75,7 @@ def unique_ids(records: Records, report: Report) -> None:
     everything = [
         *((name, record.id, record.source) for name, items in records.items.items() for record in items),
         *records.unbuilt,
+        *((name, record.id, record.source) for name, record in records.examples),
     ]
     first: dict[tuple[str, str], Source] = {}
     for kind_name, record_id, source in sorted(everything, key=lambda entry: (entry[2].file, entry[2].index or 0)):
@@ -111,6 +116,43 @@ def activity_references(records: Records, report: Report) -> None:
                     )
 
 
+def examples_remain(records: Records, report: Report) -> None:
+    """`cpdgen init`'s examples count towards nothing; say so while any remain."""
+    for kind_name, record in records.examples:
+        report.warn(
+            record.source,
+            ("example",),
+            f"an example {BY_NAME[kind_name].called} from cpdgen init: it counts towards no hours, report or "
+            "declaration; make it your own (delete the line 'example: true') or delete it",
+            key=True,
+        )
+
+
+def references_to_examples(records: Records, report: Report) -> None:
+    """A record of the member's that names an example names nothing that counts."""
+    examples = {(name, record.id): record for name, record in records.examples}
+    for item in records.cpd_items:
+        for index, objective_id in enumerate(item.objectives):
+            if ("objective", objective_id) in examples:
+                report.warn(
+                    item.source,
+                    ("objectives", index),
+                    f"'{objective_id}' is an example objective ({examples['objective', objective_id].source.file}): "
+                    "it counts towards nothing, so neither does this link",
+                )
+    for objective in records.objectives:
+        for action_index, action in enumerate(objective.actions):
+            for index, item_id in enumerate(action.activities):
+                example = examples.get(("activity", item_id)) or examples.get(("training", item_id))
+                if example is not None:
+                    report.warn(
+                        objective.source,
+                        ("actions", action_index, "activities", index),
+                        f"'{item_id}' is an example ({example.source.file}): it counts towards nothing, "
+                        "so neither does this link",
+                    )
+
+
 def declaration_years(records: Records, report: Report) -> None:
     for declaration in records.declarations:
         name = declaration.id  # the file name: declarations are never in list files
@@ -134,4 +176,6 @@ RULES: tuple[Callable[[Records, Report], None], ...] = (
     objective_references,
     activity_references,
     declaration_years,
+    examples_remain,
+    references_to_examples,
 )

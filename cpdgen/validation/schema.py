@@ -12,7 +12,7 @@ import jsonschema
 
 from cpdgen.common.dates import is_iso_date
 from cpdgen.loading.paths import check_repo_path
-from cpdgen.loading.schemas import config_schema, framework_schema, policy_schema, record_schema
+from cpdgen.loading.schemas import config_schema, framework_schema, guide_schema, policy_schema, record_schema
 from cpdgen.model.documents import GENERATE
 
 FormatChecks = dict[str, Callable[[str], None]]
@@ -120,3 +120,7 @@ def policy_validator(checks: FormatChecks) -> jsonschema.Draft7Validator:
 
 def framework_validator(checks: FormatChecks) -> jsonschema.Draft7Validator:
     return jsonschema.Draft7Validator(framework_schema(), format_checker=format_checker(checks))
+
+
+def guide_validator(checks: FormatChecks) -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(guide_schema(), format_checker=format_checker(checks))

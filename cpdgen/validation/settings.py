@@ -9,16 +9,23 @@ from pathlib import Path
 from typing import Any
 
 from cpdgen.common.diagnostics import Diagnostic, error
-from cpdgen.common.resources import builtin_frameworks, builtin_policies
+from cpdgen.common.resources import builtin_frameworks, builtin_guides, builtin_policies
 from cpdgen.common.wording import did_you_mean
 from cpdgen.loading import schemas
 from cpdgen.loading.files import Repository, SourceError, read_text
 from cpdgen.loading.paths import check_repo_path
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
 from cpdgen.model.competences import Framework
+from cpdgen.model.guide import Guide
 from cpdgen.model.policy import Policy
 from cpdgen.model.settings import Settings
-from cpdgen.validation.schema import config_validator, format_checks, framework_validator, policy_validator
+from cpdgen.validation.schema import (
+    config_validator,
+    format_checks,
+    framework_validator,
+    guide_validator,
+    policy_validator,
+)
 from cpdgen.validation.schema_messages import translate
 
 DEFAULT_POLICY = "iet"
@@ -56,9 +63,11 @@ def builtin_policy(name: str) -> Policy:
     assert not isinstance(loaded, list)
     document, data = loaded
     framework, found = _framework_of(data, path.name, document)
+    guide, found_in_guide = _guide_of(data, path.name, document)
+    found += found_in_guide
     if found:  # pragma: no cover - as above
         raise RuntimeError(f"cpdgen's own policy {path} is invalid: {found[0].message}")
-    return Policy.from_data(data, framework)
+    return Policy.from_data(data, framework, guide)
 
 
 @cache
@@ -85,6 +94,29 @@ def _framework_of(data: dict, rel: str, document: Document) -> tuple[Framework |
         )
         return None, [error(rel, line, column, message)]
     return builtin_framework(name), []
+
+
+@cache
+def builtin_guide(name: str) -> Guide:
+    """A body's guide shipped with cpdgen (tests hold every one valid)."""
+    path = builtin_guides()[name]
+    loaded = _load_checked(path, path.name, guide_validator)
+    if isinstance(loaded, list):  # pragma: no cover - a broken shipped guide is a bug, caught by the tests
+        raise RuntimeError(f"cpdgen's own guide {path} is invalid: {loaded[0].message}")
+    return Guide.from_data(loaded[1])
+
+
+def _guide_of(data: dict, rel: str, document: Document) -> tuple[Guide | None, list[Diagnostic]]:
+    """The guide a policy names, if it names one."""
+    name = data.get("guide")
+    if name is None:
+        return None, []
+    guides = builtin_guides()
+    if name not in guides:
+        line, column = document.locate(("guide",))
+        message = f"no guide is called '{name}'{did_you_mean(name, guides)}; cpdgen has: {', '.join(guides)}"
+        return None, [error(rel, line, column, message)]
+    return builtin_guide(name), []
 
 
 def default_policy() -> Policy:
@@ -114,10 +146,11 @@ def _load_policy(repo: Repository, name: str, config_rel: str, config: Document)
         return default_policy(), loaded
     document, data = loaded
     framework, found = _framework_of(data, rel, document)
-    found += _policy_rules(data, rel, document)
+    guide, found_in_guide = _guide_of(data, rel, document)
+    found += found_in_guide + _policy_rules(data, rel, document)
     if found:
         return default_policy(), found
-    return Policy.from_data(data, framework), []
+    return Policy.from_data(data, framework, guide), []
 
 
 def _policy_rules(data: dict, rel: str, document: Document) -> list[Diagnostic]:

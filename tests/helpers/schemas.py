@@ -20,5 +20,6 @@ SCHEMA_FILES = {
         "config",
         "policy",
         "framework",
+        "guide",
     )
 }

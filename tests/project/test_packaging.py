@@ -316,3 +316,69 @@ def test_every_module_imports_on_its_own(module: str):
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+# --- the install routes the README names, from this repository --------------------------------------
+
+
+def _venv_with(tmp_path: Path, *source: str | Path) -> Path:
+    root = tmp_path / "env"
+    assert _run([sys.executable, "-m", "venv", "--system-site-packages", root], cwd=tmp_path).returncode == 0
+    args = [root / BIN / f"python{EXE}", "-m", "pip", "install", "--no-deps", "--ignore-installed",
+            "--disable-pip-version-check"]  # fmt: skip
+    if importlib.util.find_spec("hatchling") is not None:
+        args.append("--no-build-isolation")
+    proc = _run([*args, *source], cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, f"installing {source} failed:\n{proc.stdout}\n{proc.stderr}"
+    return root
+
+
+def _init_spec(venv: Path, tmp_path: Path) -> tuple[str, str]:
+    """`cpdgen init` with that installation: the workflow's CPDGEN_SPEC and what init said."""
+    import yaml
+
+    proc = _run([venv / BIN / f"cpdgen{EXE}", "init", "m", "--name", "Jo"], cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    workflow = yaml.safe_load((tmp_path / "m/.github/workflows/cpd.yml").read_text("utf-8"))
+    return workflow["env"]["CPDGEN_SPEC"], proc.stdout
+
+
+def _direct_url(venv: Path) -> dict:
+    found = {
+        path.resolve()
+        for pattern in ("lib*/python*/site-packages/cpdgen-*.dist-info/direct_url.json",
+                        "Lib/site-packages/cpdgen-*.dist-info/direct_url.json")
+        for path in venv.glob(pattern)
+    }  # fmt: skip
+    assert len(found) == 1, found
+    found = next(iter(found))
+    return json.loads(found.read_text("utf-8"))
+
+
+@pytest.mark.skipif(not (PROJECT_ROOT / ".git").exists(), reason="not a git checkout")
+def test_pip_install_from_a_git_url_and_init_pins_that_commit(tmp_path: Path):
+    """`pip install git+file:///path/to/cpdgen` (a git URL, as from GitHub):
+    the workflow `init` writes installs the same commit, and says that CI
+    cannot reach a repository on this computer."""
+    commit = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
+    venv = _venv_with(tmp_path, f"git+{PROJECT_ROOT.as_uri()}")
+    assert _direct_url(venv)["vcs_info"]["commit_id"] == commit.stdout.strip()
+    spec, said = _init_spec(venv, tmp_path)
+    assert spec == f"cpdgen @ git+{PROJECT_ROOT.as_uri()}@{commit.stdout.strip()}"
+    assert "Warning: cpdgen was installed from a git repository on this computer" in said
+
+
+def test_pip_install_from_the_folder_and_from_a_built_wheel(tmp_path: Path, wheel: Path):
+    """`pip install .` (and `pipx install .`, which records the same) and the
+    wheel `python -m build` makes: each installs a working cpdgen, and init
+    names its source in the workflow."""
+    (tmp_path / "folder").mkdir()
+    folder = _venv_with(tmp_path / "folder", PROJECT_ROOT)
+    assert _direct_url(folder)["url"] == PROJECT_ROOT.as_uri()
+    spec, said = _init_spec(folder, tmp_path / "folder")
+    assert spec.startswith("cpdgen @ ") and ("Warning:" in said or "Note:" in said)
+    (tmp_path / "wheel").mkdir()
+    from_wheel = _venv_with(tmp_path / "wheel", wheel)
+    spec, said = _init_spec(from_wheel, tmp_path / "wheel")
+    assert spec == f"cpdgen @ {wheel.as_uri()}#sha256={_direct_url(from_wheel)['archive_info']['hash'].split('=')[1]}"
+    assert f"commit the file to the repository (e.g. ci/{wheel.name})" in said

@@ -145,16 +145,19 @@ def test_extra_is_a_free_form_mapping_everywhere():
 # records of kinds whose files may hold a list also carry an id.
 COMMON = {"private", "tags", "extra"}
 ID = {"id"}
+# What `cpdgen init` writes as examples (spec section 7): every kind it writes one of.
+EXAMPLE = {"example"}
 CPD_ITEM = {
     "title", "start", "end", "hours", "status", "provider", "location", "mode",
     "description", "outcomes", "reflection", "competences", "objectives", "evidence",
 }  # fmt: skip
 SPEC_FIELDS: dict[str, set[str]] = {
-    "activity": CPD_ITEM | {"type"} | COMMON | ID,
-    "training": CPD_ITEM | {"certificate", "accredited_by"} | COMMON | ID,
+    "activity": CPD_ITEM | {"type"} | COMMON | ID | EXAMPLE,
+    "training": CPD_ITEM | {"certificate", "accredited_by"} | COMMON | ID | EXAMPLE,
     "qualification": {"title", "institution", "level", "subject", "start", "end", "status", "grade", "evidence"}
     | COMMON
-    | ID,
+    | ID
+    | EXAMPLE,
     "employment": {
         "employer",
         "role",
@@ -166,10 +169,12 @@ SPEC_FIELDS: dict[str, set[str]] = {
         "achievements",
     }
     | COMMON
-    | ID,
+    | ID
+    | EXAMPLE,
     "objective": {"title", "description", "competences", "created", "target", "priority", "status", "actions", "review"}
     | COMMON
-    | ID,
+    | ID
+    | EXAMPLE,
     "profile": {
         "name",
         "post_nominals",
@@ -281,6 +286,7 @@ def test_spec_lists_cover_every_kind():
         "config.schema.json",
         "policy.schema.json",
         "framework.schema.json",
+        "guide.schema.json",
     } == SCHEMA_FILES
 
 

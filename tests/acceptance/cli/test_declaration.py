@@ -336,10 +336,13 @@ def test_the_demo_2025_declaration_keeps_every_comment(tmp_path: Path):
     result = demo.run("declaration", "acknowledge", *AFTER)
     assert result.exit_code == 0, result.output
     after = path.read_text()
-    assert after.startswith(before)
-    assert [line for line in before.splitlines() if line.startswith("#")] == [
-        line for line in after.splitlines() if line.startswith("#")
-    ]
+    # Only lines added, and where the member's comment about the reports is.
+    import difflib
+
+    diff = [line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:1] in "+-"]
+    assert all(line.startswith("+ ") for line in diff), diff
+    lines = after.splitlines()
+    assert lines[lines.index("reports:") - 1] == "# being anonymised."
 
 
 def test_generate_in_the_wrong_case_gets_a_hint(member: TmpRepo):
@@ -490,3 +493,61 @@ def test_acknowledge_refuses_a_read_only_declaration_file(repo: TmpRepo) -> None
         assert declaration.read_text() == "year: 2025\n"
     finally:
         declaration.chmod(0o644)
+
+
+# --- the examples cpdgen init writes count towards nothing ------------------------------------------
+
+
+def test_examples_count_towards_nothing_and_hold_back_a_submission(member: TmpRepo):
+    """An example (`example: true`) is kept out of the records everything
+    computes from: the hours, the reports, the declaration and its digest
+    never see it; `validate` warns while it remains; `submit` refuses while
+    one is in the year, naming it, and goes ahead once it is gone."""
+    example = member.write(
+        "records/activities/2025/example.yaml",
+        "title: 'Example: IET webinar'\ntype: event\nstart: 2025-11-20\nhours: 12\nexample: true\n",
+    )
+    job = member.write(
+        "records/employment/example-job.yaml",
+        "employer: Example Ltd\nrole: Engineer\nstart: 2022-01-06\nexample: true\n",
+    )
+    hours = json.loads(member.run("hours", "--format", "json", *AFTER).stdout)["hours"]
+    assert hours["total"] == 32 and hours["event"] == 26
+    report = json.loads(member.run("report", "activity", "--format", "json", *AFTER).stdout)
+    assert "Example" not in json.dumps(report)
+    code, checked = member.validate_json()
+    assert code == 0
+    assert sorted(w["file"] for w in checked["warnings"]) == [
+        "records/activities/2025/example.yaml",
+        "records/employment/example-job.yaml",
+    ]
+    assert member.run("declaration", "acknowledge", *AFTER).exit_code == 0
+    status = member.run("declaration", "status", *AFTER)
+    assert status.exit_code == 1
+    assert "Example records from cpdgen init" in status.stdout
+    assert "  - records/activities/2025/example.yaml\n  - records/employment/example-job.yaml\n" in status.stdout
+    assert "Not ready: 2 example records in the year." in status.stdout
+    refused = member.run("declaration", "submit", *AFTER)
+    assert refused.exit_code == 1
+    assert "example records from cpdgen init are in the year (records/activities/2025/example.yaml, " in refused.stderr
+    assert "submitted" not in (member.records / "declarations/2025.yaml").read_text("utf-8")
+    example.unlink()
+    job.write_text(job.read_text("utf-8").replace("example: true\n", ""), "utf-8")  # made the member's own
+    assert member.run("declaration", "acknowledge", *AFTER).exit_code == 0
+    submitted = member.run("declaration", "submit", *AFTER)
+    assert submitted.exit_code == 0, submitted.output
+    text = (member.records / "declarations/2025.yaml").read_text("utf-8")
+    assert "example-job" in text  # now a job of the member's, covered by the submission
+
+
+def test_a_link_to_an_example_is_a_warning_not_a_dangling_reference(member: TmpRepo):
+    member.write(
+        "records/objectives/example-goal.yaml", "title: 'Example: a goal'\nstatus: in-progress\nexample: true\n"
+    )
+    member.write("records/activities/2025/talk.yaml", ACTIVITY.replace("[grow]", "[example-goal]").format(
+        title="Talk", start="2025-04-01", hours=1))  # fmt: skip
+    code, checked = member.validate_json()
+    assert code == 0, checked["errors"]
+    [link] = [w for w in checked["warnings"] if w["file"] == "records/activities/2025/talk.yaml"]
+    assert "'example-goal' is an example objective (records/objectives/example-goal.yaml)" in link["message"]
+    assert link["line"] == 5

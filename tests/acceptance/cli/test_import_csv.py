@@ -342,3 +342,30 @@ def test_import_of_a_file_with_a_latin1_name_is_not_an_internal_error(repo: TmpR
     result = repo.run("import", "csv", name)
     assert "internal error" not in result.output
     assert result.exit_code == 0, result.output
+
+
+def test_cells_are_read_as_cpdgen_new_reads_what_is_typed(repo: TmpRepo):
+    """One parser for everything typed (`human_input`): today in a cell, a
+    type's beginning, competence codes as a list, and a code UK-SPEC does not
+    have refused with the list of those it has."""
+    repo.write(
+        "log.csv",
+        "Date,Title,Type,Hours,Competences\n"
+        'today,Reading the G99 update,self,45 min,"[a1, E3]"\n'
+        "yesterday,Site walk-down,work,2,A5\n",
+    )
+    refused = run(repo, "import", "csv", "log.csv", "--as-of", "2025-06-02")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(
+        "log.csv:3: A5 is not a UK-SPEC competence: the codes are A1 A2 B1 B2 B3 C1 C2 C3 C4 D1 D2 D3 E1 E2 E3 E4 E5"
+        " (column 'Competences')\n"
+    )
+    result = run(repo, "import", "csv", "log.csv", "--as-of", "2025-06-02", "--skip-bad")
+    assert result.exit_code == 0, result.output
+    data = parse_yaml((repo.records / "activities/2025/2025-06-02-reading-the-g99-update.yaml").read_text("utf-8")).data
+    assert (data["start"], data["type"], data["hours"], data["competences"]) == (
+        "2025-06-02",
+        "self-study",
+        0.75,
+        ["A1", "E3"],
+    )

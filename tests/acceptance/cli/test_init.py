@@ -8,12 +8,14 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from cpdgen import __version__
 from cpdgen.authoring import scaffold
 from cpdgen.cli import cli
 from cpdgen.loading.yamlparse import parse_yaml
@@ -86,7 +88,16 @@ def test_init_into_a_new_folder_writes_the_whole_repository_and_it_validates(tmp
     checked = run(root, "validate", "--format", "json")
     assert checked.exit_code == 0, checked.output
     report = json.loads(checked.stdout)
-    assert report["ok"] is True and report["errors"] == [] and report["warnings"] == []
+    assert report["ok"] is True and report["errors"] == []
+    # validate warns while the examples remain, at their `example: true` line
+    assert sorted(w["file"] for w in report["warnings"]) == sorted(RECORD_FILES - {"records/profile.yaml"})
+    for problem in report["warnings"]:
+        assert (
+            "an example" in problem["message"]
+            and "counts towards no hours, report or declaration" in problem["message"]
+        )
+        lines = (root / problem["file"]).read_text("utf-8").splitlines()
+        assert lines[problem["line"] - 1] == "example: true"
     assert report["records"] == len(RECORD_FILES)
     # What it created and what to do next.
     assert "Created in member:" in result.stdout
@@ -247,11 +258,11 @@ def test_every_yaml_file_starts_with_a_modeline_to_its_schema(member: Path):
         assert schema.name == f"{expected}.schema.json"
 
 
-def test_examples_are_private_tagged_and_valid_for_their_kind(member: Path):
+def test_examples_say_so_and_are_valid_for_their_kind(member: Path):
     for rel in RECORD_FILES - {"records/profile.yaml"}:
         data = parse_yaml((member / rel).read_text("utf-8")).data
-        assert data["private"] is True and data["tags"] == ["example"], rel
-        assert "edit it into one of your own, or delete it" in (member / rel).read_text("utf-8")
+        assert data["example"] is True, rel
+        assert "It counts towards nothing while it says example: true" in (member / rel).read_text("utf-8")
     activity = parse_yaml((member / sorted(RECORD_FILES)[0]).read_text("utf-8")).data
     assert activity["start"] == AS_OF and activity["type"] == "event"
 
@@ -302,7 +313,10 @@ def test_workflow_validates_on_push_and_publishes_only_when_asked(member: Path):
     assert set(triggers) == {"push", "pull_request", "workflow_dispatch"}
     validate = workflow["jobs"]["validate"]
     runs = [step.get("run", "") for step in validate["steps"]]
-    assert any(re.fullmatch(r'pip install "cpdgen~=\d+\.\d+(\.0)?"', run) for run in runs), runs
+    # one variable at the top says where cpdgen comes from; both jobs install it
+    assert workflow["env"]["CPDGEN_SPEC"]
+    assert 'pip install "$CPDGEN_SPEC"' in runs
+    assert 'pip install "$CPDGEN_SPEC"' in [step.get("run") for step in workflow["jobs"]["publish"]["steps"]]
     assert "cpdgen validate --format github" in runs
     publish = workflow["jobs"]["publish"]
     assert publish["needs"] == "validate"
@@ -341,6 +355,8 @@ def _git(root: Path, *args: str) -> None:
 
 def _pre_commit(root: Path, home: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    # The cpdgen under test (this interpreter's), not whichever is first on PATH.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     # No network: no proxy reachable, and a local system hook needs none.
     env.update(
         PRE_COMMIT_HOME=str(home), http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9", NO_COLOR="1"
@@ -412,3 +428,87 @@ def test_init_with_a_multi_line_body_leaves_no_invalid_repository(tmp_path: Path
     else:
         assert result.exit_code == 2, result.output
         assert not (target / "cpdgen.yaml").exists()
+
+
+# --- the workflow installs cpdgen from where the running one came from ---------------------------
+
+# PEP 610 direct_url.json of each install route, as pip and pipx write them.
+ROUTES = {
+    "pip install git+https://... (a tag)": (
+        {"url": "https://github.com/me/cpdgen", "vcs_info": {"commit_id": "bd1d09b0b591cd1e2142dbf5a694bf533c929e8a",
+                                                             "requested_revision": "v0.2.0", "vcs": "git"}},
+        "cpdgen @ git+https://github.com/me/cpdgen@bd1d09b0b591cd1e2142dbf5a694bf533c929e8a", True, None),
+    "pip install git+file:///...": (
+        {"url": "file:///work/src", "vcs_info": {"commit_id": "bd1d09b0b591cd1e2142dbf5a694bf533c929e8a", "vcs": "git"}},
+        "cpdgen @ git+file:///work/src@bd1d09b0b591cd1e2142dbf5a694bf533c929e8a", False,
+        "cpdgen was installed from a git repository on this computer (file:///work/src): CI cannot reach it"),
+    "pip install ./src, pipx install ./src": (
+        {"dir_info": {}, "url": "file:///work/nowhere-src"}, "cpdgen @ file:///work/nowhere-src", False,
+        "cpdgen was installed from a folder on this computer (file:///work/nowhere-src): CI cannot reach it"),
+    "pip install -e ./src": (
+        {"dir_info": {"editable": True}, "url": "file:///work/nowhere-src"}, "cpdgen @ file:///work/nowhere-src", False,
+        "CI cannot reach it: put a source CI can reach in CPDGEN_SPEC at the top of .github/workflows/cpd.yml"),
+    "pip install dist/cpdgen-0.1.0-py3-none-any.whl": (
+        {"archive_info": {"hash": "sha256=61975a33"}, "url": "file:///work/dist/cpdgen-0.1.0-py3-none-any.whl"},
+        "cpdgen @ file:///work/dist/cpdgen-0.1.0-py3-none-any.whl#sha256=61975a33", False,
+        'commit the file to the repository (e.g. ci/cpdgen-0.1.0-py3-none-any.whl) and set CPDGEN_SPEC: '
+        '"./ci/cpdgen-0.1.0-py3-none-any.whl"'),
+    "a release asset over https": (
+        {"archive_info": {"hash": "sha256=61975a33"}, "url": "https://example.org/cpdgen-0.1.0-py3-none-any.whl"},
+        "cpdgen @ https://example.org/cpdgen-0.1.0-py3-none-any.whl#sha256=61975a33", True, None),
+    "pip install cpdgen (an index: no direct_url.json)": (
+        None, f"cpdgen=={__version__}", True, f"CI installs cpdgen=={__version__} from PyPI"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_the_workflow_installs_cpdgen_from_the_source_it_came_from(tmp_path: Path, monkeypatch, route: str):
+    direct_url, spec, reachable, said = ROUTES[route]
+    text = None if direct_url is None else json.dumps(direct_url)
+    monkeypatch.setattr("cpdgen.loading.install._direct_url_text", lambda: (True, text))
+    result = run(tmp_path, "init", "m", "--name", "Jo", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    workflow_text = (tmp_path / "m/.github/workflows/cpd.yml").read_text("utf-8")
+    workflow = yaml.safe_load(workflow_text)
+    assert workflow["env"] == {"CPDGEN_SPEC": spec}
+    head = workflow_text.split("CPDGEN_SPEC:")[0]
+    assert ("CI cannot reach it as written" in head) is not reachable
+    if said is None:
+        assert "Warning:" not in result.stdout and "Note:" not in result.stdout
+    else:
+        assert said in result.stdout
+        assert result.stdout.rstrip().splitlines()[-1].startswith("Note:" if reachable else "Warning:")
+
+
+def test_a_folder_that_is_a_checkout_with_a_remote_pins_its_commit(tmp_path: Path, monkeypatch):
+    source = tmp_path / "cpdgen-src"
+    source.mkdir()
+    _git(source, "init", "-q")
+    (source / "README.md").write_text("x\n")
+    _git(source, "add", "-A")
+    _git(source, "commit", "-qm", "x")
+    _git(source, "remote", "add", "origin", "git@github.com:me/cpdgen.git")
+    commit = subprocess.run(
+        ["git", "-C", str(source), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    monkeypatch.setattr(
+        "cpdgen.loading.install._direct_url_text",
+        lambda: (True, json.dumps({"dir_info": {"editable": True}, "url": source.as_uri()})),
+    )
+    result = run(tmp_path, "init", "m", "--name", "Jo", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    workflow = yaml.safe_load((tmp_path / "m/.github/workflows/cpd.yml").read_text("utf-8"))
+    assert workflow["env"]["CPDGEN_SPEC"] == f"cpdgen @ git+ssh://git@github.com/me/cpdgen.git@{commit}"
+    assert (
+        f"Note: cpdgen was installed from a checkout of ssh://git@github.com/me/cpdgen.git: CI installs the same commit, {commit[:12]}"
+        in result.stdout
+    )
+
+
+def test_next_steps_say_how_to_get_pre_commit_when_it_is_missing(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr("cpdgen.cli.init.shutil.which", lambda name: None)
+    result = run(tmp_path, "init", "m", "--name", "Jo", "--as-of", AS_OF)
+    assert (
+        "  pip install pre-commit && pre-commit install   # check every commit (pipx: pipx inject cpdgen pre-commit)"
+        in result.stdout
+    )

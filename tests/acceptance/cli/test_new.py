@@ -162,7 +162,7 @@ def test_missing_required_values_off_a_terminal_are_a_usage_error_listing_the_op
     result = run(repo, "new", "activity", "--title", "Talk")
     assert result.exit_code == 2
     assert result.stderr == (
-        "cpdgen: new activity: missing --type, --start, --hours (give them as options, or run on a terminal to be asked)\n"
+        "cpdgen: new activity: missing --type, --start, --hours (give them as options, or add --interactive to be asked)\n"
     )
     assert record_files(repo) == before
 
@@ -190,12 +190,23 @@ def test_invalid_values_are_refused_before_anything_is_written(repo: TmpRepo):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--start", "14/03/2025"], "Invalid value for --start: '14/03/2025' is not a date: write YYYY-MM-DD"),
-        (["--type", "seminar"], "Invalid value for '--type': 'seminar' is not one of 'work-experience'"),
-        (["--hours", "1:30"], "Invalid value for '--hours': '1:30' is not a valid float"),
+        (
+            ["--start", "14/13/2025"],
+            "Invalid value for --start: '14/13/2025' is not a real date (read as day 14, month 13",
+        ),
+        (["--start", "March"], "Invalid value for --start: 'March' is not a date: write YYYY-MM-DD, DD/MM/YYYY"),
+        (["--type", "lunch"], "Invalid value for '--type': 'lunch' is not one of work-experience, volunteering"),
+        (["--hours", "two"], "Invalid value for '--hours': hours 'two' is not a number of hours"),
+        (["--hours", "1,5"], "hours '1,5' is not a number of hours (write 1.5, not 1,5)"),
+        (
+            ["--competences", "[B2, A5]"],
+            "Invalid value for --competences: A5 is not a UK-SPEC competence: the codes are A1 A2",
+        ),
     ],
 )
 def test_malformed_options_are_usage_errors(repo: TmpRepo, args: list[str], message: str):
+    """What a person types is read as `import csv` reads it (see the test
+    below); what no reading makes sense of is refused, saying why."""
     base = {"--title": "T", "--type": "event", "--start": "2025-03-14", "--hours": "1"}
     base.update(dict(zip(args[::2], args[1::2])))
     result = run(repo, "new", "activity", *[item for pair in base.items() for item in pair])
@@ -290,6 +301,7 @@ def test_prompts_ask_for_what_options_did_not_give(repo: TmpRepo):
         "1.5",
         "IET",                 # provider
         "",                    # status: the default
+        "", "", "",            # outcomes, reflection, competences: skipped
     ]) + "\n"  # fmt: skip
     result = run(repo, "new", "activity", "--interactive", "--as-of", "2025-03-14", input=answers)
     assert result.exit_code == 0, result.output
@@ -307,8 +319,8 @@ def test_prompts_ask_for_what_options_did_not_give(repo: TmpRepo):
         assert f"  {choice:<16} {described}\n" in prompts
     assert "Type (work-experience, volunteering, event, self-study, training): " in prompts
     assert "Start [2025-03-14]: " in prompts
-    assert "Error: 'hours' must be more than 0" in prompts
-    assert "Error: '1,5' is not a number: write 1.5 for an hour and a half" in prompts
+    assert "Error: hours '0' must be more than 0" in prompts
+    assert "Error: hours '1,5' is not a number of hours (write 1.5, not 1,5)" in prompts
     assert "Status (completed, planned) [completed]: " in prompts
     assert_valid(repo)
 
@@ -316,7 +328,7 @@ def test_prompts_ask_for_what_options_did_not_give(repo: TmpRepo):
 def test_prompts_on_a_terminal_by_default_and_skip_what_options_gave(repo: TmpRepo, monkeypatch):
     monkeypatch.setattr("cpdgen.cli.new._is_terminal", lambda: True)
     result = run(repo, "new", "training", "--title", "NEC4 ECC", "--hours", "14", "--as-of", "2025-02-04",
-                 input="\n2025-02-05\n\nboo\n")  # fmt: skip
+                 input="\n2025-02-05\n\nboo\n\n\n\n")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Title" not in result.stderr and "Hours" not in result.stderr
     data = parse_yaml((repo.records / "training/2025/2025-02-04-nec4-ecc.yaml").read_text("utf-8")).data

@@ -287,17 +287,19 @@ def test_the_declaration_has_every_part(built: Built):
         "MSc",
         "I have met",
         "Equivalent CPD Activity Report",
-        "cpd-activity-report-2024.pdf",
-        "evidence/cv/sian-hughes-cv-2024.pdf",
+        "Appendix A: the CPD Activity Report 2024",
+        "Appendix B: the CPD Planning Report 2024",
+        "sian-hughes-cv-2024.pdf",
         "Appendix A",
         "Appendix B",
         "CPD Activity Report 2024",
         "CPD Planning Report 2024",
     ):
         assert part.replace("MEMBERSHIP_NUMBER", MEMBERSHIP_NUMBER) in words, part
-    # submitted: the date and the digest, no watermark
+    # submitted: the date on page 1, the digest only in the verification block at the end; no watermark
     submitted = loaded(built.repo.root).records.declarations[0].submitted
-    assert "Submitted on 20 January 2025" in words and submitted["digest"] in words
+    assert "Submitted on 20 January 2025" in flat(pdf.pages[0]) and submitted["digest"] not in flat(pdf.pages[0])
+    assert submitted["digest"] in pdf.pages[-1].split("Verification", 1)[1].replace("\n", "").replace(" ", "")
     assert "DRAFT" not in pdf.text
 
 
@@ -341,10 +343,12 @@ def test_checklist_item_8_generate_names_a_pdf_the_build_makes(built: Built):
 
 def attachment(pdf: Pdf, year: int) -> dict:
     files = pdf.reader.attachments
-    assert list(files) == [f"cpd-declaration-{year}.json"]
-    # PDF/A-3: the file is associated with the document, once, as its data
-    (associated,) = pdf.reader.trailer["/Root"]["/AF"]
-    assert associated.get_object()["/AFRelationship"] == "/Data"
+    assert list(files)[0] == f"cpd-declaration-{year}.json"
+    # PDF/A-3: each file is associated with the document, once: the year as its data, evidence as a supplement
+    associated = [entry.get_object() for entry in pdf.reader.trailer["/Root"]["/AF"]]
+    assert len(associated) == len(files)
+    relationships = {str(entry["/F"]): str(entry["/AFRelationship"]) for entry in associated}
+    assert relationships == {name: "/Data" if name.endswith(".json") else "/Supplement" for name in files}
     (data,) = files[f"cpd-declaration-{year}.json"]
     return json.loads(data.decode("utf-8"))
 
@@ -406,7 +410,7 @@ def test_draft_until_submitted_then_the_final_pdf(tmp_path: Path):
     final = Pdf(target)
     assert "DRAFT" not in final.text and "Not submitted" not in final.words
     digest = loaded(repo.root).records.declarations[1].submitted["digest"]
-    assert "Submitted on 20 January 2026" in final.words and digest in final.words
+    assert "Submitted on 20 January 2026" in final.words and digest in final.text.replace("\n", "").replace(" ", "")
     assert "Comfortably over the 30 hours." in final.words  # comments are Markdown
     assert attachment(final, 2025)["digest"] == digest
     assert final.reader.metadata["/CreationDate"].startswith("D:20260120")
@@ -612,3 +616,105 @@ def test_weasyprint_is_not_imported_unless_a_pdf_is_made(args: list[str]):
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert "WEASYPRINT False False" in done.stderr, done.stderr
+
+
+# ---- in the assessor's words -------------------------------------------------------------------
+
+
+TOOL_WORDS = re.compile(
+    r"cpdgen|made by|Prepared with|monitoring\.agreed|hours\.confirmed|compliance\.statement|--year"
+)
+
+
+@pytest.mark.parametrize("document", ["declaration", "activity_report", "planning_report", "cv"])
+@pytest.mark.parametrize("year", YEARS)
+def test_no_tool_internals_in_what_goes_to_the_body(built: Built, document: str, year: int):
+    """No command lines, dotted keys, "made by cpdgen" or "Prepared with
+    cpdgen"; no 64-digit digest on page 1 (the verification block at the end
+    of a declaration holds them). Attachment names may say .json; a page may not."""
+    pdf = built.pdf(document, None if document == "cv" else year)
+    for number, page in enumerate(pdf.pages, 1):
+        found = TOOL_WORDS.search(flat(page))
+        assert found is None, f"page {number}: {found and found.group(0)}"
+    assert not re.search(r"\b[0-9a-f]{64}\b", pdf.pages[0])
+
+
+def test_a_draft_says_in_words_what_is_missing(built: Built):
+    words = flat(built.pdf(DECLARATION_PDF, 2025).pages[1])
+    assert "The CPD Activity and Planning Reports have not been acknowledged yet." in words
+    assert "The hours have not been confirmed yet." in words
+    assert "No compliance statement has been given yet." in words
+
+
+def test_the_checklist_displays_as_the_portal_and_item_8_agrees_with_the_appendices(built: Built):
+    draft = flat(built.pdf(DECLARATION_PDF, 2025).pages[1])
+    # 2025: display not chosen for items 4 and 5 shows None; the reports not uploaded are the appendices
+    assert "4. Employment History (Optional) None – Not included" in draft
+    assert (
+        "Equivalent CPD Planning Report – Appendix B" in draft
+        and "Equivalent CPD Activity Report – Appendix A" in draft
+    )
+    assert "CV/Career History – Not given" in draft
+    submitted = built.pdf(DECLARATION_PDF, 2024).words
+    assert "4. Employment History (Optional) All ✓ Completed" in submitted
+    assert "Equivalent CPD Planning Report ✓ Appendix B" in submitted
+    assert "CV/Career History ✓ Given" in submitted
+
+
+def test_competences_are_printed_with_their_titles_and_covered_per_area(built: Built):
+    report = built.pdf("activity_report", 2025).words
+    assert "Competences: A1 Maintain and extend knowledge; E2 Health, safety and risk" in report
+    assert "UK-SPEC competences developed" in report
+    assert re.search(r"A\. Knowledge and understanding \d+ [\d.]+ A1 \(\d+\)", report)
+    planning = built.pdf("planning_report", 2025).words
+    assert re.search(r"Competences: [A-E]\d [A-Z][a-z]", planning)
+
+
+def test_evidence_travels_with_the_activity_report_and_the_declaration(built: Built):
+    from cpdgen.render.pdf import EVIDENCE_SHARE
+
+    for document in ("activity_report", DECLARATION_PDF):
+        pdf = built.pdf(document, 2025)
+        attached = pdf.reader.attachments
+        assert {"nec4-ecc-pm-accreditation.pdf", "iec-62443-essentials-certificate.pdf"} <= set(attached), document
+        data = attached["nec4-ecc-pm-accreditation.pdf"][0]
+        assert data == (PROJECT_ROOT / "evidence/2025/nec4-ecc-pm-accreditation.pdf").read_bytes()
+        assert "certificate: nec4-ecc-pm-accreditation.pdf (attached)" in pdf.words
+        assert pdf.path.stat().st_size < MAX_BYTES
+    assert EVIDENCE_SHARE * MAX_BYTES < MAX_BYTES
+
+
+def test_evidence_too_large_to_carry_is_listed_with_size_and_digest(tmp_path: Path):
+    import hashlib
+
+    repo = copy_demo(tmp_path / "demo")
+    big = bytes(range(256)) * 1200  # 307,200 bytes: over half the upload limit
+    repo.write("evidence/2025/site-photos.pdf", b"%PDF-1.4\n" + big)
+    rel = "records/training/2025/2025-02-04-nec4-ecc-pm-accreditation.yaml"
+    text = (repo.root / rel).read_text("utf-8")
+    (repo.root / rel).write_text(text + "evidence: [evidence/2025/site-photos.pdf]\n", "utf-8")
+    result = run_in(repo.root, "report", "activity", "--format", "pdf", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    pdf = Pdf(repo.root / "output/private/cpd-activity-report-2025.pdf")
+    assert "site-photos.pdf" not in pdf.reader.attachments
+    assert "nec4-ecc-pm-accreditation.pdf" in pdf.reader.attachments
+    digest = hashlib.sha256((repo.root / "evidence/2025/site-photos.pdf").read_bytes()).hexdigest()
+    assert "site-photos.pdf (listed below)" in pdf.words
+    assert "site-photos.pdf 307,209 bytes Listed" in pdf.words and digest[:40] in pdf.words.replace(" ", "")
+    assert pdf.path.stat().st_size < MAX_BYTES
+
+
+def test_a_met_statement_beside_a_shortfall_is_noted_in_the_draft(tmp_path: Path):
+    repo = TmpRepo(tmp_path / "member")
+    repo.write("records/profile.yaml", "name: Jo Bloggs\n")
+    repo.write("records/activities/2025/talk.yaml", "title: Talk\ntype: event\nstart: 2025-03-14\nhours: 19.5\n")
+    repo.write(
+        "records/declarations/2025.yaml",
+        "year: 2025\nemployment_status:\n  status: employed\n  professionally_active: true\n"
+        "compliance:\n  statement: met\n",
+    )
+    result = run_in(repo.root, "declaration", "pdf", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    words = Pdf(repo.root / "output/private/cpd-declaration-2025.pdf").words
+    assert "I have met the IET's CPD requirements for 2025. Note: The IET recommends 30.0 hours" in words
+    assert "10.5 short. The statement is the member's own; the shortfall never blocks a submission." in words

@@ -107,3 +107,84 @@ def test_layouts_it_cannot_edit_safely_are_refused(text: str):
     with pytest.raises(EditError) as caught:
         update_section(text, "reports", ACK, file="records/declarations/2025.yaml")
     assert "records/declarations/2025.yaml" in str(caught.value)
+
+
+# ---- one key at a time: set_path (declaration set and review) -----------------------------------
+
+from datetime import date  # noqa: E402
+
+from cpdgen.authoring.declaration_file import declaration_template  # noqa: E402
+from cpdgen.authoring.yamledit import DELETE, set_path  # noqa: E402
+from cpdgen.loading import schemas  # noqa: E402
+from cpdgen.validation.settings import default_policy  # noqa: E402
+
+
+def _template() -> str:
+    return declaration_template(2025, default_policy(), schemas.documented_record_schema("declaration"), "# modeline\n")
+
+
+def test_a_new_section_goes_under_the_template_comments_that_name_it():
+    text = _template()
+    edited = set_path(text, ("monitoring", "agreed"), True, file="d.yaml")
+    edited = set_path(edited, ("monitoring", "date"), date(2026, 1, 12).isoformat(), file="d.yaml")
+    assert all(
+        line.startswith("+ ") for line in difflib.ndiff(text.splitlines(), edited.splitlines()) if line[:1] in "+-"
+    )
+    lines = edited.splitlines()
+    at = lines.index("monitoring:")
+    assert lines[at - 1].startswith("#   date:") and lines[at + 1 : at + 3] == ["  agreed: true", "  date: 2026-01-12"]
+    assert lines[at + 3] == "" and lines[at + 4].startswith("# 2. CPD Reports")
+    assert parse_yaml(edited).data == {"year": 2025, "monitoring": {"agreed": True, "date": "2026-01-12"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "value", "expected"),
+    [
+        ("year: 2025\nhours:\n  confirmed: false   # check the course\n", ("hours", "confirmed"), True,
+         "year: 2025\nhours:\n  confirmed: true   # check the course\n"),
+        ("year: 2025\ncompliance:\n  statement: met\n", ("compliance", "out_of_employment", "from"), "2025-03-01",
+         "year: 2025\ncompliance:\n  statement: met\n  out_of_employment:\n    from: 2025-03-01\n"),
+        ("year: 2025\ncompliance:\n  out_of_employment:\n", ("compliance", "out_of_employment", "to"), "2025-06-30",
+         "year: 2025\ncompliance:\n  out_of_employment:\n    to: 2025-06-30\n"),
+        ("year: 2025\nmonitoring:   # later\n", ("monitoring", "agreed"), True,
+         "year: 2025\nmonitoring:   # later\n  agreed: true\n"),
+        ("year: 2025\nhours: {confirmed: false}\n", ("hours", "confirmed"), True, "year: 2025\nhours: {confirmed: true}\n"),
+        ("year: 2025\r\ncompliance:\r\n  statement: met\r\n", ("compliance", "comments"), "Why.\nTwo lines.\n",
+         "year: 2025\r\ncompliance:\r\n  statement: met\r\n  comments: |\r\n    Why.\r\n    Two lines.\r\n"),
+        ("year: 2025\ncompliance:\n  comments: old   # keep\n  statement: met\n", ("compliance", "comments"), "New.\nLines.",
+         "year: 2025\ncompliance:\n  comments: |-   # keep\n    New.\n    Lines.\n  statement: met\n"),
+        ("year: 2025\ncompliance:\n  comments: |\n    Old.\n    Text.\n  statement: met\n", ("compliance", "comments"),
+         "New.\n\nTwo paragraphs.\n",
+         "year: 2025\ncompliance:\n  comments: |\n    New.\n\n    Two paragraphs.\n  statement: met\n"),
+        ("year: 2025\nemployment_status:\n  status: employed\n", ("employment_status", "status"), "career-break",
+         "year: 2025\nemployment_status:\n  status: career-break\n"),
+        ("year: 2025\n", ("supporting_documents", "cv"), "yes", "year: 2025\nsupporting_documents:\n  cv: \"yes\"\n"),
+    ],
+)  # fmt: skip
+def test_set_path_sets_one_key_and_keeps_every_other_byte(text, path, value, expected):
+    assert set_path(text, path, value, file="d.yaml") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "expected"),
+    [
+        ("year: 2025\nmonitoring:\n  agreed: false\n  date: 2026-01-12   # when\n# next\nhours:\n  confirmed: true\n",
+         ("monitoring", "date"), "year: 2025\nmonitoring:\n  agreed: false\n# next\nhours:\n  confirmed: true\n"),
+        ("year: 2025\ncompliance:\n  statement: met\n  out_of_employment:\n    from: 2025-03-01\n  comments: x\n",
+         ("compliance", "out_of_employment", "from"), "year: 2025\ncompliance:\n  statement: met\n  comments: x\n"),
+        ("year: 2025\nsupporting_documents:\n  cv: generate\n", ("supporting_documents", "cv"), "year: 2025\n"),
+        ("year: 2025\n", ("supporting_documents", "cv"), "year: 2025\n"),
+        ("year: 2025\nmonitoring:\n", ("monitoring", "date"), "year: 2025\nmonitoring:\n"),
+    ],
+)  # fmt: skip
+def test_set_path_removes_a_key_and_a_mapping_it_leaves_empty(text, path, expected):
+    assert set_path(text, path, DELETE, file="d.yaml") == expected
+
+
+def test_set_path_refuses_what_it_cannot_do_safely():
+    with pytest.raises(EditError, match="removes keys only from block mappings"):
+        set_path("year: 2025\nhours: {confirmed: true, x: 1}\n", ("hours", "confirmed"), DELETE, file="d.yaml")
+    with pytest.raises(EditError, match="'compliance' must be a mapping"):
+        set_path("year: 2025\ncompliance: met\n", ("compliance", "statement"), "met", file="d.yaml")
+    with pytest.raises(EditError, match="could not set monitoring.agreed"):
+        set_path("year: 2025\nx: &a {agreed: false}\nmonitoring: *a\n", ("monitoring", "agreed"), True, file="d.yaml")
