@@ -16,3 +16,12 @@ def repo(tmp_path: Path) -> TmpRepo:
     made.write("cpdgen.yaml", "policy: iet\n")
     made.write("records/profile.yaml", MINIMAL_PROFILE)
     return made
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets a cache folder of its own (cpdgen's persistent cache
+    of checked records), never the developer's, and starts without a cache."""
+    folder = tmp_path_factory.mktemp("cpdgen-cache")
+    monkeypatch.setenv("CPDGEN_CACHE_DIR", str(folder))
+    return folder

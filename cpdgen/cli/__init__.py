@@ -32,6 +32,7 @@ class Options:
     as_of: date | None = None
     quiet: bool = False
     verbose: bool = False
+    no_cache: bool = False
     cwd: Path = field(default_factory=Path.cwd)
 
     @property
@@ -46,9 +47,12 @@ class Options:
         return bool(getattr(stream, "isatty", lambda: False)())
 
     def repository(self):
+        from dataclasses import replace
+
         from cpdgen.loading.files import find_repository
 
-        return find_repository(self.cwd, self.records)
+        repo = find_repository(self.cwd, self.records)
+        return replace(repo, use_cache=False) if self.no_cache else repo
 
     def year(self, year: int | None) -> int:
         """The review year asked for, else the one before today."""
@@ -137,6 +141,13 @@ def global_options(command: Callable) -> Callable:
             "--quiet", "-q", is_flag=True, expose_value=False, callback=_store("quiet"), help="Print errors only."
         ),
         click.option("--verbose", "-v", is_flag=True, expose_value=False, callback=_store("verbose"), help="Say more."),
+        click.option(
+            "--no-cache",
+            is_flag=True,
+            expose_value=False,
+            callback=_store("no_cache"),
+            help="Check every record file afresh, without the cache of checked files (docs/performance.md).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)

@@ -21,6 +21,7 @@ MAX_FILE_BYTES = 1_000_000  # 1 MB: records are small text; anything bigger is a
 class Repository:
     root: Path  # the repository root; record paths are relative to it
     records: Path  # the records folder
+    use_cache: bool = True  # whether validation may use the persistent cache (`cpdgen --no-cache`)
 
     @property
     def config_file(self) -> Path:
@@ -179,11 +180,21 @@ def read_text(path: Path, kind: TextKind = RECORD_TEXT) -> str:
     """The text of a file, refusing what cannot be one of `kind`: too large,
     binary, or not UTF-8 (a byte-order mark is dropped). Reads at most one
     byte more than the limit. Raises SourceError at the place at fault."""
+    return decode_text(read_bytes(path, kind), path, kind)
+
+
+def read_bytes(path: Path | str, kind: TextKind = RECORD_TEXT) -> bytes:
+    """A file's bytes, at most one more than `kind` allows (`decode_text`
+    then refuses it as too large). Raises SourceError if it cannot be read."""
     try:
         with open(path, "rb") as handle:
-            raw = handle.read(kind.max_bytes + 1)
+            return handle.read(kind.max_bytes + 1)
     except OSError as exc:
         raise SourceError(1, 1, kind.cannot_read.format(reason=exc.strerror or exc)) from None
+
+
+def decode_text(raw: bytes, path: Path | str, kind: TextKind = RECORD_TEXT) -> str:
+    """`raw`, read from `path` by `read_bytes`, as text; see `read_text`."""
     if len(raw) > kind.max_bytes:
         size = os.path.getsize(path)
         raise SourceError(1, 1, kind.too_large.format(size=size, limit=kind.max_bytes))

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cpdgen.common.diagnostics import Diagnostic, error
+from cpdgen.common.diagnostics import Diagnostic, Severity, error
 from cpdgen.loading import schemas
-from cpdgen.loading.files import SourceError, SourceFile, read_text
+from cpdgen.loading.files import SourceError, SourceFile, decode_text, read_bytes
 from cpdgen.loading.paths import check_repo_path
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
 from cpdgen.model.kinds import KINDS, Kind
@@ -20,6 +20,9 @@ from cpdgen.model.records import BUILDERS, Record, Source
 from cpdgen.validation.record_rules import check_record_values
 from cpdgen.validation.schema import check_document, format_checks, record_gate, record_validator
 from cpdgen.validation.schema_messages import SchemaProblem, describe_value, translate
+
+# A path check a record needed: (format name, value, the message it gave or None).
+PathCheck = tuple[str, str, str | None]
 
 
 @dataclass
@@ -33,6 +36,40 @@ class FileResult:
     unbuilt: list[tuple[str, str, Source]] = field(default_factory=list)  # the others' ids
     diagnostics: list[Diagnostic] = field(default_factory=list)
     record_count: int = 0  # records the file holds, valid or not
+    # What the built records were made of, in order: (filled data, id, index in a list file, is an example).
+    built: list[tuple[dict, str | None, int | None, bool]] = field(default_factory=list)
+    # Every check of a path on disk the verdict depended on, and its answer.
+    path_checks: set[PathCheck] = field(default_factory=set)
+
+    def entry(self, digest: bytes, default_id: str) -> tuple:
+        """This result as plain values (see `cpdgen.validation.cache`)."""
+        return (
+            digest,
+            self.kind,
+            default_id,
+            tuple(sorted(self.path_checks, key=lambda check: (check[0], check[1]))),
+            self.record_count,
+            tuple((d.file, d.line, d.column, d.message, d.severity.value) for d in self.diagnostics),
+            tuple(self.built),
+            tuple((kind, record_id, where.index) for kind, record_id, where in self.unbuilt),
+        )
+
+    @classmethod
+    def from_entry(cls, rel: str, entry: tuple) -> FileResult:
+        """The result an `entry` was made from: the records are built again
+        by the model's own builders, from the same data."""
+        _, kind, _, checks, count, diagnostics, built, unbuilt = entry
+        result = cls(rel, kind, record_count=count, path_checks=set(checks), built=list(built))
+        build = BUILDERS[kind]
+        for data, record_id, index, example in built:
+            record = build(data, record_id, Source(rel, index))
+            (result.examples if example else result.records).append(record)
+        result.unbuilt = [(name, record_id, Source(rel, index)) for name, record_id, index in unbuilt]
+        result.diagnostics = [
+            Diagnostic(file, line, column, message, Severity(severity))
+            for file, line, column, message, severity in diagnostics
+        ]
+        return result
 
 
 class FileChecker:
@@ -45,10 +82,51 @@ class FileChecker:
     """
 
     def __init__(self, root: Path, *, fast: bool = False):
+        self.root = root
         self.fast = fast
-        checks = format_checks(lambda value: check_repo_path(root, value), lambda value: check_document(root, value))
-        self.validators = {kind.name: record_validator(kind.name, checks) for kind in KINDS}
-        self.gates = {kind.name: record_gate(kind.name, checks) for kind in KINDS} if fast else {}
+        self._checks: set[PathCheck] | None = None  # the path checks of the file being checked
+        self._validators: dict | None = None
+        self._gates: dict | None = None
+
+    @property
+    def validators(self) -> dict:
+        # Built on first use: a run whose files all come from the cache never needs them.
+        if self._validators is None:
+            checks = self._format_checks()
+            self._validators = {kind.name: record_validator(kind.name, checks) for kind in KINDS}
+        return self._validators
+
+    @property
+    def gates(self) -> dict:
+        if self._gates is None:
+            checks = self._format_checks()
+            self._gates = {kind.name: record_gate(kind.name, checks) for kind in KINDS} if self.fast else {}
+        return self._gates
+
+    def compile(self) -> None:
+        """Build the validators now rather than on first use."""
+        self.validators, self.gates  # noqa: B018 - the properties build them
+
+    def _format_checks(self):
+        return format_checks(self._logged("repo-path"), self._logged("document"))
+
+    def _logged(self, name: str):
+        def check(value: str) -> None:
+            message = self.path_check(name, value)
+            if self._checks is not None:
+                self._checks.add((name, value, message))
+            if message is not None:
+                raise ValueError(message)
+
+        return check
+
+    def path_check(self, name: str, value: str) -> str | None:
+        """What the `name` format check says of `value` now: None, or its message."""
+        try:
+            (check_repo_path if name == "repo-path" else check_document)(self.root, value)
+        except ValueError as exc:
+            return str(exc)
+        return None
 
     def problems(self, kind: Kind, data: dict, default_id: str | None, scalar=lambda path: None) -> list[SchemaProblem]:
         """What is wrong with one record's data: its schema, then its own
@@ -68,9 +146,12 @@ class FileChecker:
         problems.extend(check_record_values(kind, data, scalar, default_id))
         return problems
 
-    def check(self, source: SourceFile) -> FileResult:
+    def check(self, source: SourceFile, raw: bytes | None = None) -> FileResult:
+        """The verdict on one file (whose bytes, if already read, are `raw`)."""
         try:
-            text = read_text(source.path)
+            if raw is None:
+                raw = read_bytes(source.path)
+            text = decode_text(raw, source.path)
         except SourceError as exc:
             result = FileResult(source.rel, source.kind.name)
             result.diagnostics.append(error(source.rel, exc.line, exc.column, exc.message))
@@ -80,6 +161,15 @@ class FileChecker:
     def check_text(self, source: SourceFile, text: str) -> FileResult:
         """As `check`, of `text` as the file would hold it (an edit not yet
         written is judged with the positions it would have)."""
+        self._checks = set()
+        try:
+            result = self._check_text(source, text)
+            result.path_checks = self._checks
+        finally:
+            self._checks = None
+        return result
+
+    def _check_text(self, source: SourceFile, text: str) -> FileResult:
         result = FileResult(source.rel, source.kind.name)
         try:
             document = parse_yaml(text)
@@ -161,7 +251,9 @@ class FileChecker:
             filled = schemas.with_defaults(schemas.record_schema(kind.name), data)
             built = BUILDERS[kind.name](filled, record_id, where)
             # The one place that decides: an example is checked in full, then kept apart.
-            (result.examples if data.get("example") is True else result.records).append(built)
+            example = data.get("example") is True
+            (result.examples if example else result.records).append(built)
+            result.built.append((filled, record_id, where.index, example))
         elif isinstance(record_id, str):
             result.unbuilt.append((kind.name, record_id, where))
 

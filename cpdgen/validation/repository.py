@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cpdgen.common.diagnostics import Diagnostic, error
 from cpdgen.common.parallel import job_count
-from cpdgen.loading.files import Repository, SourceFile, discover
+from cpdgen.loading.files import MAX_FILE_BYTES, Repository, SourceError, SourceFile, discover, read_bytes
 from cpdgen.model.kinds import PROFILE
 from cpdgen.model.policy import Policy
 from cpdgen.model.records import Records
@@ -68,7 +68,7 @@ def validate_repository(repo: Repository, jobs: int | None = None, *, check_subm
 
     records = Records()
     record_count = 0
-    for result in _check_files(sources, repo.root, jobs):
+    for result in check_files(repo, sources, jobs, settings):
         diagnostics.extend(result.diagnostics)
         record_count += result.record_count
         for record in result.records:
@@ -80,21 +80,77 @@ def validate_repository(repo: Repository, jobs: int | None = None, *, check_subm
     return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics)
 
 
-def _check_files(sources: list[SourceFile], root: Path, jobs: int | None) -> list[FileResult]:
+def check_files(repo: Repository, sources: list[SourceFile], jobs: int | None, settings: Settings) -> list[FileResult]:
+    """Every file's verdict, in the order of `sources`: from the persistent
+    cache (`cpdgen.validation.cache`) where a file's bytes and the paths it
+    names still agree with it, else checked afresh, and the cache brought up
+    to date."""
+    if not repo.use_cache:
+        return [result for result, _ in _check_files([(s, None) for s in sources], repo.root, jobs)]
+    from cpdgen.validation.cache import RecordCache, cache_file, context_digest, file_digest
+
+    cache = RecordCache(cache_file(repo), context_digest(repo, policy_files(settings)))
+    results: list[FileResult | None] = [None] * len(sources)
+    todo: list[tuple[SourceFile, bytes | None]] = []
+    where: list[int] = []
+    checker = FileChecker(repo.root)
+    for index, source in enumerate(sources):
+        raw: bytes | None = None
+        if cache.entries:
+            try:
+                raw = read_bytes(source.path)
+            except SourceError:
+                raw = None
+            if raw is not None and len(raw) <= MAX_FILE_BYTES:
+                entry = cache.lookup(source, file_digest(raw), checker.path_check)
+                if entry is not None:
+                    try:
+                        results[index] = FileResult.from_entry(source.rel, entry)
+                        continue
+                    except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+                        pass  # an entry its builders refuse is checked again
+        todo.append((source, raw))
+        where.append(index)
+    for index, (result, digest) in zip(where, _check_files(todo, repo.root, jobs), strict=True):
+        results[index] = result
+        if digest is not None:
+            cache.store(result.rel, result.entry(digest, sources[index].default_id))
+    cache.keep_only({source.rel for source in sources})
+    cache.save()
+    return [result for result in results if result is not None]
+
+
+def policy_files(settings: Settings) -> list[str]:
+    """The policy files in the repository that the settings name (none for
+    a built-in policy); a list of policies is taken as well as one."""
+    named: object = settings.policy
+    names = named if isinstance(named, list | tuple) else [named]
+    return [name for name in names if isinstance(name, str) and ("/" in name or name.endswith((".yaml", ".yml")))]
+
+
+Work = tuple[SourceFile, bytes | None]  # a file, and its bytes if already read
+
+
+def _check_files(work: list[Work], root: Path, jobs: int | None) -> list[tuple[FileResult, bytes | None]]:
     """Check every file, in `jobs` processes: this one and jobs - 1 workers.
     This process takes its share of the files too rather than sit waiting, so
     two cores give two checkers, and the workers' results are unpickled here
-    only once its own share is done."""
+    only once its own share is done. Each result comes with the digest of
+    the bytes it judged (None where the file could not be read whole)."""
     global _worker_checker
-    count = job_count(jobs, len(sources))
-    checker = FileChecker(root, fast=len(sources) >= FAST_GATE_THRESHOLD)
+    if not work:
+        return []
+    count = job_count(jobs, len(work))
+    checker = FileChecker(root, fast=len(work) >= FAST_GATE_THRESHOLD)
     if count == 1:
-        return [checker.check(source) for source in sources]
-    size = min(_CHUNK, -(-len(sources) // count))
-    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
+        return [_check_one(checker, item) for item in work]
+    size = min(_CHUNK, -(-len(work) // count))
+    chunks = [work[i : i + size] for i in range(0, len(work), size)]
     forking = "fork" in multiprocessing.get_all_start_methods()
     # Forked workers inherit the checker, compiled once here; others build their own.
     _worker_checker = checker if forking else None
+    if forking:
+        checker.compile()  # once here, for all the forked workers
     context = multiprocessing.get_context("fork" if forking else None)
     try:
         with ProcessPoolExecutor(
@@ -104,14 +160,31 @@ def _check_files(sources: list[SourceFile], root: Path, jobs: int | None) -> lis
             futures = {
                 index: pool.submit(_check_chunk, chunk) for index, chunk in enumerate(chunks) if index not in mine
             }
-            done = {index: [checker.check(source) for source in chunks[index]] for index in sorted(mine)}
-            return [
-                result
-                for index in range(len(chunks))
-                for result in (done[index] if index in mine else futures[index].result())
-            ]
+            done = {index: [_check_one(checker, item) for item in chunks[index]] for index in sorted(mine)}
+            results: list[tuple[FileResult, bytes | None]] = []
+            for index in range(len(chunks)):
+                if index in mine:
+                    results.extend(done[index])
+                else:
+                    # Workers send plain values, which travel faster than the records themselves.
+                    for (source, _), (entry, digest) in zip(chunks[index], futures[index].result(), strict=True):
+                        results.append((FileResult.from_entry(source.rel, entry), digest))
+            return results
     finally:
         _worker_checker = None
+
+
+def _check_one(checker: FileChecker, item: Work) -> tuple[FileResult, bytes | None]:
+    from cpdgen.validation.cache import file_digest
+
+    source, raw = item
+    try:
+        if raw is None:
+            raw = read_bytes(source.path)
+    except SourceError:
+        return checker.check(source), None  # says why it cannot be read
+    digest = file_digest(raw) if len(raw) <= MAX_FILE_BYTES else None
+    return checker.check(source, raw), digest
 
 
 _worker_checker: FileChecker | None = None
@@ -123,6 +196,10 @@ def _init_worker(root: Path, fast: bool) -> None:
         _worker_checker = FileChecker(root, fast=fast)
 
 
-def _check_chunk(chunk: list[SourceFile]) -> list[FileResult]:
+def _check_chunk(chunk: list[Work]) -> list[tuple[tuple, bytes | None]]:
     assert _worker_checker is not None
-    return [_worker_checker.check(source) for source in chunk]
+    out = []
+    for item in chunk:
+        result, digest = _check_one(_worker_checker, item)
+        out.append((result.entry(digest or b"", item[0].default_id), digest))
+    return out

@@ -640,7 +640,7 @@ def test_big_repo_is_above_the_parallel_threshold():
 _REAL_POOL = cpdgen.validation.repository.ProcessPoolExecutor
 
 
-def _json_with_jobs(repo: TmpRepo, monkeypatch, jobs: str) -> tuple[int, str, list]:
+def _json_with_jobs(repo: TmpRepo, monkeypatch, jobs: str, *options: str) -> tuple[int, str, list]:
     pools: list = []
 
     class Spy(_REAL_POOL):
@@ -649,13 +649,21 @@ def _json_with_jobs(repo: TmpRepo, monkeypatch, jobs: str) -> tuple[int, str, li
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(cpdgen.validation.repository, "ProcessPoolExecutor", Spy)
-    result = repo.run("validate", "--format", "json", env={"CPDGEN_JOBS": jobs})
+    result = repo.run(*options, "validate", "--format", "json", env={"CPDGEN_JOBS": jobs})
     return result.exit_code, result.stdout, pools
 
 
+def test_parallel_output_with_the_cache_equals_serial(big_repo: TmpRepo, monkeypatch):
+    """Workers send their verdicts as the cache's plain values; the records
+    built from them again give the same report, cold and then warm."""
+    serial = _json_with_jobs(big_repo, monkeypatch, "1", "--no-cache")
+    assert _json_with_jobs(big_repo, monkeypatch, "2") == (*serial[:2], [1])
+    assert _json_with_jobs(big_repo, monkeypatch, "2") == (*serial[:2], [])  # all from the cache
+
+
 def test_parallel_output_equals_serial(big_repo: TmpRepo, monkeypatch):
-    serial_code, serial, serial_pools = _json_with_jobs(big_repo, monkeypatch, "1")
-    parallel_code, parallel, parallel_pools = _json_with_jobs(big_repo, monkeypatch, "2")
+    serial_code, serial, serial_pools = _json_with_jobs(big_repo, monkeypatch, "1", "--no-cache")
+    parallel_code, parallel, parallel_pools = _json_with_jobs(big_repo, monkeypatch, "2", "--no-cache")
     assert serial_pools == [], "CPDGEN_JOBS=1 must not start workers"
     # two processes in all: this one checks its share, one worker the rest
     assert parallel_pools == [1], "CPDGEN_JOBS=2 must use this process and one worker"
