@@ -6,6 +6,7 @@ cross-record rules (`rules`) → a `ValidationResult` for the reporters.
 
 from __future__ import annotations
 
+import marshal
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -167,7 +168,8 @@ def _check_files(work: list[Work], root: Path, jobs: int | None) -> list[tuple[F
                     results.extend(done[index])
                 else:
                     # Workers send plain values, which travel faster than the records themselves.
-                    for (source, _), (entry, digest) in zip(chunks[index], futures[index].result(), strict=True):
+                    sent = marshal.loads(futures[index].result())
+                    for (source, _), (entry, digest) in zip(chunks[index], sent, strict=True):
                         results.append((FileResult.from_entry(source.rel, entry), digest))
             return results
     finally:
@@ -196,10 +198,12 @@ def _init_worker(root: Path, fast: bool) -> None:
         _worker_checker = FileChecker(root, fast=fast)
 
 
-def _check_chunk(chunk: list[Work]) -> list[tuple[tuple, bytes | None]]:
+def _check_chunk(chunk: list[Work]) -> bytes:
+    """A chunk's verdicts as `marshal` bytes of plain values: several times
+    cheaper to send than pickled records."""
     assert _worker_checker is not None
     out = []
     for item in chunk:
         result, digest = _check_one(_worker_checker, item)
         out.append((result.entry(digest or b"", item[0].default_id), digest))
-    return out
+    return marshal.dumps(out)
