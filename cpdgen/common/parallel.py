@@ -23,3 +23,9 @@ def job_count(jobs: int | None, files: int) -> int:
         else:
             jobs = (os.cpu_count() or 1) if files >= PARALLEL_THRESHOLD else 1
     return max(1, min(jobs, files))
+
+
+def heavy_job_count(pieces: int) -> int:
+    """Processes for `pieces` of heavy work (a PDF takes seconds): one per
+    core however few the pieces, unless CPDGEN_JOBS says otherwise."""
+    return job_count(None if os.environ.get("CPDGEN_JOBS", "").strip() else (os.cpu_count() or 1), pieces)

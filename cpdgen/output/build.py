@@ -119,13 +119,28 @@ def _build(
     if not pdfs:
         remove_leftovers(out / PRIVATE)  # of a killed full build: partial private PDFs
     with FolderSwap(targets, private={out / PRIVATE}) as folders:
+        # The bar counts the PDFs after the pages: they are most of a first build's time.
+        from cpdgen.render.pdf import build_job_count
+
+        pdf_total = build_job_count(result.records, today) if pdfs else 0
+
+        def site_progress(done: int, total: int) -> None:
+            if progress:
+                progress(done, total + pdf_total)
+
         pages = build_site(
-            result.records, result.settings, result.policy, root, folders[0], site_cache, progress=progress
+            result.records, result.settings, result.policy, root, folders[0], site_cache, progress=site_progress
         )
         if pdfs:
             from cpdgen.output.pdfs import build_pdfs  # WeasyPrint only for builds that print
 
-            made = build_pdfs(result.records, result.policy, root, folders[1], private_cache, today=today)
+            def pdf_progress(done: int) -> None:
+                if progress:
+                    progress(pages + done, pages + pdf_total)
+
+            made = build_pdfs(
+                result.records, result.policy, root, folders[1], private_cache, today=today, progress=pdf_progress
+            )
         site_cache.forget()  # the swap is next: the old keys will no longer describe what is there
         if pdfs:
             private_cache.forget()

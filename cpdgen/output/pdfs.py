@@ -7,13 +7,17 @@ caches and writes them, atomically, so a reader never sees half a PDF.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
 
 from cpdgen.common.atomic import write_atomic
+from cpdgen.common.parallel import heavy_job_count
 from cpdgen.compute.documents import generated_file, too_big_to_upload
 from cpdgen.loading.documents import inspect_documents
 from cpdgen.loading.files import Repository
@@ -31,22 +35,75 @@ def pdf_maker(records: Records, policy: Policy, root: Path, today: date) -> PdfM
 
 
 def build_pdfs(
-    records: Records, policy: Policy, root: Path, private_folder: Path, private_cache: BuildCache, *, today: date
+    records: Records,
+    policy: Policy,
+    root: Path,
+    private_folder: Path,
+    private_cache: BuildCache,
+    *,
+    today: date,
+    progress: Callable[[int], None] | None = None,
 ) -> list[str]:
     """Write every PDF of a build into `private_folder` (output/private/ once
     the build succeeds), reusing last build's file when its key is unchanged.
+    The others are rendered in one process per core (`heavy_job_count`),
+    the largest first; `progress(done)` is told as each is ready.
     Returns the names written, relative to `private_folder`."""
     maker = pdf_maker(records, policy, root, today)
     assets = files_digest(maker.assets.folders)
-    made = []
+    made: list[str] = []
+    todo: list[PdfJob] = []
     for job in build_jobs(maker, today):
         name = job.private_name
         key = _key(job, assets)
         if not private_cache.reuse(name, key, private_folder):
-            write_atomic(private_folder / name, maker.render(job))
+            todo.append(job)
             private_cache.record(name, key)
         made.append(name)
+    done = len(made) - len(todo)
+    if progress:
+        progress(done)
+    for _ in render_jobs(maker, todo, private_folder):
+        done += 1
+        if progress:
+            progress(done)
     return made
+
+
+def render_jobs(maker: PdfMaker, jobs: list[PdfJob], folder: Path) -> Iterator[str]:
+    """Render `jobs` into `folder`, yielding each file's name as it is
+    written. WeasyPrint's layout is single-threaded and takes seconds per
+    PDF, so with several PDFs and cores, forked worker processes render them
+    (largest HTML first, so the longest does not start last)."""
+    global _worker_maker
+    count = heavy_job_count(len(jobs)) if jobs else 1
+    if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for job in jobs:
+            write_atomic(folder / job.private_name, maker.render(job))
+            yield job.private_name
+        return
+    from cpdgen.render.pdf import _weasyprint
+
+    _weasyprint()  # imported once here (a clear error if it cannot load), inherited by the workers
+    _worker_maker = maker
+    try:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+            ordered = sorted(jobs, key=lambda job: len(job.html), reverse=True)
+            futures = [pool.submit(_render_into, job, folder) for job in ordered]
+            for future in as_completed(futures):
+                yield future.result()
+    finally:
+        _worker_maker = None
+
+
+_worker_maker: PdfMaker | None = None
+
+
+def _render_into(job: PdfJob, folder: Path) -> str:
+    """In a worker: render one PDF and write it (the bytes need not travel back)."""
+    assert _worker_maker is not None
+    write_atomic(folder / job.private_name, _worker_maker.render(job))
+    return job.private_name
 
 
 def _key(job: PdfJob, assets_digest: str) -> str:

@@ -131,12 +131,20 @@ def pdf_years(records: Records, today: date) -> list[int]:
     return sorted({declaration.year for declaration in records.declarations} | {default_year(today)})
 
 
+YEAR_DOCUMENTS = (DECLARATION_PDF, ACTIVITY_REPORT, PLANNING_REPORT)  # a build's PDFs of each year
+
+
 def build_jobs(maker: PdfMaker, today: date) -> list[PdfJob]:
     """Every PDF a build makes: the CV, and each year's declaration and reports."""
     jobs = [maker.job(CV, None)]
     for year in pdf_years(maker.records, today):
-        jobs += [maker.job(DECLARATION_PDF, year), maker.job(ACTIVITY_REPORT, year), maker.job(PLANNING_REPORT, year)]
+        jobs += [maker.job(document, year) for document in YEAR_DOCUMENTS]
     return jobs
+
+
+def build_job_count(records: Records, today: date) -> int:
+    """How many PDFs `build_jobs` makes (known before any is made, for a progress bar)."""
+    return 1 + len(YEAR_DOCUMENTS) * len(pdf_years(records, today))
 
 
 # ---- the documents ------------------------------------------------------------------------------
