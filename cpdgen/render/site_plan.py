@@ -169,6 +169,21 @@ class _Site:
         self.by_id: dict[str, list[CPDItem]] = {}  # an id may name an activity and a course
         for item in reversed(self.items):  # oldest first
             self.by_id.setdefault(item.id, []).append(item)
+        # Each objective's items, found once: those naming it (newest first), and
+        # those its actions name (by identity), so no page scans every item per objective.
+        self.naming: dict[str, list[CPDItem]] = {}
+        for item in self.items:
+            for objective_id in dict.fromkeys(item.objectives):
+                self.naming.setdefault(objective_id, []).append(item)
+        self.linked: dict[str, set[int]] = {
+            objective.id: {
+                id(item)
+                for action in objective.actions
+                for item_id in action.activities
+                for item in self.by_id.get(item_id, ())
+            }
+            for objective in self.objectives
+        }
 
     def summaries(self, items: Iterable[CPDItem]) -> list[dict[str, Any]]:
         return [{"item": item, "path": self.paths[item_key(item)]} for item in items]
@@ -526,9 +541,8 @@ def _served(site: _Site) -> dict[int, list[dict[str, Any]]]:
             for item_id in action.activities:
                 for item in site.by_id.get(item_id, ()):
                     linked.setdefault(id(item), []).append(action.title)
-        for item in site.items:
-            if objective.id in item.objectives:
-                linked.setdefault(id(item), [])
+        for item in site.naming.get(objective.id, ()):
+            linked.setdefault(id(item), [])
         for key, actions in linked.items():
             served.setdefault(key, []).append({
                 "objective": objective,
@@ -550,9 +564,10 @@ def _year_page(site: _Site, view: Records, hours: Hours) -> Page:
             for code, count in sorted(codes, key=lambda pair: -pair[1])
         ]
     objectives: list[dict[str, Any]] = []
+    in_year = {id(item) for item in year_items}
     for objective in site.objectives:
-        linked = {id(i) for a in objective.actions for item_id in a.activities for i in site.by_id.get(item_id, ())}
-        count = sum(1 for item in year_items if objective.id in item.objectives or id(item) in linked)
+        serving = site.linked[objective.id].union(id(item) for item in site.naming.get(objective.id, ()))
+        count = len(serving & in_year)
         if count:
             objectives.append({"title": objective.title, "anchor": objective_anchor(objective.id), "count": count})
     objectives.sort(key=lambda o: -int(o["count"]))
