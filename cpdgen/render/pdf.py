@@ -262,6 +262,7 @@ class PdfMaker:
             "objective_titles": {o.id: o.title for o in records.objectives},
             "toc_min": TOC_MIN_ENTRIES,
             "draft": False,
+            "appendices": True,
         }
         if year is not None:
             status = self.status(year)
@@ -271,6 +272,9 @@ class PdfMaker:
                 status=status,
                 declaration=answers_of(status),
                 draft=document == DECLARATION_PDF and not status.submitted,  # the reports are uploaded as they are
+                # A draft leaves the reports out (they are their own PDFs): most of a
+                # declaration's pages, and so of its time, are theirs.
+                appendices=status.submitted,
                 activity=activities,
                 planning=planning_report(records, year),
                 hours_rows=category_rows(activities.hours, self.policy),

@@ -224,7 +224,8 @@ def test_the_activity_report_lists_every_activity_and_course_of_the_year(built: 
     for year in YEARS:
         titles = [item.title for item in completed_items(records, year)]
         assert len(titles) > 8
-        for document in ("activity_report", DECLARATION_PDF):
+        # A submitted declaration carries the report as appendix A; a draft does not repeat it.
+        for document in ("activity_report", *([DECLARATION_PDF] if year == 2024 else [])):
             words = built.pdf(document, year).words
             missing = [title for title in titles if flat(title) not in words]
             assert not missing, (document, year, missing)
@@ -317,8 +318,7 @@ def test_the_unsubmitted_declaration_says_draft_on_every_page(built: Built):
 
 
 def test_private_records_are_in_the_pdfs(built: Built):
-    for document in ("activity_report", DECLARATION_PDF):
-        assert PRIVATE_TITLE in built.pdf(document, 2025).words
+    assert PRIVATE_TITLE in built.pdf("activity_report", 2025).words
     assert MEMBERSHIP_NUMBER in built.pdf("cv").words
 
 
@@ -661,6 +661,21 @@ def test_the_checklist_displays_as_the_portal_and_item_8_agrees_with_the_appendi
     assert "CV/Career History ✓ Given" in submitted
 
 
+def test_a_draft_declaration_leaves_the_reports_to_their_own_pdfs(built: Built):
+    """A draft is the checklist and statements (a few pages, a few seconds
+    to print); the submitted declaration carries both reports in full."""
+    draft, report = built.pdf(DECLARATION_PDF, 2025), built.pdf("activity_report", 2025)
+    assert "Appendix A: CPD Activity Report 2025" not in draft.words
+    assert "The reports A draft does not repeat the CPD Activity and Planning Reports" in draft.words
+    assert "cpd-activity-report-2025.pdf" in draft.words and "cpd-planning-report-2025.pdf" in draft.words
+    assert "in this draft they are the separate PDFs" in draft.words
+    assert PRIVATE_TITLE not in draft.words and PRIVATE_TITLE in report.words
+    assert len(draft.pages) <= 4 < len(draft.pages) + len(report.pages)
+    submitted = built.pdf(DECLARATION_PDF, 2024).words
+    assert "Appendix A: CPD Activity Report 2024" in submitted and "Appendix B: CPD Planning Report 2024" in submitted
+    assert "They follow as appendices A and B." in submitted
+
+
 def test_competences_are_printed_with_their_titles_and_covered_per_area(built: Built):
     report = built.pdf("activity_report", 2025).words
     assert "Competences: A1 Maintain and extend knowledge; E2 Health, safety and risk" in report
@@ -679,8 +694,9 @@ def test_evidence_travels_with_the_activity_report_and_the_declaration(built: Bu
         assert {"nec4-ecc-pm-accreditation.pdf", "iec-62443-essentials-certificate.pdf"} <= set(attached), document
         data = attached["nec4-ecc-pm-accreditation.pdf"][0]
         assert data == (PROJECT_ROOT / "evidence/2025/nec4-ecc-pm-accreditation.pdf").read_bytes()
-        assert "certificate: nec4-ecc-pm-accreditation.pdf (attached)" in pdf.words
         assert pdf.path.stat().st_size < MAX_BYTES
+    assert "certificate: nec4-ecc-pm-accreditation.pdf (attached)" in built.pdf("activity_report", 2025).words
+    assert "beside the 2 evidence files of the activity report" in built.pdf(DECLARATION_PDF, 2025).words
     assert EVIDENCE_SHARE * MAX_BYTES < MAX_BYTES
 
 
