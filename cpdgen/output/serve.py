@@ -49,6 +49,8 @@ from cpdgen.output.build import CACHE, PRIVATE, SITE
 
 HOST = "127.0.0.1"  # never another interface: the preview may show private drafts
 DEFAULT_PORT = 8000
+DEBOUNCE_MS = 50  # changes this close together are one save
+WATCH_STEP_MS = 20  # how often the watcher looks for more changes of the same save
 BUILD_WAIT = 60.0  # seconds a request waits for a running build before it is served anyway
 WATCH_READY_WAIT = 10.0  # seconds to wait for the watcher to start before building anyway
 ERROR_REFRESH = 2  # seconds between reloads of the error page, so a fix shows by itself
@@ -372,7 +374,10 @@ class Preview:
                 self.repo.root,
                 watch_filter=wanted,
                 stop_event=stop,
-                step=100,
+                # Changes within 50 ms are one save (an editor's write and rename);
+                # watchfiles' default waits 1.6 s for more, most of an edit's wait.
+                debounce=DEBOUNCE_MS,
+                step=WATCH_STEP_MS,
                 rust_timeout=100,
                 yield_on_timeout=True,
                 raise_interrupt=False,

@@ -340,6 +340,24 @@ def test_the_watcher_ignores_what_builds_write(demo: TmpRepo, tmp_path: Path):
     assert not elsewhere.ignored(os.path.join(root, RECORD))
 
 
+def test_the_watcher_reports_a_save_without_waiting_for_more(demo: TmpRepo, monkeypatch):
+    """watchfiles by default waits 1.6 s after a change for more changes
+    before it reports them: most of the wait for an edit. A save (an
+    editor's write and rename) comes within milliseconds."""
+    import watchfiles
+
+    seen: dict = {}
+
+    def watch(*paths, **options):
+        seen.update(options)
+        yield set()
+
+    monkeypatch.setattr(watchfiles, "watch", watch)
+    preview = Preview(find_repository(demo.root), demo.root / "output")
+    preview._watch(threading.Event(), threading.Event(), threading.Event())
+    assert seen["debounce"] <= 100 and seen["step"] <= seen["debounce"]
+
+
 # -- the real program ----------------------------------------------------------
 
 
