@@ -260,9 +260,11 @@ def _list_pages(site: _Site, view: _ListView, facets: dict[str, Any]) -> list[Pa
     if view.kind == "planned":
         completed, planned = list(planned), []
     count = max(1, -(-len(completed) // PER_PAGE))
-    year_totals: dict[int, list[CPDItem]] = {}
+    by_year: dict[int, list[CPDItem]] = {}
     for item in completed:
-        year_totals.setdefault(item.end.year, []).append(item)
+        by_year.setdefault(item.end.year, []).append(item)
+    # Each year's count and hours in the whole list, summed once (not once per page).
+    year_totals = {year: (len(items), sum_hours(i.hours for i in items)) for year, items in by_year.items()}
     summary = {
         "completed": len(completed) if view.kind != "planned" else 0,
         "hours": sum_hours(item.hours for item in completed) if view.kind != "planned" else 0.0,
@@ -311,7 +313,7 @@ def _list_pages(site: _Site, view: _ListView, facets: dict[str, Any]) -> list[Pa
 
 
 def _year_groups(
-    site: _Site, chunk: Sequence[CPDItem], year_totals: dict[int, list[CPDItem]], previous: CPDItem | None
+    site: _Site, chunk: Sequence[CPDItem], year_totals: dict[int, tuple[int, float]], previous: CPDItem | None
 ) -> list[dict[str, Any]]:
     """The page's completed items in runs of one review year, each with the
     year's count and hours in the whole list (not only on this page)."""
@@ -319,11 +321,11 @@ def _year_groups(
     for item in chunk:
         year = item.end.year
         if not groups or groups[-1]["year"] != year:
-            in_year = year_totals[year]
+            count, hours = year_totals[year]
             groups.append({
                 "year": year,
-                "count": len(in_year),
-                "hours": sum_hours(i.hours for i in in_year),
+                "count": count,
+                "hours": hours,
                 "continued": not groups and previous is not None and previous.end.year == year,
                 "entries": [],
             })  # fmt: skip
