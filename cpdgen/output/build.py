@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -118,11 +119,19 @@ def _build(
     targets = [out / SITE, out / PRIVATE] if pdfs else [out / SITE]
     if not pdfs:
         remove_leftovers(out / PRIVATE)  # of a killed full build: partial private PDFs
-    with FolderSwap(targets, private={out / PRIVATE}) as folders:
+    with FolderSwap(targets, private={out / PRIVATE}) as folders, ExitStack() as stack:
         # The bar counts the PDFs after the pages: they are most of a first build's time.
         from cpdgen.render.pdf import build_job_count
 
         pdf_total = build_job_count(result.records, today) if pdfs else 0
+        run = None
+        if pdfs:
+            from cpdgen.output.pdfs import PdfRun  # WeasyPrint only for builds that print
+
+            # Started first: worker processes render the PDFs while this one builds the site.
+            run = stack.enter_context(
+                PdfRun(result.records, result.policy, root, folders[1], private_cache, today=today)
+            )
 
         def site_progress(done: int, total: int) -> None:
             if progress:
@@ -131,16 +140,13 @@ def _build(
         pages = build_site(
             result.records, result.settings, result.policy, root, folders[0], site_cache, progress=site_progress
         )
-        if pdfs:
-            from cpdgen.output.pdfs import build_pdfs  # WeasyPrint only for builds that print
+        if run is not None:
 
             def pdf_progress(done: int) -> None:
                 if progress:
                     progress(pages + done, pages + pdf_total)
 
-            made = build_pdfs(
-                result.records, result.policy, root, folders[1], private_cache, today=today, progress=pdf_progress
-            )
+            made = run.finish(pdf_progress)
         site_cache.forget()  # the swap is next: the old keys will no longer describe what is there
         if pdfs:
             private_cache.forget()

@@ -45,55 +45,80 @@ def build_pdfs(
     progress: Callable[[int], None] | None = None,
 ) -> list[str]:
     """Write every PDF of a build into `private_folder` (output/private/ once
-    the build succeeds), reusing last build's file when its key is unchanged.
-    The others are rendered in one process per core (`heavy_job_count`),
-    the largest first; `progress(done)` is told as each is ready.
-    Returns the names written, relative to `private_folder`."""
-    maker = pdf_maker(records, policy, root, today)
-    assets = files_digest(maker.assets.folders)
-    made: list[str] = []
-    todo: list[PdfJob] = []
-    for job in build_jobs(maker, today):
-        name = job.private_name
-        key = _key(job, assets)
-        if not private_cache.reuse(name, key, private_folder):
-            todo.append(job)
-            private_cache.record(name, key)
-        made.append(name)
-    done = len(made) - len(todo)
-    if progress:
-        progress(done)
-    for _ in render_jobs(maker, todo, private_folder):
-        done += 1
+    the build succeeds), reusing last build's file when its key is unchanged;
+    see `PdfRun`. Returns the names written, relative to `private_folder`."""
+    with PdfRun(records, policy, root, private_folder, private_cache, today=today) as run:
+        return run.finish(progress)
+
+
+class PdfRun:
+    """The PDFs of a build, started at once and finished later, so that
+    this process can build the site while worker processes render them.
+
+    Unchanged PDFs (same key as last build's) are reused; the others are
+    rendered in one forked process per core (`heavy_job_count`; WeasyPrint's
+    layout is single-threaded and takes seconds per PDF), the largest HTML
+    first so the longest does not start last; with one process, or without
+    fork, `finish` renders them here. Leaving the `with` block stops the
+    workers, also on an error."""
+
+    def __init__(
+        self, records: Records, policy: Policy, root: Path, folder: Path, cache: BuildCache, *, today: date
+    ) -> None:
+        global _worker_maker
+        self.maker = pdf_maker(records, policy, root, today)
+        self.folder = folder
+        assets = files_digest(self.maker.assets.folders)
+        self.made: list[str] = []
+        self.todo: list[PdfJob] = []
+        for job in build_jobs(self.maker, today):
+            key = _key(job, assets)
+            if not cache.reuse(job.private_name, key, folder):
+                self.todo.append(job)
+                cache.record(job.private_name, key)
+            self.made.append(job.private_name)
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list = []
+        count = heavy_job_count(len(self.todo)) if self.todo else 1
+        if count > 1 and "fork" in multiprocessing.get_all_start_methods():
+            from cpdgen.render.pdf import _weasyprint
+
+            _weasyprint()  # imported once here (a clear error if it cannot load), inherited by the workers
+            _worker_maker = self.maker
+            self.pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+            ordered = sorted(self.todo, key=lambda job: len(job.html), reverse=True)
+            self.futures = [self.pool.submit(_render_into, job, folder) for job in ordered]
+
+    def __enter__(self) -> PdfRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _worker_maker
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        _worker_maker = None
+
+    def finish(self, progress: Callable[[int], None] | None = None) -> list[str]:
+        """Wait for every PDF (`progress(done)` as each is ready, the reused
+        ones at once); the names written, relative to the folder."""
+        done = len(self.made) - len(self.todo)
         if progress:
             progress(done)
-    return made
+        for _ in self._rendered():
+            done += 1
+            if progress:
+                progress(done)
+        return self.made
 
-
-def render_jobs(maker: PdfMaker, jobs: list[PdfJob], folder: Path) -> Iterator[str]:
-    """Render `jobs` into `folder`, yielding each file's name as it is
-    written. WeasyPrint's layout is single-threaded and takes seconds per
-    PDF, so with several PDFs and cores, forked worker processes render them
-    (largest HTML first, so the longest does not start last)."""
-    global _worker_maker
-    count = heavy_job_count(len(jobs)) if jobs else 1
-    if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for job in jobs:
-            write_atomic(folder / job.private_name, maker.render(job))
-            yield job.private_name
-        return
-    from cpdgen.render.pdf import _weasyprint
-
-    _weasyprint()  # imported once here (a clear error if it cannot load), inherited by the workers
-    _worker_maker = maker
-    try:
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-            ordered = sorted(jobs, key=lambda job: len(job.html), reverse=True)
-            futures = [pool.submit(_render_into, job, folder) for job in ordered]
-            for future in as_completed(futures):
-                yield future.result()
-    finally:
-        _worker_maker = None
+    def _rendered(self) -> Iterator[str]:
+        if self.pool is None:
+            for job in self.todo:
+                write_atomic(self.folder / job.private_name, self.maker.render(job))
+                yield job.private_name
+            return
+        for future in as_completed(self.futures):
+            yield future.result()
 
 
 _worker_maker: PdfMaker | None = None
