@@ -243,20 +243,14 @@ def bench(n: int, repeat: int, seed: int, keep: bool, log, parse_only: bool = Fa
             "cpu_median_s": {k: statistics.median(v) for k, v in cpu.items() if v},
         }
         if have_cpdgen:
-            ratios = [v / p for v, p in zip(times["validate"], times["parse"])]
-            result["ratio_validate_parse"] = {
-                "median": statistics.median(ratios),
-                "min": min(ratios),
-                "max": max(ratios),
-                "runs": ratios,
-            }
-            warm = [v / p for v, p in zip(times["warm"], times["parse"])]
-            result["ratio_warm_parse"] = {
-                "median": statistics.median(warm),
-                "min": min(warm),
-                "max": max(warm),
-                "runs": warm,
-            }
+            for name, key in (("validate", "ratio_validate_parse"), ("warm", "ratio_warm_parse")):
+                ratios = [v / p for v, p in zip(times[name], times["parse"])]
+                result[key] = {
+                    "median": statistics.median(ratios),
+                    "min": min(ratios),
+                    "max": max(ratios),
+                    "runs": ratios,
+                }
             result["validate_report"] = {
                 "records": validate_report.get("records"),
                 "warnings": len(validate_report.get("warnings", [])),
