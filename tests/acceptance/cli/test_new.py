@@ -385,7 +385,7 @@ def test_choices_and_help_come_from_the_schema():
     assert params["title"].help == written["title"]["description"]
     # Every field of the schema is an option, except id and extra (and nested objects).
     skipped = {"id", "extra"}
-    assert set(params) - {"interactive", "records", "as_of", "quiet", "verbose"} == set(written) - skipped
+    assert set(params) - {"interactive", "records", "as_of", "quiet", "verbose", "no_cache"} == set(written) - skipped
     objective = {p.name: p for p in cli.commands["new"].get_command(None, "objective").params}
     assert objective["actions"].opts == ["--action"]
 
