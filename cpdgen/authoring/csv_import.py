@@ -20,6 +20,7 @@ from typing import Any
 
 from cpdgen.authoring import new_record
 from cpdgen.authoring.human_input import match_choice, normal, parse_competences, parse_date, parse_hours
+from cpdgen.common.dates import is_iso_date
 from cpdgen.common.errors import UsageError, UserError
 from cpdgen.common.wording import plural
 from cpdgen.loading.files import Repository, SourceError, TextKind, read_text
@@ -365,8 +366,11 @@ def _exported_row(
             reasons.append(f"{kind.a} has no field {name}, but column '{name}' has a value")
             continue
         try:
-            values[name] = record_csv.decode(kind_name, name, cell)
-        except record_csv.CellError as exc:
+            value = record_csv.decode(kind_name, name, cell)
+            if record_csv.is_date(kind_name, name) and not is_iso_date(value):
+                value = parse_date(value)  # as a spreadsheet may have saved it again: 14/03/2025
+            values[name] = value
+        except (record_csv.CellError, ValueError) as exc:
             reasons.append(f"{exc} (column '{name}')")
     if reasons:
         return None, reasons

@@ -135,6 +135,11 @@ def unescape(cell: str) -> str:
 # --- reading ----------------------------------------------------------------------
 
 
+def is_date(kind_name: str, field_name: str) -> bool:
+    """Whether a kind's field is a date (YYYY-MM-DD text)."""
+    return schemas.record_schema(kind_name)["properties"].get(field_name, {}).get("format") == "date"
+
+
 def decode(kind_name: str, field_name: str, cell: str) -> Any:
     """The value of a non-empty cell for a field of a kind, as its schema
     types it; CellError if the cell cannot be one."""
@@ -145,10 +150,10 @@ def decode(kind_name: str, field_name: str, cell: str) -> Any:
     shape = spec.get("type")
     if shape == "string":
         return text
-    if shape == "boolean":
-        if text not in ("true", "false"):
+    if shape == "boolean":  # a spreadsheet saves TRUE and FALSE
+        if text.lower() not in ("true", "false"):
             raise CellError(f"'{text}' is not true or false")
-        return text == "true"
+        return text.lower() == "true"
     if shape == "integer":
         if not _NUMBER.fullmatch(text.strip()):
             raise CellError(f"'{text}' is not a whole number")

@@ -204,3 +204,35 @@ def test_importing_the_same_export_twice_leaves_everything_as_it_is(repo, tmp_pa
     again = repo.run("import", "csv", str(out))
     assert again.exit_code == 0, again.output
     assert "already imported" in again.stderr and "imported 0 records" in again.stderr
+
+
+def test_an_export_a_spreadsheet_saved_again_is_still_read(repo, tmp_path):
+    """Spreadsheets save TRUE for true and may rewrite ISO dates day first."""
+    saved = tmp_path / "saved.csv"
+    saved.write_text(
+        "kind,id,title,type,start,end,hours,private\r\n"
+        "activity,2025/talk,Talk,event,14/03/2025,2025-03-15,1.5,TRUE\r\n"
+        "activity,2025/bad-date,Talk,event,03/14/25,,1,\r\n",
+        "utf-8",
+    )
+    refused = repo.run("import", "csv", str(saved))
+    assert refused.exit_code == 1
+    assert f"{saved}:3: date '03/14/25': write the year in full" in refused.stderr
+    saved.write_text("\r\n".join(saved.read_text("utf-8").splitlines()[:2]) + "\r\n", "utf-8")
+    imported = repo.run("import", "csv", str(saved))
+    assert imported.exit_code == 0, imported.output
+    data = parse_yaml((repo.records / "activities/2025/talk.yaml").read_text("utf-8")).data
+    assert (data["start"], data["end"], data["private"]) == ("2025-03-14", "2025-03-15", True)
+
+
+def test_dry_run_of_an_export_names_every_kind_and_log_options_are_refused(repo, tmp_path):
+    repo.write("records/employment/acme.yaml", "employer: Acme\nrole: Engineer\nstart: 2020-01-01\n")
+    out = tmp_path / "out.csv"
+    assert repo.run("export", "csv", "--kind", "employment", "-o", str(out)).exit_code == 0
+    (repo.records / "employment/acme.yaml").unlink()
+    dry = repo.run("import", "csv", str(out), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "would write records/employment/acme.yaml: Engineer, Acme (job)" in dry.stdout
+    assert not (repo.records / "employment/acme.yaml").exists()
+    mapped = repo.run("import", "csv", str(out), "--map", "title=role")
+    assert mapped.exit_code == 2 and "this file is a cpdgen export" in mapped.stderr
