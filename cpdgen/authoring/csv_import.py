@@ -208,12 +208,19 @@ def convert(
     are skipped silently. Cells are read as `cpdgen new` reads what is typed
     (`human_input`): `today` lets a cell say today or yesterday, and
     competence codes are checked against `framework`."""
+    return _each_row(table, lambda cells: _row(table.header, columns, cells, default_type, today, framework))
+
+
+def _each_row(
+    table: Table, read: Callable[[list[str]], tuple[tuple | None, list[str]]]
+) -> tuple[list[ImportedRow], list[Problem]]:
+    """`read` each row that is not blank: its record's fields, or the reasons it cannot be one."""
     records: list[ImportedRow] = []
     problems: list[Problem] = []
     for number, cells in table.rows:
         if not any(cell.strip() for cell in cells):
             continue
-        record, reasons = _row(table.header, columns, cells, default_type, today, framework)
+        record, reasons = read(cells)
         if reasons:
             problems.extend(Problem(number, reason) for reason in reasons)
         else:
@@ -332,18 +339,7 @@ def convert_exported(table: Table, records_folder: str = new_record.RECORDS) -> 
     twice = sorted({name for name in columns if columns.count(name) > 1})
     if twice:
         raise MappingError(f"column {_listed(twice)} appears more than once")
-    records: list[ImportedRow] = []
-    problems: list[Problem] = []
-    for number, cells in table.rows:
-        if not any(cell.strip() for cell in cells):
-            continue
-        record, reasons = _exported_row(columns, cells, records_folder)
-        if reasons:
-            problems.extend(Problem(number, reason) for reason in reasons)
-        else:
-            assert record is not None
-            records.append(ImportedRow(number, *record))
-    return records, problems
+    return _each_row(table, lambda cells: _exported_row(columns, cells, records_folder))
 
 
 def _exported_row(
