@@ -8,6 +8,9 @@ import json
 import re
 
 import pytest
+import yaml
+
+from cpdgen.common.resources import builtin_frameworks
 
 from helpers.paths import PROJECT_ROOT
 from helpers.repos import TmpRepo
@@ -257,3 +260,15 @@ def test_hours_by_competence_table_and_csv(mapped: TmpRepo):
 def test_hours_by_something_else_is_wrong_usage(mapped: TmpRepo):
     result = mapped.run("hours", "--by", "colour")
     assert result.exit_code == 2 and "colour" in result.stderr
+
+
+def test_hours_by_competence_needs_a_framework_and_says_so(mapped: TmpRepo):
+    policy = yaml.safe_load((builtin_frameworks()["uk-spec"].parent.parent / "iet.yaml").read_text("utf-8"))
+    del policy["competence_framework"]
+    mapped.write("policies/mine.yaml", yaml.safe_dump(policy, sort_keys=False))
+    mapped.write("cpdgen.yaml", "policy: policies/mine.yaml\n")
+    assert mapped.run("hours", "--year", "2025").exit_code == 0
+    result = mapped.run("hours", "--by", "competence", "--year", "2025")
+    assert result.exit_code == 1 and not result.stdout
+    assert "names no competence framework: --by competence needs one" in result.stderr
+    assert "Traceback" not in result.output
