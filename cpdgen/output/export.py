@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cpdgen.common.atomic import write_atomic
+from cpdgen.common.errors import UserError
 from cpdgen.loading.files import Repository, read_text
 from cpdgen.loading.yamlparse import parse_yaml
 from cpdgen.model.records import Record, Records
 from cpdgen.output.build import refuse_records_folder
-from cpdgen.render.record_csv import Row, exported_kinds, to_csv
+from cpdgen.render.record_csv import CellError, Row, exported_kinds, to_csv
 
 
 def export_rows(repo: Repository, records: Records, kind_names: Sequence[str]) -> list[Row]:
@@ -38,7 +39,7 @@ def export_rows(repo: Repository, records: Records, kind_names: Sequence[str]) -
                 data = data[record.source.index]
             assert isinstance(data, dict)
             fields = {name: value for name, value in data.items() if name != "id"}
-            rows.append(Row(kind_name, "" if kind_name == "profile" else record.id, fields))
+            rows.append(Row(kind_name, "" if kind_name == "profile" else record.id, fields, record.source.file))
     return rows
 
 
@@ -47,7 +48,10 @@ def export_csv(repo: Repository, records: Records, kinds: Sequence[str] | None) 
     kind), and how many records it holds."""
     kind_names = exported_kinds(kinds)
     rows = export_rows(repo, records, kind_names)
-    return to_csv(rows, kind_names), len(rows)
+    try:
+        return to_csv(rows, kind_names), len(rows)
+    except CellError as exc:
+        raise UserError(f"{exc}; nothing was exported") from None
 
 
 def write_export(repo: Repository, path: Path, text: str, option: str = "-o") -> None:

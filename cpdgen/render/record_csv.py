@@ -78,6 +78,7 @@ class Row:
     kind: str
     id: str  # "" for the profile, which has none of its own
     data: dict  # the record as its file holds it, without the id
+    source: str = ""  # its file, for messages
 
 
 def to_csv(rows: Sequence[Row], kind_names: Sequence[str]) -> str:
@@ -91,6 +92,10 @@ def to_csv(rows: Sequence[Row], kind_names: Sequence[str]) -> str:
             raise ValueError(f"{row.kind} {row.id}: fields {sorted(unknown)} have no column")
         cells = [row.kind, _escape(row.id) if row.id else ""]
         cells.extend(encode(row.data[name]) if name in row.data else "" for name in columns[2:])
+        for name, cell in zip(columns, cells):
+            if "\x00" in cell:  # a text file cannot hold one, and import would refuse the file
+                where = f"{row.source}: " if row.source else ""
+                raise CellError(f"{where}{name} holds a NUL character (\\0), which a CSV file cannot carry")
         writer.writerow(cells)
     return out.getvalue()
 

@@ -236,3 +236,14 @@ def test_dry_run_of_an_export_names_every_kind_and_log_options_are_refused(repo,
     assert not (repo.records / "employment/acme.yaml").exists()
     mapped = repo.run("import", "csv", str(out), "--map", "title=role")
     assert mapped.exit_code == 2 and "this file is a cpdgen export" in mapped.stderr
+
+
+def test_a_value_no_csv_file_can_carry_is_refused_by_name_before_anything_is_written(repo, tmp_path):
+    repo.write(
+        "records/activities/x.yaml", '{"title": "a\\u0000b", "type": "event", "start": "2025-01-01", "hours": 1}\n'
+    )
+    out = tmp_path / "out.csv"
+    result = repo.run("export", "csv", "-o", str(out))
+    assert result.exit_code == 1
+    assert "records/activities/x.yaml: title holds a NUL character" in result.stderr
+    assert not out.exists()
