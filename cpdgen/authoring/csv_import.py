@@ -388,7 +388,8 @@ def _exported_row(
 def _id_names_a_file(record_id: str) -> bool:
     """Whether a file at <kind folder>/<id>.yaml would have exactly this id."""
     parts = record_id.split("/")
-    return all(part and not part.startswith(".") for part in parts) and all(ch.isprintable() for ch in record_id)
+    plain = all(ch.isprintable() and not ch.isspace() and ch != "\\" for ch in record_id)
+    return plain and all(part and not part.startswith(".") for part in parts)
 
 
 def _match_kind(text: str) -> str | None:

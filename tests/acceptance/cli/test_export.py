@@ -247,3 +247,18 @@ def test_a_value_no_csv_file_can_carry_is_refused_by_name_before_anything_is_wri
     assert result.exit_code == 1
     assert "records/activities/x.yaml: title holds a NUL character" in result.stderr
     assert not out.exists()
+
+
+def test_an_id_that_would_leave_the_folder_is_refused_as_an_id(repo, tmp_path):
+    hostile = tmp_path / "ids.csv"
+    hostile.write_text(
+        "kind,id,title,type,start,hours\r\n"
+        "activity,../../evil,T,event,2025-01-01,1\r\n"
+        "activity,a\\b,T2,event,2025-01-02,1\r\n",
+        "utf-8",
+    )
+    result = repo.run("import", "csv", str(hostile))
+    assert result.exit_code == 1
+    assert f"{hostile}:2: 'id': '../../evil' is not valid." in result.stderr
+    assert f"{hostile}:3: 'id': 'a\\b' is not valid." in result.stderr
+    assert not (repo.records / "activities").exists() and not (repo.root.parent / "evil.yaml").exists()
