@@ -19,7 +19,7 @@ from referencing.jsonschema import DRAFT7
 
 from cpdgen.cli import cli
 
-from helpers.failures import unwritable
+from helpers.failures import full_disk_at, unwritable
 from helpers.paths import DEMO_RECORDS, PROJECT_ROOT
 from helpers.repos import run_in
 from helpers.schemas import SCHEMA_FILES, SCHEMAS
@@ -139,21 +139,11 @@ def test_schema_out_in_a_read_only_folder_is_refused_and_nothing_is_left(tmp_pat
 def test_schema_out_replaces_the_whole_set_or_none(tmp_path: Path, monkeypatch):
     """A write that fails part way (a full disk at the fourth file) leaves
     every stale copy as it was: never a mixture of old and new schemas."""
-    import tempfile
-
     out = tmp_path / "exported"
     out.mkdir()
     for name in SCHEMA_FILES:
         (out / name).write_text("{}\n", "utf-8")
-    real, calls = tempfile.mkstemp, []
-
-    def fourth_fails(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 4:
-            raise OSError(28, "No space left on device")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(tempfile, "mkstemp", fourth_fails)
+    full_disk_at(monkeypatch, 4)
     result = invoke(["schema", "--out", str(out)], cwd=tmp_path)
     _one_line_refusal(result, 1, "No space left on device", "nothing was changed")
     assert {p.name: p.read_text("utf-8") for p in out.iterdir()} == dict.fromkeys(SCHEMA_FILES, "{}\n")

@@ -479,15 +479,7 @@ def test_half_sent_requests_never_lock_the_member_out(demo: TmpRepo):
     """The real program, with a 256-file limit: 300 connections that never
     finish their request, then a normal one, answered at once; the server
     keeps few files open."""
-    proc = subprocess.Popen(
-        ["bash", "-c", 'ulimit -n 256 && exec "$0" -m cpdgen serve --port 0 --as-of 2026-11-29', sys.executable],
-        cwd=demo.root,
-        env=_environ(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
+    proc = _program(demo, "--as-of", "2026-11-29", open_files=256)
     slow: list[socket.socket] = []
     try:
         url = _read_url(proc)
@@ -592,9 +584,13 @@ def _read_url(proc: subprocess.Popen) -> str:
     return line.split()[1]
 
 
-def _program(demo: TmpRepo, *args: str) -> subprocess.Popen:
+def _program(demo: TmpRepo, *args: str, open_files: int | None = None) -> subprocess.Popen:
+    """`cpdgen serve --port 0 ARGS`, with at most `open_files` files open if given (ulimit -n)."""
+    command = [sys.executable, "-m", "cpdgen", "serve", "--port", "0", *args]
+    if open_files is not None:
+        command = ["bash", "-c", f'ulimit -n {open_files} && exec "$@"', "bash", *command]
     return subprocess.Popen(
-        [sys.executable, "-m", "cpdgen", "serve", "--port", "0", *args],
+        command,
         cwd=demo.root,
         env=_environ(),
         stdout=subprocess.PIPE,

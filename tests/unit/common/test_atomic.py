@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,8 @@ import pytest
 from cpdgen.common import atomic
 from cpdgen.common.atomic import reason, write_all_atomic, write_atomic
 from cpdgen.common.errors import UserError
+
+from helpers.failures import full_disk_at
 
 
 def _state(folder: Path) -> dict[str, bytes]:
@@ -31,15 +32,7 @@ def test_a_failed_write_of_one_file_changes_none(tmp_path: Path, monkeypatch):
     for name in "abc":
         (tmp_path / name).write_text(f"old {name}", "utf-8")
     before = _state(tmp_path)
-    real, calls = tempfile.mkstemp, []
-
-    def third_fails(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise OSError(28, "No space left on device")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(tempfile, "mkstemp", third_fails)
+    full_disk_at(monkeypatch, 3)
     with pytest.raises(UserError, match=r"cannot write .*/c: No space left on device; nothing was changed"):
         write_all_atomic([(tmp_path / name, f"new {name}") for name in "abc"])
     assert _state(tmp_path) == before  # the first two were not replaced, no temporaries left
