@@ -166,7 +166,11 @@ def is_page(url_path: str) -> bool:
 def without_local_paths(text: str, root: Path) -> str:
     """A message for a page: the repository's paths relative to it, the home
     folder as ~ (the terminal shows them whole)."""
-    for prefix, shown in ((f"{root}{os.sep}", ""), (str(root), "."), (f"{Path.home()}{os.sep}", f"~{os.sep}")):
+    for prefix, shown in (
+        (f"{root}{os.sep}", ""),
+        (str(root), "."),
+        (f"{os.path.expanduser('~')}{os.sep}", f"~{os.sep}"),
+    ):
         text = text.replace(prefix, shown)
     return text
 
@@ -254,10 +258,14 @@ class _Server(ThreadingHTTPServer):
         with contextlib.suppress(OSError):
             connection.shutdown(socket.SHUT_RDWR)
 
-    def waiting(self, connection: socket.socket, since: float | None) -> None:
+    def waiting(self, connection: socket.socket, since: float | None) -> bool:
+        """Note that `connection` waits for a request (since then) or is being
+        answered (None); False if it was dropped meanwhile."""
         with self._lock:
-            if connection in self._connections:
-                self._connections[connection] = since
+            if connection not in self._connections:
+                return False
+            self._connections[connection] = since
+            return True
 
     def service_actions(self) -> None:
         # serve_forever calls this every poll interval: the reaper of slow requests
@@ -271,11 +279,6 @@ class _Server(ThreadingHTTPServer):
         with self._lock:
             self._connections.pop(request, None)
         super().shutdown_request(request)
-
-    @property
-    def open_connections(self) -> int:
-        with self._lock:
-            return len(self._connections)
 
     def handle_error(self, request, client_address) -> None:
         # A browser closing a connection early is not news; a bug in the handler is, with --verbose.
@@ -302,7 +305,9 @@ class _Handler(SimpleHTTPRequestHandler):
         computer, with a path that can name a file, go further."""
         if not super().parse_request():
             return False
-        self.server.waiting(self.connection, None)  # a whole request: being answered
+        if not self.server.waiting(self.connection, None):  # pushed out or too slow: its request is cut short
+            self.close_connection = True
+            return False
         hosts = self.headers.get_all("Host") or []
         if len(hosts) != 1:
             self.send_error(HTTPStatus.BAD_REQUEST, "One Host header is required")
