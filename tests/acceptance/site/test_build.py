@@ -294,6 +294,36 @@ def test_an_activity_id_cannot_take_the_place_of_a_list_page(repo):
     ).is_file()
 
 
+def test_tags_and_ids_that_slug_alike_or_run_long_build_pages_that_all_link(repo):
+    long_id, long_tag = "l" * 300, "t" * 300
+    repo.write(
+        "records/activities/list.yaml",
+        f'- id: {long_id}\n  title: "LONG"\n  type: event\n  start: 2025-06-01\n  hours: 1\n'
+        f'  tags: ["X-6E0BE0", x, "x!", {long_tag}]\n'
+        f'- id: {long_id}2\n  title: "LONGER"\n  type: event\n  start: 2025-06-02\n  hours: 1\n'
+        f"  tags: [{long_tag}2]\n",
+    )
+    assert repo.run("validate").exit_code == 0
+    result = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    site = repo.root / "output" / "site"
+    assert max(len(p.name) for p in site.rglob("*")) <= 80
+    tags = _Links()
+    tags.feed((site / "activities" / "tags.html").read_text(encoding="utf-8"))
+    tag_pages = {href for href in tags.hrefs if "/tag/" in href}
+    assert len(tag_pages) == 5
+    headings = set()
+    for href in tag_pages:
+        page = (site / "activities" / href).resolve()
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", page.read_text(encoding="utf-8"), re.S)
+        headings.add(heading[1].strip())
+    assert len(headings) == 5  # each tag its own page
+    activity_pages = [p for p in (site / "activity").iterdir() if p.suffix == ".html"]
+    assert len(activity_pages) == 2
+    again = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert again.exit_code == 0 and sorted((site / "activity").iterdir()) == sorted(activity_pages)
+
+
 @pytest.mark.parametrize("template, text, line, reason", [
     ("home.html", '{% extends "builtin/home.html" %}\n{% block content %}{{ foo( }}{% endblock %}\n', 2, "unexpected"),
     ("home.html", "<p>\n{{ profile.nosuch }}\n</p>\n", 2, "has no attribute 'nosuch'"),
