@@ -38,6 +38,8 @@ def write_pdf_file(options: Options, repo, result, document: str, year: int | No
         click.echo(f"Wrote {shown} ({written.size:,} bytes).")
     if written.too_big:
         click.echo(f"cpdgen: warning: {shown if not options.quiet else written.path.name} {written.too_big}", err=True)
+    for warning in written.unprintable:
+        click.echo(f"cpdgen: warning: {warning}", err=True)
     return written.path
 
 

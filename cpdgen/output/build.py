@@ -95,8 +95,14 @@ def build(
         pdfs=len(made),
         records=result.record_count,
         seconds=time.perf_counter() - started,
-        warnings=tuple(oversized(out / PRIVATE, result.policy)) if pdfs else (),
+        warnings=tuple(oversized(out / PRIVATE, result.policy)) + tuple(_unprintable(result)) if pdfs else (),
     )
+
+
+def _unprintable(result: ValidationResult) -> list[str]:
+    from cpdgen.render.glyphs import unprintable  # fontconfig, only for builds that print
+
+    return unprintable(result.records)
 
 
 def oversized(private: Path, policy: Policy) -> list[str]:
