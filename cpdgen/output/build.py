@@ -86,9 +86,8 @@ def build(
     try:
         with exclusive_lock(out / CACHE, "build.lock"):  # a concurrent build (or serve) waits for this one
             pages, made, site_cache = _build(result, root, out, today, pdfs, progress)
-    except OSError as exc:  # a full disk, a folder made read-only: the swap has put everything back
-        where = exc.filename or out
-        raise UserError(f"cannot write {where}: {exc.strerror or exc}; the previous output is unchanged") from None
+    except OSError as exc:  # a full disk, a folder made read-only, a file unreadable: the swap has put everything back
+        raise UserError(f"{failed_on(exc, root, out)}; the previous output is unchanged") from None
     return BuildSummary(
         pages=pages,
         rendered=pages - site_cache.reused,
@@ -103,6 +102,20 @@ def _unprintable(result: ValidationResult) -> list[str]:
     from cpdgen.render.glyphs import unprintable  # fontconfig, only for builds that print
 
     return unprintable(result.records)
+
+
+def failed_on(exc: OSError, root: Path, out: Path) -> str:
+    """What a build could not do: write into `out`, or read a file of the
+    repository (evidence, a template of the member's), named from its root."""
+    where = Path(exc.filename) if exc.filename else out
+    reason = exc.strerror or str(exc)
+    if where.resolve().is_relative_to(out.resolve()):
+        return f"cannot write {where}: {reason}"
+    try:
+        shown = where.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        shown = str(where)
+    return f"cannot read {shown}: {reason}"
 
 
 def oversized(private: Path, policy: Policy) -> list[str]:

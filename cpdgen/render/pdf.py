@@ -440,13 +440,17 @@ def render_pdf(job: PdfJob, assets: PdfAssets, font_config=None) -> bytes:
         for a in job.attachments
     ]
     document = weasyprint.HTML(string=job.html, base_url=assets.base_url(), url_fetcher=weasy_fetcher(assets))
-    return document.write_pdf(
+    del assets.unreadable[:]
+    data = document.write_pdf(
         pdf_variant=PDF_VARIANT,
         pdf_tags=True,
         attachments=attachments,
         font_config=font_config,
         finisher=_one_entry_per_attachment,
     )
+    if assets.unreadable:  # a stylesheet or image that exists but cannot be read: not a PDF without it
+        raise UserError(assets.unreadable[0])
+    return data
 
 
 def _one_entry_per_attachment(document, pdf) -> None:

@@ -324,6 +324,27 @@ def test_tags_and_ids_that_slug_alike_or_run_long_build_pages_that_all_link(repo
     assert again.exit_code == 0 and sorted((site / "activity").iterdir()) == sorted(activity_pages)
 
 
+@pytest.mark.parametrize("unreadable_file", ["evidence/slides.pdf", "site_templates/home.html"])
+def test_a_file_build_cannot_read_is_named_as_unreadable(repo, monkeypatch, unreadable_file):
+    from helpers.failures import unreadable
+
+    repo.write("cpdgen.yaml", "policy: iet\nsite:\n  publish:\n    evidence: true\n")
+    repo.write("evidence/slides.pdf", b"%PDF-1.4\n%%EOF\n")
+    repo.write("site_templates/home.html", '{% extends "builtin/home.html" %}\n')
+    repo.write(
+        "records/activities/a.yaml",
+        "title: A\ntype: event\nstart: 2025-01-01\nhours: 1\nevidence: [evidence/slides.pdf]\n",
+    )
+    assert repo.run("build", "--site-only", "--as-of", AS_OF).exit_code == 0
+    before = sorted(p.relative_to(repo.root) for p in repo.root.rglob("*"))
+    unreadable(monkeypatch, repo.root / unreadable_file)
+    result = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"cpdgen: cannot read {unreadable_file}: Permission denied"), result.stderr
+    assert "write" not in result.stderr and "Traceback" not in result.output
+    assert sorted(p.relative_to(repo.root) for p in repo.root.rglob("*")) == before
+
+
 @pytest.mark.parametrize("template, text, line, reason", [
     ("home.html", '{% extends "builtin/home.html" %}\n{% block content %}{{ foo( }}{% endblock %}\n', 2, "unexpected"),
     ("home.html", "<p>\n{{ profile.nosuch }}\n</p>\n", 2, "has no attribute 'nosuch'"),
