@@ -349,11 +349,18 @@ def plan_files(
     file at `path` (repository-relative), None when there is none, or
     `UNREADABLE`. Two rows with the same date and title get distinct names
     (…-2.yaml); an existing file is never replaced: a row whose record is
-    already there, the same, is noted, and one that differs is refused."""
+    already there, the same, is noted, and one that differs is refused, or,
+    when the title gives no name of its own (a non-Latin title), numbered
+    past it as `cpdgen new` does."""
     plan = Plan()
     taken: set[str] = set()
     for record in records:
-        base = new_record.record_path(record.kind, record.data, records_folder)
+
+        def in_use(path: str, data: dict = record.data) -> bool:
+            there = existing(path)
+            return path in taken or (there is not None and there != data)
+
+        base = new_record.free_record_path(record.kind, record.data, in_use, records_folder)
         path, number = base, 1
         while path in taken:
             number += 1
