@@ -42,7 +42,34 @@ def output_folder(repo: Repository, out: Path | None, cwd: Path) -> Path:
     """Where output goes: --out (from the current folder), else output/."""
     folder = (cwd / out).resolve() if out is not None else repo.root / OUTPUT
     refuse_records_folder(repo, folder, "--out")
+    if out is not None:
+        refuse_unsafe_output(repo, folder)
     return folder
+
+
+def refuse_unsafe_output(repo: Repository, folder: Path) -> None:
+    """--out names a folder cpdgen fills with site/, private/ and .cache/:
+    never the file system's root, a home folder or the repository itself,
+    and no folder holding anything but an earlier cpdgen output."""
+    home = Path.home().resolve()
+    named = {Path(folder.anchor): "the root of the file system", home: "your home folder",
+             repo.root.resolve(): "the repository itself"}.get(folder)  # fmt: skip
+    if named:
+        raise UsageError(
+            f"--out {folder}: that is {named}; cpdgen writes site/, private/ and .cache/ into the folder "
+            f"--out names: give it a folder of its own (e.g. {folder / 'cpd-output'})"
+        )
+    if folder.is_dir() and any(folder.iterdir()) and not _earlier_output(folder):
+        raise UserError(
+            f"{folder} holds files cpdgen did not make (no site/, private/ or .cache/ of a build); "
+            "--out takes a new or empty folder, or one an earlier build wrote"
+        )
+
+
+def _earlier_output(folder: Path) -> bool:
+    from cpdgen.output.folders import MARKER
+
+    return (folder / CACHE).is_dir() or any((folder / name / MARKER).is_file() for name in (SITE, PRIVATE))
 
 
 def refuse_records_folder(repo: Repository, path: Path, option: str) -> None:

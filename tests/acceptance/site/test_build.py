@@ -128,6 +128,33 @@ def test_build_refuses_invalid_records_and_leaves_the_output(tmp_path):
     assert (repo.root / "output" / "site" / "index.html").read_bytes() == index
 
 
+@pytest.mark.parametrize("where, named", [
+    ("/", "the root of the file system"), ("~", "your home folder"), (".", "the repository itself"),
+])  # fmt: skip
+def test_build_out_refuses_the_root_home_and_the_repository(repo, tmp_path, monkeypatch, where, named):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    out = os.path.expanduser(where)
+    for command in (["build", "--site-only"], ["serve", "--port", "0"]):
+        result = repo.run(*command, "--out", out, "--as-of", AS_OF)
+        assert result.exit_code == 2, result.output
+        assert f"that is {named};" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    assert not any(os.path.exists(f"/{name}") for name in ("site", "private", ".cache"))
+
+
+def test_build_out_into_a_folder_of_other_files_is_refused_and_into_its_own_output_again_allowed(repo, tmp_path):
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "thesis.docx").write_text("precious")
+    result = repo.run("build", "--site-only", "--out", str(mine), "--as-of", AS_OF)
+    assert result.exit_code == 1 and "holds files cpdgen did not make" in result.stderr
+    assert sorted(p.name for p in mine.iterdir()) == ["thesis.docx"]
+    out = tmp_path / "out"
+    for _ in range(2):
+        assert repo.run("build", "--site-only", "--out", str(out), "--as-of", AS_OF).exit_code == 0
+
+
 def test_build_out_puts_the_output_where_asked(repo, tmp_path):
     result = repo.run("build", "--site-only", "--out", str(tmp_path / "elsewhere"), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
