@@ -228,16 +228,14 @@ def what_to_upload(options: Options, year: int) -> None:
     limit = f"{policy.documents.max_bytes:,} bytes"
     if not listed:
         click.echo(
-            f"Item 8 names no supporting document, so there is nothing to upload; the {policy.short_name} sees only "
+            f"Item 8 names no supporting document, so there is nothing to upload; {policy.named} sees only "
             "what its own form holds. To upload the equivalent reports: "
             f"`cpdgen declaration set supporting_documents.activity_report=generate supporting_documents.planning_report=generate --year {year}`."
         )
     else:
         guide = policy.guide
         click.echo("")
-        click.echo(
-            guide.upload if guide and guide.upload else f"Upload to the {policy.short_name}'s form, one file per type:"
-        )
+        click.echo(guide.upload if guide and guide.upload else f"Upload to {policy.named}'s form, one file per type:")
         width = max(len(upload.title) for upload in listed)
         for upload in listed:
             shown = _shown(upload.path, options)
@@ -249,7 +247,7 @@ def what_to_upload(options: Options, year: int) -> None:
                     f"cpdgen: warning: {upload.title} is {upload.size:,} bytes: the limit is under {limit}", err=True
                 )
         else:
-            click.echo(f"Each is under the {policy.short_name}'s limit of {limit}.")
+            click.echo(f"Each is under {policy.named}'s limit of {limit}.")
     declaration_pdf = repo.root / "output" / generated_file(DECLARATION_PDF, year)
     click.echo(f"Keep {_shown(declaration_pdf, options)}: it is your record of this submission.")
 

@@ -117,7 +117,7 @@ def run_review(options: Options, year: int) -> None:
     mandatory = [str(item.number) for item in policy.checklist if item.mandatory]
     say("")
     say(
-        f"This walks the {policy.short_name}'s CPD Declaration checklist item by item. Items "
+        f"This walks {policy.named}'s CPD Declaration checklist item by item. Items "
         f"{', '.join(mandatory[:-1])} and {mandatory[-1]} are mandatory. Each answer is saved as you give it: "
         "stop at any time (Ctrl-C) and come back. Enter keeps the answer shown in [brackets].",
         wrap=True,
@@ -311,7 +311,7 @@ def _recommended(walk: Walk) -> None:
 
     advice = walk.status.recommendation
     walk.asker.say(
-        f"The {walk.policy.short_name} recommends {format_hours(advice.hours)} hours for {advice.period} ({advice.reason})."
+        f"{walk.policy.named_first} recommends {format_hours(advice.hours)} hours for {advice.period} ({advice.reason})."
     )
 
 
@@ -381,7 +381,7 @@ def _compliance(walk: Walk) -> None:
     section = walk.answers.compliance
     advice = walk.status.recommendation
     statement = walk.asker.choose(
-        f"Have you met the requirements of the {walk.policy.short_name}'s CPD policy for {walk.year}?",
+        f"Have you met the requirements of {walk.policy.named}'s CPD policy for {walk.year}?",
         [Option("met", "met"), Option("not-met", "not met")],
         default=section.get("statement") or ("met" if not advice.shortfall else None),
     )
@@ -443,7 +443,7 @@ def _supporting_documents(walk: Walk) -> None:
 
             def checked(path: str, key: str = document_type.key) -> str:
                 facts = inspect_document(walk.repo.root, path)
-                problems = document_problems(key, facts, rules, walk.policy.short_name)
+                problems = document_problems(key, facts, rules, walk.policy.named)
                 if problems:
                     raise ValueError(problems[0].split(": ", 2)[-1])
                 return path

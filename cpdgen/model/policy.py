@@ -79,6 +79,17 @@ class Policy:
     documents: DocumentRules
     competences: Framework | None = None  # the framework records' competence codes belong to
     guide: Guide | None = None  # the body's words for what cpdgen asks
+    in_text: str = ""  # how a sentence names the body ("Engineers Ireland"); "the " + short_name when not given
+
+    @property
+    def named(self) -> str:
+        """The body inside a sentence: "the IET", "Engineers Ireland"."""
+        return self.in_text or f"the {self.short_name}"
+
+    @property
+    def named_first(self) -> str:
+        """The body at the start of a sentence: "The IET", "Engineers Ireland"."""
+        return self.named[:1].upper() + self.named[1:]
 
     @property
     def category_keys(self) -> tuple[str, ...]:
@@ -101,6 +112,7 @@ class Policy:
             id=data["id"],
             body=data["body"],
             short_name=data["short_name"],
+            in_text=data.get("in_text", ""),
             categories=tuple(Category(c["key"], c["label"]) for c in data["categories"]),
             total_label=data["total_label"],
             requirement=Requirement(

@@ -58,7 +58,9 @@ class SitePages:
             "base_url": _base(settings.base_url),
             "category_label": {category.key: category.label for category in policy.categories},
             "category_slot": {category.key: slot(n) for n, category in enumerate(policy.categories)},
-            "body": policy.short_name,
+            "body": policy.short_name,  # before a noun: "the IET CPD declaration"
+            "body_named": policy.named,  # in a sentence: "the IET", "Engineers Ireland"
+            "body_named_first": policy.named_first,
             "guidance": guidance,
             "competences": framework is not None and competences_recorded(self.view.cpd_items),
             "framework": framework_short_name(framework) if framework else None,

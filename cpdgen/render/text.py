@@ -36,7 +36,7 @@ def hours_table(hours: Hours, policy: Policy) -> Table:
 
 def recommendation_note(advice: Recommendation, policy: Policy) -> str:
     text = (
-        f"The {policy.short_name} recommends {format_hours(advice.hours)} hours for {advice.period} ({advice.reason}); "
+        f"{policy.named_first} recommends {format_hours(advice.hours)} hours for {advice.period} ({advice.reason}); "
         f"{format_hours(advice.counted)} count towards it"
     )
     if advice.shortfall:
