@@ -10,6 +10,7 @@ import click
 from cpdgen.cli import Options, global_options, year_option
 from cpdgen.cli.report import output_option, write_pdf_file
 from cpdgen.common.errors import ExitCode, UserError
+from cpdgen.common.wording import plural
 
 
 @click.group(short_help="The annual CPD Declaration: review, status, set, acknowledge, pdf, submit.")
@@ -167,8 +168,9 @@ def acknowledge(options: Options, year: int | None) -> None:
     done = declaration_file.acknowledge(repo, result, year, options.today)
     if not options.quiet:
         click.echo(
-            f"Acknowledged the {year} reports ({done.activities} activities and courses, "
-            f"{done.objectives} objectives, {done.planned} planned) in {repo.relative(done.path)}."
+            f"Acknowledged the {year} reports "
+            f"({plural(done.activities, 'activity or course', 'activities and courses')}, "
+            f"{plural(done.objectives, 'objective')}, {done.planned} planned) in {repo.relative(done.path)}."
         )
         if done.submitted:
             click.echo(
@@ -211,7 +213,9 @@ def submit(options: Options, year: int | None, amend: bool) -> None:
     done = declaration_file.submit(repo, result, _evaluate(repo, result, year), year, options.today, amend=amend)
     if not options.quiet:
         verb = "Amended the submission of" if amend else "Submitted"
-        click.echo(f"{verb} the {year} declaration ({done.records} records covered) in {repo.relative(done.path)}.")
+        click.echo(
+            f"{verb} the {year} declaration ({plural(done.records, 'record')} covered) in {repo.relative(done.path)}."
+        )
         click.echo(f"The {year} records are now frozen: `cpdgen validate` reports any change to them.")
     _final_pdf(options, year)
     what_to_upload(options, year)

@@ -21,6 +21,7 @@ import click
 from cpdgen.cli import Options
 from cpdgen.cli.ask import Asker, Option
 from cpdgen.common.errors import ExitCode
+from cpdgen.common.wording import plural
 
 
 @dataclass
@@ -176,7 +177,6 @@ def _monitoring(walk: Walk) -> None:
 
 
 def _reports(walk: Walk) -> None:
-    from cpdgen.common.wording import plural
     from cpdgen.compute.assessor import unanswered_counts
     from cpdgen.compute.hours import format_hours
     from cpdgen.compute.reports import activity_report, planning_report
@@ -192,7 +192,8 @@ def _reports(walk: Walk) -> None:
         f"{format_hours(activities.hours.total)} hours"
     )
     say(
-        f"  CPD Planning Report {walk.year}: {len(planning.objectives)} objectives, {actions} actions, "
+        f"  CPD Planning Report {walk.year}: {plural(len(planning.objectives), 'objective')}, "
+        f"{plural(actions, 'action')}, "
         f"{len(planning.planned)} planned or booked"
     )
     guide = walk.policy.guide
@@ -532,7 +533,9 @@ def _submit(walk: Walk) -> None:
         walk.asker.say("Not submitted; your answers are saved.")
         return
     done = declaration_file.submit(walk.repo, walk.result, walk.status, walk.year, walk.today, amend=False)
-    walk.asker.say(f"Submitted the {walk.year} declaration ({done.records} records covered) in {walk.rel}.", bold=True)
+    walk.asker.say(
+        f"Submitted the {walk.year} declaration ({plural(done.records, 'record')} covered) in {walk.rel}.", bold=True
+    )
     _final_pdf(walk.options, walk.year)
     what_to_upload(walk.options, walk.year)
 

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from cpdgen.common.errors import UserError
 from cpdgen.common.resources import templates_dir
+from cpdgen.common.wording import noun, plural
 from cpdgen.compute.hours import format_hours
 from cpdgen.render.markup import markdown_html, safe_url
 
@@ -213,6 +214,8 @@ def environment(
             "short_month": short_month,
             "words": words,
             "yes_no": yes_no,
+            "plural": plural,  # {{ n | plural("activity", "activities") }}: "1 activity", "2 activities"
+            "noun": noun,  # the word alone, for a count shown apart
         }
     )
     env.filters.update(filters or {})

@@ -194,7 +194,7 @@ def planning_text(report: PlanningReport, policy: Policy, *, color: bool) -> str
             f"{objective.priority} priority" if objective.priority else None,
             objective.status.replace("-", " "),
             f"target {objective.target}" if objective.target else None,
-            f"{len(plan.items)} activit{'y' if len(plan.items) == 1 else 'ies'} in {report.year}",
+            f"{plural(len(plan.items), 'activity', 'activities')} in {report.year}",
         ]
         lines.append(style(f"{number}. {objective.title}", bold=True))
         lines.append("   " + " · ".join(fact for fact in facts if fact))

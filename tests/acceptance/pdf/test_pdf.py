@@ -794,3 +794,16 @@ def test_a_pdf_stylesheet_of_the_members_that_cannot_be_read_is_named_not_left_o
     assert result.exit_code == 1, result.output
     assert result.stderr == "cpdgen: cannot read site_templates/pdf/pdf.css: Permission denied\n"
     assert not (repo.root / "output").exists()
+
+
+def test_counts_of_one_are_worded_in_the_singular_in_the_reports_and_messages(repo, tmp_path):
+    repo.write("records/activities/a.yaml", "title: A\ntype: event\nstart: 2025-01-01\nhours: 1\n")
+    result = repo.run("report", "activity", "--format", "pdf", "--year", "2025", "-o", str(tmp_path / "r.pdf"))
+    assert result.exit_code == 0, result.output
+    text = flat(Pdf(tmp_path / "r.pdf").text)
+    assert "1 activity or training course completed" in text and "The one activity names no competence." in text
+    assert not re.search(r"\b1 (activities|courses|objectives|items)\b", text)
+    assert repo.run("declaration", "start", "--year", "2025", "--as-of", "2026-02-01").exit_code == 0
+    done = repo.run("declaration", "acknowledge", "--year", "2025", "--as-of", "2026-02-01")
+    assert done.exit_code == 0, done.output
+    assert "(1 activity or course, 0 objectives, 0 planned)" in done.stdout

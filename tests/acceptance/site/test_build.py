@@ -372,6 +372,29 @@ def test_a_file_build_cannot_read_is_named_as_unreadable(repo, monkeypatch, unre
     assert sorted(p.relative_to(repo.root) for p in repo.root.rglob("*")) == before
 
 
+ONE_OF_EACH = {
+    "records/activities/a.yaml": "title: A\ntype: event\nstart: 2025-01-01\nhours: 1\ntags: [t]\ncompetences: [A1]\n"
+    "objectives: [goal]\n",
+    "records/activities/p.yaml": "title: P\ntype: event\nstart: 2026-12-01\nhours: 1\nstatus: planned\n",
+    "records/objectives/goal.yaml": "title: Goal\nstatus: in-progress\nactions:\n  - title: Do\n    status: done\n"
+    "    done_on: 2025-02-01\n    activities: [a]\n",
+}
+ONE_PLURAL = re.compile(r"\b1 (?:[a-z]+ )?(activities|tags|objectives|actions|records|courses|items|files|areas)\b")
+
+
+def test_counts_of_one_are_worded_in_the_singular_on_every_page(repo):
+    for path, text in ONE_OF_EACH.items():
+        repo.write(path, text)
+    result = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    found = []
+    for page in (repo.root / "output" / "site").rglob("*.html"):
+        text = " ".join(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")).split())
+        found += [(page.name, m.group()) for m in ONE_PLURAL.finditer(text)]
+        found += [(page.name, m) for m in re.findall(r'aria-label="1 activities"', page.read_text(encoding="utf-8"))]
+    assert found == [], found
+
+
 @pytest.mark.parametrize("template, text, line, reason", [
     ("home.html", '{% extends "builtin/home.html" %}\n{% block content %}{{ foo( }}{% endblock %}\n', 2, "unexpected"),
     ("home.html", "<p>\n{{ profile.nosuch }}\n</p>\n", 2, "has no attribute 'nosuch'"),
