@@ -44,16 +44,19 @@ def recommendation_note(advice: Recommendation, policy: Policy) -> str:
     return f"{text}."
 
 
-def _item_columns(policy: Policy) -> tuple[Column, ...]:
+def _item_columns(policy: Policy, *, planned: bool = False) -> tuple[Column, ...]:
+    """The columns of a table of activities and courses; for planned ones
+    the date is when they are planned for, and their status (planned or
+    booked) is shown."""
     return (
         Column("id", "Id", brief=False),
         Column("kind", "Kind", brief=False),
         Column("category", "Type", show=policy.label),
         Column("start", "Start", brief=False),
-        Column("end", "Completed"),
+        Column("end", "Planned for" if planned else "Completed"),
         Column("title", "Title"),
         _HOURS,
-        Column("status", "Status", brief=False),
+        Column("status", "Status", brief=planned),
         Column("provider", "Provider"),
         Column("location", "Location", brief=False),
         Column("mode", "Mode", brief=False),
@@ -169,7 +172,7 @@ def planning_tables(report: PlanningReport, policy: Policy) -> list[Table]:
 def planned_table(report: PlanningReport, policy: Policy) -> Table:
     return Table(
         f"Planned activities and training courses ({report.year}–{report.year + 1})",
-        _item_columns(policy),
+        _item_columns(policy, planned=True),
         tuple(_item_row(item) for item in report.planned),
         empty="nothing planned",
     )
