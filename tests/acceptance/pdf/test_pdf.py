@@ -774,25 +774,18 @@ def test_a_character_no_font_has_is_a_warning_naming_the_record_and_the_characte
     assert "(U+F0001)" in again.stderr
 
 
-def test_a_pdf_template_of_the_members_that_cannot_be_read_is_named(repo, monkeypatch):
+@pytest.mark.parametrize("name, text", [
+    ("activity-report.html", '{% extends "builtin/pdf/activity-report.html" %}\n'),  # a template
+    ("pdf.css", "html { color: #000; }\n"),  # an asset: WeasyPrint would go on without it
+])  # fmt: skip
+def test_a_pdf_template_or_asset_of_the_members_that_cannot_be_read_is_named(repo, monkeypatch, name, text):
     from helpers.failures import unreadable
 
-    repo.write("site_templates/pdf/activity-report.html", '{% extends "builtin/pdf/activity-report.html" %}\n')
-    unreadable(monkeypatch, repo.root / "site_templates/pdf/activity-report.html")
+    repo.write(f"site_templates/pdf/{name}", text)
+    unreadable(monkeypatch, repo.root / "site_templates" / "pdf" / name)
     result = repo.run("report", "activity", "--format", "pdf", "--year", "2025")
     assert result.exit_code == 1, result.output
-    assert result.stderr == "cpdgen: cannot read site_templates/pdf/activity-report.html: Permission denied\n"
-    assert not (repo.root / "output").exists()
-
-
-def test_a_pdf_stylesheet_of_the_members_that_cannot_be_read_is_named_not_left_out(repo, monkeypatch):
-    from helpers.failures import unreadable
-
-    repo.write("site_templates/pdf/pdf.css", "html { color: #000; }\n")
-    unreadable(monkeypatch, repo.root / "site_templates/pdf/pdf.css")
-    result = repo.run("report", "activity", "--format", "pdf", "--year", "2025")
-    assert result.exit_code == 1, result.output
-    assert result.stderr == "cpdgen: cannot read site_templates/pdf/pdf.css: Permission denied\n"
+    assert result.stderr == f"cpdgen: cannot read site_templates/pdf/{name}: Permission denied\n"
     assert not (repo.root / "output").exists()
 
 
