@@ -229,7 +229,9 @@ def _row(
     reasons: list[str] = []
     extra_cells = [cell for cell in cells[len(header) :] if cell.strip()]
     if extra_cells:
-        reasons.append(f"{len(cells)} cells but only {len(header)} columns: is a separator inside an unquoted value?")
+        reasons.append(
+            f"{plural(len(cells), 'cell')} but only {plural(len(header), 'column')}: is a separator inside an unquoted value?"
+        )
 
     def cell(field_name: str) -> str:
         index = columns.by_field.get(field_name)

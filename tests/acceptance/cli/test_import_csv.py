@@ -164,7 +164,7 @@ def test_a_write_failing_part_way_removes_everything_this_run_wrote(repo: TmpRep
     result = run(repo, "import", "csv", "log.csv", "--skip-bad")
     assert result.exit_code == 1
     assert result.stderr.endswith(
-        "cpdgen: writing failed (No space left on device); the 2 file(s) written were removed, nothing was imported\n"
+        "cpdgen: writing failed (No space left on device); the 2 files written were removed, nothing was imported\n"
     )
     assert tree(repo.root) == before  # no files, and no folders it made either
     assert len(calls) == 3
