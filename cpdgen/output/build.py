@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from cpdgen.common.atomic import reason
 from cpdgen.common.errors import UsageError, UserError
 from cpdgen.common.wording import plural
 from cpdgen.compute.documents import generated_type, too_big_to_upload
@@ -135,14 +136,13 @@ def failed_on(exc: OSError, root: Path, out: Path) -> str:
     """What a build could not do: write into `out`, or read a file of the
     repository (evidence, a template of the member's), named from its root."""
     where = Path(exc.filename) if exc.filename else out
-    reason = exc.strerror or str(exc)
     if where.resolve().is_relative_to(out.resolve()):
-        return f"cannot write {where}: {reason}"
+        return f"cannot write {where}: {reason(exc, where)}"
     try:
         shown = where.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         shown = str(where)
-    return f"cannot read {shown}: {reason}"
+    return f"cannot read {shown}: {exc.strerror or exc}"
 
 
 def oversized(private: Path, policy: Policy) -> list[str]:

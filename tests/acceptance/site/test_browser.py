@@ -193,6 +193,11 @@ def test_planning_fits_a_phone(browser, demo):
     assert _overflowing(browser, demo, ["planning.html"]) == []
 
 
+def test_competences_fits_a_phone(browser, demo):
+    """Its tables scroll inside their own frames, hidden words included (hours per area and year)."""
+    assert _overflowing(browser, demo, ["competences.html"]) == []
+
+
 def test_pages_of_a_very_long_tag_and_id_fit_a_phone(browser, tmp_path):
     repo = new_repo(tmp_path / "member")
     long_tag = "t" * 300
