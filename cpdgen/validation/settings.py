@@ -174,12 +174,59 @@ def _policy_rules(data: dict, rel: str, document: Document) -> list[Diagnostic]:
         if key in keys[:index]:
             line, column = document.locate(("categories", index, "key"))
             found.append(error(rel, line, column, f"category '{key}' is listed twice"))
+    found += _rule_language(data, rel, document)
     for field in ("number", "key"):
-        values = [item[field] for item in data["checklist"]]
+        values = [item[field] for item in data.get("checklist", ())]
         for index, value in enumerate(values):
             if value in values[:index]:
                 line, column = document.locate(("checklist", index, field))
                 found.append(error(rel, line, column, f"checklist {field} {value} is used twice"))
+    return found
+
+
+def _rule_language(data: dict, rel: str, document: Document) -> list[Diagnostic]:
+    """The requirement's rules name groups that exist, and say each thing once."""
+    found = []
+    requirement = data["requirement"]
+
+    def problem(path: tuple, message: str, key: bool = False) -> None:
+        where = path if path[:1] == ("groups",) else ("requirement", *path)
+        line, column = document.locate(where, key=key)
+        found.append(error(rel, line, column, message))
+
+    if ("period_years" in requirement) == ("window" in requirement):
+        problem(
+            (),
+            "requirement: give period_years (a number of review years) or window (its kind), not both"
+            if "window" in requirement
+            else "requirement: give period_years or window (e.g. window: {kind: calendar-year})",
+            key=True,
+        )
+    groups = [group["key"] for group in data.get("groups", ())]
+    for index, group in enumerate(data.get("groups", ())):
+        if group["key"] in groups[:index]:
+            problem(("groups", index, "key"), f"group '{group['key']}' is listed twice")
+        if "types" not in group and "tags" not in group:
+            problem(("groups", index), f"group '{group['key']}' needs types or tags (or both)", key=True)
+    known = groups + [category["key"] for category in data["categories"]]
+
+    def check_group(path: tuple, name: str) -> None:
+        if name not in known:
+            problem(path, f"no group is called '{name}'{did_you_mean(name, known)}; groups: {', '.join(known)}")
+
+    for index, floor in enumerate(requirement.get("floors", ())):
+        check_group(("floors", index, "group"), floor["group"])
+        if ("hours" in floor) == ("records" in floor):
+            problem(("floors", index), "a floor gives hours or records (a count), not both", key=True)
+    for index, cap in enumerate(requirement.get("group_caps", ())):
+        for position, name in enumerate(cap["groups"]):
+            check_group(("group_caps", index, "groups", position), name)
+    carry = requirement.get("carry_over")
+    if carry is not None:
+        for position, name in enumerate(carry.get("not_towards", ())):
+            check_group(("carry_over", "not_towards", position), name)
+        if requirement.get("window", {}).get("kind") == "rolling" or requirement.get("period_years", 1) > 1:
+            problem(("carry_over",), "carry_over needs periods that follow each other, not a rolling window", key=True)
     return found
 
 
