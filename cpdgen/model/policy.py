@@ -287,3 +287,12 @@ class Policy:
             ),
             source=Source(source["url"], source["read"], source.get("note")) if source else None,
         )
+
+
+@dataclass(frozen=True)
+class Body:
+    """A body the member answers to: its policy and the member's own terms."""
+
+    policy: Policy
+    terms: MemberTerms = field(default_factory=MemberTerms)
+    name: str = ""  # as cpdgen.yaml names it (a built-in name or a file)

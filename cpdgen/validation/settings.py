@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from cpdgen.loading.paths import check_repo_path
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
 from cpdgen.model.competences import Framework
 from cpdgen.model.guide import Guide
-from cpdgen.model.policy import Policy
+from cpdgen.model.policy import Body, Policy
 from cpdgen.model.settings import Settings
 from cpdgen.validation.schema import (
     config_validator,
@@ -31,20 +32,63 @@ from cpdgen.validation.schema_messages import translate
 DEFAULT_POLICY = "iet"
 
 
+@dataclass(frozen=True)
+class Configuration:
+    """What cpdgen.yaml says, and the bodies it names, each with the member's terms."""
+
+    settings: Settings
+    bodies: tuple[Body, ...]
+    diagnostics: list[Diagnostic]
+
+    @property
+    def policy(self) -> Policy:
+        """The first body's policy: the one the declaration is judged by."""
+        return self.bodies[0].policy
+
+
 def load_settings(repo: Repository) -> tuple[Settings, Policy, list[Diagnostic]]:
-    """The settings and the policy, or the defaults and the reasons they were
-    not usable. A missing cpdgen.yaml is fine: every setting has a default."""
+    """The settings and the (first) policy, or the defaults and the reasons
+    they were not usable. A missing cpdgen.yaml is fine: every setting has a default."""
+    configuration = load_configuration(repo)
+    return configuration.settings, configuration.policy, configuration.diagnostics
+
+
+def load_configuration(repo: Repository) -> Configuration:
+    """The settings and every body they name (`policy:` or `policies:`)."""
     path = repo.config_file
     if not path.is_file():
-        return default_settings(), default_policy(), []
+        return Configuration(default_settings(), (Body(default_policy()),), [])
     rel = repo.relative(path)
     loaded = _load_checked(path, rel, config_validator)
     if isinstance(loaded, list):
-        return default_settings(), default_policy(), loaded
+        return Configuration(default_settings(), (Body(default_policy()),), loaded)
     document, data = loaded
+    found: list[Diagnostic] = []
+    if "policy" in data and "policies" in data:
+        line, column = document.locate(("policies",), key=True)
+        found.append(error(rel, line, column, "give policy (one body) or policies (a list), not both"))
     settings = Settings.from_data(schemas.with_defaults(schemas.config_schema(), data))
-    policy, found = _load_policy(repo, settings.policy, rel, document)
-    return settings, policy, found
+    bodies: list[Body] = []
+    seen: dict[str, tuple] = {}
+    for choice in settings.policies:
+        policy, problems = _load_policy(repo, choice.name, rel, document, choice.path)
+        found += problems
+        line, column = document.locate(choice.path)
+        if not problems and policy.id in seen:
+            found.append(error(rel, line, column, f"the policy '{policy.id}' is listed twice"))
+            continue
+        if not problems and policy.requirement.window.needs_renewal and choice.terms.renewal is None:
+            message = (
+                f"{policy.id} counts over a year ending on your renewal date: give it, "
+                f"e.g. {{policy: {choice.name}, renewal: 2026-06-30}}"
+            )
+            found.append(error(rel, line, column, message))
+            continue
+        seen[policy.id] = choice.path
+        bodies.append(Body(policy, choice.terms, choice.name))
+    if not bodies:
+        bodies.append(Body(default_policy()))
+    return Configuration(settings, tuple(bodies), found)
 
 
 def default_settings() -> Settings:
@@ -123,12 +167,15 @@ def default_policy() -> Policy:
     return builtin_policy(DEFAULT_POLICY)
 
 
-def _load_policy(repo: Repository, name: str, config_rel: str, config: Document) -> tuple[Policy, list[Diagnostic]]:
-    """`policy:` is a built-in policy's name, or a policy file in the repository."""
+def _load_policy(
+    repo: Repository, name: str, config_rel: str, config: Document, where: tuple = ("policy",)
+) -> tuple[Policy, list[Diagnostic]]:
+    """`policy:` (or an entry of `policies:`, at `where`) is a built-in
+    policy's name, or a policy file in the repository."""
     builtin = builtin_policies()
     if name in builtin:
         return builtin_policy(name), []
-    line, column = config.locate(("policy",))
+    line, column = config.locate(where)
     if "/" not in name and not name.endswith((".yaml", ".yml")):
         message = (
             f"no built-in policy is called '{name}'{did_you_mean(name, builtin)}; "
@@ -138,7 +185,7 @@ def _load_policy(repo: Repository, name: str, config_rel: str, config: Document)
     try:
         check_repo_path(repo.root, name)
     except ValueError as exc:
-        return default_policy(), [error(config_rel, line, column, f"policy: {exc}")]
+        return default_policy(), [error(config_rel, line, column, f"{where[0]}: {exc}")]
     path = repo.root / name
     rel = repo.relative(path)
     loaded = _load_checked(path, rel, policy_validator)

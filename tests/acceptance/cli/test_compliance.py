@@ -1,0 +1,163 @@
+"""`cpdgen compliance` and several bodies in cpdgen.yaml, through the real
+command line: the JSON contract, the exit status, the side-by-side table,
+and each mistake of `policies:` reported at its place."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers.repos import TmpRepo
+
+TWO_BODIES = """\
+policies:
+  - iet
+  - policy: texas-pe
+    renewal: 2026-06-30
+"""
+
+BODY_KEYS = ["policy", "name", "period", "required", "counted", "short", "on_track", "carried_in", "carry_out", "rules"]
+
+
+def activity(repo: TmpRepo, name: str, start: str, hours: float, tags: str = "", type: str = "event") -> None:
+    """Completed on `start`, or the day after for more than 24 hours."""
+    extra = f"tags: [{tags}]\n" if tags else ""
+    if hours > 24:
+        extra += f"end: {start[:-2]}{int(start[-2:]) + 1:02d}\n"
+    repo.write(
+        f"records/activities/{name}.yaml", f"title: {name}\ntype: {type}\nstart: {start}\nhours: {hours}\n{extra}"
+    )
+
+
+def compliance_json(repo: TmpRepo, as_of: str) -> tuple[int, dict]:
+    result = repo.run("compliance", "--as-of", as_of, "--format", "json")
+    assert result.stderr == ""
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_json_contract_two_bodies_with_carry_over(repo: TmpRepo):
+    repo.write("cpdgen.yaml", TWO_BODIES)
+    activity(repo, "big-year", "2025-04-10", 30)  # Texas 2024-07 – 2025-06: 15 beyond, 14 carried
+    activity(repo, "ethics-old", "2025-04-12", 1, "ethics")
+    activity(repo, "autumn", "2025-10-01", 20)
+    activity(repo, "ethics", "2026-01-20", 1.5, "ethics")
+    code, data = compliance_json(repo, "2026-03-31")
+    assert code == 0
+    assert list(data) == ["as_of", "bodies"] and data["as_of"] == "2026-03-31"
+    iet, texas = data["bodies"]
+    for body in (iet, texas):
+        assert list(body) == BODY_KEYS
+        assert list(body["period"]) == ["start", "end"]
+        for rule in body["rules"]:
+            assert list(rule) == ["rule", "category", "required", "counted", "met"]
+    assert iet == {
+        "policy": "iet",
+        "name": "The Institution of Engineering and Technology",
+        "period": {"start": "2026-01-01", "end": "2026-12-31"},
+        "required": 30.0,
+        "counted": 1.5,
+        "short": 28.5,
+        "on_track": True,  # 52.5 h in the last 12 months: 4.4 a month, 9 months left
+        "carried_in": 0.0,
+        "carry_out": 0.0,
+        "rules": [{"rule": "total", "category": None, "required": 30.0, "counted": 1.5, "met": False}],
+    }
+    assert texas["period"] == {"start": "2025-07-01", "end": "2026-06-30"}
+    # 20 + 1.5 own and 14 carried in: 35.5; the 14 carried make up 14 of the 15, 20.5 own are left: 14 carried out
+    assert (texas["counted"], texas["carried_in"], texas["carry_out"], texas["short"]) == (35.5, 14.0, 14.0, 0.0)
+    assert texas["rules"] == [
+        {"rule": "total", "category": None, "required": 15.0, "counted": 35.5, "met": True},
+        {"rule": "floor", "category": "ethics", "required": 1.0, "counted": 1.5, "met": True},
+    ]
+    assert texas["on_track"] is True
+
+
+def test_exit_status_is_1_when_a_body_is_not_on_track(repo: TmpRepo):
+    repo.write("cpdgen.yaml", "policies: [engineers-ireland, ncees]\n")
+    activity(repo, "lots", "2026-02-01", 40)
+    code, data = compliance_json(repo, "2026-12-31")
+    assert code == 1
+    assert [(b["policy"], b["on_track"]) for b in data["bodies"]] == [("engineers-ireland", True), ("ncees", False)]
+    ethics = data["bodies"][1]["rules"][1]
+    assert ethics == {"rule": "floor", "category": "ethics", "required": 1.0, "counted": 0.0, "met": False}
+
+
+def test_text_shows_every_body_side_by_side(repo: TmpRepo):
+    repo.write("cpdgen.yaml", "policies: [iet, engineers-australia]\n")
+    activity(repo, "risk", "2025-02-01", 12, "risk-management")
+    result = repo.run("compliance", "--as-of", "2026-12-31")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Compliance on 2026-12-31"
+    header = lines[1].split()
+    assert header == ["IET", "EA"]
+    period = next(line for line in lines if line.startswith("Period"))
+    assert period.split()[1:] == ["2026", "2024–2026"]
+    risk = next(line for line in lines if line.startswith("At least: Risk"))
+    assert "12.0 of 10.0: yes" in risk
+    assert lines[-1] == "Not on track: IET, EA."
+
+
+def test_policy_alone_still_works_and_is_the_one_body(repo: TmpRepo):
+    activity(repo, "a", "2026-02-01", 31)
+    code, data = compliance_json(repo, "2026-06-30")
+    assert code == 0
+    assert [b["policy"] for b in data["bodies"]] == ["iet"]
+    assert data["bodies"][0]["short"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("settings", "line", "column", "fragment"),
+    [
+        ("policies:\n  - iet\n  - engineers-austrlia\n", 3, 5, "(did you mean 'engineers-australia'?)"),
+        ("policies:\n  - iet\n  - {policy: texas-pe}\n", 3, 14, "texas-pe counts over a year ending on your renewal"),
+        ("policies: [iet, iet]\n", 1, 17, "the policy 'iet' is listed twice"),
+        ("policy: iet\npolicies: [iet]\n", 2, 1, "give policy (one body) or policies (a list), not both"),
+        ("policies:\n  - policy: ncees\n    part_time: 2\n", 3, 16, "'policies[0].part_time'"),
+        ("policies:\n  - policy: ncees\n    renewal: 2026-02-30\n", 3, 14, "is not a real date"),
+    ],
+)
+def test_mistakes_in_policies_are_reported_at_their_place(repo: TmpRepo, settings, line, column, fragment):
+    repo.write("cpdgen.yaml", settings)
+    code, payload = repo.validate_json()
+    assert code == 1
+    errors = payload["errors"]
+    assert len(errors) == 1, errors
+    assert (errors[0]["file"], errors[0]["line"], errors[0]["column"]) == ("cpdgen.yaml", line, column)
+    assert fragment in errors[0]["message"]
+    result = repo.run("compliance")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_a_members_own_policy_file_in_the_list_is_checked_with_positions(repo: TmpRepo):
+    repo.write("cpdgen.yaml", "policies:\n  - iet\n  - policies/mine.yaml\n")
+    repo.write(
+        "policies/mine.yaml",
+        """\
+        id: mine
+        body: My Body
+        short_name: MB
+        categories:
+          - {key: work-experience, label: Work}
+          - {key: volunteering, label: Volunteering}
+          - {key: event, label: Events}
+          - {key: self-study, label: Reading}
+          - {key: training, label: Courses}
+        total_label: Total
+        requirement:
+          window: {kind: calendar-year}
+          rules:
+            - {hours: 20, reason: everyone}
+          floors:
+            - {group: ethcs, hours: 2}
+        """,
+    )
+    code, payload = repo.validate_json()
+    assert code == 1
+    (problem,) = payload["errors"]
+    assert (problem["file"], problem["line"], problem["column"]) == ("policies/mine.yaml", 16, 15)
+    assert "no group is called 'ethcs'" in problem["message"]
+    repo.write("policies/mine.yaml", (repo.root / "policies/mine.yaml").read_text().replace("ethcs", "event"))
+    code, data = compliance_json(repo, "2026-12-31")
+    assert [b["policy"] for b in data["bodies"]] == ["iet", "mine"]
