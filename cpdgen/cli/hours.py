@@ -6,7 +6,7 @@ import json
 
 import click
 
-from cpdgen.cli import Options, global_options, year_option
+from cpdgen.cli import Options, global_options, policy_option, year_option
 
 
 @click.command(short_help="The CPD hours of a year per category, and the total.")
@@ -14,13 +14,16 @@ from cpdgen.cli import Options, global_options, year_option
 @click.option(
     "--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
 )
+@policy_option
 @global_options
 @click.pass_obj
-def hours(options: Options, year: int | None, output_format: str) -> None:
+def hours(options: Options, year: int | None, output_format: str, policy_name: str | None) -> None:
     """The CPD hours of a review year per category, and the total.
 
     Counts completed activities and training courses whose completion date
     (end, else start) falls in the year; training courses count as Training.
+    With several bodies in cpdgen.yaml, --policy NAME shows one body's
+    categories and recommendation (default: the first).
     """
     from cpdgen.compute.hours import recommendation, year_hours
     from cpdgen.compute.year import declaration_for
@@ -29,12 +32,13 @@ def hours(options: Options, year: int | None, output_format: str) -> None:
 
     year = options.year(year)
     _, result = options.checked()
-    table_hours = year_hours(result.records, result.policy, year)
+    policy = result.body(policy_name).policy
+    table_hours = year_hours(result.records, policy, year)
     if output_format == "json":
         click.echo(json.dumps({"year": year, "hours": table_hours.as_data()}, indent=2))
     elif output_format == "csv":
-        click.echo(to_csv(hours_table(table_hours, result.policy)), nl=False)
+        click.echo(to_csv(hours_table(table_hours, policy)), nl=False)
     else:
-        advice = recommendation(result.records, result.policy, year, declaration_for(result.records, year))
-        note = recommendation_note(advice, result.policy)
-        click.echo(to_terminal([hours_table(table_hours, result.policy)], [note], color=options.color()))
+        advice = recommendation(result.records, policy, year, declaration_for(result.records, year))
+        note = recommendation_note(advice, policy)
+        click.echo(to_terminal([hours_table(table_hours, policy)], [note], color=options.color()))

@@ -161,3 +161,64 @@ def test_a_members_own_policy_file_in_the_list_is_checked_with_positions(repo: T
     repo.write("policies/mine.yaml", (repo.root / "policies/mine.yaml").read_text().replace("ethcs", "event"))
     code, data = compliance_json(repo, "2026-12-31")
     assert [b["policy"] for b in data["bodies"]] == ["iet", "mine"]
+
+
+# ---- --policy on hours and report; the declaration belongs to one body ----------------------
+
+
+def test_hours_and_report_count_by_the_policy_asked_for(repo: TmpRepo):
+    repo.write("cpdgen.yaml", "policies: [iet, engineers-ireland]\n")
+    activity(repo, "work", "2025-03-01", 4, type="work-experience")
+    first = repo.run("hours", "--year", "2025", "--format", "csv")
+    ireland = repo.run("hours", "--year", "2025", "--format", "csv", "--policy", "engineers-ireland")
+    assert "work-experience,Work experience,4" in first.stdout
+    assert "work-experience,Work-based learning,4" in ireland.stdout
+    table = repo.run("hours", "--year", "2025", "--policy", "engineers-ireland").stdout
+    assert "The EI recommends 35.0 hours for 2025" in table
+    report = repo.run("report", "activity", "--year", "2025", "--policy", "engineers-ireland")
+    assert report.exit_code == 0 and "Work-based learning" in report.stdout
+    assert "Work-based learning" not in repo.run("report", "activity", "--year", "2025").stdout
+
+
+def test_an_unlisted_policy_is_a_usage_error(repo: TmpRepo):
+    repo.write("cpdgen.yaml", "policies: [iet, engineers-ireland]\n")
+    result = repo.run("hours", "--policy", "engineers-irland")
+    assert result.exit_code == 2
+    assert "cpdgen.yaml lists no policy 'engineers-irland' (did you mean 'engineers-ireland'?)" in result.stderr
+    assert "Traceback" not in result.output
+    assert repo.run("report", "activity", "--policy", "ncees").exit_code == 2
+
+
+def test_a_body_without_a_checklist_has_no_declaration(repo: TmpRepo):
+    repo.write("cpdgen.yaml", "policies: [ncees, iet]\n")
+    result = repo.run("declaration", "status", "--year", "2025")
+    assert result.exit_code == 1
+    assert "the NCEES policy has no declaration checklist" in result.stderr
+    assert not (repo.root / "records/declarations").exists()
+    repo.write("cpdgen.yaml", "policies: [iet, ncees]\n")  # the IET's checklist, as ever
+    assert repo.run("declaration", "start", "--year", "2025").exit_code == 0
+    assert (repo.root / "records/declarations/2025.yaml").is_file()
+
+
+def test_a_build_for_a_body_without_a_checklist_makes_no_declaration_pdf():
+    from datetime import date
+
+    from cpdgen.model.records import Records
+    from cpdgen.render.pdf import ACTIVITY_REPORT, CV, DECLARATION_PDF, PLANNING_REPORT, build_jobs
+    from cpdgen.validation.settings import builtin_policy
+
+    class Maker:
+        records = Records()
+
+        def __init__(self, policy):
+            self.policy = policy
+
+        def job(self, document, year):
+            return (document, year)
+
+    assert build_jobs(Maker(builtin_policy("ncees")), date(2026, 3, 1)) == [
+        (CV, None),
+        (ACTIVITY_REPORT, 2025),
+        (PLANNING_REPORT, 2025),
+    ]
+    assert (DECLARATION_PDF, 2025) in build_jobs(Maker(builtin_policy("iet")), date(2026, 3, 1))
