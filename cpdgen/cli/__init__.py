@@ -211,12 +211,26 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from cpdgen.cli import build, compliance, declaration, hours, importing, init, new, report, schema, serve, validate
+    from cpdgen.cli import (
+        build,
+        calendar,
+        compliance,
+        declaration,
+        hours,
+        importing,
+        init,
+        new,
+        report,
+        schema,
+        serve,
+        validate,
+    )
 
     cli.add_command(validate.validate)
     cli.add_command(hours.hours)
     cli.add_command(report.report)
     cli.add_command(compliance.compliance)
+    cli.add_command(calendar.calendar)
     cli.add_command(declaration.declaration)
     cli.add_command(build.build)
     cli.add_command(serve.serve)
