@@ -23,7 +23,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines of at most 75 octets, continued with CRLF and a space (§3.1)."""
-    out, current = [], b""
+    out: list[str] = []
+    current = b""
     for char in line:
         encoded = char.encode("utf-8")
         if len(current) + len(encoded) > (75 if not out else 74):
