@@ -222,3 +222,77 @@ def test_a_build_for_a_body_without_a_checklist_makes_no_declaration_pdf():
         (PLANNING_REPORT, 2025),
     ]
     assert (DECLARATION_PDF, 2025) in build_jobs(Maker(builtin_policy("iet")), date(2026, 3, 1))
+
+
+# ---- docs/policies.md: the examples work as written, with the numbers it works out ----------
+
+
+def _doc_blocks() -> list[tuple[str, str]]:
+    """The YAML blocks of docs/policies.md: (the file its first line names, or "", the block)."""
+    import re
+
+    from helpers.paths import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "docs/policies.md").read_text("utf-8")
+    found = []
+    for block in re.findall(r"```yaml\n(.*?)```", text, re.S):
+        first = block.splitlines()[0]
+        found.append((first[2:].split()[0] if first.startswith("# ") else "", block))
+    return found
+
+
+def _doc_block(name: str) -> str:
+    return next(block for named, block in _doc_blocks() if named == name)
+
+
+def test_the_documented_settings_and_policies_are_valid(repo: TmpRepo):
+    repo.write("policies/state-board.yaml", _doc_block("policies/state-board.yaml"))
+    repo.write("policies/my-society.yaml", _doc_block("policies/my-society.yaml"))
+    repo.write(
+        "records/activities/tagged.yaml", _doc_block("records/activities/2026/2026-03-12-cross-safety-webinar.yaml")
+    )
+    settings = [block for name, block in _doc_blocks() if name in ("", "cpdgen.yaml")]
+    assert len(settings) == 4
+    for text in settings:
+        repo.write("cpdgen.yaml", text)
+        code, payload = repo.validate_json()
+        assert code == 0, (text, payload["errors"])
+
+
+def test_example_1_state_board_biennium_as_worked_out(repo: TmpRepo):
+    repo.write("policies/state-board.yaml", _doc_block("policies/state-board.yaml"))
+    repo.write("cpdgen.yaml", "policies:\n  - {policy: policies/state-board.yaml, renewal: 2027-03-31}\n")
+    activity(repo, "seminar-1", "2025-06-10", 10)
+    activity(repo, "seminar-2", "2026-02-10", 10)
+    activity(repo, "reading-1", "2025-09-01", 6, type="self-study")
+    activity(repo, "reading-2", "2026-09-01", 6, type="self-study")
+    activity(repo, "ethics", "2026-11-01", 1.5, "ethics")
+    code, data = compliance_json(repo, "2027-03-31")
+    (body,) = data["bodies"]
+    assert body["period"] == {"start": "2025-04-01", "end": "2027-03-31"}
+    assert (body["required"], body["counted"], body["carry_out"], body["short"]) == (30.0, 35.8, 5.8, 0.0)
+    rules = {(r["rule"], r["category"]): (r["counted"], r["met"]) for r in body["rules"]}
+    assert rules[("floor", "ethics")] == (1.8, False)
+    assert rules[("floor", "laws")] == (0.0, False)
+    assert rules[("cap", "self-study")] == (14.4, False)
+    assert code == 1
+
+
+def test_example_2_society_pro_rata_and_reflective_accounts(repo: TmpRepo):
+    repo.write("policies/my-society.yaml", _doc_block("policies/my-society.yaml"))
+    repo.write("cpdgen.yaml", "policies:\n  - {policy: policies/my-society.yaml, joined: 2026-07-01, part_time: 0.5}\n")
+    activity(repo, "r1", "2026-07-10", 2, "reflective")
+    activity(repo, "r2", "2026-08-10", 2, "reflective")
+    code, data = compliance_json(repo, "2026-12-31")
+    (body,) = data["bodies"]
+    assert body["required"] == 5.04 and body["counted"] == 4.0
+    assert body["rules"][1] == {
+        "rule": "count",
+        "category": "reflective",
+        "required": 3.0,
+        "counted": 2.0,
+        "met": False,
+    }
+    text = repo.run("compliance", "--as-of", "2026-12-31").stdout
+    assert "a member, 25% of the period (pro rata)" in " ".join(text.split())
+    assert "2 of 3 records: no" in text
