@@ -255,7 +255,7 @@ def _rule_language(data: dict, rel: str, document: Document) -> list[Diagnostic]
             problem(("groups", index, "key"), f"group '{group['key']}' is listed twice")
         if "types" not in group and "tags" not in group:
             problem(("groups", index), f"group '{group['key']}' needs types or tags (or both)", key=True)
-    known = groups + [category["key"] for category in data["categories"]]
+    known = list(dict.fromkeys(groups + [category["key"] for category in data["categories"]]))
 
     def check_group(path: tuple, name: str) -> None:
         if name not in known:
