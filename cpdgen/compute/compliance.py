@@ -21,10 +21,11 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import attrgetter
 
 from cpdgen.compute.hours import recommendation_rule
 from cpdgen.compute.periods import Period, following, months_between, period_at, previous, share_owed
-from cpdgen.compute.year import declaration_for, item_order
+from cpdgen.compute.year import declaration_for
 from cpdgen.model.policy import GroupCap, MemberTerms, Policy
 from cpdgen.model.records import CPDItem, Records
 
@@ -123,11 +124,15 @@ class BodyCompliance:
         }
 
 
+_ORDER = attrgetter("end", "start", "title", "id")
+
+
 class Ledger:
     """The completed activities and courses, oldest first, for slicing by date."""
 
     def __init__(self, items: Iterable[CPDItem]):
-        self.items = sorted((item for item in items if item.completed), key=item_order)
+        # by completion date (then start, title, id, as compute.year.item_order), oldest first
+        self.items = sorted((item for item in items if item.status == "completed"), key=_ORDER)
         self._ends = [item.end for item in self.items]
 
     @classmethod
@@ -167,6 +172,8 @@ def tally(policy: Policy, items: Sequence[CPDItem], *, capped: bool = True) -> T
     cap_groups = [[policy.group(key) for key in cap.groups] for cap in caps]
     floor_keys = [floor.group for floor in requirement.floors]
     floor_groups = {key: policy.group(key) for key in floor_keys}
+    if not caps and not floor_keys:  # nothing to apply record by record
+        return Tally(_round(sum(unit.of(item.hours) for item in items)), {}, {}, {})
     room = [cap.hours for cap in caps]
     raw = [0.0] * len(caps)
     by_group = dict.fromkeys(floor_keys, 0.0)
