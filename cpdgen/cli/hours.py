@@ -28,7 +28,7 @@ def hours(options: Options, year: int | None, output_format: str, policy_name: s
     from cpdgen.compute.hours import recommendation, year_hours
     from cpdgen.compute.year import declaration_for
     from cpdgen.render.tables import to_csv, to_terminal
-    from cpdgen.render.text import hours_table, recommendation_note
+    from cpdgen.render.text import compliance_hint, hours_table, recommendation_note
 
     year = options.year(year)
     _, result = options.checked()
@@ -40,5 +40,5 @@ def hours(options: Options, year: int | None, output_format: str, policy_name: s
         click.echo(to_csv(hours_table(table_hours, policy)), nl=False)
     else:
         advice = recommendation(result.records, policy, year, declaration_for(result.records, year))
-        note = recommendation_note(advice, policy)
-        click.echo(to_terminal([hours_table(table_hours, policy)], [note], color=options.color()))
+        notes = [recommendation_note(advice, policy), compliance_hint(policy)]
+        click.echo(to_terminal([hours_table(table_hours, policy)], [n for n in notes if n], color=options.color()))

@@ -175,9 +175,13 @@ def test_hours_and_report_count_by_the_policy_asked_for(repo: TmpRepo):
     assert "work-experience,Work-based learning,4" in ireland.stdout
     table = repo.run("hours", "--year", "2025", "--policy", "engineers-ireland").stdout
     assert "The EI recommends 35.0 hours for 2025" in table
+    assert "cpdgen compliance" not in table + first.stdout  # a yearly total: the note says it all
     report = repo.run("report", "activity", "--year", "2025", "--policy", "engineers-ireland")
     assert report.exit_code == 0 and "Work-based learning" in report.stdout
     assert "Work-based learning" not in repo.run("report", "activity", "--year", "2025").stdout
+    repo.write("cpdgen.yaml", "policies: [iet, ncees]\n")
+    ncees = " ".join(repo.run("hours", "--year", "2025", "--policy", "ncees").stdout.split())
+    assert "`cpdgen compliance` judges the NCEES's current period by all its rules" in ncees
 
 
 def test_an_unlisted_policy_is_a_usage_error(repo: TmpRepo):
