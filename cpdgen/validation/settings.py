@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cpdgen.common.diagnostics import Diagnostic, error
+from cpdgen.common.diagnostics import Diagnostic, error, warning
 from cpdgen.common.resources import builtin_frameworks, builtin_guides, builtin_policies
 from cpdgen.common.wording import did_you_mean
 from cpdgen.loading import schemas
@@ -19,7 +19,7 @@ from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
 from cpdgen.model.competences import Framework
 from cpdgen.model.guide import Guide
 from cpdgen.model.policy import Body, Policy
-from cpdgen.model.settings import Settings
+from cpdgen.model.settings import PolicyChoice, Settings
 from cpdgen.validation.schema import (
     config_validator,
     format_checks,
@@ -84,11 +84,38 @@ def load_configuration(repo: Repository) -> Configuration:
             )
             found.append(error(rel, line, column, message))
             continue
+        found += _terms_problems(policy, choice, rel, document)
         seen[policy.id] = choice.path
         bodies.append(Body(policy, choice.terms, choice.name))
     if not bodies:
         bodies.append(Body(default_policy()))
     return Configuration(settings, tuple(bodies), found)
+
+
+def _terms_problems(policy: Policy, choice: PolicyChoice, rel: str, document: Document) -> list[Diagnostic]:
+    """A member's settings for a body: spans the right way round (an error),
+    and settings the body's rules never read (a warning: they change nothing)."""
+    found = []
+    entry = choice.path[:2]
+    for index, (start, end) in enumerate(choice.terms.inactive):
+        if end < start:
+            line, column = document.locate((*entry, "inactive", index, "to"))
+            found.append(error(rel, line, column, f"this inactive span ends ({end}) before it starts ({start})"))
+    uses = {"joined": "joined", "part_time": "part-time", "inactive": "inactive"}
+    given = {
+        "joined": choice.terms.joined is not None,
+        "part_time": choice.terms.part_time != 1.0,
+        "inactive": bool(choice.terms.inactive),
+    }
+    for key, rule in uses.items():
+        if given[key] and rule not in policy.requirement.pro_rata:
+            line, column = document.locate((*entry, key), key=True)
+            found.append(
+                warning(
+                    rel, line, column, f"{key} changes nothing for {policy.id}: its policy does not prorate for {rule}"
+                )
+            )
+    return found
 
 
 def default_settings() -> Settings:
@@ -268,11 +295,14 @@ def _rule_language(data: dict, rel: str, document: Document) -> list[Diagnostic]
     for index, cap in enumerate(requirement.get("group_caps", ())):
         for position, name in enumerate(cap["groups"]):
             check_group(("group_caps", index, "groups", position), name)
+    rolling = requirement.get("window", {}).get("kind") == "rolling" or requirement.get("period_years", 1) > 1
+    if requirement.get("alternatives") and rolling:
+        problem(("alternatives",), "alternatives need periods that follow each other, not a rolling window", key=True)
     carry = requirement.get("carry_over")
     if carry is not None:
         for position, name in enumerate(carry.get("not_towards", ())):
             check_group(("carry_over", "not_towards", position), name)
-        if requirement.get("window", {}).get("kind") == "rolling" or requirement.get("period_years", 1) > 1:
+        if rolling:
             problem(("carry_over",), "carry_over needs periods that follow each other, not a rolling window", key=True)
     return found
 

@@ -116,6 +116,12 @@ def test_policy_alone_still_works_and_is_the_one_body(repo: TmpRepo):
         ("policy: iet\npolicies: [iet]\n", 2, 1, "give policy (one body) or policies (a list), not both"),
         ("policies:\n  - policy: ncees\n    part_time: 2\n", 3, 16, "'policies[0].part_time'"),
         ("policies:\n  - policy: ncees\n    renewal: 2026-02-30\n", 3, 14, "is not a real date"),
+        (
+            "policies:\n  - policy: engineers-ireland\n    inactive:\n      - {from: 2026-05-01, to: 2026-04-01}\n",
+            4,
+            32,
+            "this inactive span ends (2026-04-01) before it starts (2026-05-01)",
+        ),
     ],
 )
 def test_mistakes_in_policies_are_reported_at_their_place(repo: TmpRepo, settings, line, column, fragment):
@@ -128,6 +134,15 @@ def test_mistakes_in_policies_are_reported_at_their_place(repo: TmpRepo, setting
     assert fragment in errors[0]["message"]
     result = repo.run("compliance")
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_settings_a_body_never_reads_are_a_warning(repo: TmpRepo):
+    repo.write("cpdgen.yaml", "policies:\n  - policy: engineers-ireland\n    joined: 2026-03-01\n")
+    code, payload = repo.validate_json()
+    assert code == 0 and payload["errors"] == []
+    (warning,) = payload["warnings"]
+    assert (warning["line"], warning["column"]) == (3, 5)
+    assert warning["message"] == "joined changes nothing for engineers-ireland: its policy does not prorate for joined"
 
 
 def test_a_members_own_policy_file_in_the_list_is_checked_with_positions(repo: TmpRepo):
