@@ -71,6 +71,9 @@ def report(
     output/private/cpd-activity-report-YYYY.pdf (or -o FILE). With several
     bodies in cpdgen.yaml, --policy NAME uses one body's categories and
     labels (default: the first).
+
+    The csv is a report to read, not to import: `cpdgen export csv` writes
+    every record, every field, in a form `cpdgen import csv` reads back.
     """
     from cpdgen.compute.reports import activity_report, activity_report_data, planning_report, planning_report_data
     from cpdgen.render.tables import to_csv, to_terminal
