@@ -315,3 +315,12 @@ def test_example_2_society_pro_rata_and_reflective_accounts(repo: TmpRepo):
     text = repo.run("compliance", "--as-of", "2026-12-31").stdout
     assert "a member, 25% of the period (pro rata)" in " ".join(text.split())
     assert "2 of 3 records: no" in text
+
+
+def test_hours_by_competence_follows_the_policy_asked_for(repo: TmpRepo):
+    repo.write("cpdgen.yaml", "policies: [iet, ncees]\n")
+    activity(repo, "work", "2025-03-01", 4, type="work-experience")
+    assert repo.run("hours", "--year", "2025", "--by", "competence").exit_code == 0  # the IET's UK-SPEC
+    result = repo.run("hours", "--year", "2025", "--by", "competence", "--policy", "ncees")
+    assert result.exit_code == 1
+    assert "the NCEES policy names no competence framework: --by competence needs one" in result.stderr
