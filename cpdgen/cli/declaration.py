@@ -73,7 +73,7 @@ def set_(options: Options, year: int | None, assignments: tuple[str, ...]) -> No
     from cpdgen.authoring import declaration as declaration_file
 
     year = options.year(year)
-    repo, result = options.checked()
+    repo, result = options.checked_declaration()
     rel = repo.relative(declaration_file.declaration_path(repo, result, year))
     try:
         changes = declaration_file.parse_assignments(list(assignments), options.today, rel)
@@ -112,7 +112,7 @@ def status(options: Options, year: int | None, output_format: str) -> None:
     from cpdgen.render.text import status_text
 
     year = options.year(year)
-    repo, result = options.checked()
+    repo, result = options.checked_declaration()
     computed = _evaluate(repo, result, year)
     if output_format == "json":
         data = {
@@ -145,7 +145,7 @@ def start(options: Options, year: int | None) -> None:
     from cpdgen.authoring import declaration as declaration_file
 
     year = options.year(year)
-    repo, result = options.checked()
+    repo, result = options.checked_declaration()
     path = declaration_file.start(repo, result, year)
     click.echo(
         f"Created {repo.relative(path)}: fill it in; `cpdgen declaration status --year {year}` shows what is left."
@@ -164,7 +164,7 @@ def acknowledge(options: Options, year: int | None) -> None:
 
     year = options.year(year)
     # A submitted year may be re-acknowledged on the way to `submit --amend`.
-    repo, result = options.checked(check_submitted=False)
+    repo, result = options.checked_declaration(check_submitted=False)
     done = declaration_file.acknowledge(repo, result, year, options.today)
     if not options.quiet:
         click.echo(
@@ -192,7 +192,7 @@ def pdf(options: Options, year: int | None, output: str | None) -> None:
     from cpdgen.compute.documents import DECLARATION_PDF
 
     year = options.year(year)
-    repo, result = options.checked()
+    repo, result = options.checked_declaration()
     write_pdf_file(options, repo, result, DECLARATION_PDF, year, output)
 
 
@@ -209,7 +209,7 @@ def submit(options: Options, year: int | None, amend: bool) -> None:
     from cpdgen.authoring import declaration as declaration_file
 
     year = options.year(year)
-    repo, result = options.checked(check_submitted=not amend)
+    repo, result = options.checked_declaration(check_submitted=not amend)
     done = declaration_file.submit(repo, result, _evaluate(repo, result, year), year, options.today, amend=amend)
     if not options.quiet:
         verb = "Amended the submission of" if amend else "Submitted"
@@ -226,7 +226,7 @@ def what_to_upload(options: Options, year: int) -> None:
     from cpdgen.authoring.declaration import uploads
     from cpdgen.compute.documents import DECLARATION_PDF, generated_file
 
-    repo, result = options.checked()
+    repo, result = options.checked_declaration()
     policy = result.policy
     listed = uploads(repo, result, year, options.today)
     limit = f"{policy.documents.max_bytes:,} bytes"
@@ -268,7 +268,7 @@ def _final_pdf(options: Options, year: int) -> None:
     from cpdgen.compute.documents import DECLARATION_PDF
 
     try:
-        repo, result = options.checked()
+        repo, result = options.checked_declaration()
         write_pdf_file(options, repo, result, DECLARATION_PDF, year, None)
     except UserError as exc:
         raise UserError(

@@ -63,7 +63,7 @@ class Walk:
         from cpdgen.loading.documents import inspect_documents
 
         if result is None:
-            self.repo, result = self.options.checked()
+            self.repo, result = self.options.checked_declaration()
         self.result = result
         self.status = year_status(result.records, result.policy, self.year, partial(inspect_documents, self.repo.root))
         self.path = declaration_path(self.repo, result, self.year)

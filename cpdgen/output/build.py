@@ -166,7 +166,15 @@ def _build(
         remove_leftovers(out / PRIVATE)  # of a killed full build: partial private PDFs
     with FolderSwap(targets, private={out / PRIVATE}) as folders:
         pages = build_site(
-            result.records, result.settings, result.policy, root, folders[0], site_cache, progress=progress
+            result.records,
+            result.settings,
+            result.policy,
+            root,
+            folders[0],
+            site_cache,
+            progress=progress,
+            bodies=result.bodies,
+            today=today,
         )
         if pdfs:
             from cpdgen.output.pdfs import build_pdfs  # WeasyPrint only for builds that print

@@ -132,10 +132,13 @@ def pdf_years(records: Records, today: date) -> list[int]:
 
 
 def build_jobs(maker: PdfMaker, today: date) -> list[PdfJob]:
-    """Every PDF a build makes: the CV, and each year's declaration and reports."""
+    """Every PDF a build makes: the CV, and each year's declaration (for a
+    body with a declaration checklist) and reports."""
     jobs = [maker.job(CV, None)]
     for year in pdf_years(maker.records, today):
-        jobs += [maker.job(DECLARATION_PDF, year), maker.job(ACTIVITY_REPORT, year), maker.job(PLANNING_REPORT, year)]
+        if maker.policy.has_checklist:
+            jobs.append(maker.job(DECLARATION_PDF, year))
+        jobs += [maker.job(ACTIVITY_REPORT, year), maker.job(PLANNING_REPORT, year)]
     return jobs
 
 

@@ -20,12 +20,13 @@ from typing import Any
 
 from cpdgen.common.wording import plural
 from cpdgen.compute.competences import Coverage, coverage_of
+from cpdgen.compute.compliance import compliance
 from cpdgen.compute.cv import employment_order, study_order
 from cpdgen.compute.hours import Hours, format_hours, sum_hours, year_hours, yearly_guidance
 from cpdgen.compute.reports import item_kind, objective_order
 from cpdgen.compute.year import CLOSED_OBJECTIVE_STATUSES, item_order, year_of
 from cpdgen.model.competences import Framework
-from cpdgen.model.policy import Policy
+from cpdgen.model.policy import Body, Policy
 from cpdgen.model.records import CPDItem, Objective, Profile, Records
 from cpdgen.render.chart import axis
 from cpdgen.render.markup import markdown_html
@@ -434,12 +435,43 @@ def _list_views(site: _Site) -> list[_ListView]:
 # --- the site -------------------------------------------------------------------------------
 
 
-def plan_site(view: Records, policy: Policy) -> list[Page]:
-    """Every page of the site, from the public view of the records."""
+def body_progress(view: Records, bodies: Iterable[Body], today: date) -> list[dict[str, Any]]:
+    """Where the public records stand with each body on `today`, for the
+    home page (only when cpdgen.yaml publishes it: site.publish.compliance)."""
+    found = compliance(view, [(body.policy, body.terms) for body in bodies], today)
+    shown = []
+    for standing in found.bodies:
+        required = standing.required
+        shown.append(
+            {
+                "short_name": standing.policy.short_name,
+                "body": standing.policy.body,
+                "period": standing.period.label(),
+                "end": standing.period.end,
+                "unit": standing.unit,
+                "required": required,
+                "counted": standing.counted,
+                "percent": min(100.0, 100.0 * standing.counted / required) if required else 100.0,
+                "compliant": standing.compliant,
+                "on_track": standing.on_track,
+                "rules": [
+                    {"label": rule.label, "rule": rule.rule, "required": rule.required,
+                     "counted": rule.counted, "met": rule.met}
+                    for rule in standing.rules
+                    if rule.rule in ("floor", "count", "alternative")
+                ],
+            }
+        )  # fmt: skip
+    return shown
+
+
+def plan_site(view: Records, policy: Policy, bodies: list[dict[str, Any]] | None = None) -> list[Page]:
+    """Every page of the site, from the public view of the records (and,
+    if published, the progress with each body from `body_progress`)."""
     site = _Site(view, policy)
     hours_by_year = [year_hours(view, policy, year) for year in sorted(site.years)]
     facets = site.facets()
-    pages = [_home(site, view, hours_by_year)]
+    pages = [_home(site, view, hours_by_year, bodies or [])]
     for list_view in _list_views(site):
         pages += _list_pages(site, list_view, facets)
     pages.append(Page(
@@ -480,7 +512,7 @@ def competences_recorded(items: Iterable[CPDItem]) -> bool:
     return any(item.competences for item in items)
 
 
-def _home(site: _Site, view: Records, hours_by_year: list[Hours]) -> Page:
+def _home(site: _Site, view: Records, hours_by_year: list[Hours], bodies: list[dict[str, Any]]) -> Page:
     profile = view.profile
     latest = hours_by_year[-1] if hours_by_year else None
     developing = [
@@ -513,6 +545,7 @@ def _home(site: _Site, view: Records, hours_by_year: list[Hours]) -> Page:
         "credentials": credentials(profile) if profile else [],
         "employer": current[0].employer if current else None,
         "developing": developing,
+        "bodies": bodies,
         "areas": areas,
         "planned": len(site.planned),
         "next_planned": site.planned[0].start if site.planned else None,

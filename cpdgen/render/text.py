@@ -45,6 +45,25 @@ def recommendation_note(advice: Recommendation, policy: Policy) -> str:
     return f"{text}."
 
 
+def compliance_hint(policy: Policy) -> str | None:
+    """For a body whose rules go beyond a yearly total (a unit, floors, caps
+    on groups, alternatives, carry-over, a period on the renewal date), where
+    to see them judged: the hours note above counts review years only."""
+    requirement = policy.requirement
+    beyond = (
+        requirement.unit.minutes != 60
+        or requirement.unit.name != "h"
+        or requirement.floors
+        or requirement.group_caps
+        or requirement.alternatives
+        or requirement.carry_over is not None
+        or requirement.window.needs_renewal
+    )
+    if not beyond:
+        return None
+    return f"`cpdgen compliance` judges the {policy.short_name}'s current period by all its rules (floors, units, carry-over)."
+
+
 def coverage_table(coverage: Coverage) -> Table:
     """`cpdgen hours --by competence`: a year's hours and activities per area
     of the competence framework, then those naming no competence, then the

@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cpdgen.common.diagnostics import Diagnostic, error
+from cpdgen.common.errors import UsageError
 from cpdgen.common.parallel import job_count
+from cpdgen.common.wording import did_you_mean
 from cpdgen.loading.files import Repository, SourceFile, discover
 from cpdgen.model.kinds import PROFILE
-from cpdgen.model.policy import Policy
+from cpdgen.model.policy import Body, Policy
 from cpdgen.model.records import Records
 from cpdgen.model.settings import Settings
 from cpdgen.validation.files import FileChecker, FileResult
 from cpdgen.validation.rules import check_records
-from cpdgen.validation.settings import load_settings
+from cpdgen.validation.settings import load_configuration
 
 # From this many files on, compiling the fast schema gate (about 60 ms) pays.
 FAST_GATE_THRESHOLD = 300
@@ -35,6 +37,21 @@ class ValidationResult:
     files: int
     record_count: int
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    bodies: tuple[Body, ...] = ()  # every body cpdgen.yaml names, the first being `policy`
+
+    def body(self, name: str | None) -> Body:
+        """The body of policy `name` (its id, or as cpdgen.yaml names it);
+        None: the first. Raises UsageError for a body not listed."""
+        bodies = self.bodies or (Body(self.policy),)
+        if name is None:
+            return bodies[0]
+        for body in bodies:
+            if name in (body.policy.id, body.name):
+                return body
+        ids = [body.policy.id for body in bodies]
+        raise UsageError(
+            f"--policy: cpdgen.yaml lists no policy '{name}'{did_you_mean(name, ids)}; it lists: {', '.join(ids)}"
+        )
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -54,8 +71,9 @@ def validate_repository(repo: Repository, jobs: int | None = None, *, check_subm
     submitted years are unchanged (for `declaration submit --amend`, which
     exists to record such changes)."""
     sources, notes = discover(repo)
-    settings, policy, diagnostics = load_settings(repo)
-    diagnostics = [*diagnostics, *notes]
+    configuration = load_configuration(repo)
+    settings, policy = configuration.settings, configuration.policy
+    diagnostics = [*configuration.diagnostics, *notes]
     if not any(source.kind is PROFILE for source in sources):
         diagnostics.append(
             error(
@@ -77,7 +95,7 @@ def validate_repository(repo: Repository, jobs: int | None = None, *, check_subm
         records.unbuilt.extend(result.unbuilt)
     diagnostics.extend(check_records(records, repo.root, frozen_years=check_submitted))
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.message))
-    return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics)
+    return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics, configuration.bodies)
 
 
 def _check_files(sources: list[SourceFile], root: Path, jobs: int | None) -> list[FileResult]:
