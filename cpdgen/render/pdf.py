@@ -135,16 +135,22 @@ YEAR_DOCUMENTS = (DECLARATION_PDF, ACTIVITY_REPORT, PLANNING_REPORT)  # a build'
 
 
 def build_jobs(maker: PdfMaker, today: date) -> list[PdfJob]:
-    """Every PDF a build makes: the CV, and each year's declaration and reports."""
+    """Every PDF a build makes: the CV, and each year's declaration (for a
+    body with a declaration checklist) and reports."""
     jobs = [maker.job(CV, None)]
     for year in pdf_years(maker.records, today):
-        jobs += [maker.job(document, year) for document in YEAR_DOCUMENTS]
+        jobs += [maker.job(document, year) for document in year_documents(maker.policy)]
     return jobs
 
 
-def build_job_count(records: Records, today: date) -> int:
+def year_documents(policy: Policy) -> tuple[str, ...]:
+    """A build's PDFs of each year: the declaration where the body has a checklist, and the reports."""
+    return tuple(d for d in YEAR_DOCUMENTS if d != DECLARATION_PDF or policy.has_checklist)
+
+
+def build_job_count(records: Records, policy: Policy, today: date) -> int:
     """How many PDFs `build_jobs` makes (known before any is made, for a progress bar)."""
-    return 1 + len(YEAR_DOCUMENTS) * len(pdf_years(records, today))
+    return 1 + len(year_documents(policy)) * len(pdf_years(records, today))
 
 
 # ---- the documents ------------------------------------------------------------------------------
@@ -452,13 +458,17 @@ def render_pdf(job: PdfJob, assets: PdfAssets, font_config=None) -> bytes:
         for a in job.attachments
     ]
     document = weasyprint.HTML(string=job.html, base_url=assets.base_url(), url_fetcher=weasy_fetcher(assets))
-    return document.write_pdf(
+    del assets.unreadable[:]
+    data = document.write_pdf(
         pdf_variant=PDF_VARIANT,
         pdf_tags=True,
         attachments=attachments,
         font_config=font_config,
         finisher=_one_entry_per_attachment,
     )
+    if assets.unreadable:  # a stylesheet or image that exists but cannot be read: not a PDF without it
+        raise UserError(assets.unreadable[0])
+    return data
 
 
 def _one_entry_per_attachment(document, pdf) -> None:

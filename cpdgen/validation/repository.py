@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cpdgen.common.diagnostics import Diagnostic, error
+from cpdgen.common.errors import UsageError
 from cpdgen.common.parallel import job_count
+from cpdgen.common.wording import did_you_mean
 from cpdgen.loading.files import MAX_FILE_BYTES, Repository, SourceError, SourceFile, discover, read_bytes
 from cpdgen.model.kinds import PROFILE
-from cpdgen.model.policy import Policy
+from cpdgen.model.policy import Body, Policy
 from cpdgen.model.records import Records
 from cpdgen.model.settings import Settings
 from cpdgen.validation.files import FileChecker, FileResult
 from cpdgen.validation.rules import check_records
-from cpdgen.validation.settings import load_settings
+from cpdgen.validation.settings import load_configuration
 
 # From this many files on, compiling the fast schema gate (about 60 ms) pays.
 FAST_GATE_THRESHOLD = 300
@@ -36,6 +38,21 @@ class ValidationResult:
     files: int
     record_count: int
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    bodies: tuple[Body, ...] = ()  # every body cpdgen.yaml names, the first being `policy`
+
+    def body(self, name: str | None) -> Body:
+        """The body of policy `name` (its id, or as cpdgen.yaml names it);
+        None: the first. Raises UsageError for a body not listed."""
+        bodies = self.bodies or (Body(self.policy),)
+        if name is None:
+            return bodies[0]
+        for body in bodies:
+            if name in (body.policy.id, body.name):
+                return body
+        ids = [body.policy.id for body in bodies]
+        raise UsageError(
+            f"--policy: cpdgen.yaml lists no policy '{name}'{did_you_mean(name, ids)}; it lists: {', '.join(ids)}"
+        )
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -55,8 +72,9 @@ def validate_repository(repo: Repository, jobs: int | None = None, *, check_subm
     submitted years are unchanged (for `declaration submit --amend`, which
     exists to record such changes)."""
     sources, notes = discover(repo)
-    settings, policy, diagnostics = load_settings(repo)
-    diagnostics = [*diagnostics, *notes]
+    configuration = load_configuration(repo)
+    settings, policy = configuration.settings, configuration.policy
+    diagnostics = [*configuration.diagnostics, *notes]
     if not any(source.kind is PROFILE for source in sources):
         diagnostics.append(
             error(
@@ -78,7 +96,7 @@ def validate_repository(repo: Repository, jobs: int | None = None, *, check_subm
         records.unbuilt.extend(result.unbuilt)
     diagnostics.extend(check_records(records, repo.root, frozen_years=check_submitted))
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.message))
-    return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics)
+    return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics, configuration.bodies)
 
 
 def check_files(repo: Repository, sources: list[SourceFile], jobs: int | None, settings: Settings) -> list[FileResult]:
@@ -123,10 +141,9 @@ def check_files(repo: Repository, sources: list[SourceFile], jobs: int | None, s
 
 def policy_files(settings: Settings) -> list[str]:
     """The policy files in the repository that the settings name (none for
-    a built-in policy); a list of policies is taken as well as one."""
-    named: object = settings.policy
-    names = named if isinstance(named, list | tuple) else [named]
-    return [name for name in names if isinstance(name, str) and ("/" in name or name.endswith((".yaml", ".yml")))]
+    a built-in policy), every one of `policies:` as well as the one `policy:`."""
+    names = [choice.name for choice in settings.policies] or [settings.policy]
+    return [name for name in names if "/" in name or name.endswith((".yaml", ".yml"))]
 
 
 Work = tuple[SourceFile, bytes | None]  # a file, and its bytes if already read

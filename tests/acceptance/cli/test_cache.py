@@ -250,3 +250,18 @@ def test_an_unwritable_cache_folder_is_no_error(member: TmpRepo, tmp_path: Path,
     blocker.write_text("not a folder")
     monkeypatch.setenv("CPDGEN_CACHE_DIR", str(blocker / "cache"))
     assert verdict(member) == clean(member)
+
+
+def test_a_policy_file_of_the_repository_keys_the_cache(member: TmpRepo, _own_cache: Path):
+    from cpdgen.common.resources import builtin_policies
+
+    member.write("policies/mine.yaml", builtin_policies()["iet"].read_bytes())
+    member.write("cpdgen.yaml", "policy: policies/mine.yaml\n")
+    expected = clean(member)
+    assert verdict(member) == expected
+    path = cache_path(_own_cache)
+    rewrite(path, marshal.dumps(_poisoned_entries(path)))
+    assert verdict(member)[0] == 0, "the poisoned cache is read while nothing changed"
+    policy = member.root / "policies/mine.yaml"
+    policy.write_bytes(policy.read_bytes() + b"\n# a comment\n")
+    assert verdict(member) == clean(member)
