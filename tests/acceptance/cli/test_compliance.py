@@ -189,7 +189,7 @@ def test_hours_and_report_count_by_the_policy_asked_for(repo: TmpRepo):
     assert "work-experience,Work experience,4" in first.stdout
     assert "work-experience,Work-based learning,4" in ireland.stdout
     table = repo.run("hours", "--year", "2025", "--policy", "engineers-ireland").stdout
-    assert "The EI recommends 35.0 hours for 2025" in table
+    assert "Engineers Ireland recommends 35.0 hours for 2025" in table
     assert "cpdgen compliance" not in table + first.stdout  # a yearly total: the note says it all
     report = repo.run("report", "activity", "--year", "2025", "--policy", "engineers-ireland")
     assert report.exit_code == 0 and "Work-based learning" in report.stdout
