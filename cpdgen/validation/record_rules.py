@@ -15,6 +15,7 @@ from typing import Any
 from cpdgen.common.dates import is_iso_date
 from cpdgen.loading import schemas
 from cpdgen.model.kinds import Kind
+from cpdgen.validation.schema import matches_pattern
 from cpdgen.validation.schema_messages import ScalarLookup, SchemaProblem
 
 HOURS_PER_DAY = 24
@@ -59,7 +60,7 @@ def _id_from_file_name(kind: Kind, default_id: str) -> list[SchemaProblem]:
     """A record's id defaults to its file's path; that path must make a valid
     id, or nothing could ever refer to the record."""
     id_schema = schemas.record_schema(kind.name)["properties"].get("id")
-    if id_schema is None or re.fullmatch(id_schema["pattern"], default_id):
+    if id_schema is None or matches_pattern(id_schema["pattern"], default_id):
         return []
     suggestion = re.sub(r"[\s\\]+", "-", default_id).strip("-./")
     return [

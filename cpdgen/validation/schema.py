@@ -1,6 +1,11 @@
 """The validators built from the schemas: jsonschema (which explains) and
 fastjsonschema gates (which only answer yes or no, fast), with cpdgen's
-format checks (`date`, `repo-path`, `document`, `email`, `uri`) shared by both."""
+format checks (`date`, `repo-path`, `document`, `email`, `uri`) shared by both.
+
+`pattern` has JSON Schema's ECMA-262 semantics in both, through one engine
+(regress): Python's `re` differs (`$` matches before a final newline, `\\d`
+and `\\w` take any script's digits and letters, `\\s` misses U+FEFF), so a
+value must never be judged by `re` against a schema's pattern."""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import regress
+from jsonschema.exceptions import ValidationError
 
 from cpdgen.common.dates import is_iso_date
 from cpdgen.loading.paths import check_repo_path
@@ -83,9 +90,71 @@ def _check_uri(value: str) -> None:
         raise ValueError("not an absolute address like https://example.org/")
 
 
+_COMPILED: dict[str, regress.Regex] = {}
+
+
+def matches_pattern(pattern: str, value: str) -> bool:
+    """Whether `value` matches a schema's `pattern` as JSON Schema means it:
+    ECMA-262, unanchored unless the pattern says `^`/`$`."""
+    compiled = _COMPILED.get(pattern)
+    if compiled is None:
+        compiled = _COMPILED[pattern] = regress.Regex(pattern)
+    return compiled.find(value) is not None
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Any:
+    if validator.is_type(instance, "string") and not matches_pattern(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# Draft-07 with `pattern` judged by the ECMA-262 engine.
+_Draft7 = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": _ecma_pattern})
+
+_DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples"})  # values, not schemas
+
+
+def patterns_as_formats(schema: dict) -> tuple[dict, dict[str, Callable[[object], bool]]]:
+    """For the fast gate (fastjsonschema compiles `pattern` with Python's
+    `re`): the schema with each `pattern` replaced by a format, and the
+    formats, which match with the same ECMA-262 engine as jsonschema. A
+    `pattern` keyword is one whose value is a string: a property named
+    "pattern" would have a schema (a mapping)."""
+    formats: dict[str, Callable[[object], bool]] = {}
+    names: dict[str, str] = {}
+
+    def check(pattern: str) -> Callable[[object], bool]:
+        return lambda value: not isinstance(value, str) or matches_pattern(pattern, value)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {
+            key: value if key in _DATA_KEYWORDS else walk(value)
+            for key, value in node.items()
+            if not (key == "pattern" and isinstance(value, str))
+        }
+        pattern = node.get("pattern")
+        if isinstance(pattern, str):
+            name = names.setdefault(pattern, f"cpdgen-pattern-{len(names)}")
+            formats[name] = check(pattern)
+            out["allOf"] = [*out.get("allOf", []), {"format": name}]
+        return out
+
+    return walk(schema), formats
+
+
+def schema_validator(schema: dict, checks: FormatChecks | None = None) -> jsonschema.Draft7Validator:
+    """A draft-07 validator of `schema` whose `pattern` is ECMA-262's, with
+    cpdgen's formats if `checks` are given. Every jsonschema validator of
+    cpdgen is made here."""
+    return _Draft7(schema, format_checker=format_checker(checks) if checks is not None else None)
+
+
 def record_validator(kind_name: str, checks: FormatChecks) -> jsonschema.Draft7Validator:
     """The validator that judges a record and explains every error."""
-    return jsonschema.Draft7Validator(record_schema(kind_name), format_checker=format_checker(checks))
+    return schema_validator(record_schema(kind_name), checks)
 
 
 def record_gate(kind_name: str, checks: FormatChecks) -> Callable[[Any], bool]:
@@ -96,9 +165,9 @@ def record_gate(kind_name: str, checks: FormatChecks) -> Callable[[Any], bool]:
     plain-words explanation; tests hold the two to the same verdicts."""
     import fastjsonschema  # only large repositories pay for compiling
 
-    validate = fastjsonschema.compile(
-        record_schema(kind_name), formats={name: _holds(check) for name, check in checks.items()}
-    )
+    schema, pattern_formats = patterns_as_formats(record_schema(kind_name))
+    formats = {**{name: _holds(check) for name, check in checks.items()}, **pattern_formats}
+    validate = fastjsonschema.compile(schema, formats=formats)
 
     def is_valid(data: Any) -> bool:
         try:
@@ -111,16 +180,16 @@ def record_gate(kind_name: str, checks: FormatChecks) -> Callable[[Any], bool]:
 
 
 def config_validator(checks: FormatChecks) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(config_schema(), format_checker=format_checker(checks))
+    return schema_validator(config_schema(), checks)
 
 
 def policy_validator(checks: FormatChecks) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(policy_schema(), format_checker=format_checker(checks))
+    return schema_validator(policy_schema(), checks)
 
 
 def framework_validator(checks: FormatChecks) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(framework_schema(), format_checker=format_checker(checks))
+    return schema_validator(framework_schema(), checks)
 
 
 def guide_validator(checks: FormatChecks) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(guide_schema(), format_checker=format_checker(checks))
+    return schema_validator(guide_schema(), checks)

@@ -307,6 +307,28 @@ def test_text_lines_point_at_the_problems(mixed: TmpRepo):
     assert lines[3] == "3 records in 3 files: 2 errors, 1 warning"
 
 
+@pytest.mark.parametrize("fmt", ["text", "github", "text-colour"])
+def test_a_value_with_a_line_break_cannot_forge_a_diagnostic(repo: TmpRepo, fmt: str):
+    """Every diagnostic is one line, whatever its values hold: a newline, a
+    carriage return, a Unicode line separator or a terminal escape in a record
+    is written as an escape, never as itself."""
+    forged = "records/fake.yaml:1:1: error: forged"
+    repo.write(
+        "records/activities/2025/talk.yaml",
+        'title: T\ntype: "seminar\\n' + forged + '\\r\\u2028\\u0085\\e[7m"\nstart: 2025-03-14\nhours: 1\n',
+    )
+    args = ["validate", "--format", "github" if fmt == "github" else "text"]
+    result = repo.run(*args, env={"FORCE_COLOR": "1"} if fmt == "text-colour" else None)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2, lines  # the diagnostic and the summary
+    assert ANSI.sub("", lines[0]).startswith(("records/activities/2025/talk.yaml:", "::error file="))
+    assert ("%0A" if fmt == "github" else "\\n") + forged in lines[0]
+    assert not re.search("[\r\u2028\u0085]", result.stdout)
+    assert "\x1b[7m" not in result.stdout
+    assert "\\x1b[7m" in lines[0] and "\\u2028" in lines[0] and "\\x85" in lines[0]
+
+
 def test_text_all_valid_singular(tmp_path: Path):
     repo = TmpRepo(tmp_path / "solo")
     repo.write("records/profile.yaml", "name: Jo\n")
