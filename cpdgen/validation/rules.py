@@ -13,6 +13,7 @@ from cpdgen.common.wording import did_you_mean
 from cpdgen.loading.files import SourceError, read_text
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
 from cpdgen.model.kinds import BY_NAME
+from cpdgen.model.policy import Policy
 from cpdgen.model.records import Records, Source
 
 _YEAR_FILE = re.compile(r"[0-9]{4}")
@@ -58,16 +59,19 @@ class Report:
         return f"{source.file}:{line}"
 
 
-def check_records(records: Records, root: Path, *, frozen_years: bool = True) -> list[Diagnostic]:
+def check_records(
+    records: Records, root: Path, *, frozen_years: bool = True, policy: Policy | None = None
+) -> list[Diagnostic]:
     """Every rule over every record; one list of diagnostics. `frozen_years`:
-    also check that submitted declarations' records are unchanged."""
+    also check that submitted declarations' records are unchanged (and, with
+    the `policy`, that each was ready to submit)."""
     from cpdgen.validation.submissions import submitted_years  # it builds on this module's Report
 
     report = Report(root)
     for rule in RULES:
         rule(records, report)
     if frozen_years:
-        submitted_years(records, report)
+        submitted_years(records, report, policy)
     return report.found
 
 
