@@ -18,6 +18,7 @@ from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
 from cpdgen.model.kinds import KINDS, Kind
 from cpdgen.model.records import BUILDERS, Record, Source
 from cpdgen.validation.record_rules import check_record_values
+from cpdgen.validation.rules import Reference, references_of
 from cpdgen.validation.schema import check_document, format_checks, record_gate, record_validator
 from cpdgen.validation.schema_messages import SchemaProblem, describe_value, translate
 
@@ -31,6 +32,7 @@ class FileResult:
         default_factory=list
     )  # valid, built, and `example: true`: they count towards nothing
     unbuilt: list[tuple[str, str, Source]] = field(default_factory=list)  # the others' ids
+    unbuilt_references: list[tuple[Source, Reference]] = field(default_factory=list)  # and what they name
     diagnostics: list[Diagnostic] = field(default_factory=list)
     record_count: int = 0  # records the file holds, valid or not
 
@@ -162,8 +164,16 @@ class FileChecker:
             built = BUILDERS[kind.name](filled, record_id, where)
             # The one place that decides: an example is checked in full, then kept apart.
             (result.examples if data.get("example") is True else result.records).append(built)
-        elif isinstance(record_id, str):
-            result.unbuilt.append((kind.name, record_id, where))
+        else:
+            if isinstance(record_id, str):
+                result.unbuilt.append((kind.name, record_id, where))
+            # What it names is checked across records, except where its own problems are.
+            wrong = {tuple(problem.path) for problem in problems}
+            result.unbuilt_references.extend(
+                (where, reference)
+                for reference in references_of(kind.name, data)
+                if not any(reference[0][:length] in wrong for length in range(len(reference[0]) + 1))
+            )
 
 
 def _missing_id(kind: Kind) -> SchemaProblem:

@@ -75,6 +75,7 @@ def validate_repository(repo: Repository, jobs: int | None = None, *, check_subm
             records.add(result.kind, record)
         records.examples.extend((result.kind, record) for record in result.examples)
         records.unbuilt.extend(result.unbuilt)
+        records.unbuilt_references.extend(result.unbuilt_references)
     diagnostics.extend(check_records(records, repo.root, frozen_years=check_submitted, policy=policy))
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.message))
     return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics)

@@ -5,8 +5,9 @@ references that resolve, declaration files named after their year.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from cpdgen.common.diagnostics import Diagnostic, error, warning
 from cpdgen.common.wording import did_you_mean
@@ -96,28 +97,58 @@ def unique_ids(records: Records, report: Report) -> None:
             )
 
 
-def objective_references(records: Records, report: Report) -> None:
-    objective_ids = records.ids("objective")
+# A reference: where in a record (path), the kinds it may name, the id it names.
+Reference = tuple[tuple, tuple[str, ...], str]
+
+
+def references_of(kind_name: str, data: Mapping[str, Any]) -> Iterator[Reference]:
+    """Every id a record names, from its data as written (valid or not, so a
+    broken reference is reported beside a record's other errors): an
+    activity's or course's `objectives`, an objective's actions' `activities`."""
+    if kind_name in ("activity", "training"):
+        for index, target in enumerate(_items(data.get("objectives"))):
+            if isinstance(target, str):
+                yield ("objectives", index), ("objective",), target
+    elif kind_name == "objective":
+        for action_index, action in enumerate(_items(data.get("actions"))):
+            if isinstance(action, Mapping):
+                for index, target in enumerate(_items(action.get("activities"))):
+                    if isinstance(target, str):
+                        yield ("actions", action_index, "activities", index), ("activity", "training"), target
+
+
+def _items(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _built_references(records: Records) -> Iterator[tuple[Source, Reference]]:
     for item in records.cpd_items:
         for index, objective_id in enumerate(item.objectives):
-            if objective_id not in objective_ids:
-                hint = did_you_mean(objective_id, objective_ids) or (
-                    " (no objectives are recorded yet)" if not objective_ids else ""
-                )
-                report(item.source, ("objectives", index), f"no objective has the id '{objective_id}'{hint}")
-
-
-def activity_references(records: Records, report: Report) -> None:
-    item_ids = records.ids("activity", "training")
+            yield item.source, (("objectives", index), ("objective",), objective_id)
     for objective in records.objectives:
         for action_index, action in enumerate(objective.actions):
             for index, item_id in enumerate(action.activities):
-                if item_id not in item_ids:
-                    report(
-                        objective.source,
-                        ("actions", action_index, "activities", index),
-                        f"no activity or training course has the id '{item_id}'{did_you_mean(item_id, item_ids)}",
-                    )
+                yield (
+                    objective.source,
+                    (("actions", action_index, "activities", index), ("activity", "training"), item_id),
+                )
+
+
+def references(records: Records, report: Report) -> None:
+    """Every id named resolves, in valid records and in those that failed
+    their schema alike (whose ids still count as existing)."""
+    known: dict[tuple[str, ...], set[str]] = {}
+    for source, (steps, kinds, target) in (*_built_references(records), *records.unbuilt_references):
+        ids = known.get(kinds)
+        if ids is None:
+            ids = known[kinds] = records.ids(*kinds)
+        if target in ids:
+            continue
+        if kinds == ("objective",):
+            hint = did_you_mean(target, ids) or (" (no objectives are recorded yet)" if not ids else "")
+            report(source, steps, f"no objective has the id '{target}'{hint}")
+        else:
+            report(source, steps, f"no activity or training course has the id '{target}'{did_you_mean(target, ids)}")
 
 
 def examples_remain(records: Records, report: Report) -> None:
@@ -177,8 +208,7 @@ def declaration_years(records: Records, report: Report) -> None:
 
 RULES: tuple[Callable[[Records, Report], None], ...] = (
     unique_ids,
-    objective_references,
-    activity_references,
+    references,
     declaration_years,
     examples_remain,
     references_to_examples,
