@@ -64,7 +64,7 @@ class Options:
         from cpdgen.validation.repository import validate_repository
 
         repo = self.repository()
-        result = validate_repository(repo, check_submitted=check_submitted)
+        result = validate_repository(repo, check_submitted=check_submitted, today=self.today)
         if result.errors:
             click.echo(format_text(result, color=self.color(sys.stderr), quiet=True), err=True)
             count = len(result.errors)

@@ -24,9 +24,9 @@ HOURS_PER_DAY = 24
 def check_record_values(kind: Kind, data: dict, scalar: ScalarLookup, default_id: str | None) -> list[SchemaProblem]:
     problems = []
     for first, last in kind.date_order:
-        begin, finish = _date(data.get(first)), _date(data.get(last))
+        begin, finish = _date(_at(data, first)), _date(_at(data, last))
         if begin and finish and finish < begin:
-            problems.append(SchemaProblem((last,), f"'{last}' ({finish}) is before '{first}' ({begin})"))
+            problems.append(SchemaProblem(tuple(last.split(".")), f"'{last}' ({finish}) is before '{first}' ({begin})"))
     if kind.counts_hours:
         problems.extend(_hours_per_day(data, scalar))
     if default_id is not None and "id" not in data:
@@ -70,6 +70,14 @@ def _id_from_file_name(kind: Kind, default_id: str) -> list[SchemaProblem]:
             f"rename the file (e.g. {suggestion}.yaml) or give it an 'id:'",
         )
     ]
+
+
+def _at(data: dict, dotted: str) -> Any:
+    """The value at a dotted path (`compliance.out_of_employment.to`), or None."""
+    value: Any = data
+    for step in dotted.split("."):
+        value = value.get(step) if isinstance(value, dict) else None
+    return value
 
 
 def _date(value: Any) -> date | None:

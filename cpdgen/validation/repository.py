@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from cpdgen.common.diagnostics import Diagnostic, error
@@ -49,10 +50,13 @@ class ValidationResult:
         return not self.errors
 
 
-def validate_repository(repo: Repository, jobs: int | None = None, *, check_submitted: bool = True) -> ValidationResult:
+def validate_repository(
+    repo: Repository, jobs: int | None = None, *, check_submitted: bool = True, today: date | None = None
+) -> ValidationResult:
     """Every problem of every file. check_submitted=False skips the check that
     submitted years are unchanged (for `declaration submit --amend`, which
-    exists to record such changes)."""
+    exists to record such changes). `today` (the commands' today, `--as-of`)
+    adds warnings of what is recorded as done after it."""
     sources, notes = discover(repo)
     settings, policy, diagnostics = load_settings(repo)
     diagnostics = [*diagnostics, *notes]
@@ -76,7 +80,7 @@ def validate_repository(repo: Repository, jobs: int | None = None, *, check_subm
         records.examples.extend((result.kind, record) for record in result.examples)
         records.unbuilt.extend(result.unbuilt)
         records.unbuilt_references.extend(result.unbuilt_references)
-    diagnostics.extend(check_records(records, repo.root, frozen_years=check_submitted, policy=policy))
+    diagnostics.extend(check_records(records, repo.root, frozen_years=check_submitted, policy=policy, today=today))
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.message))
     return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -61,16 +62,24 @@ class Report:
 
 
 def check_records(
-    records: Records, root: Path, *, frozen_years: bool = True, policy: Policy | None = None
+    records: Records,
+    root: Path,
+    *,
+    frozen_years: bool = True,
+    policy: Policy | None = None,
+    today: date | None = None,
 ) -> list[Diagnostic]:
     """Every rule over every record; one list of diagnostics. `frozen_years`:
     also check that submitted declarations' records are unchanged (and, with
-    the `policy`, that each was ready to submit)."""
+    the `policy`, that each was ready to submit). With `today`, also warn of
+    what is done after today."""
     from cpdgen.validation.submissions import submitted_years  # it builds on this module's Report
 
     report = Report(root)
     for rule in RULES:
         rule(records, report)
+    if today is not None:
+        done_after_today(records, report, today)
     if frozen_years:
         submitted_years(records, report, policy)
     return report.found
@@ -149,6 +158,29 @@ def references(records: Records, report: Report) -> None:
             report(source, steps, f"no objective has the id '{target}'{hint}")
         else:
             report(source, steps, f"no activity or training course has the id '{target}'{did_you_mean(target, ids)}")
+
+
+def done_after_today(records: Records, report: Report, today: date) -> None:
+    """Something recorded as done on a day still to come is most likely a
+    plan, or a mistyped date: a warning, as it may be a clock or `--as-of`."""
+    for item in (*records.activities, *records.training):
+        if item.status == "completed" and item.end > today:
+            field = "end" if item.end != item.start else "start"
+            called = "training course" if item in records.training else "activity"
+            report.warn(
+                item.source,
+                (field,),
+                f"this {called} is completed but its '{field}' is {item.end}, after "
+                f"today ({today}): write 'status: planned' if it is still to come, or correct the date",
+            )
+    for objective in records.objectives:
+        for index, action in enumerate(objective.actions):
+            if action.done_on is not None and action.done_on > today:
+                report.warn(
+                    objective.source,
+                    ("actions", index, "done_on"),
+                    f"this action was done on {action.done_on}, after today ({today}): correct the date",
+                )
 
 
 def examples_remain(records: Records, report: Report) -> None:

@@ -329,6 +329,29 @@ def test_a_value_with_a_line_break_cannot_forge_a_diagnostic(repo: TmpRepo, fmt:
     assert "\\x1b[7m" in lines[0] and "\\u2028" in lines[0] and "\\x85" in lines[0]
 
 
+def test_completed_after_today_is_a_warning(repo: TmpRepo):
+    """Done on a day still to come is most likely a plan: warned at the date,
+    by today or --as-of, and not an error (a clock may be wrong)."""
+    repo.write("records/activities/2025/talk.yaml", activity(start="2025-12-20"))
+    repo.write("records/activities/2025/plan.yaml", activity(start="2025-12-21") + "status: planned\n")
+    repo.write(
+        "records/objectives/grow.yaml",
+        "title: Grow\nactions:\n  - title: Read\n    status: done\n    done_on: 2025-12-24\n",
+    )
+    result = repo.run("validate", "--as-of", "2025-12-03")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines == [
+        "records/activities/2025/talk.yaml:3:8: warning: this activity is completed but its 'start' is 2025-12-20, "
+        "after today (2025-12-03): write 'status: planned' if it is still to come, or correct the date",
+        "records/objectives/grow.yaml:5:14: warning: this action was done on 2025-12-24, after today (2025-12-03): "
+        "correct the date",
+        "4 records in 4 files: 2 warnings",
+    ]
+    assert repo.run("validate", "--as-of", "2025-12-24").stdout.endswith(": all valid\n")
+    assert repo.run("validate", "--strict", "--as-of", "2025-12-03").exit_code == 1
+
+
 def test_text_all_valid_singular(tmp_path: Path):
     repo = TmpRepo(tmp_path / "solo")
     repo.write("records/profile.yaml", "name: Jo\n")
