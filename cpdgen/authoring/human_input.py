@@ -265,11 +265,5 @@ def parse_competences(values: Iterable[str], framework: Framework | None = None)
     if framework is not None:
         unknown = [code for code in codes if framework.competence(code) is None]
         if unknown:
-            listed = " ".join(framework.codes)
-            what = (
-                f"is not a {framework.short_name} competence"
-                if len(unknown) == 1
-                else f"are not {framework.short_name} competences"
-            )
-            raise ValueError(f"{', '.join(unknown)} {what}: the codes are {listed}")
+            raise ValueError(framework.refusal(unknown))
     return codes

@@ -15,6 +15,7 @@ from cpdgen.loading import schemas
 from cpdgen.loading.files import SourceError, SourceFile, read_text
 from cpdgen.loading.paths import check_repo_path
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
+from cpdgen.model.competences import Framework
 from cpdgen.model.kinds import KINDS, Kind
 from cpdgen.model.records import BUILDERS, Record, Source
 from cpdgen.validation.record_rules import check_record_values
@@ -46,9 +47,12 @@ class FileChecker:
     ones. Compiling costs about 60 ms, so only large repositories use it.
     """
 
-    def __init__(self, root: Path, *, fast: bool = False):
+    def __init__(self, root: Path, *, fast: bool = False, framework: Framework | None = None):
         self.fast = fast
-        checks = format_checks(lambda value: check_repo_path(root, value), lambda value: check_document(root, value))
+        self.framework = framework  # the policy's competence framework: the codes records may use
+        checks = format_checks(
+            lambda value: check_repo_path(root, value), lambda value: check_document(root, value), framework
+        )
         self.validators = {kind.name: record_validator(kind.name, checks) for kind in KINDS}
         self.gates = {kind.name: record_gate(kind.name, checks) for kind in KINDS} if fast else {}
 
@@ -62,10 +66,15 @@ class FileChecker:
             schema_errors = sorted(
                 self.validators[kind.name].iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
             )
-            # A value of the wrong type also fails its enum, pattern...: say it once.
+            # A value of the wrong type also fails its enum, pattern...: say it once;
+            # and one of the wrong shape is not also told it is not one of a list.
             mistyped = {tuple(e.absolute_path) for e in schema_errors if e.validator == "type"}
+            misshapen = {tuple(e.absolute_path) for e in schema_errors if e.validator == "pattern"}
             for schema_error in schema_errors:
-                if schema_error.validator == "type" or tuple(schema_error.absolute_path) not in mistyped:
+                where = tuple(schema_error.absolute_path)
+                if schema_error.validator == "format" and where in misshapen:
+                    continue
+                if schema_error.validator == "type" or where not in mistyped:
                     problems.extend(translate(schema_error, scalar))
         problems.extend(check_record_values(kind, data, scalar, default_id))
         return problems

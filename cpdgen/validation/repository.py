@@ -15,6 +15,7 @@ from pathlib import Path
 from cpdgen.common.diagnostics import Diagnostic, error
 from cpdgen.common.parallel import job_count
 from cpdgen.loading.files import Repository, SourceFile, discover
+from cpdgen.model.competences import Framework
 from cpdgen.model.kinds import PROFILE
 from cpdgen.model.policy import Policy
 from cpdgen.model.records import Records
@@ -72,7 +73,7 @@ def validate_repository(
 
     records = Records()
     record_count = 0
-    for result in _check_files(sources, repo.root, jobs):
+    for result in _check_files(sources, repo.root, jobs, policy.competences):
         diagnostics.extend(result.diagnostics)
         record_count += result.record_count
         for record in result.records:
@@ -85,14 +86,16 @@ def validate_repository(
     return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics)
 
 
-def _check_files(sources: list[SourceFile], root: Path, jobs: int | None) -> list[FileResult]:
+def _check_files(
+    sources: list[SourceFile], root: Path, jobs: int | None, framework: Framework | None = None
+) -> list[FileResult]:
     """Check every file, in `jobs` processes: this one and jobs - 1 workers.
     This process takes its share of the files too rather than sit waiting, so
     two cores give two checkers, and the workers' results are unpickled here
     only once its own share is done."""
     global _worker_checker
     count = job_count(jobs, len(sources))
-    checker = FileChecker(root, fast=len(sources) >= FAST_GATE_THRESHOLD)
+    checker = FileChecker(root, fast=len(sources) >= FAST_GATE_THRESHOLD, framework=framework)
     if count == 1:
         return [checker.check(source) for source in sources]
     size = min(_CHUNK, -(-len(sources) // count))
@@ -103,7 +106,7 @@ def _check_files(sources: list[SourceFile], root: Path, jobs: int | None) -> lis
     context = multiprocessing.get_context("fork" if forking else None)
     try:
         with ProcessPoolExecutor(
-            count - 1, mp_context=context, initializer=_init_worker, initargs=(root, checker.fast)
+            count - 1, mp_context=context, initializer=_init_worker, initargs=(root, checker.fast, framework)
         ) as pool:
             mine = {index for index in range(len(chunks)) if index % count == 0}
             futures = {
@@ -122,10 +125,10 @@ def _check_files(sources: list[SourceFile], root: Path, jobs: int | None) -> lis
 _worker_checker: FileChecker | None = None
 
 
-def _init_worker(root: Path, fast: bool) -> None:
+def _init_worker(root: Path, fast: bool, framework: Framework | None) -> None:
     global _worker_checker
     if _worker_checker is None:
-        _worker_checker = FileChecker(root, fast=fast)
+        _worker_checker = FileChecker(root, fast=fast, framework=framework)
 
 
 def _check_chunk(chunk: list[SourceFile]) -> list[FileResult]:

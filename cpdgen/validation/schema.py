@@ -1,6 +1,6 @@
 """The validators built from the schemas: jsonschema (which explains) and
 fastjsonschema gates (which only answer yes or no, fast), with cpdgen's
-format checks (`date`, `repo-path`, `document`, `email`, `uri`) shared by both.
+format checks (`date`, `repo-path`, `document`, `email`, `uri`, `competence`) shared by both.
 
 `pattern` has JSON Schema's ECMA-262 semantics in both, through one engine
 (regress): Python's `re` differs (`$` matches before a final newline, `\\d`
@@ -10,6 +10,7 @@ value must never be judged by `re` against a schema's pattern."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,23 +21,35 @@ from jsonschema.exceptions import ValidationError
 from cpdgen.common.dates import is_iso_date
 from cpdgen.loading.paths import check_repo_path
 from cpdgen.loading.schemas import config_schema, framework_schema, guide_schema, policy_schema, record_schema
+from cpdgen.model.competences import Framework
 from cpdgen.model.documents import GENERATE
 
 FormatChecks = dict[str, Callable[[str], None]]
 
 
-def format_checks(path_check: Callable[[str], None], document_check: Callable[[str], None]) -> FormatChecks:
+def format_checks(
+    path_check: Callable[[str], None],
+    document_check: Callable[[str], None],
+    framework: Framework | None = None,
+) -> FormatChecks:
     """cpdgen's formats, each a function of a string that raises ValueError
     (in plain words) when the value is wrong. `path_check` and
     `document_check` are the repository-aware part of the schema: a path
-    must name a file in the repository."""
+    must name a file in the repository; `framework`, the policy's competence
+    framework, the codes a `competence` may be (any, without one)."""
     return {
         "date": _check_date,
         "repo-path": path_check,
         "document": document_check,
         "email": _check_email,
         "uri": _check_uri,
+        "competence": partial(_check_competence, framework),
     }
+
+
+def _check_competence(framework: Framework | None, value: str) -> None:
+    if framework is not None and framework.competence(value) is None:
+        raise ValueError(framework.refusal([value]))
 
 
 def check_document(root: Path, value: str) -> None:

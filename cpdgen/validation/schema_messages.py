@@ -215,7 +215,7 @@ def _format_message(subject: str, error: ValidationError) -> str:
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             return f"{subject}: {describe_value(value)} is not a real date"
         return f"{subject} must be a date written YYYY-MM-DD (e.g. 2025-03-14); got {describe_value(value)}"
-    if fmt in ("repo-path", "document") and cause is not None:
+    if fmt in ("repo-path", "document", "competence") and cause is not None:
         return f"{subject}: {cause}"
     if fmt == "email":
         return f"{subject}: {describe_value(value)} is not an email address"
