@@ -10,11 +10,15 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-# What could end a line or drive a terminal: control characters (C0, DEL,
-# C1), the Unicode line and paragraph separators, and lone surrogates (the
+# What could end a line, drive a terminal or hide: control characters (C0,
+# DEL, C1), the Unicode line and paragraph separators, the invisible format
+# characters (zero-width spaces and joiners, bidirectional overrides that
+# reorder what a line shows, the byte-order mark), and lone surrogates (the
 # bytes of a file name that is not UTF-8, which no terminal can print). The
 # tab is kept: it ends no line.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 _NAMED = {"\n": "\\n", "\r": "\\r"}
 
 

@@ -12,7 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
-from cpdgen.common.dates import is_iso_date
+from cpdgen.common.dates import date_problem
 from cpdgen.loading import schemas
 from cpdgen.model.kinds import Kind
 from cpdgen.validation.schema import matches_pattern
@@ -81,7 +81,7 @@ def _at(data: dict, dotted: str) -> Any:
 
 
 def _date(value: Any) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) and is_iso_date(value) else None
+    return date.fromisoformat(value) if isinstance(value, str) and date_problem(value) is None else None
 
 
 def _is_number(value: Any) -> bool:

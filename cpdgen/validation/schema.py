@@ -9,16 +9,20 @@ value must never be judged by `re` against a schema's pattern."""
 
 from __future__ import annotations
 
+import ipaddress
+import re
+import unicodedata
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import regress
 from jsonschema.exceptions import ValidationError
 
-from cpdgen.common.dates import is_iso_date
+from cpdgen.common.dates import date_problem
 from cpdgen.loading.paths import check_repo_path
 from cpdgen.loading.schemas import config_schema, framework_schema, guide_schema, policy_schema, record_schema
 from cpdgen.model.competences import Framework
@@ -39,6 +43,7 @@ def format_checks(
     framework, the codes a `competence` may be (any, without one)."""
     return {
         "date": _check_date,
+        "text": _check_text,
         "repo-path": path_check,
         "document": document_check,
         "email": _check_email,
@@ -88,19 +93,71 @@ def _holds(check: Callable[[str], None]) -> Callable[[object], bool]:
 
 
 def _check_date(value: str) -> None:
-    if not is_iso_date(value):
-        raise ValueError("not a real date")
+    problem = date_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+
+
+# Characters that show nothing: format and other invisible controls (Cc, Cf,
+# unassigned, surrogates, private use), separators, and the letters and
+# symbols that are blank by design (Hangul fillers, the braille blank).
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK_SIGNS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _visible(char: str) -> bool:
+    return not char.isspace() and char not in _BLANK_SIGNS and unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+
+
+def _check_text(value: str) -> None:
+    """Text shows something: a title of only zero-width spaces or a
+    byte-order mark is as blank as one of spaces."""
+    if value.strip() and not any(_visible(char) for char in value):  # all spaces: the pattern says "blank"
+        raise ValueError("it holds only invisible characters (such as a zero-width space); write some text")
+
+
+_EMAIL_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\u0080-\U0010ffff]+")
+_HOST_LABEL = re.compile(
+    r"[A-Za-z0-9_\u0080-\U0010ffff](?:[A-Za-z0-9_\-\u0080-\U0010ffff]*[A-Za-z0-9_\u0080-\U0010ffff])?"
+)
 
 
 def _check_email(value: str) -> None:
-    if "@" not in value or value.startswith("@") or value.endswith("@") or " " in value:
+    """An address as people write them: dot-separated words before one @
+    (no leading, trailing or doubled dot), a host name after it."""
+    local, at, domain = value.rpartition("@")
+    if (
+        not at
+        or not all(_EMAIL_ATOM.fullmatch(word) for word in local.split("."))
+        or not all(_HOST_LABEL.fullmatch(label) for label in domain.split("."))
+    ):
         raise ValueError("not an email address")
 
 
+def _ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
+
+
 def _check_uri(value: str) -> None:
+    """An absolute address: a scheme, then no space or control character;
+    a web address has a host name."""
     scheme, _, rest = value.partition(":")
-    if not scheme or not rest or not scheme.replace("+", "").replace("-", "").replace(".", "").isalnum():
+    if not _SCHEME.fullmatch(scheme) or not rest or any(char.isspace() or not char.isprintable() for char in value):
         raise ValueError("not an absolute address like https://example.org/")
+    if scheme.lower() in ("http", "https"):
+        try:
+            host = urlsplit(value).hostname or ""
+        except ValueError:  # a bracketed host that is no IP address
+            host = ""
+        if not (_ip_address(host) or (host and all(_HOST_LABEL.fullmatch(p) for p in host.rstrip(".").split(".")))):
+            raise ValueError("not an absolute address like https://example.org/")
 
 
 _COMPILED: dict[str, regress.Regex] = {}

@@ -17,6 +17,8 @@ from cpdgen.common.diagnostics import error, one_line
         ("a\u2028b\u2029c", "a\\u2028b\\u2029c"),
         ("\x1b[31mred", "\\x1b[31mred"),
         ("caf\udce9.yaml", "caf\\xe9.yaml"),  # the byte of a Latin-1 file name
+        ("\u200b\ufeff", "\\u200b\\ufeff"),
+        ("abc\u202edcba", "abc\\u202edcba"),  # a bidirectional override cannot reorder the line
         ("Siân ☃", "Siân ☃"),
     ],
 )

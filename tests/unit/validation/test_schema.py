@@ -201,3 +201,49 @@ def test_a_trailing_newline_fails_a_record_in_both_validators(kind: str, data: d
     plain = FileChecker(tmp_path)
     assert checker.gates[kind](data) is False
     assert plain.problems(BY_KIND[kind], data, "x")
+
+
+# ---- cpdgen's formats --------------------------------------------------------
+
+
+def _format_holds(name: str, value: str) -> bool:
+    from cpdgen.validation.schema import format_checks
+
+    check = format_checks(lambda value: None, lambda value: None)[name]
+    try:
+        check(value)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "holds"),
+    [
+        ("email", "jo.bloggs@example.org", True),
+        ("email", "siân@例え.jp", True),
+        ("email", ".a@x", False),
+        ("email", "a..b@x", False),
+        ("email", "a.@x", False),
+        ("email", "a@x..org", False),
+        ("email", "a b@x", False),
+        ("email", "a@", False),
+        ("uri", "https://example.org/", True),
+        ("uri", "https://[::1]:8000/", True),
+        ("uri", "mailto:jo@example.org", True),
+        ("uri", "https://exa mple.org", False),
+        ("uri", "https://example.org/a\tb", False),
+        ("uri", "https://", False),
+        ("uri", "1http://example.org", False),
+        ("text", "Siân", True),
+        ("text", "e\u0301", True),
+        ("text", "\u200b", False),
+        ("text", "\ufeff", False),
+        ("text", "\u200b\u2060\u3164", False),
+        ("date", "2025-03-14", True),
+        ("date", "0225-03-14", False),
+        ("date", "9999-12-31", False),
+    ],
+)
+def test_formats(name: str, value: str, holds: bool):
+    assert _format_holds(name, value) is holds
