@@ -40,6 +40,13 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _text(text: str) -> str:
+    return _SURROGATE.sub(_escape, text)
+
+
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -75,7 +82,9 @@ class Diagnostic:
         return f"{self.location} {self.severity.value}: {self.shown_message}"
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "line": self.line, "column": self.column, "message": self.message}
+        """For JSON: as written, but a name's bytes that are not UTF-8 shown as
+        escapes (JSON text cannot hold them)."""
+        return {"file": _text(self.file), "line": self.line, "column": self.column, "message": _text(self.message)}
 
 
 def error(file: str, line: int, column: int, message: str) -> Diagnostic:

@@ -169,7 +169,13 @@ def matches_pattern(pattern: str, value: str) -> bool:
     compiled = _COMPILED.get(pattern)
     if compiled is None:
         compiled = _COMPILED[pattern] = regress.Regex(pattern)
-    return compiled.find(value) is not None
+    try:
+        return compiled.find(value) is not None
+    except UnicodeEncodeError:  # a lone surrogate (a name's byte that is not UTF-8): some character, not text
+        return compiled.find(_SURROGATES.sub("\ufffd", value)) is not None
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Any:

@@ -352,6 +352,68 @@ def test_completed_after_today_is_a_warning(repo: TmpRepo):
     assert repo.run("validate", "--strict", "--as-of", "2025-12-03").exit_code == 1
 
 
+@pytest.fixture
+def latin1_names(repo: TmpRepo) -> TmpRepo:
+    """A record file and a folder whose names are Latin-1 bytes, not UTF-8."""
+    folder = os.fsencode(repo.records / "activities/2025")
+    os.makedirs(folder)
+    for name in (b"caf\xe9.yaml", b"d\xe9ep/talk.yaml"):
+        path = os.path.join(folder, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as stream:
+            stream.write(activity().encode())
+    repo.write("records/activities/2025/fine.yaml", activity())
+    return repo
+
+
+def test_names_that_are_not_utf8_are_refused_by_validate(latin1_names: TmpRepo):
+    result = latin1_names.run("validate")
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        "records/activities/2025/caf\\xe9.yaml:1:1: error: the file name 'caf\\xe9.yaml' is not UTF-8 text (it was "
+        "written in another encoding): rename it; not read",
+        "records/activities/2025/d\\xe9ep:1:1: error: the folder name 'd\\xe9ep' is not UTF-8 text (it was "
+        "written in another encoding): rename it; not read",
+        "2 records in 2 files: 2 errors",
+    ]
+    code, data = latin1_names.validate_json()
+    assert code == 1 and [e["file"] for e in data["errors"]] == [
+        "records/activities/2025/caf\\xe9.yaml",
+        "records/activities/2025/d\\xe9ep",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("build", "--as-of", "2026-01-20"),
+        ("declaration", "status", "--as-of", "2026-01-20"),
+        ("declaration", "acknowledge", "--as-of", "2026-01-20"),
+        ("declaration", "submit", "--as-of", "2026-01-20"),
+        ("hours", "--as-of", "2026-01-20"),
+    ],
+)
+def test_names_that_are_not_utf8_stop_the_commands_cleanly(latin1_names: TmpRepo, args: tuple[str, ...]):
+    latin1_names.write("records/declarations/2025.yaml", "year: 2025\n")
+    result = run_cpdgen(list(args), latin1_names.root)
+    assert result.returncode == 1, result.stderr
+    assert "is not UTF-8 text" in result.stderr and "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_folders_nested_too_deep_are_an_error_not_a_crash(repo: TmpRepo):
+    from cpdgen.loading.files import MAX_FOLDER_DEPTH
+
+    deep = repo.records / "activities" / "/".join(["d"] * (MAX_FOLDER_DEPTH + 5))
+    deep.mkdir(parents=True)
+    (deep / "talk.yaml").write_text(activity())
+    result = run_cpdgen(["validate"], repo.root)
+    assert result.returncode == 1, result.stderr
+    [line, summary] = result.stdout.splitlines()
+    assert line.endswith(f"error: folders nested more than {MAX_FOLDER_DEPTH} deep below records/; not read")
+    assert line.startswith("records/activities/" + "d/" * (MAX_FOLDER_DEPTH - 1) + "d:1:1:")
+
+
 def test_text_all_valid_singular(tmp_path: Path):
     repo = TmpRepo(tmp_path / "solo")
     repo.write("records/profile.yaml", "name: Jo\n")
