@@ -173,6 +173,14 @@ def done_after_today(records: Records, report: Report, today: date) -> None:
                 f"this {called} is completed but its '{field}' is {item.end}, after "
                 f"today ({today}): write 'status: planned' if it is still to come, or correct the date",
             )
+    for qualification in records.qualifications:
+        if qualification.status == "completed" and qualification.end is not None and qualification.end > today:
+            report.warn(
+                qualification.source,
+                ("end",),
+                f"this qualification is completed but its 'end' is {qualification.end}, after today ({today}): "
+                "write 'status: in-progress' if it is still under way, or correct the date",
+            )
     for objective in records.objectives:
         for index, action in enumerate(objective.actions):
             if action.done_on is not None and action.done_on > today:
@@ -221,6 +229,11 @@ def references_to_examples(records: Records, report: Report) -> None:
 
 
 def declaration_years(records: Records, report: Report) -> None:
+    # A declaration that failed its schema is named after a year too.
+    unbuilt = [(source, record_id) for kind, record_id, source in records.unbuilt if kind == "declaration"]
+    for source, name in unbuilt:
+        if not _YEAR_FILE.fullmatch(name):
+            report(source, (), "a declaration file is named after its review year, e.g. declarations/2025.yaml")
     for declaration in records.declarations:
         name = declaration.id  # the file name: declarations are never in list files
         if not _YEAR_FILE.fullmatch(name):

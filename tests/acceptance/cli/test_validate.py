@@ -338,6 +338,10 @@ def test_completed_after_today_is_a_warning(repo: TmpRepo):
         "records/objectives/grow.yaml",
         "title: Grow\nactions:\n  - title: Read\n    status: done\n    done_on: 2025-12-24\n",
     )
+    repo.write(
+        "records/qualifications/msc.yaml",
+        "title: MSc\ninstitution: Uni\nstatus: completed\nstart: 2024-09-01\nend: 2025-12-10\n",
+    )
     result = repo.run("validate", "--as-of", "2025-12-03")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -346,7 +350,9 @@ def test_completed_after_today_is_a_warning(repo: TmpRepo):
         "after today (2025-12-03): write 'status: planned' if it is still to come, or correct the date",
         "records/objectives/grow.yaml:5:14: warning: this action was done on 2025-12-24, after today (2025-12-03): "
         "correct the date",
-        "4 records in 4 files: 2 warnings",
+        "records/qualifications/msc.yaml:5:6: warning: this qualification is completed but its 'end' is 2025-12-10, "
+        "after today (2025-12-03): write 'status: in-progress' if it is still under way, or correct the date",
+        "5 records in 5 files: 3 warnings",
     ]
     assert repo.run("validate", "--as-of", "2025-12-24").stdout.endswith(": all valid\n")
     assert repo.run("validate", "--strict", "--as-of", "2025-12-03").exit_code == 1
