@@ -48,7 +48,16 @@ def submitted_years(records: Records, report: Report, policy: Policy | None = No
     sources = None  # where each record is written, built only if something changed
     for declaration in records.declarations:
         submitted = declaration.submitted
-        if not submitted.get("digest"):
+        if not submitted.get("digest") or not submitted.get("date"):
+            if submitted:
+                # `submit` writes both; without them cpdgen holds the year unsubmitted, silently.
+                missing = " and ".join(key for key in ("date", "digest") if not submitted.get(key))
+                report(
+                    declaration.source,
+                    ("submitted",),
+                    f"'submitted' has no {missing}, so it is not a submission: `cpdgen declaration submit` writes "
+                    f"the whole block; remove it and run `cpdgen declaration submit --year {declaration.year}`",
+                )
             continue
         _dated_after_the_year(declaration, report)
         if submission_intact(records, declaration):

@@ -332,6 +332,19 @@ def test_a_hand_written_submission_dated_in_its_year_is_reported(member: TmpRepo
     assert member.validate_json()[0] == 0
 
 
+@pytest.mark.parametrize(
+    ("block", "missing"),
+    [("submitted:\n  date: 2026-01-20\n", "digest"), ('submitted:\n  digest: "' + "a" * 64 + '"\n', "date")],
+)
+def test_a_partial_submitted_block_is_reported(member: TmpRepo, block: str, missing: str):
+    path = member.records / "declarations/2025.yaml"
+    path.write_text(path.read_text() + block)
+    code, data = member.validate_json()
+    assert code == 1
+    [found] = data["errors"]
+    assert f"'submitted' has no {missing}, so it is not a submission" in found["message"]
+
+
 def test_acknowledge_without_a_declaration_creates_nothing(repo: TmpRepo):
     result = repo.run("declaration", "acknowledge", *AFTER)
     assert result.exit_code == 1
