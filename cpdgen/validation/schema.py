@@ -128,6 +128,7 @@ def _check_email(value: str) -> None:
     local, at, domain = value.rpartition("@")
     if (
         not at
+        or any(char.isspace() or not char.isprintable() for char in value)
         or not all(_EMAIL_ATOM.fullmatch(word) for word in local.split("."))
         or not all(_HOST_LABEL.fullmatch(label) for label in domain.split("."))
     ):

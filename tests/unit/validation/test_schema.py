@@ -228,6 +228,8 @@ def _format_holds(name: str, value: str) -> bool:
         ("email", "a@x..org", False),
         ("email", "a b@x", False),
         ("email", "a@", False),
+        ("email", "a\u00a0b@x", False),
+        ("email", "a\u200b@x", False),
         ("uri", "https://example.org/", True),
         ("uri", "https://[::1]:8000/", True),
         ("uri", "mailto:jo@example.org", True),
