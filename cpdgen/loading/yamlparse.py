@@ -317,12 +317,6 @@ class _Builder:
             for key, item in value.items():
                 into.setdefault(key, item)
 
-    def scalar(self, node: ScalarNode) -> Any:
-        typed = self._typed(node)
-        if not isinstance(typed, str) and node.tag == _PLAIN and self._non_specific(node):
-            return node.value
-        return typed
-
     def _non_specific(self, node: ScalarNode) -> bool:
         """Whether a scalar resolved as plain carries the non-specific tag `!`
         (libyaml resolves `! 12` as it does `12`; YAML says it is text). A
@@ -340,10 +334,12 @@ class _Builder:
                 at += 1
         return False
 
-    def _typed(self, node: ScalarNode) -> Any:
+    def scalar(self, node: ScalarNode) -> Any:
         value = node.value
         tag = node.tag
         if tag == _PLAIN:
+            if self.text[node.start_mark.index : node.start_mark.index + 1] in ("!", "&") and self._non_specific(node):
+                return value
             if value in _NULLS:
                 return None
             if value == "true":
@@ -365,7 +361,7 @@ class _Builder:
         if tag == _STR:
             return value
         if tag in _STANDARD_SCALAR_TAGS:  # explicit !!int, !!bool ...: same rules, strictly
-            typed = self._typed(ScalarNode(_PLAIN, value, node.start_mark, node.end_mark))
+            typed = self.scalar(ScalarNode(_PLAIN, value, node.start_mark, node.end_mark))
             expected = tag.rsplit(":", 1)[1]
             kinds: dict[str, type | tuple[type, ...]] = {
                 "int": int,

@@ -48,12 +48,12 @@ def format_checks(
         "document": document_check,
         "email": _check_email,
         "uri": _check_uri,
-        "competence": partial(_check_competence, framework),
+        "competence": partial(_check_competence, framework, frozenset(framework.codes) if framework else None),
     }
 
 
-def _check_competence(framework: Framework | None, value: str) -> None:
-    if framework is not None and framework.competence(value) is None:
+def _check_competence(framework: Framework | None, codes: frozenset[str] | None, value: str) -> None:
+    if framework is not None and codes is not None and value not in codes:
         raise ValueError(framework.refusal([value]))
 
 
@@ -112,6 +112,8 @@ def _visible(char: str) -> bool:
 def _check_text(value: str) -> None:
     """Text shows something: a title of only zero-width spaces or a
     byte-order mark is as blank as one of spaces."""
+    if "!" <= value[:1] <= "~":  # the common case: it starts with a visible ASCII character
+        return
     if value.strip() and not any(_visible(char) for char in value):  # all spaces: the pattern says "blank"
         raise ValueError("it holds only invisible characters (such as a zero-width space); write some text")
 
@@ -200,7 +202,17 @@ def patterns_as_formats(schema: dict) -> tuple[dict, dict[str, Callable[[object]
     names: dict[str, str] = {}
 
     def check(pattern: str) -> Callable[[object], bool]:
-        return lambda value: not isinstance(value, str) or matches_pattern(pattern, value)
+        compiled = regress.Regex(pattern)
+
+        def holds(value: object) -> bool:
+            if not isinstance(value, str):
+                return True
+            try:
+                return compiled.find(value) is not None
+            except UnicodeEncodeError:
+                return matches_pattern(pattern, value)
+
+        return holds
 
     def walk(node: Any) -> Any:
         if isinstance(node, list):
