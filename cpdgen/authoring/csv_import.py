@@ -20,11 +20,14 @@ from typing import Any
 
 from cpdgen.authoring import new_record
 from cpdgen.authoring.human_input import match_choice, normal, parse_competences, parse_date, parse_hours
+from cpdgen.common.dates import is_iso_date
 from cpdgen.common.errors import UsageError, UserError
 from cpdgen.common.wording import plural
 from cpdgen.loading.files import Repository, SourceError, TextKind, read_text
 from cpdgen.loading.yamlparse import YAMLFileError, parse_yaml
 from cpdgen.model.competences import Framework
+from cpdgen.model.kinds import BY_NAME
+from cpdgen.render import record_csv
 
 # The fields a column can fill, and the column names each is known by
 # (compared after `human_input.normal`: lower case, words only, "(...)" dropped).
@@ -106,8 +109,9 @@ class Problem:
 @dataclass(frozen=True)
 class ImportedRow:
     row: int
-    kind: str  # "activity" or "training"
+    kind: str  # "activity" or "training" from a log; any kind from `cpdgen export csv`
     data: dict
+    path: str | None = None  # where it must go (its id says), else named from its date and title
 
 
 @dataclass
@@ -204,12 +208,19 @@ def convert(
     are skipped silently. Cells are read as `cpdgen new` reads what is typed
     (`human_input`): `today` lets a cell say today or yesterday, and
     competence codes are checked against `framework`."""
+    return _each_row(table, lambda cells: _row(table.header, columns, cells, default_type, today, framework))
+
+
+def _each_row(
+    table: Table, read: Callable[[list[str]], tuple[tuple | None, list[str]]]
+) -> tuple[list[ImportedRow], list[Problem]]:
+    """`read` each row that is not blank: its record's fields, or the reasons it cannot be one."""
     records: list[ImportedRow] = []
     problems: list[Problem] = []
     for number, cells in table.rows:
         if not any(cell.strip() for cell in cells):
             continue
-        record, reasons = _row(table.header, columns, cells, default_type, today, framework)
+        record, reasons = read(cells)
         if reasons:
             problems.extend(Problem(number, reason) for reason in reasons)
         else:
@@ -313,6 +324,74 @@ def _row(
     return (kind, new_record.build_record(kind, values)), []
 
 
+def convert_exported(table: Table, records_folder: str = new_record.RECORDS) -> tuple[list[ImportedRow], list[Problem]]:
+    """The rows of a `cpdgen export csv` file as records, exactly as they
+    were exported (`render.record_csv`): any kind, every field, no reading
+    between the lines. A row with an id goes to the file that id names."""
+    columns = table.header
+    known = {name for kind_name in record_csv.exported_kinds() for name in record_csv.fields(kind_name)}
+    unknown = [name for name in columns[2:] if name not in known]
+    if unknown:
+        raise MappingError(
+            f"column {_listed(unknown)} is no field of any record kind (a file from cpdgen export csv "
+            "names its columns as the file format does)"
+        )
+    twice = sorted({name for name in columns if columns.count(name) > 1})
+    if twice:
+        raise MappingError(f"column {_listed(twice)} appears more than once")
+    return _each_row(table, lambda cells: _exported_row(columns, cells, records_folder))
+
+
+def _exported_row(
+    columns: list[str], cells: list[str], records_folder: str
+) -> tuple[tuple[str, dict, str] | None, list[str]]:
+    if any(cell for cell in cells[len(columns) :]):
+        return None, [f"{len(cells)} cells but only {len(columns)} columns: is a separator inside an unquoted value?"]
+    kind_name = cells[0].strip()
+    if kind_name not in BY_NAME:
+        return None, [f"kind '{kind_name}' is not one of {', '.join(record_csv.exported_kinds())} (column 'kind')"]
+    kind = BY_NAME[kind_name]
+    own = record_csv.fields(kind_name)
+    reasons: list[str] = []
+    values: dict[str, Any] = {}
+    for index, name in enumerate(columns[2:], start=2):
+        cell = cells[index] if index < len(cells) else ""
+        if cell == "":
+            continue
+        if name not in own:
+            reasons.append(f"{kind.a} has no field {name}, but column '{name}' has a value")
+            continue
+        try:
+            value = record_csv.decode(kind_name, name, cell)
+            if record_csv.is_date(kind_name, name) and not is_iso_date(value):
+                value = parse_date(value)  # as a spreadsheet may have saved it again: 14/03/2025
+            values[name] = value
+        except (record_csv.CellError, ValueError) as exc:
+            reasons.append(f"{exc} (column '{name}')")
+    if reasons:
+        return None, reasons
+    data = {name: values[name] for name in own if name in values}
+    record_id = record_csv.unescape(cells[1]) if len(cells) > 1 and cells[1] else None
+    if kind.single:
+        return (kind_name, data, f"{records_folder}/{kind.folder}"), []
+    if record_id is not None and _id_names_a_file(record_id):
+        return (kind_name, data, f"{records_folder}/{kind.folder}/{record_id}.yaml"), []
+    try:
+        path = new_record.record_path(kind_name, data, records_folder)
+    except KeyError as exc:
+        return None, [f"no id, and no {exc.args[0]} to name the file by (column 'id' is empty)"]
+    if record_id is not None:  # an id no file name can say: the file says it
+        data = {"id": record_id, **data}
+    return (kind_name, data, path), []
+
+
+def _id_names_a_file(record_id: str) -> bool:
+    """Whether a file at <kind folder>/<id>.yaml would have exactly this id."""
+    parts = record_id.split("/")
+    plain = all(ch.isprintable() and not ch.isspace() and ch != "\\" for ch in record_id)
+    return plain and all(part and not part.startswith(".") for part in parts)
+
+
 def _match_kind(text: str) -> str | None:
     written = normal(text)
     return next((kind for kind, words in KIND_SYNONYMS.items() if written in (normal(w) for w in words)), None)
@@ -353,11 +432,17 @@ def plan_files(
     plan = Plan()
     taken: set[str] = set()
     for record in records:
-        base = new_record.record_path(record.kind, record.data, records_folder)
-        path, number = base, 1
-        while path in taken:
-            number += 1
-            path = new_record.numbered(base, number)
+        if record.path is not None:
+            path = record.path
+            if path in taken:
+                plan.problems.append(Problem(record.row, f"a record above goes to {path} too: is an id given twice?"))
+                continue
+        else:
+            base = new_record.record_path(record.kind, record.data, records_folder)
+            path, number = base, 1
+            while path in taken:
+                number += 1
+                path = new_record.numbered(base, number)
         taken.add(path)
         there = existing(path)
         if there is None:
@@ -449,20 +534,29 @@ def plan_import(
 
     framework = load_settings(repo)[1].competences
     try:
-        text = read_text(file, CSV_TEXT).replace("\r\n", "\n")
+        # the csv module reads line ends itself, so a cell's own \r\n survives (exported Markdown)
+        text = read_text(file, CSV_TEXT)
     except SourceError as exc:
         raise UserError(f"{shown}: {exc.message}") from None
+    records_folder = repo.relative(repo.records)
+    ignored: list[str] = []
     try:
         table = read_table(text)
-        columns = map_columns(table.header, overrides)
+        if record_csv.is_export_header(table.header):
+            if overrides or default_type:
+                raise MappingError("--map and --type are for spreadsheet logs; this file is a cpdgen export")
+            records, problems = convert_exported(table, records_folder)
+        else:
+            columns = map_columns(table.header, overrides)
+            ignored = columns.ignored
+            records, problems = convert(table, columns, default_type=default_type, today=today, framework=framework)
     except MappingError as exc:
         raise UsageError(f"{shown}: {exc}") from None
     except csv.Error as exc:  # e.g. a field larger than the csv module allows
         raise UserError(f"{shown}: not readable as CSV: {exc}") from None
-    records, problems = convert(table, columns, default_type=default_type, today=today, framework=framework)
     if not records and not problems:
         raise UserError(f"{shown}: no rows to import below the header; nothing was written")
-    plan = plan_files(records, lambda rel: _existing_record(repo.root / rel), repo.relative(repo.records))
+    plan = plan_files(records, lambda rel: _existing_record(repo.root / rel), records_folder)
     problems = list(problems) + plan.problems
     writes = []
     for planned in plan.writes:
@@ -472,7 +566,7 @@ def plan_import(
         else:
             writes.append(planned)
     problems.sort(key=lambda problem: problem.row)
-    return ImportPlan(shown, columns.ignored, writes, problems, plan.already)
+    return ImportPlan(shown, ignored, writes, problems, plan.already)
 
 
 def _existing_record(path: Path) -> Any:
@@ -508,5 +602,11 @@ def write_import(repo: Repository, plan: ImportPlan) -> list[Path]:
 def summary(planned: PlannedRecord) -> str:
     """One line about a record to import, for --dry-run."""
     data = planned.data
+    if planned.kind not in ("activity", "training"):
+        kind = BY_NAME[planned.kind]
+        named = data.get("title") or data.get("name") or data.get("year")
+        if planned.kind == "employment":
+            named = f"{data.get('role')}, {data.get('employer')}"
+        return f"{named} ({kind.called})"
     what = data.get("type", "training course") if planned.kind == "activity" else "training course"
     return f"{data['title']} ({what}, {data['hours']:g} h, {data['start']})"

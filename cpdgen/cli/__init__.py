@@ -189,7 +189,7 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from cpdgen.cli import build, declaration, hours, importing, init, new, report, schema, serve, validate
+    from cpdgen.cli import build, declaration, export, hours, importing, init, new, report, schema, serve, validate
 
     cli.add_command(validate.validate)
     cli.add_command(hours.hours)
@@ -201,6 +201,7 @@ def _register() -> None:
     cli.add_command(init.init)
     cli.add_command(new.new)
     cli.add_command(importing.import_)
+    cli.add_command(export.export)
 
 
 _register()

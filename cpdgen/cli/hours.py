@@ -14,14 +14,30 @@ from cpdgen.cli import Options, global_options, year_option
 @click.option(
     "--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
 )
+@click.option(
+    "--by",
+    type=click.Choice(["category", "competence"]),
+    default="category",
+    show_default=True,
+    help="category: the body's table; competence: per area of the competence framework (UK-SPEC A-E).",
+)
 @global_options
 @click.pass_obj
-def hours(options: Options, year: int | None, output_format: str) -> None:
+def hours(options: Options, year: int | None, output_format: str, by: str) -> None:
     """The CPD hours of a review year per category, and the total.
 
     Counts completed activities and training courses whose completion date
     (end, else start) falls in the year; training courses count as Training.
+
+    --by competence: hours and activities per area of the policy's
+    competence framework (UK-SPEC A-E), from the competences each record
+    names. An activity counts in full in every area it developed, once per
+    area, so the areas may add up to more than the total, which counts each
+    activity once.
     """
+    if by == "competence":
+        _by_competence(options, year, output_format)
+        return
     from cpdgen.compute.hours import recommendation, year_hours
     from cpdgen.compute.year import declaration_for
     from cpdgen.render.tables import to_csv, to_terminal
@@ -38,3 +54,25 @@ def hours(options: Options, year: int | None, output_format: str) -> None:
         advice = recommendation(result.records, result.policy, year, declaration_for(result.records, year))
         note = recommendation_note(advice, result.policy)
         click.echo(to_terminal([hours_table(table_hours, result.policy)], [note], color=options.color()))
+
+
+def _by_competence(options: Options, year: int | None, output_format: str) -> None:
+    from cpdgen.common.errors import UserError
+    from cpdgen.compute.competences import competence_coverage
+    from cpdgen.render.tables import to_csv, to_terminal
+    from cpdgen.render.text import COVERAGE_NOTE, coverage_table
+
+    year = options.year(year)
+    _, result = options.checked()
+    framework = result.policy.competences
+    if framework is None:
+        raise UserError(
+            f"the {result.policy.short_name} policy names no competence framework: --by competence needs one"
+        )
+    coverage = competence_coverage(result.records, framework, year)
+    if output_format == "json":
+        click.echo(json.dumps({**coverage.as_data(), "counting": COVERAGE_NOTE}, indent=2))
+    elif output_format == "csv":
+        click.echo(to_csv(coverage_table(coverage)), nl=False)
+    else:
+        click.echo(to_terminal([coverage_table(coverage)], [COVERAGE_NOTE], color=options.color()))

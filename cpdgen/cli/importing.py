@@ -19,7 +19,7 @@ def import_() -> None:
     spreadsheet log."""
 
 
-@import_.command("csv", short_help="Activities and training courses from a CSV spreadsheet log.")
+@import_.command("csv", short_help="Activities and courses from a CSV spreadsheet log, or a `cpdgen export csv` file.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--map",
@@ -64,6 +64,10 @@ def csv_(
     (as `cpdgen new` reads them). Blank rows are
     skipped. The file is UTF-8 (a BOM is fine), comma, semicolon or tab
     separated.
+
+    A file written by `cpdgen export csv` (its header starts kind,id) is
+    read exactly instead: every kind and field, each record to the file its
+    id names (docs/export.md).
 
     Nothing is written unless every row can be taken (or --skip-bad is
     given): the rows refused are listed as FILE:ROW: reason, the header

@@ -63,6 +63,9 @@ def report(options: Options, which: str, year: int | None, output_format: str, o
     action and planned item (planning), for a spreadsheet; pdf writes the
     equivalent report for the body's upload form to
     output/private/cpd-activity-report-YYYY.pdf (or -o FILE).
+
+    The csv is a report to read, not to import: `cpdgen export csv` writes
+    every record, every field, in a form `cpdgen import csv` reads back.
     """
     from cpdgen.compute.reports import activity_report, activity_report_data, planning_report, planning_report_data
     from cpdgen.render.tables import to_csv, to_terminal

@@ -3,9 +3,10 @@ of the policy's competence framework (UK-SPEC A-E for the IET), from the
 competences records name. One computation for the Activity Report, `cpdgen
 hours --by competence` and the site.
 
-An activity that develops competences in two areas counts, whole, in both:
+An activity that develops competences in two areas counts, whole, in both,
+once per area (two competences of one area count it once there):
 coverage says how much CPD served an area, so the areas' hours may add up
-to more than the year's total.
+to more than the year's total, which counts each activity once.
 """
 
 from __future__ import annotations
@@ -38,14 +39,20 @@ class Coverage:
     areas: tuple[AreaCoverage, ...]
     items: int  # completed activities and courses of the year
     without_competences: int  # how many of them name no competence
+    hours: float = 0.0  # of all the items, each counted once
+    hours_without_competences: float = 0.0
 
     def as_data(self) -> dict:
-        """For JSON: {"year", "framework", "areas": [{area, title, hours, activities, competences: [...]}], ...}."""
+        """For JSON (`cpdgen hours --by competence`): {"year", "framework",
+        "hours", "activities", "without_competences": {"hours", "activities"},
+        "areas": [{area, title, hours, activities, competences: [{code, title,
+        activities, hours}]}]}; "hours" and "activities" count each item once."""
         return {
             "year": self.year,
             "framework": self.framework.id,
+            "hours": self.hours,
             "activities": self.items,
-            "without_competences": self.without_competences,
+            "without_competences": {"hours": self.hours_without_competences, "activities": self.without_competences},
             "areas": [
                 {
                     "area": coverage.area.key,
@@ -79,7 +86,16 @@ def coverage_of(items: Iterable[CPDItem], framework: Framework, year: int | None
             for competence in area.competences
         )
         areas.append(AreaCoverage(area, sum_hours(item.hours for item in serving), len(serving), by_code))
-    return Coverage(year, framework, tuple(areas), len(listed), sum(1 for item in listed if not item.competences))
+    unmapped = [item for item in listed if not item.competences]
+    return Coverage(
+        year,
+        framework,
+        tuple(areas),
+        len(listed),
+        len(unmapped),
+        sum_hours(item.hours for item in listed),
+        sum_hours(item.hours for item in unmapped),
+    )
 
 
 def competence_coverage(records: Records, framework: Framework, year: int) -> Coverage:

@@ -809,12 +809,28 @@ def _competences(site: _Site, view: Records) -> Page:
             ],
         })  # fmt: skip
     never = [code for area in coverage.areas for code, count, _ in area.by_code if not count]
+    # Hours and activities per area and review year; the last row counts each activity once.
+    area_years = [
+        {"key": area.area.key, "title": area.area.title,
+         "cells": [{"hours": per_year[year].areas[index].hours, "count": per_year[year].areas[index].activities}
+                   for year in site.years],
+         "all": {"hours": area.hours, "count": area.activities}}
+        for index, area in enumerate(coverage.areas)
+    ]  # fmt: skip
+    unmapped = {"cells": [{"hours": per_year[year].hours_without_competences,
+                           "count": per_year[year].without_competences} for year in site.years],
+                "all": {"hours": coverage.hours_without_competences, "count": coverage.without_competences}}  # fmt: skip
+    totals = {"cells": [{"hours": per_year[year].hours, "count": per_year[year].items} for year in site.years],
+              "all": {"hours": coverage.hours, "count": coverage.items}}  # fmt: skip
     return Page(
         path="competences.html", template="competences.html", title="Competences",
         context={
             "framework": {"id": framework.id, "name": framework.name, "source": framework.source},
             "areas": areas,
             "years": site.years,
+            "area_years": area_years,
+            "unmapped_years": unmapped,
+            "total_years": totals,
             "mapped": coverage.items - coverage.without_competences,
             "unmapped": coverage.without_competences,
             "covered": len(framework.codes) - len(never),

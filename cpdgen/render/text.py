@@ -8,6 +8,7 @@ from typing import Any
 
 from cpdgen.common.wording import plural
 from cpdgen.compute.checklist import DeclarationStatus
+from cpdgen.compute.competences import Coverage
 from cpdgen.compute.hours import Hours, Recommendation, category_rows, format_hours
 from cpdgen.compute.reports import ActivityReport, PlanningReport, item_kind
 from cpdgen.model.policy import Policy
@@ -42,6 +43,43 @@ def recommendation_note(advice: Recommendation, policy: Policy) -> str:
     if advice.shortfall:
         return f"{text}: {format_hours(advice.shortfall)} short."
     return f"{text}."
+
+
+def coverage_table(coverage: Coverage) -> Table:
+    """`cpdgen hours --by competence`: a year's hours and activities per area
+    of the competence framework, then those naming no competence, then the
+    year's total, which counts each activity once."""
+    framework = coverage.framework
+    rows: list[tuple] = [
+        (
+            area.area.key,
+            area.area.title,
+            area.hours,
+            area.activities,
+            [f"{code} ({count})" for code, count, _ in area.by_code if count],
+        )
+        for area in coverage.areas
+    ]
+    rows.append(("", "No competence recorded", coverage.hours_without_competences, coverage.without_competences, []))
+    rows.append(("", "All CPD (each activity once)", coverage.hours, coverage.items, []))
+    return Table(
+        f"CPD hours {coverage.year} by {framework.short_name or framework.id} area ({year_span(coverage.year or 0)})",
+        (
+            Column("area", "Area"),
+            Column("title", "Title"),
+            Column("hours", "Hours", numeric=True, show=format_hours),
+            Column("activities", "Activities", numeric=True),
+            Column("competences", "Competences (activities)"),
+        ),
+        tuple(rows),
+        last_row_is_total=True,
+    )
+
+
+COVERAGE_NOTE = (
+    "An activity counts in full in every area it developed a competence of, once per area, "
+    "so the areas may add up to more than the total."
+)
 
 
 def _item_columns(policy: Policy) -> tuple[Column, ...]:

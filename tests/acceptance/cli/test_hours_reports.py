@@ -5,8 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
+import yaml
+
+from cpdgen.common.resources import builtin_frameworks
 
 from helpers.paths import PROJECT_ROOT
 from helpers.repos import TmpRepo
@@ -189,3 +193,82 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_kept_as_text(member: TmpRepo
     row = next(r for r in rows if "HYPERLINK" in r["title"])
     assert row["title"] == '\'=HYPERLINK("http://x.example","click")'
     assert row["provider"] == "'@acme"
+
+
+@pytest.fixture
+def mapped(repo: TmpRepo) -> TmpRepo:
+    """2025 by hand: a (2 h, A1 E3), b (1.5 h, A1 A2), c (a 7 h course, no
+    competence); a planned activity and a 2026 one do not count.
+    Areas: A 3.5 h in 2 (b once, though it names A1 and A2), E 2 h in 1;
+    no competence 7 h in 1; the total 10.5 h in 3, each once."""
+    repo.write(
+        "records/activities/2025/a.yaml",
+        "title: A\ntype: event\nstart: 2025-03-01\nhours: 2\ncompetences: [A1, E3]\n",
+    )
+    repo.write(
+        "records/activities/2025/b.yaml",
+        "title: B\ntype: self-study\nstart: 2025-04-01\nhours: 1.5\ncompetences: [A1, A2]\n",
+    )
+    repo.write("records/training/2025/c.yaml", "title: C\nstart: 2025-05-01\nhours: 7\n")
+    repo.write(
+        "records/activities/2025/planned.yaml",
+        "title: P\ntype: event\nstart: 2025-06-01\nhours: 4\nstatus: planned\ncompetences: [B1]\n",
+    )
+    repo.write(
+        "records/activities/2026/later.yaml", "title: L\ntype: event\nstart: 2026-01-02\nhours: 9\ncompetences: [C1]\n"
+    )
+    return repo
+
+
+def test_hours_by_competence_json_counts_each_area_once_per_activity(mapped: TmpRepo):
+    result = mapped.run("hours", "--by", "competence", "--year", "2025", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["year"], data["framework"], data["hours"], data["activities"]) == (2025, "uk-spec", 10.5, 3)
+    assert data["without_competences"] == {"hours": 7.0, "activities": 1}
+    areas = {area["area"]: (area["hours"], area["activities"]) for area in data["areas"]}
+    assert areas == {"A": (3.5, 2), "B": (0, 0), "C": (0, 0), "D": (0, 0), "E": (2.0, 1)}
+    a = next(area for area in data["areas"] if area["area"] == "A")
+    assert [(c["code"], c["activities"], c["hours"]) for c in a["competences"]] == [("A1", 2, 3.5), ("A2", 1, 1.5)]
+    assert "once per area" in data["counting"]
+    # the total is the body's total for the year
+    plain = json.loads(mapped.run("hours", "--year", "2025", "--format", "json").stdout)
+    assert plain["hours"]["total"] == data["hours"]
+
+
+def test_hours_by_competence_table_and_csv(mapped: TmpRepo):
+    text = mapped.run("hours", "--by", "competence", "--year", "2025")
+    assert text.exit_code == 0, text.output
+    lines = text.stdout.splitlines()
+    assert lines[0] == "CPD hours 2025 by UK-SPEC area (1 January – 31 December 2025)"
+    row_a = next(line for line in lines if line.startswith("A "))
+    assert re.fullmatch(r"A\s+Knowledge and understanding\s+3\.5\s+2\s+A1 \(2\), A2 \(1\)", row_a)
+    assert any("All CPD (each activity once)" in line and "10.5" in line for line in lines)
+    assert "once per area" in text.stdout.replace("\n", " ")
+    table = list(
+        csv.DictReader(
+            io.StringIO(mapped.run("hours", "--by", "competence", "--year", "2025", "--format", "csv").stdout)
+        )
+    )
+    assert [(row["area"], row["hours"], row["activities"]) for row in table] == [
+        ("A", "3.5", "2"), ("B", "0", "0"), ("C", "0", "0"), ("D", "0", "0"), ("E", "2", "1"),
+        ("", "7", "1"), ("", "10.5", "3"),
+    ]  # fmt: skip
+    assert table[-1]["title"] == "All CPD (each activity once)"
+
+
+def test_hours_by_something_else_is_wrong_usage(mapped: TmpRepo):
+    result = mapped.run("hours", "--by", "colour")
+    assert result.exit_code == 2 and "colour" in result.stderr
+
+
+def test_hours_by_competence_needs_a_framework_and_says_so(mapped: TmpRepo):
+    policy = yaml.safe_load((builtin_frameworks()["uk-spec"].parent.parent / "iet.yaml").read_text("utf-8"))
+    del policy["competence_framework"]
+    mapped.write("policies/mine.yaml", yaml.safe_dump(policy, sort_keys=False))
+    mapped.write("cpdgen.yaml", "policy: policies/mine.yaml\n")
+    assert mapped.run("hours", "--year", "2025").exit_code == 0
+    result = mapped.run("hours", "--by", "competence", "--year", "2025")
+    assert result.exit_code == 1 and not result.stdout
+    assert "names no competence framework: --by competence needs one" in result.stderr
+    assert "Traceback" not in result.output

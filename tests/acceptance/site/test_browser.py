@@ -193,6 +193,11 @@ def test_planning_fits_a_phone(browser, demo):
     assert _overflowing(browser, demo, ["planning.html"]) == []
 
 
+def test_competences_fits_a_phone(browser, demo):
+    """Its tables scroll inside their own frames, hidden words included (hours per area and year)."""
+    assert _overflowing(browser, demo, ["competences.html"]) == []
+
+
 def test_clicking_a_profile_link_runs_no_script(browser, tmp_path):
     repo = new_repo(
         tmp_path / "member",

@@ -703,3 +703,34 @@ def test_every_filter_is_a_static_page_that_marks_itself_current(demo, demo_page
         for p in demo_pages
         if p.startswith(("activity/", "training/")) and demo_pages[p].find("h1").text() in titles
     )
+
+
+def test_competences_page_shows_hours_and_activities_per_area_and_year(tmp_path):
+    """By hand: 2025 a (2 h, A1 E3) and b (1.5 h, A1 A2), 2024 c (3 h, B1) and
+    d (1 h, none); a private activity (5 h, A1) is not on the site."""
+    repo = new_repo(tmp_path / "member")
+    write_yaml(repo, "records/activities/2025/a.yaml", activity("A", "2025-03-01", 2, competences=["A1", "E3"]))
+    write_yaml(repo, "records/activities/2025/b.yaml", activity("B", "2025-04-01", 1.5, competences=["A1", "A2"]))
+    write_yaml(repo, "records/activities/2024/c.yaml", activity("C", "2024-05-01", 3, competences=["B1"]))
+    write_yaml(repo, "records/activities/2024/d.yaml", activity("D", "2024-06-01", 1))
+    write_yaml(repo, "records/activities/2025/p.yaml", activity("P", "2025-07-01", 5, competences=["A1"], private=True))
+    build(repo, tmp_path / "out")
+    page = parse_file(tmp_path / "out" / "site" / "competences.html")
+    table = next(t for t in page.find_all("table") if "area-years" in (t.get("class") or ""))
+    head = [" ".join(th.text().split()) for th in table.find("thead").find_all("th")]
+    assert head == ["Area", "2025", "2024", "All"]
+
+    def cells(row) -> list[str]:
+        return [" ".join(cell.text().split()) for cell in row.children if not isinstance(cell, str)]
+
+    body = {cells(row)[0]: cells(row)[1:] for row in table.find("tbody").find_all("tr")}
+    assert body["A Knowledge and understanding"] == ["3.5 h · 2 activities", "–", "3.5 h · 2 activities"]
+    assert body["E Professional commitment"] == ["2.0 h · 1 activity", "–", "2.0 h · 1 activity"]
+    assert body["B Design and development of processes, systems, services and products"] == [
+        "–", "3.0 h · 1 activity", "3.0 h · 1 activity",
+    ]  # fmt: skip
+    assert body["No competence recorded"] == ["–", "1.0 h · 1 activity", "1.0 h · 1 activity"]
+    [total] = table.find("tfoot").find_all("tr")
+    assert cells(total) == ["All CPD (each activity once)", "3.5 h · 2 activities", "4.0 h · 2 activities",
+                            "7.5 h · 4 activities"]  # fmt: skip
+    assert "once per area" in page.find("main").text()

@@ -68,3 +68,8 @@ def test_coverage_counts_each_item_once_per_area_it_serves():
     assert data["areas"][0]["competences"][0] == {
         "code": "A1", "title": "Maintain and extend knowledge", "activities": 2, "hours": 3.5,
     }  # fmt: skip
+    # the year's total counts each item once, however many areas it serves
+    assert (coverage.hours, coverage.hours_without_competences) == (10.5, 7.0)
+    assert sum(area.hours for area in coverage.areas) == 5.5  # a: in A and in E; b: once in A
+    assert data["hours"] == 10.5 and data["activities"] == 3
+    assert data["without_competences"] == {"hours": 7.0, "activities": 1}
