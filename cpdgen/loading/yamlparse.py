@@ -250,6 +250,7 @@ class _Builder:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.tagged = "!" in text  # no tag anywhere, the common case: nothing to look for
         self.problems: list[YAMLProblem] = []
         self.budget = MAX_VALUES
         self.active: set[int] = set()  # ids of collections being built: cycles
@@ -323,6 +324,8 @@ class _Builder:
         plain scalar never starts with `!` or `&`, so its properties, a tag
         and an anchor in either order, are what stands there."""
         text, at = self.text, node.start_mark.index
+        if text[at : at + 1] not in ("!", "&"):
+            return False
         while at < len(text) and text[at] in "!&":
             end = at
             while end < len(text) and text[end] not in _PROPERTY_ENDS:
@@ -338,7 +341,7 @@ class _Builder:
         value = node.value
         tag = node.tag
         if tag == _PLAIN:
-            if self.text[node.start_mark.index : node.start_mark.index + 1] in ("!", "&") and self._non_specific(node):
+            if self.tagged and self._non_specific(node):
                 return value
             if value in _NULLS:
                 return None
