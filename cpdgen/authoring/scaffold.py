@@ -309,7 +309,11 @@ def ci_install(source: InstallSource) -> CiInstall:
         )
     archive = direct.get("archive_info")
     if isinstance(archive, dict):
-        digest = archive.get("hash") or ""
+        hashes = archive.get("hashes")
+        if not isinstance(hashes, dict):
+            hashes = {}
+        # "hash" (PEP 610 as first written), "hashes" (pip 23.1 on, which may write only it), or none (older pips)
+        digest = archive.get("hash") or (f"sha256={hashes['sha256']}" if hashes.get("sha256") else "")
         pinned = f"#{digest}" if digest and not fragment else fragment
         spec = f"cpdgen @ {url}{pinned}"
         name = url.rsplit("/", 1)[-1]

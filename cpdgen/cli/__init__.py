@@ -6,6 +6,7 @@ Global options are accepted both before and after the command name
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -144,6 +145,12 @@ def global_options(command: Callable) -> Callable:
     return command
 
 
+class _OutputClosed(BaseException):
+    """What read cpdgen's output closed it (`cpdgen hours | head -1`).
+    A BaseException, as KeyboardInterrupt, so that no handler of errors
+    takes it for a bug on its way to main()."""
+
+
 class _Group(click.Group):
     """Turns user errors into one-line messages and anything else into an
     internal-error report, never a bare traceback."""
@@ -159,6 +166,8 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("cpdgen: interrupted", err=True)
             ctx.exit(ExitCode.INTERRUPTED)
+        except BrokenPipeError:
+            raise _OutputClosed from None  # not a bug: main() ends quietly
         except Exception:
             options = ctx.find_object(Options)
             click.echo(
@@ -208,4 +217,18 @@ _register()
 
 
 def main() -> None:
-    cli(prog_name="cpdgen")
+    """The `cpdgen` program. When what reads its output goes away (`| head`),
+    it stops quietly with status 141, as a program killed by SIGPIPE does;
+    the recipe of Python's documentation for SIGPIPE: the rest of the output
+    goes to /dev/null, so the flush at exit cannot fail again."""
+    try:
+        try:
+            cli(prog_name="cpdgen")
+        finally:
+            sys.stdout.flush()  # inside the try: output still buffered can meet the closed pipe
+    except (BrokenPipeError, _OutputClosed):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a stream without a file descriptor
+                os.dup2(devnull, stream.fileno())
+        sys.exit(ExitCode.OUTPUT_CLOSED)

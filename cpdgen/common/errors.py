@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     FAILED = 1  # invalid records, a declaration not ready, a refused write
     USAGE = 2  # the command was called wrongly
     INTERNAL = 3  # a bug in cpdgen
+    OUTPUT_CLOSED = 141  # the reader of the output went away (`| head`), as shells report SIGPIPE
     INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from cpdgen.common.atomic import reason
 from cpdgen.common.errors import UsageError, UserError
 from cpdgen.common.wording import plural
 from cpdgen.compute.documents import generated_type, too_big_to_upload
@@ -87,8 +88,8 @@ def build(
         with exclusive_lock(out / CACHE, "build.lock"):  # a concurrent build (or serve) waits for this one
             pages, made, site_cache = _build(result, root, out, today, pdfs, progress)
     except OSError as exc:  # a full disk, a folder made read-only: the swap has put everything back
-        where = exc.filename or out
-        raise UserError(f"cannot write {where}: {exc.strerror or exc}; the previous output is unchanged") from None
+        where = Path(exc.filename) if exc.filename else out
+        raise UserError(f"cannot write {where}: {reason(exc, where)}; the previous output is unchanged") from None
     return BuildSummary(
         pages=pages,
         rendered=pages - site_cache.reused,

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from cpdgen.common.atomic import current_umask, fsync_folder
+from cpdgen.common.atomic import current_umask, fsync_folder, reason
 from cpdgen.common.errors import UserError
 
 MARKER = ".cpdgen"  # in every folder a FolderSwap made: only such folders are ever replaced
@@ -59,7 +59,7 @@ class FolderSwap:
                 (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         except OSError as exc:
             self._discard()
-            raise UserError(f"cannot write in {target.parent}: {exc.strerror or exc}; nothing was changed") from None
+            raise UserError(f"cannot write in {target.parent}: {reason(exc, target)}; nothing was changed") from None
         return list(self.stagings)
 
     def _discard(self) -> None:
@@ -111,7 +111,7 @@ def marked_folder(folder: Path, *, private: bool = False) -> None:
             os.chmod(folder, 0o700)
         (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     except OSError as exc:
-        raise UserError(f"cannot make {folder}: {exc.strerror or exc}; nothing was written") from None
+        raise UserError(f"cannot make {folder}: {reason(exc, folder / MARKER)}; nothing was written") from None
 
 
 def _check_replaceable(target: Path) -> None:
@@ -144,7 +144,7 @@ def exclusive_lock(folder: Path, name: str = ".lock") -> Iterator[None]:
         lock_file = folder / name
         lock_file.touch()
     except OSError as exc:
-        raise UserError(f"cannot write in {folder}: {exc.strerror or exc}; nothing was changed") from None
+        raise UserError(f"cannot write in {folder}: {reason(exc, folder / name)}; nothing was changed") from None
     with open(lock_file, "a+b") as stream:  # closing it releases the lock
         if sys.platform != "win32":  # no flock there: builds are not run concurrently on Windows
             import fcntl

@@ -15,6 +15,16 @@ error page listing the problems instead of the stale site; the next good
 build brings the site back. Requests that arrive during a build wait for it,
 so they never see the moment the site folder is swapped.
 
+Requests are answered only when their Host header names this computer
+(127.0.0.1, localhost or [::1], on the served port), so a web page that
+rebinds its own DNS name to 127.0.0.1 cannot read the preview; a bad path
+(a NUL, `..`, an encoded slash, a percent escape that is not UTF-8) is a 400.
+A connection has REQUEST_TIMEOUT seconds to send its request, and at most
+MAX_CONNECTIONS are open at once: a new one pushes out the one that has
+waited longest for its request, so slow or half-sent requests never lock
+the member out. Error pages never show a trace or a path of this computer;
+the terminal does.
+
 Live reload: every HTML page is served with a small script added before
 `</body>` (`live_reload`) that asks `/__cpdgen/build` for the build number
 and reloads the page when a rebuild has changed it, as MkDocs and Hugo do.
@@ -24,14 +34,18 @@ under OUT/site/ never hold it.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import io
 import os
+import re
+import socket
 import sys
 import threading
 import time
 import traceback
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -54,6 +68,9 @@ WATCH_READY_WAIT = 10.0  # seconds to wait for the watcher to start before build
 ERROR_REFRESH = 2  # seconds between reloads of the error page, so a fix shows by itself
 BUILD_PATH = "/__cpdgen/build"  # the build number, asked by the live-reload script
 RELOAD_POLL_MS = 500  # how often an open page asks whether a rebuild happened
+REQUEST_TIMEOUT = 10.0  # seconds a connection has to send its whole request (line and headers), and per read or write
+MAX_CONNECTIONS = 64  # open at once; well under a 256-file limit. Beyond it, the longest-waiting half-sent one goes
+LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")  # what a Host header may name: this computer, never a DNS name
 
 _RELOAD_SCRIPT = (
     "<script data-cpdgen-live-reload>/* cpdgen serve: reloads this page after a rebuild; "
@@ -81,8 +98,8 @@ class Problem:
     (UserError) or a bug (an exception with its trace)."""
 
     errors: tuple[Diagnostic, ...] = ()
-    message: str = ""  # a UserError's words
-    trace: str = ""  # an internal error's traceback
+    message: str = ""  # a UserError's words, paths shown relative to the repository
+    trace: str = ""  # an internal error's traceback: for the terminal, never the page
 
     def page(self) -> bytes:
         if self.errors:
@@ -100,9 +117,10 @@ class Problem:
             heading = "cpdgen hit an internal error while building"
             intro = (
                 "This is a bug in cpdgen, not a problem with your records. The server keeps running; "
-                "please report it with this trace. The next save tries again."
+                "the terminal running cpdgen serve shows what happened (with --verbose, the trace to report). "
+                "The next save tries again."
             )
-            body = f"<pre>{html.escape(self.trace)}</pre>"
+            body = ""
         else:
             heading = "The site could not be built"
             intro = "Fix the problem and save any file: this page reloads by itself."
@@ -145,13 +163,66 @@ def is_page(url_path: str) -> bool:
     return last == "" or last.endswith((".html", ".htm")) or "." not in last
 
 
+def without_local_paths(text: str, root: Path) -> str:
+    """A message for a page: the repository's paths relative to it, the home
+    folder as ~ (the terminal shows them whole)."""
+    for prefix, shown in (
+        (f"{root}{os.sep}", ""),
+        (str(root), "."),
+        (f"{os.path.expanduser('~')}{os.sep}", f"~{os.sep}"),
+    ):
+        text = text.replace(prefix, shown)
+    return text
+
+
+def allowed_hosts(bound: str, port: int) -> frozenset[str]:
+    """The Host headers a request may carry: this computer's names on the
+    served port (and without one on port 80), plus the bound address."""
+    names = {*LOCAL_NAMES, f"[{bound}]" if ":" in bound else bound}
+    hosts = {f"{name}:{port}" for name in names}
+    if port == 80:
+        hosts |= names
+    return frozenset(hosts)
+
+
+def bad_path(path: str) -> str | None:
+    """Why a request path cannot name a file of the site (None: it may).
+    Browsers never send these; crafted requests do."""
+    if not path.startswith("/"):
+        return "the path must start with /"
+    raw = path.split("?", 1)[0].split("#", 1)[0]
+    if re.search(r"%(?![0-9A-Fa-f]{2})", raw):
+        return "a % that is not a percent escape"
+    if re.search(r"%(2[fF]|5[cC])", raw) or "\\" in raw:
+        return "an encoded slash or a backslash"
+    try:
+        decoded = urllib.parse.unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        return "a percent escape that is not UTF-8"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in decoded):
+        return "a control character (such as NUL)"
+    if any(part in (".", "..") for part in decoded.split("/")):
+        return "a . or .. segment"
+    return None
+
+
 def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 class _Server(ThreadingHTTPServer):
+    """A thread per connection, at most MAX_CONNECTIONS of them, none
+    waiting longer than REQUEST_TIMEOUT for its request."""
+
     daemon_threads = True
+    request_queue_size = 128  # a burst of connections waits to be accepted, not refused
     preview: Preview
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._lock = threading.RLock()
+        # connection -> when it started waiting for its request (None: being answered)
+        self._connections: dict[socket.socket, float | None] = {}
+        super().__init__(*args, **kwargs)
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind looks the host name up (socket.getfqdn), which
@@ -161,6 +232,53 @@ class _Server(ThreadingHTTPServer):
         socketserver.TCPServer.server_bind(self)
         host, self.server_port = self.server_address[:2]
         self.server_name = str(host)
+        self.hosts = allowed_hosts(str(host), self.server_port)
+
+    # -- the bound and the timeout ---------------------------------------------
+
+    def process_request(self, request, client_address) -> None:
+        with self._lock:
+            if len(self._connections) >= MAX_CONNECTIONS:
+                waiting = [(since, c) for c, since in self._connections.items() if since is not None]
+                if not waiting:  # every one is being answered: this one waits for nobody
+                    self._refuse(request)
+                    return
+                self._drop(min(waiting, key=lambda pair: pair[0])[1])
+            self._connections[request] = time.monotonic()
+        super().process_request(request, client_address)
+
+    def _refuse(self, request: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        self.shutdown_request(request)
+
+    def _drop(self, connection: socket.socket) -> None:
+        """End a connection that is still sending its request (its thread then ends)."""
+        self._connections.pop(connection, None)
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_RDWR)
+
+    def waiting(self, connection: socket.socket, since: float | None) -> bool:
+        """Note that `connection` waits for a request (since then) or is being
+        answered (None); False if it was dropped meanwhile."""
+        with self._lock:
+            if connection not in self._connections:
+                return False
+            self._connections[connection] = since
+            return True
+
+    def service_actions(self) -> None:
+        # serve_forever calls this every poll interval: the reaper of slow requests
+        now = time.monotonic()
+        with self._lock:
+            late = [c for c, since in self._connections.items() if since is not None and now - since > REQUEST_TIMEOUT]
+            for connection in late:
+                self._drop(connection)
+
+    def shutdown_request(self, request) -> None:
+        with self._lock:
+            self._connections.pop(request, None)
+        super().shutdown_request(request)
 
     def handle_error(self, request, client_address) -> None:
         # A browser closing a connection early is not news; a bug in the handler is, with --verbose.
@@ -176,8 +294,47 @@ class _Handler(SimpleHTTPRequestHandler):
 
     server: _Server
     cache_control = "no-cache"  # a preview: the browser asks for the latest build every time
+    timeout = REQUEST_TIMEOUT  # of every read and write on the connection (StreamRequestHandler)
+
+    def handle_one_request(self) -> None:
+        self.server.waiting(self.connection, time.monotonic())
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        """The request line and headers read; then only requests for this
+        computer, with a path that can name a file, go further."""
+        if not super().parse_request():
+            return False
+        if not self.server.waiting(self.connection, None):  # pushed out or too slow: its request is cut short
+            self.close_connection = True
+            return False
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            self.send_error(HTTPStatus.BAD_REQUEST, "One Host header is required")
+            return False
+        if hosts[0].strip().lower() not in self.server.hosts:
+            self.send_error(
+                HTTPStatus.MISDIRECTED_REQUEST,
+                "This preview answers only http://127.0.0.1, localhost or [::1] on its own port",
+            )
+            return False
+        why = bad_path(self.path)
+        if why is not None:
+            self.send_error(HTTPStatus.BAD_REQUEST, f"Bad path: {why}")
+            return False
+        return True
 
     def send_head(self):
+        try:
+            return self._send_head()
+        except (ConnectionError, TimeoutError):
+            raise  # the client went away or stalled: nothing to say (handle_error is quiet)
+        except Exception as exc:  # a bug: the terminal says what, the page only that it happened
+            self.server.preview.internal_error(f"answering {self.command} {self.path!r}", exc)
+            self.send_error(HTTPStatus.INTERNAL_SERVER_ERROR, "cpdgen hit an internal error: the terminal shows it")
+            return None
+
+    def _send_head(self):
         preview = self.server.preview
         if self.path.split("?", 1)[0] == BUILD_PATH:
             return self._send_bytes(str(preview.build_number).encode("ascii"), "text/plain; charset=utf-8")
@@ -266,6 +423,15 @@ class Preview:
     def _err(self, text: str) -> None:
         print(text, file=self.stderr or sys.stderr, flush=True)
 
+    def internal_error(self, doing: str, exc: BaseException) -> None:
+        """A bug, on the terminal: one line, or the trace with --verbose."""
+        detail = (
+            "".join(traceback.format_exception(exc))
+            if self.verbose
+            else f"{type(exc).__name__}: {exc} (run with --verbose for the full trace)"
+        )
+        self._err(f"cpdgen: internal error {doing} (a bug in cpdgen; the server keeps running): {detail}")
+
     @property
     def site(self) -> Path:
         return self.out / SITE
@@ -331,16 +497,11 @@ class Preview:
                 if not self.quiet:
                     self._say(summary.line())
         except UserError as exc:
-            problem = Problem(message=str(exc))
+            problem = Problem(message=without_local_paths(str(exc), self.repo.root))
             self._err(f"cpdgen: {exc}")
         except Exception as exc:
             problem = Problem(trace=traceback.format_exc())
-            detail = (
-                problem.trace
-                if self.verbose
-                else f"{type(exc).__name__}: {exc} (run with --verbose for the full trace)"
-            )
-            self._err(f"cpdgen: internal error while building (a bug in cpdgen; the server keeps running): {detail}")
+            self.internal_error("while building", exc)
         finally:
             with self._idle:
                 self.problem = problem

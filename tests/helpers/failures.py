@@ -13,3 +13,18 @@ def unwritable(monkeypatch: pytest.MonkeyPatch) -> None:
         raise PermissionError(13, "Permission denied", kwargs.get("dir"))
 
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
+
+
+def full_disk_at(monkeypatch: pytest.MonkeyPatch, nth: int) -> None:
+    """The `nth` temporary file cpdgen makes (common.atomic stages every write in one) meets a full disk."""
+    import tempfile
+
+    real, made = tempfile.mkstemp, []
+
+    def fails(*args, **kwargs):
+        made.append(1)
+        if len(made) == nth:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", fails)

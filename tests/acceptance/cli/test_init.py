@@ -453,6 +453,14 @@ ROUTES = {
         "cpdgen @ file:///work/dist/cpdgen-0.1.0-py3-none-any.whl#sha256=61975a33", False,
         'commit the file to the repository (e.g. ci/cpdgen-0.1.0-py3-none-any.whl) and set CPDGEN_SPEC: '
         '"./ci/cpdgen-0.1.0-py3-none-any.whl"'),
+    "a wheel, by a pip that records only hashes": (
+        {"archive_info": {"hashes": {"sha256": "61975a33"}}, "url": "file:///work/dist/cpdgen-0.1.0-py3-none-any.whl"},
+        "cpdgen @ file:///work/dist/cpdgen-0.1.0-py3-none-any.whl#sha256=61975a33", False,
+        "cpdgen was installed from cpdgen-0.1.0-py3-none-any.whl on this computer"),
+    "a wheel, by a pip that records no hash (Debian 12's 23.0)": (
+        {"archive_info": {}, "url": "file:///work/dist/cpdgen-0.1.0-py3-none-any.whl"},
+        "cpdgen @ file:///work/dist/cpdgen-0.1.0-py3-none-any.whl", False,
+        "cpdgen was installed from cpdgen-0.1.0-py3-none-any.whl on this computer"),
     "a release asset over https": (
         {"archive_info": {"hash": "sha256=61975a33"}, "url": "https://example.org/cpdgen-0.1.0-py3-none-any.whl"},
         "cpdgen @ https://example.org/cpdgen-0.1.0-py3-none-any.whl#sha256=61975a33", True, None),

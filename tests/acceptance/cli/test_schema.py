@@ -19,6 +19,7 @@ from referencing.jsonschema import DRAFT7
 
 from cpdgen.cli import cli
 
+from helpers.failures import full_disk_at, unwritable
 from helpers.paths import DEMO_RECORDS, PROJECT_ROOT
 from helpers.repos import run_in
 from helpers.schemas import SCHEMA_FILES, SCHEMAS
@@ -99,6 +100,53 @@ def test_schema_out_pointing_at_a_file_is_misuse(tmp_path: Path):
     result = invoke(["schema", "--out", str(target)], cwd=tmp_path)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def _one_line_refusal(result, code: int, *words: str) -> None:
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("cpdgen: "), result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def test_schema_out_at_a_device_is_misuse():
+    result = invoke(["schema", "--out", "/dev/null"], cwd=Path.cwd())
+    _one_line_refusal(result, 2, "/dev/null is not a folder")
+
+
+def test_schema_out_under_a_file_names_the_file(tmp_path: Path):
+    (tmp_path / "a-file").write_text("x", "utf-8")
+    result = invoke(["schema", "--out", "a-file/sub"], cwd=tmp_path)
+    _one_line_refusal(result, 1, f"{tmp_path / 'a-file'} is not a folder", "nothing was changed")
+    assert (tmp_path / "a-file").read_text("utf-8") == "x"
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
+@pytest.mark.parametrize("out", ["/proc", "/proc/cpdgen-schemas"])
+def test_schema_out_in_proc_is_refused(tmp_path: Path, out: str):
+    _one_line_refusal(invoke(["schema", "--out", out], cwd=tmp_path), 1, "/proc takes no new files")
+
+
+def test_schema_out_in_a_read_only_folder_is_refused_and_nothing_is_left(tmp_path: Path, monkeypatch):
+    unwritable(monkeypatch)
+    result = invoke(["schema", "--out", "new/schemas"], cwd=tmp_path)
+    _one_line_refusal(result, 1, "Permission denied", "nothing was changed")
+    assert not (tmp_path / "new" / "schemas").exists()
+
+
+def test_schema_out_replaces_the_whole_set_or_none(tmp_path: Path, monkeypatch):
+    """A write that fails part way (a full disk at the fourth file) leaves
+    every stale copy as it was: never a mixture of old and new schemas."""
+    out = tmp_path / "exported"
+    out.mkdir()
+    for name in SCHEMA_FILES:
+        (out / name).write_text("{}\n", "utf-8")
+    full_disk_at(monkeypatch, 4)
+    result = invoke(["schema", "--out", str(out)], cwd=tmp_path)
+    _one_line_refusal(result, 1, "No space left on device", "nothing was changed")
+    assert {p.name: p.read_text("utf-8") for p in out.iterdir()} == dict.fromkeys(SCHEMA_FILES, "{}\n")
 
 
 def test_schema_help():

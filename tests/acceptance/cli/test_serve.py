@@ -75,6 +75,25 @@ class Served:
         finally:
             connection.close()
 
+    @property
+    def port(self) -> int:
+        return self.preview.server.server_address[1]
+
+    def exchange(self, request: bytes) -> tuple[int, str]:
+        """Send `request` byte for byte on a socket; the status and body of the answer."""
+        with socket.create_connection((HOST, self.port), timeout=TIMEOUT) as connection:
+            connection.sendall(request)
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+        assert answer, f"no answer to {request[:80]!r}: the connection was dropped"
+        head, _, body = answer.partition(b"\r\n\r\n")
+        return int(head.split(b" ", 2)[1]), body.decode("utf-8", "replace")
+
+    def get_as(self, host: str | None, path: str = "/") -> tuple[int, str]:
+        headers = b"" if host is None else b"Host: " + host.format(port=self.port).encode("ascii") + b"\r\n"
+        return self.exchange(b"GET " + path.encode("latin-1") + b" HTTP/1.1\r\n" + headers + b"\r\n")
+
     def wait_for(self, path: str, predicate, what: str) -> tuple[int, str]:
         """Poll `path` until predicate(status, body); fail after TIMEOUT."""
         deadline = time.monotonic() + TIMEOUT
@@ -278,20 +297,217 @@ def test_invalid_at_start_still_serves_then_recovers(demo: TmpRepo):
 
 
 def test_a_crash_in_the_build_is_shown_and_the_server_survives(served: Served, demo: TmpRepo, monkeypatch):
+    """The page says a bug happened and where to look; the trace, its
+    message and this computer's paths go to the terminal only."""
     import cpdgen.output.build
 
     def broken(*args, **kwargs):
-        raise RuntimeError("boom <b>bold</b>")
+        raise RuntimeError(f"boom <b>bold</b> in {demo.root}/records")
 
     monkeypatch.setattr(cpdgen.output.build, "build", broken)
     (demo.root / "cpdgen.yaml").write_text((demo.root / "cpdgen.yaml").read_text("utf-8") + "# touched\n", "utf-8")
-    status, body = served.wait_for("", lambda status, body: "RuntimeError" in body, "the internal error")
-    assert status == 500 and "internal error" in body and "boom &lt;b&gt;bold&lt;/b&gt;" in body
-    assert "RuntimeError: boom <b>bold</b>" in served.err.getvalue()
+    status, body = served.wait_for("", lambda status, body: "internal error" in body, "the internal error")
+    assert status == 500 and "the terminal running cpdgen serve" in body
+    for leak in ("RuntimeError", "boom", "Traceback", str(demo.root), "site-packages", ".py"):
+        assert leak not in body, leak
+    assert f"RuntimeError: boom <b>bold</b> in {demo.root}/records" in served.err.getvalue()
 
     monkeypatch.undo()
     (demo.root / "notes.txt").write_text("touched again\n", "utf-8")
     served.wait_for("", lambda status, body: status == 200, "the site after the crash")
+
+
+def test_a_refused_build_shows_its_reason_without_this_computers_paths(served: Served, demo: TmpRepo, monkeypatch):
+    import cpdgen.output.build
+    from cpdgen.common.errors import UserError
+
+    def refused(*args, **kwargs):
+        raise UserError(f"cannot write {demo.root}/output/site/x.html: No space left on device")
+
+    monkeypatch.setattr(cpdgen.output.build, "build", refused)
+    (demo.root / "notes.txt").write_text("touched\n", "utf-8")
+    status, body = served.wait_for("", lambda status, body: "No space left" in body, "the refused build")
+    assert status == 500 and "cannot write output/site/x.html: No space left on device" in body
+    assert str(demo.root) not in body
+    assert f"cannot write {demo.root}/output/site/x.html" in served.err.getvalue()  # the terminal has it whole
+
+
+def test_a_bug_while_answering_is_a_500_without_details_and_told_on_the_terminal(reading, monkeypatch):
+    served, _ = reading
+    import cpdgen.output.serve
+
+    def broken(page, build):
+        raise RuntimeError("boom while answering")
+
+    monkeypatch.setattr(cpdgen.output.serve, "live_reload", broken)
+    status, body = served.get_as("127.0.0.1:{port}", "/cv.html")
+    assert status == 500 and "internal error" in body
+    assert "boom" not in body and "Traceback" not in body
+    assert "RuntimeError: boom while answering" in served.err.getvalue()
+
+
+# -- who may ask, and what ------------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LocalHost:{port}", "[::1]:{port}"])
+def test_this_computers_names_are_answered(reading, host: str):
+    served, _ = reading
+    status, body = served.get_as(host)
+    assert status == 200 and "Siân Hughes" in body
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "attacker.example",
+        "attacker.example:{port}",  # a DNS name rebound to 127.0.0.1
+        "127.0.0.1.attacker.example:{port}",
+        "localhost.:{port}",
+        "127.0.0.1",  # the port missing: not port 80
+        "127.0.0.1:1{port}",
+        "[::ffff:127.0.0.1]:{port}",
+        "",
+        None,  # no Host at all
+    ],
+)
+def test_any_other_host_gets_no_content(reading, host: str | None):
+    """DNS rebinding: a page of attacker.example whose name now points at
+    127.0.0.1 gets a refusal, never the site (private drafts) or an error page
+    quoting records."""
+    served, _ = reading
+    status, body = served.get_as(host)
+    assert status in (400, 421), (host, status)
+    assert "Siân Hughes" not in body and "<li>" not in body
+    status, body = served.get_as(host, "/__cpdgen/build")
+    assert status in (400, 421) and not body.strip().isdigit()
+
+
+def test_two_host_headers_are_refused(reading):
+    served, _ = reading
+    request = f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nHost: attacker.example\r\n\r\n"
+    assert served.exchange(request.encode("ascii"))[0] == 400
+
+
+def test_the_error_page_of_invalid_records_is_not_shown_to_another_host(served: Served, demo: TmpRepo):
+    path = demo.root / RECORD
+    path.write_text(path.read_text("utf-8").replace("hours: 1.5", "hours: private-value-4242"), "utf-8")
+    served.wait_for("", lambda status, body: "private-value-4242" in body, "the error page")
+    status, body = served.get_as("attacker.example:{port}")
+    assert status == 421 and "private-value-4242" not in body and RECORD not in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/%00",
+        "/index.html%00.css",
+        "/\x00",
+        "/%0d%0aSet-Cookie:%20x=1",
+        "/%ff",
+        "/caf%e9.html",  # Latin-1, not UTF-8
+        "/%c3%28",
+        "/%zz",
+        "/%",
+        "/static/../../notes.txt",
+        "/./index.html",
+        "/activities%2f..%2f..%2fnotes.txt",
+        "/%2e%2e%2fnotes.txt",
+        "/%5c..%5cnotes.txt",
+        "/..\\notes.txt",
+        "http://attacker.example/",
+        "*",
+    ],
+)
+def test_a_bad_path_is_a_400_not_a_dropped_connection(reading, path: str):
+    served, _ = reading
+    status, body = served.get_as("127.0.0.1:{port}", path)
+    assert status == 400, (path, status)
+    assert SECRET not in body and "Siân Hughes" not in body
+
+
+def test_long_and_odd_but_harmless_paths_are_answered(reading):
+    served, _ = reading
+    assert served.get_as("127.0.0.1:{port}", "/" + "a" * 5000 + ".html")[0] == 404  # longer than any file name
+    assert served.get_as("127.0.0.1:{port}", "/a/" * 2000)[0] == 404  # deeper than any path
+    assert served.get_as("127.0.0.1:{port}", "/" + "a" * 70000)[0] == 414  # longer than a request line may be
+    assert served.get_as("127.0.0.1:{port}", "/caf%C3%A9.html")[0] == 404
+    assert served.get_as("127.0.0.1:{port}", "/?q=%ff")[0] == 200  # a query is not a path
+
+
+# -- slow and many connections ----------------------------------------------------
+
+
+def _half_sent(port: int, count: int) -> list[socket.socket]:
+    connections = []
+    for _ in range(count):
+        connection = socket.create_connection((HOST, port), timeout=TIMEOUT)
+        connection.sendall(f"GET / HTTP/1.1\r\nHost: {HOST}:{port}\r\n".encode("ascii"))  # no blank line: unfinished
+        connections.append(connection)
+    return connections
+
+
+def test_a_stalled_or_trickled_request_is_cut_off(reading, monkeypatch):
+    """Nothing sent, or one byte now and then (each read in time, the whole
+    request never): both connections are closed after the request timeout."""
+    import cpdgen.output.serve
+
+    served, _ = reading
+    monkeypatch.setattr(cpdgen.output.serve, "REQUEST_TIMEOUT", 0.5)
+    silent = socket.create_connection((HOST, served.port), timeout=TIMEOUT)
+    trickle = socket.create_connection((HOST, served.port), timeout=TIMEOUT)
+    started = time.monotonic()
+    try:
+        closed = None
+        for byte in b"GET / HTTP/1.1\r\nX-Slow: " + b"x" * 100:
+            try:
+                trickle.sendall(bytes([byte]))
+            except OSError:
+                closed = time.monotonic() - started
+                break
+            time.sleep(0.1)
+            if time.monotonic() - started > 5:
+                break
+        silent.settimeout(5)
+        assert silent.recv(100) == b""  # closed by the server, unanswered
+        assert closed is not None and closed < 3, "the trickled request was never cut off"
+    finally:
+        silent.close()
+        trickle.close()
+
+
+def test_half_sent_requests_never_lock_the_member_out(demo: TmpRepo):
+    """The real program, with a 256-file limit: 300 connections that never
+    finish their request, then a normal one, answered at once; the server
+    keeps few files open."""
+    proc = _program(demo, "--as-of", "2026-11-29", open_files=256)
+    slow: list[socket.socket] = []
+    try:
+        url = _read_url(proc)
+        port = int(url.rstrip("/").rsplit(":", 1)[1])
+        slow = _half_sent(port, 300)
+        started = time.monotonic()
+        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+            assert response.status == 200 and "Siân Hughes" in response.read().decode("utf-8")
+        assert time.monotonic() - started < 5
+        open_files = len(os.listdir(f"/proc/{proc.pid}/fd")) if os.path.isdir(f"/proc/{proc.pid}/fd") else 0
+        assert open_files < 128, open_files
+        pushed_out = sum(1 for connection in slow[:200] if _closed(connection))
+        assert pushed_out == 200  # the oldest half-sent ones made room
+        proc.terminate()
+        out, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        for connection in slow:
+            connection.close()
+        _end(proc)
+    assert proc.returncode == 0 and "Traceback" not in err and "internal error" not in err, err
+
+
+def _closed(connection: socket.socket) -> bool:
+    connection.settimeout(TIMEOUT)
+    try:
+        return connection.recv(1) == b""
+    except ConnectionResetError:
+        return True
 
 
 def test_no_path_leaves_the_site(reading):
@@ -368,9 +584,13 @@ def _read_url(proc: subprocess.Popen) -> str:
     return line.split()[1]
 
 
-def _program(demo: TmpRepo, *args: str) -> subprocess.Popen:
+def _program(demo: TmpRepo, *args: str, open_files: int | None = None) -> subprocess.Popen:
+    """`cpdgen serve --port 0 ARGS`, with at most `open_files` files open if given (ulimit -n)."""
+    command = [sys.executable, "-m", "cpdgen", "serve", "--port", "0", *args]
+    if open_files is not None:
+        command = ["bash", "-c", f'ulimit -n {open_files} && exec "$@"', "bash", *command]
     return subprocess.Popen(
-        [sys.executable, "-m", "cpdgen", "serve", "--port", "0", *args],
+        command,
         cwd=demo.root,
         env=_environ(),
         stdout=subprocess.PIPE,

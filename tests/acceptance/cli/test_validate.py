@@ -714,6 +714,76 @@ def test_internal_error_real_process(repo: TmpRepo, verbose: bool):
     assert ("Traceback (most recent call last)" in proc.stderr) is verbose
 
 
+# --- a closed pipe ------------------------------------------------------------
+
+PIPE_RUNS = 5  # the failure was a race: how far the reader got before closing
+
+
+def _cpdgen_command(*args: str) -> str:
+    return " ".join([sys.executable, "-m", "cpdgen", *args])
+
+
+def _pipe_environment() -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if k not in ("CPDGEN_DEBUG", "GITHUB_ACTIONS", "NO_COLOR")}
+    environ["PYTHONPATH"] = str(PROJECT_ROOT)
+    return environ
+
+
+@pytest.mark.parametrize("reader", ["head -1", "true"])
+def test_a_closed_pipe_ends_quietly_with_status_141(tmp_path: Path, reader: str):
+    """`cpdgen ... | head -1` in a real shell: whenever the reader goes away
+    before cpdgen has written everything, cpdgen stops without a word, as
+    `yes | head -1` does (141, as shells report SIGPIPE), never an internal
+    error; when the reader got everything, 0. `true` reads nothing at all."""
+    repo = TmpRepo(tmp_path / "member")
+    repo.write("cpdgen.yaml", "policy: iet\n")
+    repo.write("records/profile.yaml", "name: Jo Bloggs\n")
+    for i in range(60):  # more than one buffer of CSV
+        repo.write(f"records/activities/a{i}.yaml", activity(title=f"An activity with a long title {'x' * 200} {i}"))
+    commands = [
+        (
+            _cpdgen_command("report", "activity", "--year", "2025", "--format", "csv", "--as-of", "2026-01-05"),
+            repo.root,
+        ),
+        (_cpdgen_command("init", "{folder}", "--existing"), tmp_path),
+    ]
+    seen: set[int] = set()
+    for run in range(PIPE_RUNS):
+        for command, cwd in commands:
+            folder = tmp_path / f"init-{run}"
+            proc = subprocess.run(
+                ["bash", "-c", f"set -o pipefail; {command.format(folder=folder)} | {reader} >/dev/null"],
+                cwd=cwd,
+                env=_pipe_environment(),
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert proc.stderr == "", f"{command} | {reader}: {proc.stderr}"
+            assert proc.returncode in (0, 141), f"{command} | {reader}: {proc.returncode}"
+            seen.add(proc.returncode)
+            if "init" in command:
+                assert (folder / "cpdgen.yaml").is_file()  # the files were written before the output
+    if reader == "true":  # gone before cpdgen writes a word: always met (head's timing varies)
+        assert seen == {141}
+
+
+def test_a_closed_pipe_before_the_first_word(repo: TmpRepo):
+    """The reader gone before cpdgen starts: every write fails, silently."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cpdgen", "validate", "--as-of", "2026-01-05"],
+        cwd=repo.root,
+        env=_pipe_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 141
+    assert proc.stderr.read() == b""
+    proc.stderr.close()
+
+
 # --- parallel == serial -------------------------------------------------------
 
 PARALLEL_FILES = 450

@@ -8,6 +8,7 @@ different repository render only the document they look at.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -469,12 +470,26 @@ def test_o_is_only_for_pdf(small: TmpRepo):
     assert not (small.root / "x.pdf").exists()
 
 
-def test_an_unwritable_output_is_one_clear_line(small: TmpRepo):
+@pytest.mark.parametrize(
+    ("output", "why"),
+    [
+        ("a-file/report.pdf", "cannot write {root}/a-file/report.pdf: {root}/a-file is not a folder"),
+        ("/dev/null", "/dev/null is not a regular file"),
+        pytest.param(
+            "/proc/report.pdf",
+            "cannot write /proc/report.pdf: /proc takes no new files",
+            marks=(pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")),
+        ),
+    ],
+)
+def test_an_unwritable_output_is_one_clear_line(small: TmpRepo, output: str, why: str):
     (small.root / "a-file").write_text("x")
-    result = small.run("report", "activity", "--format", "pdf", "-o", "a-file/report.pdf", "--as-of", AS_OF)
-    assert result.exit_code == 1
-    assert result.stderr.startswith("cpdgen: cannot write ") and "a-file/report.pdf" in result.stderr
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    result = small.run("report", "activity", "--format", "pdf", "-o", output, "--as-of", AS_OF)
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"cpdgen: {why.format(root=small.root)}" + (
+        "; nothing was changed\n" if "cannot write" in why else "; cpdgen writes only files\n"
+    )
+    assert "Traceback" not in result.output
 
 
 def test_invalid_records_exit_1_and_write_no_pdf(tmp_path: Path):

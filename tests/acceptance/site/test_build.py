@@ -135,12 +135,25 @@ def test_build_out_puts_the_output_where_asked(repo, tmp_path):
     assert not (repo.root / "output").exists()
 
 
-def test_build_out_onto_a_file_is_a_one_line_error(repo, tmp_path):
+@pytest.mark.parametrize(
+    ("out", "why"),
+    [
+        ("{tmp}/blocker/out", "{tmp}/blocker is not a folder"),
+        ("/dev/null", "/dev/null is not a folder"),
+        pytest.param(
+            "/proc/cpdgen-out",
+            "/proc takes no new files",
+            marks=pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc"),
+        ),
+    ],
+)
+def test_build_out_where_no_folder_can_be_is_a_one_line_error(repo, tmp_path, out, why):
     blocker = tmp_path / "blocker"
     blocker.write_text("a file")
-    result = repo.run("build", "--site-only", "--out", str(blocker / "out"), "--as-of", AS_OF)
-    assert result.exit_code == 1
+    result = repo.run("build", "--site-only", "--out", out.format(tmp=tmp_path), "--as-of", AS_OF)
+    assert result.exit_code == 1, result.output
     assert result.stderr.startswith("cpdgen: ") and len(result.stderr.strip().splitlines()) == 1
+    assert why.format(tmp=tmp_path) in result.stderr and "nothing was changed" in result.stderr
     assert blocker.read_text() == "a file"
 
 
