@@ -240,7 +240,9 @@ def _row(
     reasons: list[str] = []
     extra_cells = [cell for cell in cells[len(header) :] if cell.strip()]
     if extra_cells:
-        reasons.append(f"{len(cells)} cells but only {len(header)} columns: is a separator inside an unquoted value?")
+        reasons.append(
+            f"{plural(len(cells), 'cell')} but only {plural(len(header), 'column')}: is a separator inside an unquoted value?"
+        )
 
     def cell(field_name: str) -> str:
         index = columns.by_field.get(field_name)
@@ -428,7 +430,9 @@ def plan_files(
     file at `path` (repository-relative), None when there is none, or
     `UNREADABLE`. Two rows with the same date and title get distinct names
     (…-2.yaml); an existing file is never replaced: a row whose record is
-    already there, the same, is noted, and one that differs is refused."""
+    already there, the same, is noted, and one that differs is refused, or,
+    when the title gives no name of its own (a non-Latin title), numbered
+    past it as `cpdgen new` does."""
     plan = Plan()
     taken: set[str] = set()
     for record in records:
@@ -438,7 +442,12 @@ def plan_files(
                 plan.problems.append(Problem(record.row, f"a record above goes to {path} too: is an id given twice?"))
                 continue
         else:
-            base = new_record.record_path(record.kind, record.data, records_folder)
+
+            def in_use(path: str, data: dict = record.data) -> bool:
+                there = existing(path)
+                return path in taken or (there is not None and there != data)
+
+            base = new_record.free_record_path(record.kind, record.data, in_use, records_folder)
             path, number = base, 1
             while path in taken:
                 number += 1

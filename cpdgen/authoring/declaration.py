@@ -19,6 +19,7 @@ from cpdgen.authoring.yamledit import update_section
 from cpdgen.authoring.yamlwrite import modeline
 from cpdgen.common.atomic import write_atomic
 from cpdgen.common.errors import UserError
+from cpdgen.common.wording import plural
 from cpdgen.compute.checklist import DeclarationStatus
 from cpdgen.compute.digest import combined_digest, declaration_records, nested, record_digests, reports_digest
 from cpdgen.compute.reports import activity_report, planning_report
@@ -199,7 +200,7 @@ class AnswersRefused(UserError):
     `problems` are the reasons, each a line (file:line:column: message)."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was written")
+        super().__init__(f"{plural(len(problems), 'problem')}; nothing was written")
         self.problems = problems
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -243,6 +244,30 @@ def record_path(kind_name: str, data: dict, records: str = RECORDS) -> str:
     return f"{records}/{kind.folder}/{name}.yaml"
 
 
+def named_by_title(kind_name: str, data: dict) -> bool:
+    """Whether `record_path` names the record by words of its title; not
+    when the title has no Latin letter or digit (講演会, Доклад): its name is
+    the kind's then, the same for every such record."""
+    kind = BY_NAME[kind_name]
+    if kind.single or kind_name == "declaration":
+        return True
+    text = f"{data['employer']} {data['role']}" if kind_name == "employment" else data["title"]
+    return bool(title_slug(text, ""))
+
+
+def free_record_path(kind_name: str, data: dict, taken: Callable[[str], bool], records: str = RECORDS) -> str:
+    """`record_path`, numbered (…-activity-2.yaml, -3, …) past the paths
+    `taken` says are in use when the title gives the record no name of its
+    own; a record named by its title keeps its name (a file there is the
+    same record, or one to refuse)."""
+    base = path = record_path(kind_name, data, records)
+    number = 1
+    while not named_by_title(kind_name, data) and taken(path):
+        number += 1
+        path = numbered(base, number)
+    return path
+
+
 def numbered(path: str, number: int) -> str:
     """The n-th alternative name for a path taken already: x.yaml → x-2.yaml."""
     stem, dot, suffix = path.rpartition(".")
@@ -332,7 +357,7 @@ def prepare(repo: Repository, kind_name: str, values: dict[str, Any], today: dat
             f"new {kind_name}: missing {listed} (give {'it' if len(missing) == 1 else 'them'} as options, "
             "or add --interactive to be asked)"
         )
-    rel = record_path(kind_name, data, repo.relative(repo.records))
+    rel = free_record_path(kind_name, data, lambda path: _in_use(repo.root / path), repo.relative(repo.records))
     problems = check(kind_name, data, rel, repo.root)
     if problems:
         lines = [f"  {_option_of(path, by_name)}: {message}" for path, message in problems]
@@ -340,6 +365,10 @@ def prepare(repo: Repository, kind_name: str, values: dict[str, Any], today: dat
     if (repo.root / rel).exists():
         raise UserError(f"{rel} exists already; cpdgen never overwrites a file (edit it, or give another title)")
     return NewRecord(kind_name, rel, data, render(kind_name, data, rel))
+
+
+def _in_use(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
 
 
 def _option_of(path: tuple, by_name: dict[str, Field]) -> str:

@@ -18,7 +18,7 @@ from cpdgen.authoring import new_record
 from cpdgen.authoring.yamlwrite import dump_document, modeline
 from cpdgen.common.diagnostics import Diagnostic
 from cpdgen.common.errors import UsageError
-from cpdgen.common.resources import schemas_dir
+from cpdgen.common.resources import builtin_policies, schemas_dir
 from cpdgen.loading.files import PROFILE_FILES, Repository
 from cpdgen.loading.install import InstallSource
 from cpdgen.model.kinds import BY_NAME, CONFIG_SCHEMA_FILE, KINDS, PROFILE, YAML_SUFFIXES
@@ -85,8 +85,10 @@ def settings_text(name: str, body: str) -> str:
         "# The CPD policy the annual declaration is checked against.\n",
     ]
     if not _is_iet(body):
-        lines.append(f"# cpdgen ships the IET's; check {body}'s own recommended hours, which may differ.\n")
+        lines.append(f"# Shipped: {', '.join(builtin_policies())}; check {body}'s own rules, which may differ.\n")
     lines += [
+        "# Several bodies, instead of policy: (cpdgen compliance, docs/policies.md):\n",
+        "#   policies: [iet, engineers-ireland, {policy: texas-pe, renewal: 2026-06-30}]\n",
         "policy: iet\n",
         "\n",
         "# The portfolio site (cpdgen build):\n",

@@ -14,6 +14,7 @@ from pathlib import Path
 from cpdgen.common.atomic import write_atomic
 from cpdgen.common.diagnostics import Diagnostic
 from cpdgen.common.errors import UserError
+from cpdgen.common.wording import plural
 from cpdgen.loading.files import Repository
 from cpdgen.validation.repository import validate_repository
 
@@ -32,7 +33,7 @@ class WouldBeInvalid(Exception):
     taken by a list file); they were removed again."""
 
     def __init__(self, problems: list[Diagnostic]) -> None:
-        super().__init__(f"{len(problems)} new problem(s)")
+        super().__init__(f"{plural(len(problems), 'new problem')}")
         self.problems = problems
 
 

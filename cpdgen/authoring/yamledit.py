@@ -50,7 +50,7 @@ DELETE: Any = _Delete()  # as a value for `set_path`: remove the key (and a sect
 def update_section(text: str, section: str, values: Mapping[str, Any], *, file: str) -> str:
     """`text` with the top-level mapping `section` holding `values` (other keys
     of the section, and everything else in the file, unchanged)."""
-    newline = "\r\n" if "\r\n" in text else "\n"
+    newline = line_ending(text)
     root = _compose(text, file)
     if not isinstance(root, MappingNode) or root.flow_style:
         raise EditError(f"{file}: the declaration must be a block mapping (key: value lines) for cpdgen to edit it")
@@ -220,26 +220,39 @@ def _update_flow(text: str, mapping: MappingNode, values: Mapping[str, Any], fil
 # ---- positions ------------------------------------------------------------------------
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # YAML's line breaks (and Python's): CR LF, CR alone, LF
+
+
+def line_ending(text: str) -> str:
+    """The line break a file uses (its first), for the lines added to it; LF for a file of one line."""
+    match = _LINE_BREAK.search(text)
+    return match.group() if match else "\n"
+
+
 def _end_of_line(text: str, index: int) -> int:
     """The index of the line break ending the line that holds `index`."""
-    match = re.compile(r"\r?\n").search(text, index)
+    match = _LINE_BREAK.search(text, index)
     return match.start() if match else len(text)
+
+
+def _break_length(text: str, end: int) -> int:
+    return 2 if text.startswith("\r\n", end) else 1
 
 
 def _after_line(text: str, index: int) -> int:
     """The start of the line after the one holding `index`."""
-    if index > 0 and text[index - 1] == "\n":
+    if index > 0 and (text[index - 1] == "\n" or (text[index - 1] == "\r" and text[index : index + 1] != "\n")):
         return index
     end = _end_of_line(text, index)
     if end == len(text):
         return end
-    return end + (2 if text.startswith("\r\n", end) else 1)
+    return end + _break_length(text, end)
 
 
 def _next_line(text: str, index: int) -> int:
     """The start of the line after the one holding `index` (the text's end on the last line)."""
     end = _end_of_line(text, index)
-    return len(text) if end == len(text) else end + (2 if text.startswith("\r\n", end) else 1)
+    return len(text) if end == len(text) else end + _break_length(text, end)
 
 
 def _content_end(text: str, node: Node) -> int:
@@ -349,7 +362,7 @@ def set_path(text: str, path: tuple[str, ...], value: Any, *, file: str) -> str:
     `update_section`'s is."""
     if len(path) < 2 and value is not DELETE:
         raise ValueError("set_path sets a key inside a section")
-    newline = "\r\n" if "\r\n" in text else "\n"
+    newline = line_ending(text)
     root = _compose(text, file)
     if not isinstance(root, MappingNode) or root.flow_style:
         raise EditError(f"{file}: the declaration must be a block mapping (key: value lines) for cpdgen to edit it")

@@ -76,6 +76,18 @@ class Options:
             )
         return repo, result
 
+    def checked_declaration(self, *, check_submitted: bool = True):
+        """As `checked`, for the declaration commands: the declaration belongs
+        to the first body of cpdgen.yaml, which must have a checklist."""
+        repo, result = self.checked(check_submitted=check_submitted)
+        if not result.policy.has_checklist:
+            raise UserError(
+                f"the {result.policy.short_name} policy has no declaration checklist, so there is no declaration "
+                "to work on; cpdgen compliance shows where you stand with it (the declaration belongs to the "
+                "first body of cpdgen.yaml)"
+            )
+        return repo, result
+
 
 def echo_problems(problems: Iterable[Diagnostic], indent: str = "") -> None:
     """Diagnostics on standard error, one line each."""
@@ -90,6 +102,17 @@ def year_option(command: Callable) -> Callable:
         type=click.IntRange(FIRST_YEAR, LAST_YEAR),
         default=None,
         help="The review year (default: the year before today, or before --as-of).",
+    )(command)
+
+
+def policy_option(command: Callable) -> Callable:
+    """--policy NAME, for the commands that count hours by one body's rules."""
+    return click.option(
+        "--policy",
+        "policy_name",
+        metavar="NAME",
+        default=None,
+        help="Count by this body's rules: one of the policies cpdgen.yaml lists (default: the first).",
     )(command)
 
 
@@ -198,11 +221,27 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from cpdgen.cli import build, declaration, export, hours, importing, init, new, report, schema, serve, validate
+    from cpdgen.cli import (
+        build,
+        calendar,
+        compliance,
+        declaration,
+        export,
+        hours,
+        importing,
+        init,
+        new,
+        report,
+        schema,
+        serve,
+        validate,
+    )
 
     cli.add_command(validate.validate)
     cli.add_command(hours.hours)
     cli.add_command(report.report)
+    cli.add_command(compliance.compliance)
+    cli.add_command(calendar.calendar)
     cli.add_command(declaration.declaration)
     cli.add_command(build.build)
     cli.add_command(serve.serve)

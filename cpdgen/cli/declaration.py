@@ -10,6 +10,7 @@ import click
 from cpdgen.cli import Options, global_options, year_option
 from cpdgen.cli.report import output_option, write_pdf_file
 from cpdgen.common.errors import ExitCode, UserError
+from cpdgen.common.wording import plural
 
 
 @click.group(short_help="The annual CPD Declaration: review, status, set, acknowledge, pdf, submit.")
@@ -72,7 +73,7 @@ def set_(options: Options, year: int | None, assignments: tuple[str, ...]) -> No
     from cpdgen.authoring import declaration as declaration_file
 
     year = options.year(year)
-    repo, result = options.checked()
+    repo, result = options.checked_declaration()
     rel = repo.relative(declaration_file.declaration_path(repo, result, year))
     try:
         changes = declaration_file.parse_assignments(list(assignments), options.today, rel)
@@ -111,7 +112,7 @@ def status(options: Options, year: int | None, output_format: str) -> None:
     from cpdgen.render.text import status_text
 
     year = options.year(year)
-    repo, result = options.checked()
+    repo, result = options.checked_declaration()
     computed = _evaluate(repo, result, year)
     if output_format == "json":
         data = {
@@ -144,7 +145,7 @@ def start(options: Options, year: int | None) -> None:
     from cpdgen.authoring import declaration as declaration_file
 
     year = options.year(year)
-    repo, result = options.checked()
+    repo, result = options.checked_declaration()
     path = declaration_file.start(repo, result, year)
     click.echo(
         f"Created {repo.relative(path)}: fill it in; `cpdgen declaration status --year {year}` shows what is left."
@@ -163,12 +164,13 @@ def acknowledge(options: Options, year: int | None) -> None:
 
     year = options.year(year)
     # A submitted year may be re-acknowledged on the way to `submit --amend`.
-    repo, result = options.checked(check_submitted=False)
+    repo, result = options.checked_declaration(check_submitted=False)
     done = declaration_file.acknowledge(repo, result, year, options.today)
     if not options.quiet:
         click.echo(
-            f"Acknowledged the {year} reports ({done.activities} activities and courses, "
-            f"{done.objectives} objectives, {done.planned} planned) in {repo.relative(done.path)}."
+            f"Acknowledged the {year} reports "
+            f"({plural(done.activities, 'activity or course', 'activities and courses')}, "
+            f"{plural(done.objectives, 'objective')}, {done.planned} planned) in {repo.relative(done.path)}."
         )
         if done.submitted:
             click.echo(
@@ -190,7 +192,7 @@ def pdf(options: Options, year: int | None, output: str | None) -> None:
     from cpdgen.compute.documents import DECLARATION_PDF
 
     year = options.year(year)
-    repo, result = options.checked()
+    repo, result = options.checked_declaration()
     write_pdf_file(options, repo, result, DECLARATION_PDF, year, output)
 
 
@@ -207,11 +209,13 @@ def submit(options: Options, year: int | None, amend: bool) -> None:
     from cpdgen.authoring import declaration as declaration_file
 
     year = options.year(year)
-    repo, result = options.checked(check_submitted=not amend)
+    repo, result = options.checked_declaration(check_submitted=not amend)
     done = declaration_file.submit(repo, result, _evaluate(repo, result, year), year, options.today, amend=amend)
     if not options.quiet:
         verb = "Amended the submission of" if amend else "Submitted"
-        click.echo(f"{verb} the {year} declaration ({done.records} records covered) in {repo.relative(done.path)}.")
+        click.echo(
+            f"{verb} the {year} declaration ({plural(done.records, 'record')} covered) in {repo.relative(done.path)}."
+        )
         click.echo(f"The {year} records are now frozen: `cpdgen validate` reports any change to them.")
     _final_pdf(options, year)
     what_to_upload(options, year)
@@ -222,22 +226,20 @@ def what_to_upload(options: Options, year: int) -> None:
     from cpdgen.authoring.declaration import uploads
     from cpdgen.compute.documents import DECLARATION_PDF, generated_file
 
-    repo, result = options.checked()
+    repo, result = options.checked_declaration()
     policy = result.policy
     listed = uploads(repo, result, year, options.today)
     limit = f"{policy.documents.max_bytes:,} bytes"
     if not listed:
         click.echo(
-            f"Item 8 names no supporting document, so there is nothing to upload; the {policy.short_name} sees only "
+            f"Item 8 names no supporting document, so there is nothing to upload; {policy.named} sees only "
             "what its own form holds. To upload the equivalent reports: "
             f"`cpdgen declaration set supporting_documents.activity_report=generate supporting_documents.planning_report=generate --year {year}`."
         )
     else:
         guide = policy.guide
         click.echo("")
-        click.echo(
-            guide.upload if guide and guide.upload else f"Upload to the {policy.short_name}'s form, one file per type:"
-        )
+        click.echo(guide.upload if guide and guide.upload else f"Upload to {policy.named}'s form, one file per type:")
         width = max(len(upload.title) for upload in listed)
         for upload in listed:
             shown = _shown(upload.path, options)
@@ -249,7 +251,7 @@ def what_to_upload(options: Options, year: int) -> None:
                     f"cpdgen: warning: {upload.title} is {upload.size:,} bytes: the limit is under {limit}", err=True
                 )
         else:
-            click.echo(f"Each is under the {policy.short_name}'s limit of {limit}.")
+            click.echo(f"Each is under {policy.named}'s limit of {limit}.")
     declaration_pdf = repo.root / "output" / generated_file(DECLARATION_PDF, year)
     click.echo(f"Keep {_shown(declaration_pdf, options)}: it is your record of this submission.")
 
@@ -266,7 +268,7 @@ def _final_pdf(options: Options, year: int) -> None:
     from cpdgen.compute.documents import DECLARATION_PDF
 
     try:
-        repo, result = options.checked()
+        repo, result = options.checked_declaration()
         write_pdf_file(options, repo, result, DECLARATION_PDF, year, None)
     except UserError as exc:
         raise UserError(

@@ -21,6 +21,7 @@ import click
 from cpdgen.cli import Options
 from cpdgen.cli.ask import Asker, Option
 from cpdgen.common.errors import ExitCode
+from cpdgen.common.wording import plural
 
 
 @dataclass
@@ -62,7 +63,7 @@ class Walk:
         from cpdgen.loading.documents import inspect_documents
 
         if result is None:
-            self.repo, result = self.options.checked()
+            self.repo, result = self.options.checked_declaration()
         self.result = result
         self.status = year_status(result.records, result.policy, self.year, partial(inspect_documents, self.repo.root))
         self.path = declaration_path(self.repo, result, self.year)
@@ -117,7 +118,7 @@ def run_review(options: Options, year: int) -> None:
     mandatory = [str(item.number) for item in policy.checklist if item.mandatory]
     say("")
     say(
-        f"This walks the {policy.short_name}'s CPD Declaration checklist item by item. Items "
+        f"This walks {policy.named}'s CPD Declaration checklist item by item. Items "
         f"{', '.join(mandatory[:-1])} and {mandatory[-1]} are mandatory. Each answer is saved as you give it: "
         "stop at any time (Ctrl-C) and come back. Enter keeps the answer shown in [brackets].",
         wrap=True,
@@ -176,7 +177,6 @@ def _monitoring(walk: Walk) -> None:
 
 
 def _reports(walk: Walk) -> None:
-    from cpdgen.common.wording import plural
     from cpdgen.compute.assessor import unanswered_counts
     from cpdgen.compute.hours import format_hours
     from cpdgen.compute.reports import activity_report, planning_report
@@ -192,7 +192,8 @@ def _reports(walk: Walk) -> None:
         f"{format_hours(activities.hours.total)} hours"
     )
     say(
-        f"  CPD Planning Report {walk.year}: {len(planning.objectives)} objectives, {actions} actions, "
+        f"  CPD Planning Report {walk.year}: {plural(len(planning.objectives), 'objective')}, "
+        f"{plural(actions, 'action')}, "
         f"{len(planning.planned)} planned or booked"
     )
     guide = walk.policy.guide
@@ -311,7 +312,7 @@ def _recommended(walk: Walk) -> None:
 
     advice = walk.status.recommendation
     walk.asker.say(
-        f"The {walk.policy.short_name} recommends {format_hours(advice.hours)} hours for {advice.period} ({advice.reason})."
+        f"{walk.policy.named_first} recommends {format_hours(advice.hours)} hours for {advice.period} ({advice.reason})."
     )
 
 
@@ -381,7 +382,7 @@ def _compliance(walk: Walk) -> None:
     section = walk.answers.compliance
     advice = walk.status.recommendation
     statement = walk.asker.choose(
-        f"Have you met the requirements of the {walk.policy.short_name}'s CPD policy for {walk.year}?",
+        f"Have you met the requirements of {walk.policy.named}'s CPD policy for {walk.year}?",
         [Option("met", "met"), Option("not-met", "not met")],
         default=section.get("statement") or ("met" if not advice.shortfall else None),
     )
@@ -443,7 +444,7 @@ def _supporting_documents(walk: Walk) -> None:
 
             def checked(path: str, key: str = document_type.key) -> str:
                 facts = inspect_document(walk.repo.root, path)
-                problems = document_problems(key, facts, rules, walk.policy.short_name)
+                problems = document_problems(key, facts, rules, walk.policy.named)
                 if problems:
                     raise ValueError(problems[0].split(": ", 2)[-1])
                 return path
@@ -532,7 +533,9 @@ def _submit(walk: Walk) -> None:
         walk.asker.say("Not submitted; your answers are saved.")
         return
     done = declaration_file.submit(walk.repo, walk.result, walk.status, walk.year, walk.today, amend=False)
-    walk.asker.say(f"Submitted the {walk.year} declaration ({done.records} records covered) in {walk.rel}.", bold=True)
+    walk.asker.say(
+        f"Submitted the {walk.year} declaration ({plural(done.records, 'record')} covered) in {walk.rel}.", bold=True
+    )
     _final_pdf(walk.options, walk.year)
     what_to_upload(walk.options, walk.year)
 

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from cpdgen.cli import Options, global_options, year_option
+from cpdgen.cli import Options, global_options, policy_option, year_option
 
 
 @click.command(short_help="The CPD hours of a year per category, and the total.")
@@ -21,13 +21,16 @@ from cpdgen.cli import Options, global_options, year_option
     show_default=True,
     help="category: the body's table; competence: per area of the competence framework (UK-SPEC A-E).",
 )
+@policy_option
 @global_options
 @click.pass_obj
-def hours(options: Options, year: int | None, output_format: str, by: str) -> None:
+def hours(options: Options, year: int | None, output_format: str, by: str, policy_name: str | None) -> None:
     """The CPD hours of a review year per category, and the total.
 
     Counts completed activities and training courses whose completion date
     (end, else start) falls in the year; training courses count as Training.
+    With several bodies in cpdgen.yaml, --policy NAME shows one body's
+    categories and recommendation (default: the first).
 
     --by competence: hours and activities per area of the policy's
     competence framework (UK-SPEC A-E), from the competences each record
@@ -36,27 +39,28 @@ def hours(options: Options, year: int | None, output_format: str, by: str) -> No
     activity once.
     """
     if by == "competence":
-        _by_competence(options, year, output_format)
+        _by_competence(options, year, output_format, policy_name)
         return
     from cpdgen.compute.hours import recommendation, year_hours
     from cpdgen.compute.year import declaration_for
     from cpdgen.render.tables import to_csv, to_terminal
-    from cpdgen.render.text import hours_table, recommendation_note
+    from cpdgen.render.text import compliance_hint, hours_table, recommendation_note
 
     year = options.year(year)
     _, result = options.checked()
-    table_hours = year_hours(result.records, result.policy, year)
+    policy = result.body(policy_name).policy
+    table_hours = year_hours(result.records, policy, year)
     if output_format == "json":
         click.echo(json.dumps({"year": year, "hours": table_hours.as_data()}, indent=2))
     elif output_format == "csv":
-        click.echo(to_csv(hours_table(table_hours, result.policy)), nl=False)
+        click.echo(to_csv(hours_table(table_hours, policy)), nl=False)
     else:
-        advice = recommendation(result.records, result.policy, year, declaration_for(result.records, year))
-        note = recommendation_note(advice, result.policy)
-        click.echo(to_terminal([hours_table(table_hours, result.policy)], [note], color=options.color()))
+        advice = recommendation(result.records, policy, year, declaration_for(result.records, year))
+        notes = [recommendation_note(advice, policy), compliance_hint(policy)]
+        click.echo(to_terminal([hours_table(table_hours, policy)], [n for n in notes if n], color=options.color()))
 
 
-def _by_competence(options: Options, year: int | None, output_format: str) -> None:
+def _by_competence(options: Options, year: int | None, output_format: str, policy_name: str | None) -> None:
     from cpdgen.common.errors import UserError
     from cpdgen.compute.competences import competence_coverage
     from cpdgen.render.tables import to_csv, to_terminal
@@ -64,11 +68,10 @@ def _by_competence(options: Options, year: int | None, output_format: str) -> No
 
     year = options.year(year)
     _, result = options.checked()
-    framework = result.policy.competences
+    policy = result.body(policy_name).policy
+    framework = policy.competences
     if framework is None:
-        raise UserError(
-            f"the {result.policy.short_name} policy names no competence framework: --by competence needs one"
-        )
+        raise UserError(f"the {policy.short_name} policy names no competence framework: --by competence needs one")
     coverage = competence_coverage(result.records, framework, year)
     if output_format == "json":
         click.echo(json.dumps({**coverage.as_data(), "counting": COVERAGE_NOTE}, indent=2))

@@ -10,6 +10,7 @@ import click
 from cpdgen.cli import Options, echo_problems, global_options
 from cpdgen.cli.params import HumanChoice
 from cpdgen.common.errors import UserError
+from cpdgen.common.wording import plural
 
 
 @click.group("import", short_help="Bring records in from a spreadsheet log (CSV).")
@@ -103,7 +104,8 @@ def csv_(
         written = csv_import.write_import(repo, plan)
     except WriteFailed as exc:
         raise UserError(
-            f"writing failed ({exc.reason}); the {exc.removed} file(s) written were removed, nothing was imported"
+            f"writing failed ({exc.reason}); the {plural(exc.removed, 'file')} written "
+            f"{'was' if exc.removed == 1 else 'were'} removed, nothing was imported"
         ) from None
     except WouldBeInvalid as exc:
         echo_problems(exc.problems)

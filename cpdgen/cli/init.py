@@ -11,6 +11,7 @@ import click
 
 from cpdgen.cli import Options, echo_problems, global_options
 from cpdgen.common.errors import ExitCode, UsageError
+from cpdgen.common.wording import plural
 
 
 @click.command(short_help="Start a records repository; never overwrites a file.")
@@ -76,7 +77,7 @@ def init(
     if not options.quiet and ".github/workflows/cpd.yml" in done.created and install.note:
         click.echo(f"{'Note' if install.reachable else 'Warning'}: {install.note}.")
     if done.problems:
-        click.echo(f"\ncpdgen validate finds {len(done.problems)} problem(s) in {shown}:", err=True)
+        click.echo(f"\ncpdgen validate finds {plural(len(done.problems), 'problem')} in {shown}:", err=True)
         echo_problems(done.problems, indent="  ")
         raise SystemExit(ExitCode.FAILED)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cpdgen.cli import Options, global_options, year_option
+from cpdgen.cli import Options, global_options, policy_option, year_option
 from cpdgen.common.errors import UsageError
 
 
@@ -24,12 +24,15 @@ def output_option(command):
     )(command)
 
 
-def write_pdf_file(options: Options, repo, result, document: str, year: int | None, output: str | None) -> Path:
+def write_pdf_file(
+    options: Options, repo, result, document: str, year: int | None, output: str | None, policy=None
+) -> Path:
     """Write one PDF (to -o, else under output/) and say where, and whether
-    the body's upload form would take it."""
+    the body's upload form would take it (by `policy`, default the first body's)."""
     from cpdgen.output.pdfs import write_pdf_file as write
 
-    written = write(repo, result.records, result.policy, document, year, output, cwd=options.cwd, today=options.today)
+    policy = policy or result.policy
+    written = write(repo, result.records, policy, document, year, output, cwd=options.cwd, today=options.today)
     try:
         shown = written.path.resolve().relative_to(options.cwd.resolve())
     except ValueError:
@@ -38,6 +41,8 @@ def write_pdf_file(options: Options, repo, result, document: str, year: int | No
         click.echo(f"Wrote {shown} ({written.size:,} bytes).")
     if written.too_big:
         click.echo(f"cpdgen: warning: {shown if not options.quiet else written.path.name} {written.too_big}", err=True)
+    for warning in written.unprintable:
+        click.echo(f"cpdgen: warning: {warning}", err=True)
     return written.path
 
 
@@ -53,16 +58,21 @@ def write_pdf_file(options: Options, repo, result, document: str, year: int | No
     help="table (the terminal), json (every field), csv (for a spreadsheet) or pdf (the equivalent report to upload).",
 )
 @output_option
+@policy_option
 @global_options
 @click.pass_obj
-def report(options: Options, which: str, year: int | None, output_format: str, output: str | None) -> None:
+def report(
+    options: Options, which: str, year: int | None, output_format: str, output: str | None, policy_name: str | None
+) -> None:
     """The CPD Activity Report (what was done in the year) or the CPD
     Planning Report (objectives, actions and plans) of a review year.
 
     json has every field; csv has one row per activity (activity) or per
     action and planned item (planning), for a spreadsheet; pdf writes the
     equivalent report for the body's upload form to
-    output/private/cpd-activity-report-YYYY.pdf (or -o FILE).
+    output/private/cpd-activity-report-YYYY.pdf (or -o FILE). With several
+    bodies in cpdgen.yaml, --policy NAME uses one body's categories and
+    labels (default: the first).
 
     The csv is a report to read, not to import: `cpdgen export csv` writes
     every record, every field, in a form `cpdgen import csv` reads back.
@@ -75,11 +85,12 @@ def report(options: Options, which: str, year: int | None, output_format: str, o
         raise UsageError("-o/--output is for --format pdf; the other formats print to standard output")
     year = options.year(year)
     repo, result = options.checked()
-    policy = result.policy
+    policy = result.body(policy_name).policy
     if output_format == "pdf":
         from cpdgen.render.pdf import ACTIVITY_REPORT, PLANNING_REPORT
 
-        write_pdf_file(options, repo, result, ACTIVITY_REPORT if which == "activity" else PLANNING_REPORT, year, output)
+        document = ACTIVITY_REPORT if which == "activity" else PLANNING_REPORT
+        write_pdf_file(options, repo, result, document, year, output, policy)
         return
     if which == "activity":
         activities = activity_report(result.records, policy, year)

@@ -20,4 +20,9 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str:
 
 def plural(count: int, word: str, plural_form: str | None = None) -> str:
     """ "1 record", "2 records", "0 errors"; `plural_form` where adding s is wrong."""
-    return f"{count} {word if count == 1 else (plural_form or word + 's')}"
+    return f"{count} {noun(count, word, plural_form)}"
+
+
+def noun(count: int, word: str, plural_form: str | None = None) -> str:
+    """The word alone, as `plural` words it: for a count shown apart ("<b>2</b> objectives")."""
+    return word if count == 1 else (plural_form or word + "s")

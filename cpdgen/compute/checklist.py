@@ -284,7 +284,7 @@ def compliance_statement(facts: YearFacts, digest: str) -> Judgement:
     statement = section.get("statement")
     if statement is None:
         problems.append(
-            f"say whether you met the {facts.policy.short_name}'s CPD policy: set compliance.statement: met or not-met"
+            f"say whether you met {facts.policy.named}'s CPD policy: set compliance.statement: met or not-met"
         )
         said.append("No compliance statement has been given yet.")
     elif statement == "not-met" and not (section.get("comments") or "").strip():
@@ -325,7 +325,7 @@ def supporting_documents(facts: YearFacts, digest: str) -> Judgement:
             notes.append(f"{key}: cpdgen makes output/{generated_file(key, facts.year)}")
         else:
             document = facts.documents.get(value) or DocumentFacts(value, problem="was not checked")
-            found = document_problems(key, document, facts.policy.documents, facts.policy.short_name)
+            found = document_problems(key, document, facts.policy.documents, facts.policy.named)
             problems.extend(found)
             where = f"supporting_documents.{key}: '{value}'"
             named = f"{titles[key]} ({PurePosixPath(value).name})"
@@ -364,11 +364,11 @@ SECTIONS: dict[str, str] = {
 
 def warnings(facts: YearFacts, advice: Recommendation) -> list[str]:
     found = []
-    body = facts.policy.short_name
+    body = facts.policy.named
     if facts.answers.compliance.get("statement") == "met" and advice.shortfall > 0:
         found.append(
             f"compliance.statement is met, but the hours that count for {advice.period} are "
-            f"{format_hours(advice.counted)}, below the {format_hours(advice.hours)} the {body} recommends "
+            f"{format_hours(advice.counted)}, below the {format_hours(advice.hours)} {body} recommends "
             f"({advice.reason}); record what is missing, or reconsider the statement"
         )
     linked = {i for objective in facts.records.objectives for action in objective.actions for i in action.activities}

@@ -69,14 +69,12 @@ def too_big_to_upload(document: str, size: int, policy: Policy) -> str | None:
     """The body's upload form takes documents under its size limit."""
     if document not in {kind.key for kind in policy.documents.types} or fits(size, policy.documents):
         return None
-    return (
-        f"is {size:,} bytes: the {policy.short_name}'s upload form takes documents under "
-        f"{policy.documents.max_bytes:,} bytes"
-    )
+    return f"is {size:,} bytes: {policy.named}'s upload form takes documents under {policy.documents.max_bytes:,} bytes"
 
 
 def document_problems(field: str, facts: DocumentFacts, rules: DocumentRules, body: str) -> list[str]:
-    """Why the document at `field` would not be accepted; empty when it would."""
+    """Why the document at `field` would not be accepted; empty when it would. `body` names the
+    body in a sentence (`Policy.named`: "the IET")."""
     where = f"supporting_documents.{field}: '{facts.path}'"
     if facts.problem:
         return [f"{where}: {facts.problem}"]
@@ -86,12 +84,10 @@ def document_problems(field: str, facts: DocumentFacts, rules: DocumentRules, bo
     if expected is None:
         allowed = " ".join(rules.formats)
         problems.append(
-            f"{where} has {'the extension ' + suffix if suffix else 'no extension'}; the {body} takes {allowed}"
+            f"{where} has {'the extension ' + suffix if suffix else 'no extension'}; {body} takes {allowed}"
         )
     if not fits(facts.size, rules):
-        problems.append(
-            f"{where} is {facts.size:,} bytes; the {body} takes files smaller than {rules.max_bytes:,} bytes"
-        )
+        problems.append(f"{where} is {facts.size:,} bytes; {body} takes files smaller than {rules.max_bytes:,} bytes")
     if facts.size == 0:
         problems.append(f"{where} is empty")
     elif expected is not None:

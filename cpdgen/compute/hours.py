@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from cpdgen.compute.year import completed_items
-from cpdgen.model.policy import Policy
+from cpdgen.model.policy import HoursRule, Policy
 from cpdgen.model.records import CPDItem, Declaration, Records
 
 TOTAL_KEY = "total"  # the total's key in the machine-readable forms
@@ -65,13 +65,13 @@ class Recommendation:
         return str(self.last_year) if self.first_year == self.last_year else f"{self.first_year}–{self.last_year}"
 
 
-def recommendation(records: Records, policy: Policy, year: int, declaration: Declaration | None) -> Recommendation:
+def recommendation_rule(policy: Policy, declaration: Declaration | None) -> HoursRule:
     """The first policy rule that fits the member's declared situation
     (no declaration: the rules are asked with nothing declared)."""
     status_section = declaration.employment_status if declaration else {}
     compliance = declaration.compliance if declaration else {}
     requirement = policy.requirement
-    rule = next(
+    return next(
         (
             rule
             for rule in requirement.rules
@@ -83,6 +83,12 @@ def recommendation(records: Records, policy: Policy, year: int, declaration: Dec
         ),
         requirement.rules[-1],
     )
+
+
+def recommendation(records: Records, policy: Policy, year: int, declaration: Declaration | None) -> Recommendation:
+    """What the policy asks for the period ending with `year`, and what counts."""
+    requirement = policy.requirement
+    rule = recommendation_rule(policy, declaration)
     first_year = year - requirement.period_years + 1
     per_category: dict[str, float] = {}
     for period_year in range(first_year, year + 1):

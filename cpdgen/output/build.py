@@ -43,7 +43,34 @@ def output_folder(repo: Repository, out: Path | None, cwd: Path) -> Path:
     """Where output goes: --out (from the current folder), else output/."""
     folder = (cwd / out).resolve() if out is not None else repo.root / OUTPUT
     refuse_records_folder(repo, folder, "--out")
+    if out is not None:
+        refuse_unsafe_output(repo, folder)
     return folder
+
+
+def refuse_unsafe_output(repo: Repository, folder: Path) -> None:
+    """--out names a folder cpdgen fills with site/, private/ and .cache/:
+    never the file system's root, a home folder or the repository itself,
+    and no folder holding anything but an earlier cpdgen output."""
+    home = Path.home().resolve()
+    named = {Path(folder.anchor): "the root of the file system", home: "your home folder",
+             repo.root.resolve(): "the repository itself"}.get(folder)  # fmt: skip
+    if named:
+        raise UsageError(
+            f"--out {folder}: that is {named}; cpdgen writes site/, private/ and .cache/ into the folder "
+            f"--out names: give it a folder of its own (e.g. {folder / 'cpd-output'})"
+        )
+    if folder.is_dir() and any(folder.iterdir()) and not _earlier_output(folder):
+        raise UserError(
+            f"{folder} holds files cpdgen did not make (no site/, private/ or .cache/ of a build); "
+            "--out takes a new or empty folder, or one an earlier build wrote"
+        )
+
+
+def _earlier_output(folder: Path) -> bool:
+    from cpdgen.output.folders import MARKER
+
+    return (folder / CACHE).is_dir() or any((folder / name / MARKER).is_file() for name in (SITE, PRIVATE))
 
 
 def refuse_records_folder(repo: Repository, path: Path, option: str) -> None:
@@ -87,17 +114,35 @@ def build(
     try:
         with exclusive_lock(out / CACHE, "build.lock"):  # a concurrent build (or serve) waits for this one
             pages, made, site_cache = _build(result, root, out, today, pdfs, progress)
-    except OSError as exc:  # a full disk, a folder made read-only: the swap has put everything back
-        where = Path(exc.filename) if exc.filename else out
-        raise UserError(f"cannot write {where}: {reason(exc, where)}; the previous output is unchanged") from None
+    except OSError as exc:  # a full disk, a folder made read-only, a file unreadable: the swap has put everything back
+        raise UserError(f"{failed_on(exc, root, out)}; the previous output is unchanged") from None
     return BuildSummary(
         pages=pages,
         rendered=pages - site_cache.reused,
         pdfs=len(made),
         records=result.record_count,
         seconds=time.perf_counter() - started,
-        warnings=tuple(oversized(out / PRIVATE, result.policy)) if pdfs else (),
+        warnings=tuple(oversized(out / PRIVATE, result.policy)) + tuple(_unprintable(result)) if pdfs else (),
     )
+
+
+def _unprintable(result: ValidationResult) -> list[str]:
+    from cpdgen.render.glyphs import unprintable  # fontconfig, only for builds that print
+
+    return unprintable(result.records)
+
+
+def failed_on(exc: OSError, root: Path, out: Path) -> str:
+    """What a build could not do: write into `out`, or read a file of the
+    repository (evidence, a template of the member's), named from its root."""
+    where = Path(exc.filename) if exc.filename else out
+    if where.resolve().is_relative_to(out.resolve()):
+        return f"cannot write {where}: {reason(exc, where)}"
+    try:
+        shown = where.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        shown = str(where)
+    return f"cannot read {shown}: {exc.strerror or exc}"
 
 
 def oversized(private: Path, policy: Policy) -> list[str]:
@@ -121,7 +166,15 @@ def _build(
         remove_leftovers(out / PRIVATE)  # of a killed full build: partial private PDFs
     with FolderSwap(targets, private={out / PRIVATE}) as folders:
         pages = build_site(
-            result.records, result.settings, result.policy, root, folders[0], site_cache, progress=progress
+            result.records,
+            result.settings,
+            result.policy,
+            root,
+            folders[0],
+            site_cache,
+            progress=progress,
+            bodies=result.bodies,
+            today=today,
         )
         if pdfs:
             from cpdgen.output.pdfs import build_pdfs  # WeasyPrint only for builds that print

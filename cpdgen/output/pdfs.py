@@ -60,6 +60,7 @@ class WrittenPdf:
     path: Path
     size: int
     too_big: str | None  # why the body's upload form would refuse it, if it would
+    unprintable: tuple[str, ...] = ()  # records with characters no installed font has (render.glyphs)
 
 
 def write_pdf_file(
@@ -89,4 +90,6 @@ def write_pdf_file(
     if target.resolve().parent == default.resolve().parent:
         # A file of the last build was replaced: its cache entry no longer describes it.
         BuildCache(repo.root / OUTPUT / CACHE / PRIVATE_CACHE, default.parent).forget()
-    return WrittenPdf(target, len(data), too_big_to_upload(document, len(data), policy))
+    from cpdgen.render.glyphs import unprintable
+
+    return WrittenPdf(target, len(data), too_big_to_upload(document, len(data), policy), tuple(unprintable(records)))

@@ -16,11 +16,12 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from datetime import date
 from pathlib import Path
 
 from cpdgen.common.errors import UserError
 from cpdgen.common.parallel import job_count
-from cpdgen.model.policy import Policy
+from cpdgen.model.policy import Body, Policy
 from cpdgen.model.records import Records
 from cpdgen.model.settings import Settings
 from cpdgen.output.cache import BuildCache, files_digest, key_of
@@ -49,10 +50,13 @@ def build_site(
     cache: BuildCache,
     *,
     progress: Callable[[int, int], None] | None = None,
+    bodies: tuple[Body, ...] = (),
+    today: date | None = None,
 ) -> int:
     """Write every page into `staging`; returns the number of HTML pages.
-    The site does not depend on the date: it shows what the records say."""
-    site = SitePages(records, settings, policy, root)
+    The site does not depend on the date, except for the progress with each
+    body that cpdgen.yaml may publish (site.publish.compliance), as of `today`."""
+    site = SitePages(records, settings, policy, root, bodies=bodies, today=today)
     pages = site.pages
     site_key = key_of(rendering_fingerprint(site.folders), *site.shared_key_parts)
     todo: list[int] = []

@@ -98,7 +98,7 @@ def _object_tables(node: dict, path: str) -> Iterator[str]:
         if sub.get("type") == "object" and sub.get("properties"):
             nested.append((sub, child))
         items = sub.get("items")
-        if isinstance(items, dict) and items.get("type") == "object" and items.get("properties"):
+        if isinstance(items, dict) and _is_object(items) and items.get("properties"):
             nested.append((items, f"{child}[]"))
     yield ""
     for name, sub in properties.items():
@@ -110,6 +110,12 @@ def _object_tables(node: dict, path: str) -> Iterator[str]:
             yield ""
     for sub, child in nested:
         yield from _object_tables(sub, child)
+
+
+def _is_object(node: dict) -> bool:
+    """An object, or (like an entry of `policies`) a name or an object."""
+    kind = node.get("type")
+    return kind == "object" or (isinstance(kind, list) and "object" in kind)
 
 
 def _choices(node: dict) -> list[tuple[str, str]]:
@@ -167,6 +173,8 @@ def _value(node: dict) -> str:
         items = node.get("items", {})
         if items.get("type") == "object":
             described = "list of mappings (see `[]` below)"
+        elif _is_object(items):
+            described = "list of names or mappings (see `[]` below)"
         else:
             described = f"list of {_value(items)}"
         return described + (", no repeats" if node.get("uniqueItems") else "")

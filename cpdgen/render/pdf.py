@@ -132,10 +132,13 @@ def pdf_years(records: Records, today: date) -> list[int]:
 
 
 def build_jobs(maker: PdfMaker, today: date) -> list[PdfJob]:
-    """Every PDF a build makes: the CV, and each year's declaration and reports."""
+    """Every PDF a build makes: the CV, and each year's declaration (for a
+    body with a declaration checklist) and reports."""
     jobs = [maker.job(CV, None)]
     for year in pdf_years(maker.records, today):
-        jobs += [maker.job(DECLARATION_PDF, year), maker.job(ACTIVITY_REPORT, year), maker.job(PLANNING_REPORT, year)]
+        if maker.policy.has_checklist:
+            jobs.append(maker.job(DECLARATION_PDF, year))
+        jobs += [maker.job(ACTIVITY_REPORT, year), maker.job(PLANNING_REPORT, year)]
     return jobs
 
 
@@ -440,13 +443,17 @@ def render_pdf(job: PdfJob, assets: PdfAssets, font_config=None) -> bytes:
         for a in job.attachments
     ]
     document = weasyprint.HTML(string=job.html, base_url=assets.base_url(), url_fetcher=weasy_fetcher(assets))
-    return document.write_pdf(
+    del assets.unreadable[:]
+    data = document.write_pdf(
         pdf_variant=PDF_VARIANT,
         pdf_tags=True,
         attachments=attachments,
         font_config=font_config,
         finisher=_one_entry_per_attachment,
     )
+    if assets.unreadable:  # a stylesheet or image that exists but cannot be read: not a PDF without it
+        raise UserError(assets.unreadable[0])
+    return data
 
 
 def _one_entry_per_attachment(document, pdf) -> None:

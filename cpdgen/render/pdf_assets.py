@@ -45,6 +45,8 @@ class PdfAssets:
         folders = [folder / ASSETS for folder in template_folders(repository_root)]
         self.folders: tuple[Path, ...] = tuple(folder.resolve() for folder in folders if folder.is_dir())
         self.builtin = folders[-1].resolve()
+        self.unreadable: list[str] = []  # assets found but not read, one message each
+        self.root = repository_root.resolve() if repository_root is not None else None
 
     def base_url(self) -> str:
         """What relative asset names in a document are resolved against."""
@@ -66,8 +68,19 @@ class PdfAssets:
                 continue  # a link out of the folder, or a folder
             if resolved.stat().st_size > ASSET_MAX_BYTES:
                 raise AssetRefused(f"PDF asset {name} is larger than {ASSET_MAX_BYTES:,} bytes")
-            return Asset(resolved.as_uri(), resolved.read_bytes(), _mime_type(resolved))
+            try:
+                data = resolved.read_bytes()
+            except OSError as exc:  # WeasyPrint would go on without it, saying nothing: `render_pdf` asks
+                self.unreadable.append(f"cannot read {self._named(resolved)}: {exc.strerror or exc}")
+                raise AssetRefused(self.unreadable[-1]) from None
+            return Asset(resolved.as_uri(), data, _mime_type(resolved))
         raise AssetRefused(f"no PDF asset {name} in {', '.join(str(f) for f in self.folders)}")
+
+    def _named(self, path: Path) -> str:
+        """A file as a member knows it: from the repository root if it is in it."""
+        if self.root is not None and path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()
+        return str(path)
 
     def _relative_name(self, path: Path) -> Path:
         """The asset's name below an asset folder; refuses any other path.

@@ -9,7 +9,7 @@ does not hold. `SitePages` plans the pages and renders any one of them;
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -20,13 +20,14 @@ from markupsafe import Markup
 from cpdgen.compute.hours import category_rows, format_hours, yearly_guidance
 from cpdgen.compute.public import PublishRules, public_view
 from cpdgen.compute.year import year_of
-from cpdgen.model.policy import Policy
+from cpdgen.model.policy import Body, Policy
 from cpdgen.model.records import CPDItem, Records
 from cpdgen.model.settings import Settings
 from cpdgen.render.chart import hours_chart, slot, year_chart
 from cpdgen.render.preview import favicon_svg, preview_png
 from cpdgen.render.site_plan import (
     Page,
+    body_progress,
     competences_recorded,
     first_sentence,
     framework_short_name,
@@ -42,11 +43,22 @@ FEED_ENTRIES = 50  # the newest completed activities in feed.xml
 class SitePages:
     """The pages of one repository's site and the means to render each."""
 
-    def __init__(self, records: Records, settings: Settings, policy: Policy, root: Path) -> None:
+    def __init__(
+        self,
+        records: Records,
+        settings: Settings,
+        policy: Policy,
+        root: Path,
+        *,
+        bodies: tuple[Body, ...] = (),
+        today: date | None = None,
+    ) -> None:
         self.root = root
         self.rules = PublishRules.from_settings(settings)
         self.view = public_view(records, self.rules)
-        self.pages: list[Page] = plan_site(self.view, policy)
+        published = settings.publish_compliance and today is not None
+        standing = body_progress(self.view, bodies or (Body(policy),), today) if published and today else None
+        self.pages: list[Page] = plan_site(self.view, policy, standing)
         profile = self.view.profile
         title = settings.site_title or (profile.name if profile else "CPD portfolio")
         years = sorted({year for item in self.view.cpd_items if (year := year_of(item)) is not None})
@@ -58,7 +70,9 @@ class SitePages:
             "base_url": _base(settings.base_url),
             "category_label": {category.key: category.label for category in policy.categories},
             "category_slot": {category.key: slot(n) for n, category in enumerate(policy.categories)},
-            "body": policy.short_name,
+            "body": policy.short_name,  # before a noun: "the IET CPD declaration"
+            "body_named": policy.named,  # in a sentence: "the IET", "Engineers Ireland"
+            "body_named_first": policy.named_first,
             "guidance": guidance,
             "competences": framework is not None and competences_recorded(self.view.cpd_items),
             "framework": framework_short_name(framework) if framework else None,

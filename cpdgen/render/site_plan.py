@@ -20,12 +20,13 @@ from typing import Any
 
 from cpdgen.common.wording import plural
 from cpdgen.compute.competences import Coverage, coverage_of
+from cpdgen.compute.compliance import compliance
 from cpdgen.compute.cv import employment_order, study_order
 from cpdgen.compute.hours import Hours, format_hours, sum_hours, year_hours, yearly_guidance
 from cpdgen.compute.reports import item_kind, objective_order
 from cpdgen.compute.year import CLOSED_OBJECTIVE_STATUSES, item_order, year_of
 from cpdgen.model.competences import Framework
-from cpdgen.model.policy import Policy
+from cpdgen.model.policy import Body, Policy
 from cpdgen.model.records import CPDItem, Objective, Profile, Records
 from cpdgen.render.chart import axis
 from cpdgen.render.markup import markdown_html
@@ -70,12 +71,68 @@ class Page:
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_NAME = 64  # characters (ASCII) of one folder or file name of a page, before ".html"
+MAX_DEPTH = 4  # folders an id may give its page; deeper parts join the last one
 
 
 def safe_name(text: str) -> str:
     """A file-name-safe, URL-safe form of an id part or a tag."""
     cleaned = _UNSAFE.sub("-", text).strip("-.").lower()
     return cleaned or "x"
+
+
+def _bounded(parts: list[str], original: str) -> list[str]:
+    """Names no longer than MAX_NAME, at most MAX_DEPTH of them: a file
+    system refuses longer names (255 bytes, fewer on some). A name that had
+    to be cut keeps its start, to be read, and ends in a hash of the whole
+    `original`, so that two long texts with the same start stay apart and
+    the same text gives the same name in every build."""
+    if len(parts) <= MAX_DEPTH and all(len(part) <= MAX_NAME for part in parts):
+        return parts
+    kept = parts if len(parts) <= MAX_DEPTH else [*parts[: MAX_DEPTH - 1], "-".join(parts[MAX_DEPTH - 1 :])]
+    cut = [part[:MAX_NAME].rstrip("-.") or "x" for part in kept]
+    suffix = "-" + hashlib.blake2b(original.encode("utf-8"), digest_size=6).hexdigest()
+    cut[-1] = (kept[-1][: MAX_NAME - len(suffix)].rstrip("-.") or "x") + suffix
+    return cut
+
+
+class PageNames:
+    """Gives out page paths that are distinct by construction: a path is
+    given only if no page has it already and no page needs a folder of its
+    name (or it one of theirs). Texts are asked for in a fixed order, so
+    the same texts give the same paths in every build; a text whose safe
+    name is taken gets it followed by a hash of the text, and, should that
+    be taken too, by a longer one, then a number."""
+
+    def __init__(self) -> None:
+        self._files: set[str] = set()
+        self._folders: set[str] = set()
+
+    def _free(self, path: str) -> bool:
+        parts = path.split("/")
+        folders = ["/".join(parts[:n]) for n in range(1, len(parts))]
+        return path not in self._files and path not in self._folders and not self._files.intersection(folders)
+
+    def _take(self, path: str) -> str:
+        parts = path.split("/")
+        self._files.add(path)
+        self._folders.update("/".join(parts[:n]) for n in range(1, len(parts)))
+        return path
+
+    def give(self, prefix: str, parts: Sequence[str], text: str, suffix: str) -> str:
+        """`prefix`/`parts`... + `suffix` for `text` (an id or a tag), made safe,
+        bounded and distinct from every path given before."""
+        names = _bounded([safe_name(part) for part in parts], text)
+        path = f"{prefix}{'/'.join(names)}{suffix}"
+        longer = hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+        attempt = 0
+        while not self._free(path):
+            # A short hash, then a longer one, then that and a number: a fixed order, so stable too.
+            tail = _short_hash(text) if attempt == 0 else longer + (f"-{attempt - 1}" if attempt > 1 else "")
+            last = names[-1][: MAX_NAME - len(tail) - 1].rstrip("-.") or "x"
+            path = f"{prefix}{'/'.join([*names[:-1], f'{last}-{tail}'])}{suffix}"
+            attempt += 1
+        return self._take(path)
 
 
 def record_digest(record: Any) -> str:
@@ -93,17 +150,11 @@ def item_paths(items: Iterable[CPDItem]) -> dict[tuple[str, str], str]:
     """(kind, id) → the item's page. Oldest first, so that adding a newer
     record never renames an older page when two ids give the same name."""
     paths: dict[tuple[str, str], str] = {}
-    taken: set[str] = set()
+    names = PageNames()
     for item in sorted(items, key=item_order):
         key = item_key(item)
         # Own folders, apart from the lists under activities/: no id can name a list page.
-        folder = ITEM_FOLDERS[key[0]]
-        base = "/".join(safe_name(part) for part in item.id.split("/"))
-        path = f"{folder}/{base}.html"
-        if path in taken:
-            path = f"{folder}/{base}-{_short_hash(item.id)}.html"
-        taken.add(path)
-        paths[key] = path
+        paths[key] = names.give(f"{ITEM_FOLDERS[key[0]]}/", item.id.split("/"), item.id, ".html")
     return paths
 
 
@@ -117,15 +168,8 @@ def objective_anchor(objective_id: str) -> str:
 
 
 def tag_paths(tags: Iterable[str]) -> dict[str, str]:
-    paths: dict[str, str] = {}
-    taken: set[str] = set()
-    for tag in sorted(tags):
-        base = safe_name(tag)
-        if base in taken:
-            base = f"{base}-{_short_hash(tag)}"
-        taken.add(base)
-        paths[tag] = f"activities/tag/{base}/index.html"
-    return paths
+    names = PageNames()
+    return {tag: names.give("activities/tag/", [tag], tag, "/index.html") for tag in sorted(tags)}
 
 
 class _Site:
@@ -149,11 +193,13 @@ class _Site:
         self.years = sorted(self.by_year, reverse=True)
         self.tag_paths = tag_paths(self.tags)
         self.types = [c.key for c in policy.categories if any(item.category == c.key for item in self.items)]
-        self.type_paths = {key: f"activities/type/{safe_name(key)}/index.html" for key in self.types}
+        types = PageNames()
+        self.type_paths = {key: types.give("activities/type/", [key], key, "/index.html") for key in self.types}
         self.labels = {category.key: category.label for category in policy.categories}
         # Competence filters: an area or a code gets a page when an item names it.
         self.competence_items: dict[str, list[CPDItem]] = {}
         self.competence_paths: dict[str, str] = {}
+        competences = PageNames()
         if self.framework is not None:
             for area in self.framework.areas:
                 codes = {c.code for c in area.competences}
@@ -161,7 +207,9 @@ class _Site:
                     named = [item for item in self.items if wanted.intersection(item.competences)]
                     if named:
                         self.competence_items[key] = named
-                        self.competence_paths[key] = f"activities/competence/{safe_name(key)}/index.html"
+                        self.competence_paths[key] = competences.give(
+                            "activities/competence/", [key], key, "/index.html"
+                        )
         # Open objectives first, in the reports' order.
         self.objectives = sorted(
             view.objectives, key=lambda o: (o.status in CLOSED_OBJECTIVE_STATUSES, objective_order(o))
@@ -387,12 +435,43 @@ def _list_views(site: _Site) -> list[_ListView]:
 # --- the site -------------------------------------------------------------------------------
 
 
-def plan_site(view: Records, policy: Policy) -> list[Page]:
-    """Every page of the site, from the public view of the records."""
+def body_progress(view: Records, bodies: Iterable[Body], today: date) -> list[dict[str, Any]]:
+    """Where the public records stand with each body on `today`, for the
+    home page (only when cpdgen.yaml publishes it: site.publish.compliance)."""
+    found = compliance(view, [(body.policy, body.terms) for body in bodies], today)
+    shown = []
+    for standing in found.bodies:
+        required = standing.required
+        shown.append(
+            {
+                "short_name": standing.policy.short_name,
+                "body": standing.policy.body,
+                "period": standing.period.label(),
+                "end": standing.period.end,
+                "unit": standing.unit,
+                "required": required,
+                "counted": standing.counted,
+                "percent": min(100.0, 100.0 * standing.counted / required) if required else 100.0,
+                "compliant": standing.compliant,
+                "on_track": standing.on_track,
+                "rules": [
+                    {"label": rule.label, "rule": rule.rule, "required": rule.required,
+                     "counted": rule.counted, "met": rule.met}
+                    for rule in standing.rules
+                    if rule.rule in ("floor", "count", "alternative")
+                ],
+            }
+        )  # fmt: skip
+    return shown
+
+
+def plan_site(view: Records, policy: Policy, bodies: list[dict[str, Any]] | None = None) -> list[Page]:
+    """Every page of the site, from the public view of the records (and,
+    if published, the progress with each body from `body_progress`)."""
     site = _Site(view, policy)
     hours_by_year = [year_hours(view, policy, year) for year in sorted(site.years)]
     facets = site.facets()
-    pages = [_home(site, view, hours_by_year)]
+    pages = [_home(site, view, hours_by_year, bodies or [])]
     for list_view in _list_views(site):
         pages += _list_pages(site, list_view, facets)
     pages.append(Page(
@@ -433,7 +512,7 @@ def competences_recorded(items: Iterable[CPDItem]) -> bool:
     return any(item.competences for item in items)
 
 
-def _home(site: _Site, view: Records, hours_by_year: list[Hours]) -> Page:
+def _home(site: _Site, view: Records, hours_by_year: list[Hours], bodies: list[dict[str, Any]]) -> Page:
     profile = view.profile
     latest = hours_by_year[-1] if hours_by_year else None
     developing = [
@@ -466,6 +545,7 @@ def _home(site: _Site, view: Records, hours_by_year: list[Hours]) -> Page:
         "credentials": credentials(profile) if profile else [],
         "employer": current[0].employer if current else None,
         "developing": developing,
+        "bodies": bodies,
         "areas": areas,
         "planned": len(site.planned),
         "next_planned": site.planned[0].start if site.planned else None,

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from cpdgen.common.errors import UserError
 from cpdgen.common.resources import templates_dir
+from cpdgen.common.wording import noun, plural
 from cpdgen.compute.hours import format_hours
 from cpdgen.render.markup import markdown_html, safe_url
 
@@ -120,6 +121,12 @@ def template_errors(repository_root: Path | None):
         yield
     except UserError:
         raise
+    except OSError as exc:  # a template of the member's that cannot be read
+        mine = _in_member_folders(exc.filename, template_folders(repository_root)[:-1])
+        if mine is None:
+            raise
+        shown = mine.relative_to(repository_root.resolve()).as_posix() if repository_root else str(mine)
+        raise UserError(f"cannot read {shown}: {exc.strerror or exc}") from None
     except Exception as exc:
         folders = template_folders(repository_root)[:-1]  # the member's, not the built-in one
         place = _member_frame(exc, folders)
@@ -129,6 +136,13 @@ def template_errors(repository_root: Path | None):
         shown = path.relative_to(repository_root).as_posix() if repository_root else str(path)
         reason = exc.message if isinstance(exc, jinja2.TemplateSyntaxError) else str(exc)
         raise UserError(f"{shown}:{line}: error in your template: {reason}") from None
+
+
+def _in_member_folders(filename: Any, folders: list[Path]) -> Path | None:
+    if not isinstance(filename, str):
+        return None
+    path = Path(filename).resolve()
+    return path if any(path.is_relative_to(folder.resolve()) for folder in folders) else None
 
 
 def _member_frame(exc: Exception, folders: list[Path]) -> tuple[Path, int] | None:
@@ -200,6 +214,8 @@ def environment(
             "short_month": short_month,
             "words": words,
             "yes_no": yes_no,
+            "plural": plural,  # {{ n | plural("activity", "activities") }}: "1 activity", "2 activities"
+            "noun": noun,  # the word alone, for a count shown apart
         }
     )
     env.filters.update(filters or {})

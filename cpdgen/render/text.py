@@ -37,12 +37,31 @@ def hours_table(hours: Hours, policy: Policy) -> Table:
 
 def recommendation_note(advice: Recommendation, policy: Policy) -> str:
     text = (
-        f"The {policy.short_name} recommends {format_hours(advice.hours)} hours for {advice.period} ({advice.reason}); "
+        f"{policy.named_first} recommends {format_hours(advice.hours)} hours for {advice.period} ({advice.reason}); "
         f"{format_hours(advice.counted)} count towards it"
     )
     if advice.shortfall:
         return f"{text}: {format_hours(advice.shortfall)} short."
     return f"{text}."
+
+
+def compliance_hint(policy: Policy) -> str | None:
+    """For a body whose rules go beyond a yearly total (a unit, floors, caps
+    on groups, alternatives, carry-over, a period on the renewal date), where
+    to see them judged: the hours note above counts review years only."""
+    requirement = policy.requirement
+    beyond = (
+        requirement.unit.minutes != 60
+        or requirement.unit.name != "h"
+        or requirement.floors
+        or requirement.group_caps
+        or requirement.alternatives
+        or requirement.carry_over is not None
+        or requirement.window.needs_renewal
+    )
+    if not beyond:
+        return None
+    return f"`cpdgen compliance` judges the {policy.short_name}'s current period by all its rules (floors, units, carry-over)."
 
 
 def coverage_table(coverage: Coverage) -> Table:
@@ -82,16 +101,19 @@ COVERAGE_NOTE = (
 )
 
 
-def _item_columns(policy: Policy) -> tuple[Column, ...]:
+def _item_columns(policy: Policy, *, planned: bool = False) -> tuple[Column, ...]:
+    """The columns of a table of activities and courses; for planned ones
+    the date is when they are planned for, and their status (planned or
+    booked) is shown."""
     return (
         Column("id", "Id", brief=False),
         Column("kind", "Kind", brief=False),
         Column("category", "Type", show=policy.label),
         Column("start", "Start", brief=False),
-        Column("end", "Completed"),
+        Column("end", "Planned for" if planned else "Completed"),
         Column("title", "Title"),
         _HOURS,
-        Column("status", "Status", brief=False),
+        Column("status", "Status", brief=planned),
         Column("provider", "Provider"),
         Column("location", "Location", brief=False),
         Column("mode", "Mode", brief=False),
@@ -207,7 +229,7 @@ def planning_tables(report: PlanningReport, policy: Policy) -> list[Table]:
 def planned_table(report: PlanningReport, policy: Policy) -> Table:
     return Table(
         f"Planned activities and training courses ({report.year}–{report.year + 1})",
-        _item_columns(policy),
+        _item_columns(policy, planned=True),
         tuple(_item_row(item) for item in report.planned),
         empty="nothing planned",
     )
@@ -232,7 +254,7 @@ def planning_text(report: PlanningReport, policy: Policy, *, color: bool) -> str
             f"{objective.priority} priority" if objective.priority else None,
             objective.status.replace("-", " "),
             f"target {objective.target}" if objective.target else None,
-            f"{len(plan.items)} activit{'y' if len(plan.items) == 1 else 'ies'} in {report.year}",
+            f"{plural(len(plan.items), 'activity', 'activities')} in {report.year}",
         ]
         lines.append(style(f"{number}. {objective.title}", bold=True))
         lines.append("   " + " · ".join(fact for fact in facts if fact))

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from cpdgen.common.dates import date_problem
+from cpdgen.common.wording import plural
 from cpdgen.loading import schemas
 from cpdgen.model.kinds import Kind
 from cpdgen.validation.schema import matches_pattern
@@ -47,7 +48,7 @@ def _hours_per_day(data: dict, scalar: ScalarLookup) -> list[SchemaProblem]:
         return []
     written = scalar(("hours",))
     shown = written[0] if written else f"{hours:.10g}"
-    span = "1 day" if days == 1 else f"{days} days"
+    span = plural(days, "day")
     return [
         SchemaProblem(
             ("hours",),

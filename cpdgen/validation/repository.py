@@ -13,16 +13,18 @@ from datetime import date
 from pathlib import Path
 
 from cpdgen.common.diagnostics import Diagnostic, error
+from cpdgen.common.errors import UsageError
 from cpdgen.common.parallel import job_count
+from cpdgen.common.wording import did_you_mean
 from cpdgen.loading.files import Repository, SourceFile, discover
 from cpdgen.model.competences import Framework
 from cpdgen.model.kinds import PROFILE
-from cpdgen.model.policy import Policy
+from cpdgen.model.policy import Body, Policy
 from cpdgen.model.records import Records
 from cpdgen.model.settings import Settings
 from cpdgen.validation.files import FileChecker, FileResult
 from cpdgen.validation.rules import check_records
-from cpdgen.validation.settings import load_settings
+from cpdgen.validation.settings import load_configuration
 
 # From this many files on, compiling the fast schema gate (about 60 ms) pays.
 FAST_GATE_THRESHOLD = 300
@@ -37,6 +39,21 @@ class ValidationResult:
     files: int
     record_count: int
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    bodies: tuple[Body, ...] = ()  # every body cpdgen.yaml names, the first being `policy`
+
+    def body(self, name: str | None) -> Body:
+        """The body of policy `name` (its id, or as cpdgen.yaml names it);
+        None: the first. Raises UsageError for a body not listed."""
+        bodies = self.bodies or (Body(self.policy),)
+        if name is None:
+            return bodies[0]
+        for body in bodies:
+            if name in (body.policy.id, body.name):
+                return body
+        ids = [body.policy.id for body in bodies]
+        raise UsageError(
+            f"--policy: cpdgen.yaml lists no policy '{name}'{did_you_mean(name, ids)}; it lists: {', '.join(ids)}"
+        )
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -59,8 +76,9 @@ def validate_repository(
     exists to record such changes). `today` (the commands' today, `--as-of`)
     adds warnings of what is recorded as done after it."""
     sources, notes = discover(repo)
-    settings, policy, diagnostics = load_settings(repo)
-    diagnostics = [*diagnostics, *notes]
+    configuration = load_configuration(repo)
+    settings, policy = configuration.settings, configuration.policy
+    diagnostics = [*configuration.diagnostics, *notes]
     if not any(source.kind is PROFILE for source in sources):
         diagnostics.append(
             error(
@@ -83,7 +101,7 @@ def validate_repository(
         records.unbuilt_references.extend(result.unbuilt_references)
     diagnostics.extend(check_records(records, repo.root, frozen_years=check_submitted, policy=policy, today=today))
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.message))
-    return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics)
+    return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics, configuration.bodies)
 
 
 def _check_files(

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cpdgen.common.diagnostics import Diagnostic, error
+from cpdgen.common.diagnostics import Diagnostic, error, warning
 from cpdgen.common.resources import builtin_frameworks, builtin_guides, builtin_policies
 from cpdgen.common.wording import did_you_mean
 from cpdgen.loading import schemas
@@ -17,8 +18,8 @@ from cpdgen.loading.paths import check_repo_path
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
 from cpdgen.model.competences import Framework
 from cpdgen.model.guide import Guide
-from cpdgen.model.policy import Policy
-from cpdgen.model.settings import Settings
+from cpdgen.model.policy import Body, Policy
+from cpdgen.model.settings import PolicyChoice, Settings
 from cpdgen.validation.schema import (
     config_validator,
     format_checks,
@@ -31,20 +32,90 @@ from cpdgen.validation.schema_messages import translate
 DEFAULT_POLICY = "iet"
 
 
+@dataclass(frozen=True)
+class Configuration:
+    """What cpdgen.yaml says, and the bodies it names, each with the member's terms."""
+
+    settings: Settings
+    bodies: tuple[Body, ...]
+    diagnostics: list[Diagnostic]
+
+    @property
+    def policy(self) -> Policy:
+        """The first body's policy: the one the declaration is judged by."""
+        return self.bodies[0].policy
+
+
 def load_settings(repo: Repository) -> tuple[Settings, Policy, list[Diagnostic]]:
-    """The settings and the policy, or the defaults and the reasons they were
-    not usable. A missing cpdgen.yaml is fine: every setting has a default."""
+    """The settings and the (first) policy, or the defaults and the reasons
+    they were not usable. A missing cpdgen.yaml is fine: every setting has a default."""
+    configuration = load_configuration(repo)
+    return configuration.settings, configuration.policy, configuration.diagnostics
+
+
+def load_configuration(repo: Repository) -> Configuration:
+    """The settings and every body they name (`policy:` or `policies:`)."""
     path = repo.config_file
     if not path.is_file():
-        return default_settings(), default_policy(), []
+        return Configuration(default_settings(), (Body(default_policy()),), [])
     rel = repo.relative(path)
     loaded = _load_checked(path, rel, config_validator)
     if isinstance(loaded, list):
-        return default_settings(), default_policy(), loaded
+        return Configuration(default_settings(), (Body(default_policy()),), loaded)
     document, data = loaded
+    found: list[Diagnostic] = []
+    if "policy" in data and "policies" in data:
+        line, column = document.locate(("policies",), key=True)
+        found.append(error(rel, line, column, "give policy (one body) or policies (a list), not both"))
     settings = Settings.from_data(schemas.with_defaults(schemas.config_schema(), data))
-    policy, found = _load_policy(repo, settings.policy, rel, document)
-    return settings, policy, found
+    bodies: list[Body] = []
+    seen: dict[str, tuple] = {}
+    for choice in settings.policies:
+        policy, problems = _load_policy(repo, choice.name, rel, document, choice.path)
+        found += problems
+        line, column = document.locate(choice.path)
+        if not problems and policy.id in seen:
+            found.append(error(rel, line, column, f"the policy '{policy.id}' is listed twice"))
+            continue
+        if not problems and policy.requirement.window.needs_renewal and choice.terms.renewal is None:
+            message = (
+                f"{policy.id} counts over a year ending on your renewal date: give it, "
+                f"e.g. {{policy: {choice.name}, renewal: 2026-06-30}}"
+            )
+            found.append(error(rel, line, column, message))
+            continue
+        found += _terms_problems(policy, choice, rel, document)
+        seen[policy.id] = choice.path
+        bodies.append(Body(policy, choice.terms, choice.name))
+    if not bodies:
+        bodies.append(Body(default_policy()))
+    return Configuration(settings, tuple(bodies), found)
+
+
+def _terms_problems(policy: Policy, choice: PolicyChoice, rel: str, document: Document) -> list[Diagnostic]:
+    """A member's settings for a body: spans the right way round (an error),
+    and settings the body's rules never read (a warning: they change nothing)."""
+    found = []
+    entry = choice.path[:2]
+    for index, (start, end) in enumerate(choice.terms.inactive):
+        if end < start:
+            line, column = document.locate((*entry, "inactive", index, "to"))
+            found.append(error(rel, line, column, f"this inactive span ends ({end}) before it starts ({start})"))
+    uses = {"joined": "joined", "part_time": "part-time", "inactive": "inactive"}
+    given = {
+        "joined": choice.terms.joined is not None,
+        "part_time": choice.terms.part_time != 1.0,
+        "inactive": bool(choice.terms.inactive),
+    }
+    for key, rule in uses.items():
+        if given[key] and rule not in policy.requirement.pro_rata:
+            line, column = document.locate((*entry, key), key=True)
+            found.append(
+                warning(
+                    rel, line, column, f"{key} changes nothing for {policy.id}: its policy does not prorate for {rule}"
+                )
+            )
+    return found
 
 
 def default_settings() -> Settings:
@@ -123,12 +194,15 @@ def default_policy() -> Policy:
     return builtin_policy(DEFAULT_POLICY)
 
 
-def _load_policy(repo: Repository, name: str, config_rel: str, config: Document) -> tuple[Policy, list[Diagnostic]]:
-    """`policy:` is a built-in policy's name, or a policy file in the repository."""
+def _load_policy(
+    repo: Repository, name: str, config_rel: str, config: Document, where: tuple = ("policy",)
+) -> tuple[Policy, list[Diagnostic]]:
+    """`policy:` (or an entry of `policies:`, at `where`) is a built-in
+    policy's name, or a policy file in the repository."""
     builtin = builtin_policies()
     if name in builtin:
         return builtin_policy(name), []
-    line, column = config.locate(("policy",))
+    line, column = config.locate(where)
     if "/" not in name and not name.endswith((".yaml", ".yml")):
         message = (
             f"no built-in policy is called '{name}'{did_you_mean(name, builtin)}; "
@@ -138,7 +212,7 @@ def _load_policy(repo: Repository, name: str, config_rel: str, config: Document)
     try:
         check_repo_path(repo.root, name)
     except ValueError as exc:
-        return default_policy(), [error(config_rel, line, column, f"policy: {exc}")]
+        return default_policy(), [error(config_rel, line, column, f"{where[0]}: {exc}")]
     path = repo.root / name
     rel = repo.relative(path)
     loaded = _load_checked(path, rel, policy_validator)
@@ -174,12 +248,62 @@ def _policy_rules(data: dict, rel: str, document: Document) -> list[Diagnostic]:
         if key in keys[:index]:
             line, column = document.locate(("categories", index, "key"))
             found.append(error(rel, line, column, f"category '{key}' is listed twice"))
+    found += _rule_language(data, rel, document)
     for field in ("number", "key"):
-        values = [item[field] for item in data["checklist"]]
+        values = [item[field] for item in data.get("checklist", ())]
         for index, value in enumerate(values):
             if value in values[:index]:
                 line, column = document.locate(("checklist", index, field))
                 found.append(error(rel, line, column, f"checklist {field} {value} is used twice"))
+    return found
+
+
+def _rule_language(data: dict, rel: str, document: Document) -> list[Diagnostic]:
+    """The requirement's rules name groups that exist, and say each thing once."""
+    found = []
+    requirement = data["requirement"]
+
+    def problem(path: tuple, message: str, key: bool = False) -> None:
+        where = path if path[:1] == ("groups",) else ("requirement", *path)
+        line, column = document.locate(where, key=key)
+        found.append(error(rel, line, column, message))
+
+    if ("period_years" in requirement) == ("window" in requirement):
+        problem(
+            (),
+            "requirement: give period_years (a number of review years) or window (its kind), not both"
+            if "window" in requirement
+            else "requirement: give period_years or window (e.g. window: {kind: calendar-year})",
+            key=True,
+        )
+    groups = [group["key"] for group in data.get("groups", ())]
+    for index, group in enumerate(data.get("groups", ())):
+        if group["key"] in groups[:index]:
+            problem(("groups", index, "key"), f"group '{group['key']}' is listed twice")
+        if "types" not in group and "tags" not in group:
+            problem(("groups", index), f"group '{group['key']}' needs types or tags (or both)", key=True)
+    known = list(dict.fromkeys(groups + [category["key"] for category in data["categories"]]))
+
+    def check_group(path: tuple, name: str) -> None:
+        if name not in known:
+            problem(path, f"no group is called '{name}'{did_you_mean(name, known)}; groups: {', '.join(known)}")
+
+    for index, floor in enumerate(requirement.get("floors", ())):
+        check_group(("floors", index, "group"), floor["group"])
+        if ("hours" in floor) == ("records" in floor):
+            problem(("floors", index), "a floor gives hours or records (a count), not both", key=True)
+    for index, cap in enumerate(requirement.get("group_caps", ())):
+        for position, name in enumerate(cap["groups"]):
+            check_group(("group_caps", index, "groups", position), name)
+    rolling = requirement.get("window", {}).get("kind") == "rolling" or requirement.get("period_years", 1) > 1
+    if requirement.get("alternatives") and rolling:
+        problem(("alternatives",), "alternatives need periods that follow each other, not a rolling window", key=True)
+    carry = requirement.get("carry_over")
+    if carry is not None:
+        for position, name in enumerate(carry.get("not_towards", ())):
+            check_group(("carry_over", "not_towards", position), name)
+        if rolling:
+            problem(("carry_over",), "carry_over needs periods that follow each other, not a rolling window", key=True)
     return found
 
 

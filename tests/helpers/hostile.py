@@ -18,6 +18,7 @@ HOSTILE = [
     "<img src=x onerror=alert(1)>",
     "[x](javascript:alert(1))",
     "[x](JaVaScRiPt:alert(1))",
+    "[x](javascript:alert('QUOTED'))",  # a quote inside the address: no title, and nothing of it left as text
     "[x]( javascript:alert(1) )",
     "[x](java\tscript:alert(1))",
     "[x](&#106;avascript:alert(1))",

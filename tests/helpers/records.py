@@ -22,7 +22,9 @@ from cpdgen.model.records import (
 )
 
 
-def act(id, type="event", start="2024-06-01", end=None, hours=1, status="completed", objectives=(), title=None):
+def act(
+    id, type="event", start="2024-06-01", end=None, hours=1, status="completed", objectives=(), title=None, tags=()
+):
     data = {
         "title": title or f"Activity {id}",
         "type": type,
@@ -31,6 +33,8 @@ def act(id, type="event", start="2024-06-01", end=None, hours=1, status="complet
         "status": status,
         "objectives": list(objectives),
     }
+    if tags:
+        data["tags"] = list(tags)
     if end is not None:
         data["end"] = end
     return build_activity(data, id, Source(f"records/activities/{id}.yaml"))

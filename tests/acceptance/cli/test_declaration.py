@@ -402,6 +402,16 @@ def test_a_utf8_bom_and_crlf_survive_an_edit(member: TmpRepo):
     assert raw.startswith(b"\xef\xbb\xbf" + DECLARATION_2025.replace("\n", "\r\n").encode())
 
 
+def test_a_file_of_cr_line_endings_keeps_them_in_the_lines_cpdgen_adds(member: TmpRepo):
+    path = member.records / "declarations/2025.yaml"
+    path.write_bytes(DECLARATION_2025.replace("\n", "\r").encode())
+    assert member.run("declaration", "acknowledge", *AFTER).exit_code == 0
+    raw = path.read_bytes()
+    assert b"\n" not in raw and raw.startswith(DECLARATION_2025.replace("\n", "\r").encode())
+    assert b"acknowledged: true\r" in raw
+    assert member.run("validate").exit_code == 0
+
+
 def test_the_demo_2025_declaration_keeps_every_comment(tmp_path: Path):
     """The demo's half-done 2025 declaration is full of comments."""
     import shutil

@@ -166,6 +166,9 @@ def test_planning_report_text(member: TmpRepo):
     assert "1. Grow" in out
     assert "- [done 2025-03-14] Go to a lecture (1 linked)" in out
     assert "- [planned 2026-03-01] Take the course (1 linked)" in out
+    planned = out[out.index("Planned activities and training courses") :]
+    header = next(line for line in planned.splitlines() if "Title" in line)
+    assert "Planned for" in header and "Status" in header and "Completed" not in header
 
 
 @pytest.mark.parametrize("args", [("hours", "--year", "twenty"), ("report", "weekly"), ("hours", "--format", "xml")])

@@ -164,7 +164,7 @@ def test_a_write_failing_part_way_removes_everything_this_run_wrote(repo: TmpRep
     result = run(repo, "import", "csv", "log.csv", "--skip-bad")
     assert result.exit_code == 1
     assert result.stderr.endswith(
-        "cpdgen: writing failed (No space left on device); the 2 file(s) written were removed, nothing was imported\n"
+        "cpdgen: writing failed (No space left on device); the 2 files written were removed, nothing was imported\n"
     )
     assert tree(repo.root) == before  # no files, and no folders it made either
     assert len(calls) == 3
@@ -202,6 +202,22 @@ def test_an_existing_different_record_is_never_overwritten(repo: TmpRepo):
         "log.csv:2: records/activities/2025/2025-01-10-talk.yaml exists already and holds a different record; not overwritten\n"
     )
     assert mine.read_text() == "title: Talk\ntype: event\nstart: 2025-01-10\nhours: 3\n"
+
+
+def test_titles_without_latin_letters_are_numbered_past_existing_files_and_found_again(repo: TmpRepo):
+    repo.write(
+        "records/activities/2025/2025-01-10-activity.yaml", "title: 講演会\ntype: event\nstart: 2025-01-10\nhours: 3\n"
+    )
+    repo.write("log.csv", "Title,Date,Hours,Type\nДоклад,2025-01-10,1,event\n研讨会,2025-01-10,2,event\n")
+    result = run(repo, "import", "csv", "log.csv")
+    assert result.exit_code == 0, result.output
+    folder = repo.records / "activities" / "2025"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "2025-01-10-activity-2.yaml", "2025-01-10-activity-3.yaml", "2025-01-10-activity.yaml"
+    ]  # fmt: skip
+    assert "Доклад" in (folder / "2025-01-10-activity-2.yaml").read_text(encoding="utf-8")
+    again = run(repo, "import", "csv", "log.csv")
+    assert "2 already imported" in again.stderr and len(list(folder.iterdir())) == 3
 
 
 def test_the_same_date_and_title_twice_get_distinct_files(repo: TmpRepo):

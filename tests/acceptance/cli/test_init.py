@@ -132,7 +132,7 @@ def test_profile_and_settings_carry_the_name_and_body(tmp_path: Path):
     profile = parse_yaml((tmp_path / "m/records/profile.yaml").read_text("utf-8")).data
     assert profile == {"name": "Siân O'Brien: CEng", "memberships": [{"body": "IMechE"}]}
     settings = (tmp_path / "m/cpdgen.yaml").read_text("utf-8")
-    assert "policy: iet\n" in settings and "check IMechE's own recommended hours" in settings
+    assert "policy: iet\n" in settings and "check IMechE's own rules" in settings
     iet = run(tmp_path, "init", "n", "--name", "Jo", "--as-of", AS_OF)
     assert iet.exit_code == 0
     assert "recommended hours" not in (tmp_path / "n/cpdgen.yaml").read_text("utf-8")

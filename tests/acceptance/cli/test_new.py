@@ -228,6 +228,21 @@ def test_never_overwrites_a_record(repo: TmpRepo):
     assert path.read_text() == "title: Mine\ntype: event\nstart: 2025-03-14\nhours: 1\n"
 
 
+def test_titles_without_latin_letters_get_numbered_names_not_refused(repo: TmpRepo):
+    made = []
+    for title in ("講演会", "Доклад", "講演会"):
+        result = run(
+            repo, "new", "activity", "--title", title, "--type", "event", "--start", "2025-03-14", "--hours", "1"
+        )
+        assert result.exit_code == 0, result.output
+        made.append(result.stdout.strip())
+    folder = "records/activities/2025/2025-03-14-activity"
+    assert made == [f"{folder}.yaml", f"{folder}-2.yaml", f"{folder}-3.yaml"]
+    titles = [(repo.root / path).read_text(encoding="utf-8") for path in made]
+    assert ["講演会" in titles[0], "Доклад" in titles[1], "講演会" in titles[2]] == [True, True, True]
+    assert run(repo, "validate").exit_code == 0
+
+
 def test_a_record_the_repository_would_reject_is_reported_and_not_kept(repo: TmpRepo):
     result = run(repo, "new", "activity", "--title", "Talk", "--type", "event", "--start", "2025-03-14", "--hours", "2",
                  "--objectives", "no-such-objective")  # fmt: skip

@@ -214,6 +214,24 @@ def test_policy_file_is_not_yaml(repo):
 # ---- the policy file of docs/declaration.md -------------------------------------------
 
 
+def test_a_body_named_without_an_article_is_named_so_in_every_sentence(repo, tmp_path):
+    own = MYBODY.replace("short_name: MEB", "short_name: Engineers Ireland\nin_text: Engineers Ireland").replace(
+        "period_years: 2", "period_years: 1"
+    )
+    repo.write("mybody.yaml", own)
+    repo.write("cpdgen.yaml", "policy: mybody.yaml\n")
+    add_activities(repo)
+    table = repo.run("hours", "--year", "2024")
+    assert table.exit_code == 0, table.output
+    said = " ".join(table.stdout.split())
+    assert "Engineers Ireland recommends 50.0 hours" in said and "The Engineers Ireland" not in said
+    assert repo.run("build", "--site-only", "--out", str(tmp_path / "out"), "--as-of", "2025-02-01").exit_code == 0
+    pages = " ".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "site").rglob("*.html"))
+    assert "Engineers Ireland asks for" in pages and "he Engineers Ireland asks" not in pages
+    repo.write("mybody.yaml", MYBODY)
+    assert "The MEB recommends" in " ".join(repo.run("hours", "--year", "2024").stdout.split())
+
+
 def _example_policy() -> str:
     text = (PROJECT_ROOT / "docs" / "declaration.md").read_text("utf-8")
     return re.search(r"```yaml\n(id: mybody\n.*?)```", text, re.S).group(1)

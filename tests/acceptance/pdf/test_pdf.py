@@ -733,3 +733,85 @@ def test_a_met_statement_beside_a_shortfall_is_noted_in_the_draft(tmp_path: Path
     words = Pdf(repo.root / "output/private/cpd-declaration-2025.pdf").words
     assert "I have met the IET's CPD requirements for 2025. Note: The IET recommends 30.0 hours" in words
     assert "10.5 short. The statement is the member's own; the shortfall never blocks a submission." in words
+
+
+# ---- characters beyond Latin: fonts that have them, or a warning -------------------------------------
+
+WORLD = "IET 講演会 한국어 ひらがな カタカナ 中文 🙂 ✓"
+
+
+def _fonts_of(reader: pypdf.PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in (page.get("/Resources") or {}).get("/Font", {}).values():
+            names.add(str(font.get_object().get("/BaseFont", "")).split("+")[-1])
+    return names
+
+
+def test_chinese_japanese_korean_and_emoji_print_with_fonts_that_have_them(repo, tmp_path, monkeypatch, caplog):
+    import logging
+
+    from cpdgen.render.glyphs import Coverage
+
+    if Coverage().missing(WORLD):
+        pytest.skip("the fonts .ci/run installs (fonts-wqy-microhei, fonts-symbola) are missing here")
+    repo.write(
+        "records/activities/world.yaml",
+        f'title: "{WORLD}"\ntype: event\nstart: 2025-03-14\nhours: 2\ndescription: "学习 🙂"\n',
+    )
+    weasyprint_log = logging.getLogger("weasyprint")  # cpdgen quietens it; here its warnings are wanted
+    monkeypatch.setattr(weasyprint_log, "setLevel", lambda level: None)
+    monkeypatch.setattr(weasyprint_log, "level", logging.WARNING)
+    with caplog.at_level(logging.WARNING):
+        result = repo.run("report", "activity", "--format", "pdf", "--year", "2025", "-o", str(tmp_path / "r.pdf"))
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    assert not [r.getMessage() for r in caplog.records if ".notdef" in r.getMessage()]
+    pdf = Pdf(tmp_path / "r.pdf")
+    for word in WORLD.split():
+        assert word in pdf.text
+    fonts = _fonts_of(pdf.reader)
+    assert any(f.startswith("WenQuanYi") for f in fonts) and any(f.startswith("Symbola") for f in fonts), fonts
+
+
+def test_a_character_no_font_has_is_a_warning_naming_the_record_and_the_character(repo, tmp_path):
+    repo.write(
+        "records/activities/odd.yaml", 'title: "Private use \U000f0001"\ntype: event\nstart: 2025-03-14\nhours: 2\n'
+    )
+    result = repo.run("report", "activity", "--format", "pdf", "--year", "2025", "-o", str(tmp_path / "r.pdf"))
+    assert result.exit_code == 0, result.output
+    (warning,) = [line for line in result.stderr.splitlines() if "no installed font" in line]
+    assert warning.startswith("cpdgen: warning: records/activities/odd.yaml: ") and "(U+F0001)" in warning
+    built = repo.run("build", "--as-of", AS_OF)
+    assert built.exit_code == 0, built.output
+    assert "records/activities/odd.yaml" in built.stderr and "(U+F0001)" in built.stderr
+    again = repo.run("build", "--as-of", AS_OF)  # the PDFs are reused: the warning stays
+    assert "(U+F0001)" in again.stderr
+
+
+@pytest.mark.parametrize("name, text", [
+    ("activity-report.html", '{% extends "builtin/pdf/activity-report.html" %}\n'),  # a template
+    ("pdf.css", "html { color: #000; }\n"),  # an asset: WeasyPrint would go on without it
+])  # fmt: skip
+def test_a_pdf_template_or_asset_of_the_members_that_cannot_be_read_is_named(repo, monkeypatch, name, text):
+    from helpers.failures import unreadable
+
+    repo.write(f"site_templates/pdf/{name}", text)
+    unreadable(monkeypatch, repo.root / "site_templates" / "pdf" / name)
+    result = repo.run("report", "activity", "--format", "pdf", "--year", "2025")
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"cpdgen: cannot read site_templates/pdf/{name}: Permission denied\n"
+    assert not (repo.root / "output").exists()
+
+
+def test_counts_of_one_are_worded_in_the_singular_in_the_reports_and_messages(repo, tmp_path):
+    repo.write("records/activities/a.yaml", "title: A\ntype: event\nstart: 2025-01-01\nhours: 1\n")
+    result = repo.run("report", "activity", "--format", "pdf", "--year", "2025", "-o", str(tmp_path / "r.pdf"))
+    assert result.exit_code == 0, result.output
+    text = flat(Pdf(tmp_path / "r.pdf").text)
+    assert "1 activity or training course completed" in text and "The one activity names no competence." in text
+    assert not re.search(r"\b1 (activities|courses|objectives|items)\b", text)
+    assert repo.run("declaration", "start", "--year", "2025", "--as-of", "2026-02-01").exit_code == 0
+    done = repo.run("declaration", "acknowledge", "--year", "2025", "--as-of", "2026-02-01")
+    assert done.exit_code == 0, done.output
+    assert "(1 activity or course, 0 objectives, 0 planned)" in done.stdout

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from helpers.contrast import contrast
 from helpers.site import build, copy_demo, html_pages
@@ -156,3 +157,18 @@ def test_the_chart_is_legible_on_a_phone(browser, demo, scheme):
             assert page.is_visible(".scroll-hint")  # and says so on a phone
     finally:
         context.close()
+
+
+def test_axe_finds_no_violation_in_the_published_progress_with_each_body(browser, tmp_path):
+    """The home page's cards per body (shown only with site.publish.compliance), both widths and schemes."""
+    repo = copy_demo(tmp_path / "member")
+    settings = yaml.safe_load((repo.root / "cpdgen.yaml").read_text("utf-8"))
+    settings["policies"] = ["iet", {"policy": "texas-pe", "renewal": "2026-06-30"}, "engineers-australia"]
+    del settings["policy"]
+    settings["site"]["publish"]["compliance"] = True
+    (repo.root / "cpdgen.yaml").write_text(yaml.safe_dump(settings), "utf-8")
+    build(repo, tmp_path / "out")
+    site = tmp_path / "out" / "site"
+    assert "body-card" in (site / "index.html").read_text("utf-8")
+    for width in WIDTHS:
+        assert _violations(browser, site, [site / "index.html"], width) == []

@@ -198,6 +198,23 @@ def test_competences_fits_a_phone(browser, demo):
     assert _overflowing(browser, demo, ["competences.html"]) == []
 
 
+def test_pages_of_a_very_long_tag_and_id_fit_a_phone(browser, tmp_path):
+    repo = new_repo(tmp_path / "member")
+    long_tag = "t" * 300
+    activity = {"id": "l" * 300, "title": "x" * 200, "type": "event", "start": "2025-06-01", "hours": 1,
+                "tags": [long_tag, "short"]}  # fmt: skip
+    write_yaml(repo, "records/activities/list.yaml", [activity])
+    build(repo, tmp_path / "out")
+    site = tmp_path / "out" / "site"
+    names = [
+        p.relative_to(site).as_posix()
+        for p in html_pages(site)
+        if "/tag/" in p.as_posix() or "activity/" in p.as_posix()
+    ]
+    assert len(names) == 3
+    assert _overflowing(browser, site, [*names, "activities/tags.html", "activities/index.html", "index.html"]) == []
+
+
 def test_clicking_a_profile_link_runs_no_script(browser, tmp_path):
     repo = new_repo(
         tmp_path / "member",

@@ -128,6 +128,33 @@ def test_build_refuses_invalid_records_and_leaves_the_output(tmp_path):
     assert (repo.root / "output" / "site" / "index.html").read_bytes() == index
 
 
+@pytest.mark.parametrize("where, named", [
+    ("/", "the root of the file system"), ("~", "your home folder"), (".", "the repository itself"),
+])  # fmt: skip
+def test_build_out_refuses_the_root_home_and_the_repository(repo, tmp_path, monkeypatch, where, named):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    out = os.path.expanduser(where)
+    for command in (["build", "--site-only"], ["serve", "--port", "0"]):
+        result = repo.run(*command, "--out", out, "--as-of", AS_OF)
+        assert result.exit_code == 2, result.output
+        assert f"that is {named};" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    assert not any(os.path.exists(f"/{name}") for name in ("site", "private", ".cache"))
+
+
+def test_build_out_into_a_folder_of_other_files_is_refused_and_into_its_own_output_again_allowed(repo, tmp_path):
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "thesis.docx").write_text("precious")
+    result = repo.run("build", "--site-only", "--out", str(mine), "--as-of", AS_OF)
+    assert result.exit_code == 1 and "holds files cpdgen did not make" in result.stderr
+    assert sorted(p.name for p in mine.iterdir()) == ["thesis.docx"]
+    out = tmp_path / "out"
+    for _ in range(2):
+        assert repo.run("build", "--site-only", "--out", str(out), "--as-of", AS_OF).exit_code == 0
+
+
 def test_build_out_puts_the_output_where_asked(repo, tmp_path):
     result = repo.run("build", "--site-only", "--out", str(tmp_path / "elsewhere"), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
@@ -305,6 +332,80 @@ def test_an_activity_id_cannot_take_the_place_of_a_list_page(repo):
     assert (site / "activity" / "index.html").is_file() and (
         site / "activity" / "tag" / "okay" / "index.html"
     ).is_file()
+
+
+def test_tags_and_ids_that_slug_alike_or_run_long_build_pages_that_all_link(repo):
+    long_id, long_tag = "l" * 300, "t" * 300
+    repo.write(
+        "records/activities/list.yaml",
+        f'- id: {long_id}\n  title: "LONG"\n  type: event\n  start: 2025-06-01\n  hours: 1\n'
+        f'  tags: ["X-6E0BE0", x, "x!", {long_tag}]\n'
+        f'- id: {long_id}2\n  title: "LONGER"\n  type: event\n  start: 2025-06-02\n  hours: 1\n'
+        f"  tags: [{long_tag}2]\n",
+    )
+    assert repo.run("validate").exit_code == 0
+    result = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    site = repo.root / "output" / "site"
+    assert max(len(p.name) for p in site.rglob("*")) <= 80
+    tags = _Links()
+    tags.feed((site / "activities" / "tags.html").read_text(encoding="utf-8"))
+    tag_pages = {href for href in tags.hrefs if "/tag/" in href}
+    assert len(tag_pages) == 5
+    headings = set()
+    for href in tag_pages:
+        page = (site / "activities" / href).resolve()
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", page.read_text(encoding="utf-8"), re.S)
+        headings.add(heading[1].strip())
+    assert len(headings) == 5  # each tag its own page
+    activity_pages = [p for p in (site / "activity").iterdir() if p.suffix == ".html"]
+    assert len(activity_pages) == 2
+    again = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert again.exit_code == 0 and sorted((site / "activity").iterdir()) == sorted(activity_pages)
+
+
+@pytest.mark.parametrize("unreadable_file", ["evidence/slides.pdf", "site_templates/home.html"])
+def test_a_file_build_cannot_read_is_named_as_unreadable(repo, monkeypatch, unreadable_file):
+    from helpers.failures import unreadable
+
+    repo.write("cpdgen.yaml", "policy: iet\nsite:\n  publish:\n    evidence: true\n")
+    repo.write("evidence/slides.pdf", b"%PDF-1.4\n%%EOF\n")
+    repo.write("site_templates/home.html", '{% extends "builtin/home.html" %}\n')
+    repo.write(
+        "records/activities/a.yaml",
+        "title: A\ntype: event\nstart: 2025-01-01\nhours: 1\nevidence: [evidence/slides.pdf]\n",
+    )
+    assert repo.run("build", "--site-only", "--as-of", AS_OF).exit_code == 0
+    before = sorted(p.relative_to(repo.root) for p in repo.root.rglob("*"))
+    unreadable(monkeypatch, repo.root / unreadable_file)
+    result = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"cpdgen: cannot read {unreadable_file}: Permission denied"), result.stderr
+    assert "write" not in result.stderr and "Traceback" not in result.output
+    assert sorted(p.relative_to(repo.root) for p in repo.root.rglob("*")) == before
+
+
+ONE_OF_EACH = {
+    "records/activities/a.yaml": "title: A\ntype: event\nstart: 2025-01-01\nhours: 1\ntags: [t]\ncompetences: [A1]\n"
+    "objectives: [goal]\n",
+    "records/activities/p.yaml": "title: P\ntype: event\nstart: 2026-12-01\nhours: 1\nstatus: planned\n",
+    "records/objectives/goal.yaml": "title: Goal\nstatus: in-progress\nactions:\n  - title: Do\n    status: done\n"
+    "    done_on: 2025-02-01\n    activities: [a]\n",
+}
+ONE_PLURAL = re.compile(r"\b1 (?:[a-z]+ )?(activities|tags|objectives|actions|records|courses|items|files|areas)\b")
+
+
+def test_counts_of_one_are_worded_in_the_singular_on_every_page(repo):
+    for path, text in ONE_OF_EACH.items():
+        repo.write(path, text)
+    result = repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    found = []
+    for page in (repo.root / "output" / "site").rglob("*.html"):
+        text = " ".join(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")).split())
+        found += [(page.name, m.group()) for m in ONE_PLURAL.finditer(text)]
+        found += [(page.name, m) for m in re.findall(r'aria-label="1 activities"', page.read_text(encoding="utf-8"))]
+    assert found == [], found
 
 
 @pytest.mark.parametrize("template, text, line, reason", [

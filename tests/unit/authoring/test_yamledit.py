@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 import pytest
 
@@ -72,6 +73,18 @@ def test_crlf_files_keep_crlf_everywhere():
     edited = update_section(text, "reports", ACK, file="d.yaml")
     assert edited.count("\n") == edited.count("\r\n")
     assert edited.startswith("year: 2025\r\n# note\r\nreports:\r\n")
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_every_line_ending_is_kept_in_new_and_edited_lines(newline):
+    text = "year: 2025\n# note\nreports:\n  acknowledged: false\ncompliance:\n  statement: met\n".replace("\n", newline)
+    edited = update_section(text, "reports", ACK, file="d.yaml")
+    edited = set_path(edited, ("compliance", "comments"), "Why.\nTwo lines.\n", file="d.yaml")
+    edited = set_path(edited, ("monitoring", "agreed"), True, file="d.yaml")
+    assert edited.startswith("year: 2025\n# note\nreports:\n".replace("\n", newline))
+    assert re.findall(r"\r\n|\r|\n", edited) == [newline] * len(re.findall(r"\r\n|\r|\n", edited))
+    assert parse_yaml(edited).data["compliance"] == {"statement": "met", "comments": "Why.\nTwo lines.\n"}
+    assert parse_yaml(edited).data["monitoring"] == {"agreed": True}
 
 
 def test_nested_values_replace_the_old_block_and_keep_what_follows():

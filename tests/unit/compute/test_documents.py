@@ -145,7 +145,7 @@ def test_sniff(head, is_word_zip, expected):
     ],
 )
 def test_document_problems(document, fragments):
-    problems = document_problems("cv", document, RULES, "IET")
+    problems = document_problems("cv", document, RULES, "the IET")
     assert len(problems) == len(fragments), problems
     for problem, fragment in zip(problems, fragments):
         assert problem.startswith(f"supporting_documents.cv: '{document.path}'")
@@ -153,7 +153,7 @@ def test_document_problems(document, fragments):
 
 
 def test_document_problems_name_the_field():
-    [problem] = document_problems("planning_report", facts("p.gif", PDF), RULES, "IET")
+    [problem] = document_problems("planning_report", facts("p.gif", PDF), RULES, "the IET")
     assert problem.startswith("supporting_documents.planning_report: 'p.gif'")
 
 

@@ -110,7 +110,7 @@ def test_inspect_real_files(tmp_path, rel, data, fragments):
     assert document.problem is None
     assert document.size == len(data)
     assert document.head == data[:16]
-    problems = document_problems("cv", document, RULES, "IET")
+    problems = document_problems("cv", document, RULES, "the IET")
     assert len(problems) == len(fragments), problems
     for problem, fragment in zip(problems, fragments):
         assert fragment in problem
@@ -142,7 +142,7 @@ def test_inspect_unusable_paths(tmp_path, rel, fragment):
     write(tmp_path, "outside.pdf", padded(PDF, 100))
     document = inspect_document(root, rel)
     assert document.problem is not None and fragment in document.problem
-    [problem] = document_problems("cv", document, RULES, "IET")
+    [problem] = document_problems("cv", document, RULES, "the IET")
     assert problem == f"supporting_documents.cv: '{rel}': {document.problem}"
 
 

@@ -157,3 +157,42 @@ def test_from_data_builds_the_shape():
     assert not first.applies(None, False, "student")
     assert last.applies(False, True, None)
     assert policy.label("event") == "E" and policy.label("training") == "training"
+
+
+# ---- the shipped packs of the rule language ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(builtin_policies()))
+def test_every_shipped_policy_loads_and_cites_its_source(name):
+    policy = builtin_policy(name)
+    assert policy.id == name
+    assert policy.source is not None and policy.source.url.startswith("https://")
+    assert len(policy.source.read) == 10  # YYYY-MM-DD
+
+
+def test_only_the_iet_has_a_declaration_checklist():
+    assert [name for name in sorted(builtin_policies()) if builtin_policy(name).has_checklist] == ["iet"]
+    assert builtin_policy("ncees").documents.types == ()
+
+
+def test_the_packs_rules_as_published():
+    ea, ireland = builtin_policy("engineers-australia"), builtin_policy("engineers-ireland")
+    istructe, ncees, texas = builtin_policy("istructe"), builtin_policy("ncees"), builtin_policy("texas-pe")
+    assert (ea.requirement.window.kind, ea.requirement.window.years, ea.requirement.rules[-1].hours) == (
+        "rolling",
+        3,
+        150,
+    )
+    assert [(f.group, f.hours) for f in ea.requirement.floors] == [
+        ("area-of-practice", 50),
+        ("risk-management", 10),
+        ("business-management", 15),
+    ]
+    assert (ireland.requirement.window.kind, ireland.requirement.rules[-1].hours) == ("calendar-year", 35)
+    assert [(a.years, a.hours) for a in istructe.requirement.alternatives] == [(3, 90)]
+    assert [(f.group, f.hours) for f in istructe.requirement.floors] == [("structural-safety", 6)]
+    assert (ncees.requirement.unit.name, ncees.requirement.carry_over) == ("PDH", None)
+    assert texas.requirement.carry_over is not None
+    assert (texas.requirement.carry_over.limit, texas.requirement.carry_over.periods) == (14, 1)
+    assert texas.requirement.carry_over.not_towards == ("ethics",)
+    assert texas.requirement.window.needs_renewal

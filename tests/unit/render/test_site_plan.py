@@ -4,6 +4,8 @@ renders again."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cpdgen.render.site_plan import PER_PAGE, Page, objective_anchor, plan_site, safe_name
 from cpdgen.validation.settings import default_policy
 
@@ -196,3 +198,51 @@ def test_credentials_spell_out_registrations_and_take_marks_from_grades_or_bodie
         ("RAS", "Fellow", "Royal Aeronautical Society"),
     ]
     assert initials("Siân Hughes") == "SH" and initials("Jo") == "J" and initials("Mary-Jane van Dyke") == "MD"
+
+
+def test_a_disambiguated_tag_name_never_takes_a_name_already_given():
+    # "x!" slugs to "x", and its disambiguated name "x-" + hash("x!") is the slug of "X-6E0BE0".
+    from cpdgen.render.site_plan import tag_paths
+
+    tags = ["X-6E0BE0", "x", "x!"]
+    paths = tag_paths(tags)
+    assert len(set(paths.values())) == 3
+    pages = plan_site(recs(replace(act("a"), tags=tuple(tags))), default_policy())
+    assert len({p.path for p in pages}) == len(pages)
+
+
+def test_a_disambiguated_item_name_never_takes_a_name_already_given():
+    from cpdgen.render.site_plan import _short_hash
+
+    # "a b" and "a?b" both slug to "a-b"; an older id already has the name that would tell "a?b" apart.
+    hashed = f"a-b-{_short_hash('a?b')}"
+    items = [act(hashed, start="2024-01-01"), act("a b", start="2024-01-02"), act("a?b", start="2024-01-03")]
+    pages = plan_site(recs(*items), default_policy())
+    own = [p.path for p in pages if p.template == "activity.html"]
+    assert len(set(own)) == 3
+
+
+def test_an_item_page_never_needs_a_folder_where_another_page_is_a_file():
+    items = [act("x.html/y", start="2024-01-01"), act("x", start="2024-01-02")]
+    own = [p.path for p in plan_site(recs(*items), default_policy()) if p.template == "activity.html"]
+    files = set(own)
+    folders = {"/".join(path.split("/")[:n]) for path in own for n in range(1, path.count("/") + 1)}
+    assert len(files) == 2 and not files & folders
+
+
+def test_page_names_are_bounded_distinct_and_the_same_in_every_build():
+    from cpdgen.render.site_plan import MAX_NAME
+
+    long_tag, other_tag = "t" * 300, "t" * 300 + "u"
+    items = [
+        replace(act("a" * 300, start="2024-01-01"), tags=(long_tag, other_tag)),
+        act("a" * 299 + "b", start="2024-01-02"),
+        act("/".join(["d"] * 200), start="2024-01-03"),
+        act("e" * 80 + "/" + "f" * 300, start="2024-01-04"),
+    ]
+    paths = [p.path for p in plan_site(recs(*items), default_policy())]
+    assert len(set(paths)) == len(paths)
+    assert all(len(part) <= MAX_NAME + len(".html") for path in paths for part in path.split("/"))
+    assert max(len(path) for path in paths) <= 200
+    again = [p.path for p in plan_site(recs(*reversed(items)), default_policy())]
+    assert sorted(again) == sorted(paths)

@@ -53,3 +53,13 @@ def test_an_activitys_span_reads_as_the_body_writes_it_with_machine_dates():
     assert ">30 January</time> – <time" in shown(date(2025, 1, 30), date(2025, 2, 2))
     assert ">30 December 2024</time> – <time" in shown(date(2024, 12, 30), date(2025, 1, 2))
     assert shown(date(2025, 3, 4), date(2025, 3, 4)) == '<time datetime="2025-03-04">4 March 2025</time>'
+
+
+def test_counts_are_worded_by_the_plural_and_noun_filters():
+    from cpdgen.render.templating import environment
+
+    env = environment(None)
+    text = env.from_string(
+        '{{ 1 | plural("activity", "activities") }}; {{ 2 | plural("tag") }}; <b>1</b> {{ 1 | noun("action") }}'
+    )
+    assert text.render() == "1 activity; 2 tags; <b>1</b> action"
