@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import cache
 
+from cpdgen.common.dates import FIRST_YEAR, LAST_YEAR, in_range
 from cpdgen.model.competences import Framework
 
 DATE_FORMATS = "YYYY-MM-DD, DD/MM/YYYY (day first, UK order) or 14 Mar 2025"
@@ -51,17 +52,21 @@ def parse_date(text: str, today: date | None = None) -> str:
         return _real(int(year_text), int(month_text), int(day_text), written)
     for pattern in _WORDS:
         try:
-            return datetime.strptime(written, pattern).date().isoformat()
+            found = datetime.strptime(written, pattern).date()
         except ValueError:
             continue
+        return _real(found.year, found.month, found.day, written)
     raise ValueError(f"'{written}' is not a date: write {DATE_HELP if today is not None else DATE_FORMATS}")
 
 
 def _real(year: int, month: int, day: int, text: str) -> str:
     try:
-        return date(year, month, day).isoformat()
+        found = date(year, month, day)
     except ValueError:
         raise ValueError(f"'{text}' is not a real date (read as day {day}, month {month}, year {year})") from None
+    if not in_range(found):
+        raise ValueError(f"'{text}' is outside the years cpdgen takes, {FIRST_YEAR} to {LAST_YEAR}")
+    return found.isoformat()
 
 
 # ---- hours -----------------------------------------------------------------------------
@@ -265,11 +270,5 @@ def parse_competences(values: Iterable[str], framework: Framework | None = None)
     if framework is not None:
         unknown = [code for code in codes if framework.competence(code) is None]
         if unknown:
-            listed = " ".join(framework.codes)
-            what = (
-                f"is not a {framework.short_name} competence"
-                if len(unknown) == 1
-                else f"are not {framework.short_name} competences"
-            )
-            raise ValueError(f"{', '.join(unknown)} {what}: the codes are {listed}")
+            raise ValueError(framework.refusal(unknown))
     return codes

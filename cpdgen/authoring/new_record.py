@@ -313,12 +313,11 @@ def _checker(root: Path):
 
 def check_value(kind_name: str, name: str, value: Any) -> list[str]:
     """Problems with one field's value on its own (for a prompt's answer)."""
-    import jsonschema
-
+    from cpdgen.validation.schema import schema_validator
     from cpdgen.validation.schema_messages import translate
 
     sub = schemas.record_schema(kind_name)["properties"][name]
-    validator = jsonschema.Draft7Validator({"type": "object", "properties": {name: sub}})
+    validator = schema_validator({"type": "object", "properties": {name: sub}})
     return [problem.message for error in validator.iter_errors({name: value}) for problem in translate(error)]
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from cpdgen import __version__
+from cpdgen.common.dates import FIRST_YEAR, LAST_YEAR
 from cpdgen.common.diagnostics import Diagnostic
 from cpdgen.common.errors import ExitCode, UserError
 from cpdgen.common.wording import plural
@@ -69,7 +70,7 @@ class Options:
         from cpdgen.validation.repository import validate_repository
 
         repo = self.repository()
-        result = validate_repository(repo, check_submitted=check_submitted)
+        result = validate_repository(repo, check_submitted=check_submitted, today=self.today)
         if result.errors:
             click.echo(format_text(result, color=self.color(sys.stderr), quiet=True), err=True)
             count = len(result.errors)
@@ -102,7 +103,7 @@ def year_option(command: Callable) -> Callable:
     """--year, for every command about a review year."""
     return click.option(
         "--year",
-        type=click.IntRange(1900, 2999),
+        type=click.IntRange(FIRST_YEAR, LAST_YEAR),
         default=None,
         help="The review year (default: the year before today, or before --as-of).",
     )(command)
@@ -119,8 +120,8 @@ def policy_option(command: Callable) -> Callable:
     )(command)
 
 
-# Review years run 1900-2999 (the schemas' range); "today" must leave a year before it.
-AS_OF_RANGE = (date(1901, 1, 1), date(2999, 12, 31))
+# Review years run FIRST_YEAR to LAST_YEAR (common.dates); "today" must leave a year before it.
+AS_OF_RANGE = (date(FIRST_YEAR + 1, 1, 1), date(LAST_YEAR, 12, 31))
 
 
 def _parse_date(ctx, param, value):

@@ -35,7 +35,7 @@ def validate(options: Options, output_format: str | None, strict: bool) -> None:
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     repo = options.repository()
     started = time.perf_counter()
-    result = validate_repository(repo)
+    result = validate_repository(repo, today=options.today)
     elapsed = time.perf_counter() - started
 
     if output_format == "json":

@@ -104,6 +104,20 @@ class DeclarationStatus:
         return bool(self.declaration and self.declaration.submitted.get("digest"))
 
     @property
+    def missing_as_answered(self) -> list[str]:
+        """What stops a submission in the records and answers alone, which a
+        submission's digest covers: every problem but those of the supporting
+        documents' files, which may be replaced after a submission (the
+        digest covers the paths named, not the files' bytes)."""
+        found = [
+            f"{item.number}. {item.title}: {problem}"
+            for item in self.items
+            for problem in item.problems
+            if item.key != DOCUMENTS_ITEM or not problem.startswith("supporting_documents.")
+        ]
+        return [*found, *self.missing[-1:]] if self.examples else found
+
+    @property
     def missing(self) -> list[str]:
         """Every problem, prefixed with its item: what stops a submission."""
         found = [f"{item.number}. {item.title}: {problem}" for item in self.items for problem in item.problems]
@@ -319,6 +333,8 @@ def supporting_documents(facts: YearFacts, digest: str) -> Judgement:
     return Judgement(not problems, tuple(problems), notes=tuple(notes), said=tuple(said))
 
 
+DOCUMENTS_ITEM = "supporting-documents"  # the item judged on files, not only on answers
+
 RULES: dict[str, Callable[[YearFacts, str], Judgement]] = {
     "cpd-monitoring": cpd_monitoring,
     "cpd-reports": cpd_reports,
@@ -327,7 +343,7 @@ RULES: dict[str, Callable[[YearFacts, str], Judgement]] = {
     "academic-study": _display_rule("academic_study", "academic study", "qualifications", shown_qualifications),
     "total-cpd-hours": total_cpd_hours,
     "compliance-statement": compliance_statement,
-    "supporting-documents": supporting_documents,
+    DOCUMENTS_ITEM: supporting_documents,
 }
 
 # The declaration section each rule reads (for templates and messages).

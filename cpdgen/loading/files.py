@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from cpdgen.common.diagnostics import Diagnostic, error, warning
+from cpdgen.common.diagnostics import Diagnostic, error, one_line, warning
 from cpdgen.common.errors import UsageError
 from cpdgen.common.wording import did_you_mean
 from cpdgen.model.kinds import BY_FOLDER, KINDS, PROFILE, YAML_SUFFIXES, Kind
@@ -73,6 +73,19 @@ class SourceFile:
     default_id: str  # the path below the kind folder, without the suffix
 
 
+# How deep folders below records/ may nest: far more than any records need,
+# and well within Python's recursion limit (discovery recurses per folder).
+MAX_FOLDER_DEPTH = 64
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def discover(repo: Repository) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Every record file below `repo.records`, in a stable order, and warnings
     for files that are there but will be ignored (a typo'd folder name must not
@@ -106,7 +119,25 @@ def _walk(
         rel = f"{folder_rel}/{name}"
         if name.startswith("."):
             continue
+        if not _is_utf8(name):
+            # os gives such a name with its bytes as lone surrogates, which no
+            # id, page name, digest or terminal can hold: refused here, once.
+            notes.append(
+                error(
+                    one_line(rel),
+                    1,
+                    1,
+                    f"the {'folder' if entry.is_dir(follow_symlinks=False) else 'file'} name '{one_line(name)}' is "
+                    "not UTF-8 text (it was written in another encoding): rename it; not read",
+                )
+            )
+            continue
         if entry.is_dir(follow_symlinks=False):
+            if len(parts) >= MAX_FOLDER_DEPTH:
+                notes.append(
+                    error(rel, 1, 1, f"folders nested more than {MAX_FOLDER_DEPTH} deep below records/; not read")
+                )
+                continue
             _walk(entry.path, rel, (*parts, name), root, sources, notes)
             continue
         if entry.is_symlink():

@@ -11,6 +11,8 @@ subset of YAML 1.2's core schema:
 * integers are decimal digits, floats are decimal with an optional exponent;
 * everything else plain (dates, times, `1:30`, `0o17`, `.inf`) stays text,
   to be judged by the schema;
+* YAML's non-specific tag `!` makes a scalar text, as the spec says
+  (`- ! 12` is the string "12");
 * duplicate keys are errors; so are tags other than YAML's standard ones;
 * alias expansion is bounded (a "billion laughs" file fails in milliseconds)
   and recursive aliases are refused.
@@ -61,6 +63,7 @@ _STANDARD_SCALAR_TAGS = {
 _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _NULLS = {"", "~", "null"}
+_PROPERTY_ENDS = frozenset(" \t\r\n,[]{}")  # what ends a tag or anchor
 
 
 class _Loader(_BaseLoader):
@@ -170,7 +173,7 @@ def parse_yaml(text: str) -> Document:
         loader.dispose()
     if root is None:
         return Document(None, None)
-    builder = _Builder()
+    builder = _Builder(text)
     data = builder.build(root)
     return Document(data, root, builder.problems)
 
@@ -245,7 +248,9 @@ def _too_deep() -> str:
 class _Builder:
     """Builds plain Python data from a composed node tree."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tagged = "!" in text  # no tag anywhere, the common case: nothing to look for
         self.problems: list[YAMLProblem] = []
         self.budget = MAX_VALUES
         self.active: set[int] = set()  # ids of collections being built: cycles
@@ -313,10 +318,31 @@ class _Builder:
             for key, item in value.items():
                 into.setdefault(key, item)
 
+    def _non_specific(self, node: ScalarNode) -> bool:
+        """Whether a scalar resolved as plain carries the non-specific tag `!`
+        (libyaml resolves `! 12` as it does `12`; YAML says it is text). A
+        plain scalar never starts with `!` or `&`, so its properties, a tag
+        and an anchor in either order, are what stands there."""
+        text, at = self.text, node.start_mark.index
+        if text[at : at + 1] not in ("!", "&"):
+            return False
+        while at < len(text) and text[at] in "!&":
+            end = at
+            while end < len(text) and text[end] not in _PROPERTY_ENDS:
+                end += 1
+            if text[at:end] == "!":
+                return True
+            at = end
+            while at < len(text) and text[at] in " \t\r\n":
+                at += 1
+        return False
+
     def scalar(self, node: ScalarNode) -> Any:
         value = node.value
         tag = node.tag
         if tag == _PLAIN:
+            if self.tagged and self._non_specific(node):
+                return value
             if value in _NULLS:
                 return None
             if value == "true":

@@ -36,6 +36,13 @@ class Framework:
     def codes(self) -> tuple[str, ...]:
         return tuple(c.code for area in self.areas for c in area.competences)
 
+    def refusal(self, unknown: list[str]) -> str:
+        """Why codes are refused, naming the valid ones: the one wording."""
+        what = (
+            f"is not a {self.short_name} competence" if len(unknown) == 1 else f"are not {self.short_name} competences"
+        )
+        return f"{', '.join(unknown)} {what}: the codes are {' '.join(self.codes)}"
+
     def competence(self, code: str) -> Competence | None:
         return next((c for area in self.areas for c in area.competences if c.code == code), None)
 

@@ -16,7 +16,7 @@ class Kind:
     plural: str  # for messages and summaries
     list_files: bool = True  # may one file hold a list of records?
     single: bool = False  # exactly one record, in one file (the profile)
-    date_order: tuple[tuple[str, str], ...] = ()  # (earlier, later) date fields
+    date_order: tuple[tuple[str, str], ...] = ()  # (earlier, later) date fields; dotted for nested ones
     counts_hours: bool = False  # has hours in a CPD category
     noun: str = ""  # what a member calls one, where it differs from the name: "training course"
 
@@ -44,7 +44,16 @@ TRAINING = Kind(
 QUALIFICATION = Kind("qualification", "qualifications", "qualifications", date_order=_START_END)
 EMPLOYMENT = Kind("employment", "employment", "employments", date_order=_START_END, noun="job")
 OBJECTIVE = Kind("objective", "objectives", "objectives", date_order=(("created", "target"),))
-DECLARATION = Kind("declaration", "declarations", "declarations", list_files=False)
+DECLARATION = Kind(
+    "declaration",
+    "declarations",
+    "declarations",
+    list_files=False,
+    date_order=(
+        ("compliance.out_of_employment.from", "compliance.out_of_employment.to"),
+        ("submitted.date", "submitted.amended"),
+    ),
+)
 
 KINDS: tuple[Kind, ...] = (PROFILE, ACTIVITY, TRAINING, QUALIFICATION, EMPLOYMENT, OBJECTIVE, DECLARATION)
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}

@@ -382,6 +382,9 @@ class Records:
         # lists above, but their ids still exist for uniqueness and references,
         # so one mistake is reported once, not again wherever it is referred to.
         self.unbuilt: list[tuple[str, str, Source]] = []
+        # What those records name, as (source, (path, kinds, id)): a broken
+        # reference is reported beside a record's other errors.
+        self.unbuilt_references: list[tuple[Source, tuple[tuple, tuple[str, ...], str]]] = []
         # Examples written by `cpdgen init` (`example: true`), as (kind, record):
         # valid, but kept out of the lists above, so nothing that computes from
         # the records (hours, reports, the declaration, the site) ever sees them.

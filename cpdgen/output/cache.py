@@ -23,7 +23,8 @@ CACHE_VERSION = 1
 def key_of(*parts: str | bytes) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for part in parts:
-        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        # surrogateescape: a file name that is not UTF-8 is keyed by its bytes
+        digest.update(part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part)
         digest.update(b"\0")
     return digest.hexdigest()
 

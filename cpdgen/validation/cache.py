@@ -46,16 +46,22 @@ from cpdgen.common.resources import policies_dir, schemas_dir
 from cpdgen.loading.files import Repository, SourceFile
 from cpdgen.model.records import BUILDERS
 
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"cpdgen records cache 1\n"
 _DIGEST = 32
 # The libraries whose behaviour decides a verdict, by import name and distribution.
-JUDGES = (("yaml", "pyyaml"), ("jsonschema", "jsonschema"), ("fastjsonschema", "fastjsonschema"))
+JUDGES = (
+    ("yaml", "pyyaml"),
+    ("jsonschema", "jsonschema"),
+    ("fastjsonschema", "fastjsonschema"),
+    ("regress", "regress"),
+)
 
 # One file's entry: (digest, kind, default id, path checks, record count,
 #   diagnostics (file, line, column, message, severity),
 #   built records (filled data, id, index in a list file or None, is an example),
-#   unbuilt ids (kind, id, index or None)).
+#   unbuilt ids (kind, id, index or None),
+#   the references of unbuilt records (index or None, (path, kinds, id))).
 Entry = tuple
 
 
@@ -263,9 +269,9 @@ def _decode(raw: bytes, context: bytes) -> dict[str, Entry] | None:
 def _is_entry(entry: Any) -> bool:
     """The shape `encode` writes, down to the types of the values the
     decoder relies on (the records' data is checked by their builders)."""
-    if not (isinstance(entry, tuple) and len(entry) == 8):
+    if not (isinstance(entry, tuple) and len(entry) == 9):
         return False
-    digest, kind, default_id, checks, count, diagnostics, built, unbuilt = entry
+    digest, kind, default_id, checks, count, diagnostics, built, unbuilt, references = entry
     return (
         isinstance(digest, bytes)
         and isinstance(kind, str)
@@ -289,6 +295,21 @@ def _is_entry(entry: Any) -> bool:
             lambda b: len(b) == 4 and isinstance(b[0], dict) and _index(b[2]) and isinstance(b[3], bool),
         )
         and _all(unbuilt, lambda u: len(u) == 3 and _strs(u[:2]) and u[0] in BUILDERS and _index(u[2]))
+        and _all(references, _is_reference)
+    )
+
+
+def _is_reference(item: tuple) -> bool:
+    """(index, (path, kinds, id)): what an unbuilt record names, and where."""
+    if not (len(item) == 2 and _index(item[0]) and isinstance(item[1], tuple) and len(item[1]) == 3):
+        return False
+    path, kinds, target = item[1]
+    return (
+        isinstance(path, tuple)
+        and all(isinstance(part, str | int) for part in path)
+        and isinstance(kinds, tuple)
+        and _strs(kinds)
+        and isinstance(target, str)
     )
 
 

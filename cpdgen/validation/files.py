@@ -15,9 +15,11 @@ from cpdgen.loading import schemas
 from cpdgen.loading.files import SourceError, SourceFile, decode_text, read_bytes
 from cpdgen.loading.paths import check_repo_path
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
+from cpdgen.model.competences import Framework
 from cpdgen.model.kinds import KINDS, Kind
 from cpdgen.model.records import BUILDERS, Record, Source
 from cpdgen.validation.record_rules import check_record_values
+from cpdgen.validation.rules import Reference, references_of
 from cpdgen.validation.schema import check_document, format_checks, record_gate, record_validator
 from cpdgen.validation.schema_messages import SchemaProblem, describe_value, translate
 
@@ -34,6 +36,7 @@ class FileResult:
         default_factory=list
     )  # valid, built, and `example: true`: they count towards nothing
     unbuilt: list[tuple[str, str, Source]] = field(default_factory=list)  # the others' ids
+    unbuilt_references: list[tuple[Source, Reference]] = field(default_factory=list)  # and what they name
     diagnostics: list[Diagnostic] = field(default_factory=list)
     record_count: int = 0  # records the file holds, valid or not
     # What the built records were made of, in order: (filled data, id, index in a list file, is an example).
@@ -52,19 +55,23 @@ class FileResult:
             tuple((d.file, d.line, d.column, d.message, d.severity.value) for d in self.diagnostics),
             tuple(self.built),
             tuple((kind, record_id, where.index) for kind, record_id, where in self.unbuilt),
+            tuple((where.index, reference) for where, reference in self.unbuilt_references),
         )
 
     @classmethod
     def from_entry(cls, rel: str, entry: tuple) -> FileResult:
         """The result an `entry` was made from: the records are built again
         by the model's own builders, from the same data."""
-        _, kind, _, checks, count, diagnostics, built, unbuilt = entry
+        _, kind, _, checks, count, diagnostics, built, unbuilt, references = entry
         result = cls(rel, kind, record_count=count, path_checks=set(checks), built=list(built))
         build = BUILDERS[kind]
         for data, record_id, index, example in built:
             record = build(data, record_id, Source(rel, index))
             (result.examples if example else result.records).append(record)
         result.unbuilt = [(name, record_id, Source(rel, index)) for name, record_id, index in unbuilt]
+        result.unbuilt_references = [
+            (Source(rel, index), (tuple(path), tuple(kinds), target)) for index, (path, kinds, target) in references
+        ]
         result.diagnostics = [
             Diagnostic(file, line, column, message, Severity(severity))
             for file, line, column, message, severity in diagnostics
@@ -81,9 +88,10 @@ class FileChecker:
     ones. Compiling costs about 60 ms, so only large repositories use it.
     """
 
-    def __init__(self, root: Path, *, fast: bool = False):
+    def __init__(self, root: Path, *, fast: bool = False, framework: Framework | None = None):
         self.root = root
         self.fast = fast
+        self.framework = framework  # the policy's competence framework: the codes records may use
         self._checks: set[PathCheck] | None = None  # the path checks of the file being checked
         self._validators: dict | None = None
         self._gates: dict | None = None
@@ -108,7 +116,7 @@ class FileChecker:
         self.validators, self.gates  # noqa: B018 - the properties build them
 
     def _format_checks(self):
-        return format_checks(self._logged("repo-path"), self._logged("document"))
+        return format_checks(self._logged("repo-path"), self._logged("document"), self.framework)
 
     def _logged(self, name: str):
         def check(value: str) -> None:
@@ -138,10 +146,15 @@ class FileChecker:
             schema_errors = sorted(
                 self.validators[kind.name].iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
             )
-            # A value of the wrong type also fails its enum, pattern...: say it once.
+            # A value of the wrong type also fails its enum, pattern...: say it once;
+            # and one of the wrong shape is not also told it is not one of a list.
             mistyped = {tuple(e.absolute_path) for e in schema_errors if e.validator == "type"}
+            misshapen = {tuple(e.absolute_path) for e in schema_errors if e.validator == "pattern"}
             for schema_error in schema_errors:
-                if schema_error.validator == "type" or tuple(schema_error.absolute_path) not in mistyped:
+                where = tuple(schema_error.absolute_path)
+                if schema_error.validator == "format" and where in misshapen:
+                    continue
+                if schema_error.validator == "type" or where not in mistyped:
                     problems.extend(translate(schema_error, scalar))
         problems.extend(check_record_values(kind, data, scalar, default_id))
         return problems
@@ -254,8 +267,16 @@ class FileChecker:
             example = data.get("example") is True
             (result.examples if example else result.records).append(built)
             result.built.append((filled, record_id, where.index, example))
-        elif isinstance(record_id, str):
-            result.unbuilt.append((kind.name, record_id, where))
+        else:
+            if isinstance(record_id, str):
+                result.unbuilt.append((kind.name, record_id, where))
+            # What it names is checked across records, except where its own problems are.
+            wrong = {tuple(problem.path) for problem in problems}
+            result.unbuilt_references.extend(
+                (where, reference)
+                for reference in references_of(kind.name, data)
+                if not any(reference[0][:length] in wrong for length in range(len(reference[0]) + 1))
+            )
 
 
 def _missing_id(kind: Kind) -> SchemaProblem:

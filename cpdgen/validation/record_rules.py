@@ -12,10 +12,11 @@ import re
 from datetime import date
 from typing import Any
 
-from cpdgen.common.dates import is_iso_date
+from cpdgen.common.dates import date_problem
 from cpdgen.common.wording import plural
 from cpdgen.loading import schemas
 from cpdgen.model.kinds import Kind
+from cpdgen.validation.schema import matches_pattern
 from cpdgen.validation.schema_messages import ScalarLookup, SchemaProblem
 
 HOURS_PER_DAY = 24
@@ -24,9 +25,9 @@ HOURS_PER_DAY = 24
 def check_record_values(kind: Kind, data: dict, scalar: ScalarLookup, default_id: str | None) -> list[SchemaProblem]:
     problems = []
     for first, last in kind.date_order:
-        begin, finish = _date(data.get(first)), _date(data.get(last))
+        begin, finish = _date(_at(data, first)), _date(_at(data, last))
         if begin and finish and finish < begin:
-            problems.append(SchemaProblem((last,), f"'{last}' ({finish}) is before '{first}' ({begin})"))
+            problems.append(SchemaProblem(tuple(last.split(".")), f"'{last}' ({finish}) is before '{first}' ({begin})"))
     if kind.counts_hours:
         problems.extend(_hours_per_day(data, scalar))
     if default_id is not None and "id" not in data:
@@ -60,7 +61,7 @@ def _id_from_file_name(kind: Kind, default_id: str) -> list[SchemaProblem]:
     """A record's id defaults to its file's path; that path must make a valid
     id, or nothing could ever refer to the record."""
     id_schema = schemas.record_schema(kind.name)["properties"].get("id")
-    if id_schema is None or re.fullmatch(id_schema["pattern"], default_id):
+    if id_schema is None or matches_pattern(id_schema["pattern"], default_id):
         return []
     suggestion = re.sub(r"[\s\\]+", "-", default_id).strip("-./")
     return [
@@ -72,8 +73,16 @@ def _id_from_file_name(kind: Kind, default_id: str) -> list[SchemaProblem]:
     ]
 
 
+def _at(data: dict, dotted: str) -> Any:
+    """The value at a dotted path (`compliance.out_of_employment.to`), or None."""
+    value: Any = data
+    for step in dotted.split("."):
+        value = value.get(step) if isinstance(value, dict) else None
+    return value
+
+
 def _date(value: Any) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) and is_iso_date(value) else None
+    return date.fromisoformat(value) if isinstance(value, str) and date_problem(value) is None else None
 
 
 def _is_number(value: Any) -> bool:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cpdgen.common.diagnostics import Diagnostic
+from cpdgen.common.diagnostics import Diagnostic, one_line
 from cpdgen.common.wording import plural
 
 if TYPE_CHECKING:  # only for annotations: the CLI imports this module at start-up
@@ -40,7 +40,7 @@ def format_text(result: ValidationResult, *, color: bool, quiet: bool = False) -
             lines.append(d.text())
             continue
         label = style("error", fg="red", bold=True) if d.is_error else style("warning", fg="yellow", bold=True)
-        lines.append(f"{style(d.location, bold=True)} {label}: {d.message}")
+        lines.append(f"{style(d.location, bold=True)} {label}: {d.shown_message}")
     if not quiet:
         closing = summary_line(result)
         lines.append(style(closing, fg="red" if result.errors else ("yellow" if result.warnings else "green")))
@@ -59,7 +59,9 @@ def format_json(result: ValidationResult, *, strict: bool = False) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's escapes for CR and LF, then every other line break or control
+    character as in the text format: one annotation stays one line."""
+    return one_line(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:

@@ -10,6 +10,7 @@ import marshal
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from cpdgen.common.diagnostics import Diagnostic, error
@@ -17,6 +18,7 @@ from cpdgen.common.errors import UsageError
 from cpdgen.common.parallel import job_count
 from cpdgen.common.wording import did_you_mean
 from cpdgen.loading.files import MAX_FILE_BYTES, Repository, SourceError, SourceFile, discover, read_bytes
+from cpdgen.model.competences import Framework
 from cpdgen.model.kinds import PROFILE
 from cpdgen.model.policy import Body, Policy
 from cpdgen.model.records import Records
@@ -67,10 +69,13 @@ class ValidationResult:
         return not self.errors
 
 
-def validate_repository(repo: Repository, jobs: int | None = None, *, check_submitted: bool = True) -> ValidationResult:
+def validate_repository(
+    repo: Repository, jobs: int | None = None, *, check_submitted: bool = True, today: date | None = None
+) -> ValidationResult:
     """Every problem of every file. check_submitted=False skips the check that
     submitted years are unchanged (for `declaration submit --amend`, which
-    exists to record such changes)."""
+    exists to record such changes). `today` (the commands' today, `--as-of`)
+    adds warnings of what is recorded as done after it."""
     sources, notes = discover(repo)
     configuration = load_configuration(repo)
     settings, policy = configuration.settings, configuration.policy
@@ -87,32 +92,39 @@ def validate_repository(repo: Repository, jobs: int | None = None, *, check_subm
 
     records = Records()
     record_count = 0
-    for result in check_files(repo, sources, jobs, settings):
+    for result in check_files(repo, sources, jobs, settings, policy.competences):
         diagnostics.extend(result.diagnostics)
         record_count += result.record_count
         for record in result.records:
             records.add(result.kind, record)
         records.examples.extend((result.kind, record) for record in result.examples)
         records.unbuilt.extend(result.unbuilt)
-    diagnostics.extend(check_records(records, repo.root, frozen_years=check_submitted))
+        records.unbuilt_references.extend(result.unbuilt_references)
+    diagnostics.extend(check_records(records, repo.root, frozen_years=check_submitted, policy=policy, today=today))
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.message))
     return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics, configuration.bodies)
 
 
-def check_files(repo: Repository, sources: list[SourceFile], jobs: int | None, settings: Settings) -> list[FileResult]:
+def check_files(
+    repo: Repository,
+    sources: list[SourceFile],
+    jobs: int | None,
+    settings: Settings,
+    framework: Framework | None = None,
+) -> list[FileResult]:
     """Every file's verdict, in the order of `sources`: from the persistent
     cache (`cpdgen.validation.cache`) where a file's bytes and the paths it
     names still agree with it, else checked afresh, and the cache brought up
     to date."""
     if not repo.use_cache:
-        return [result for result, _ in _check_files([(s, None) for s in sources], repo.root, jobs)]
+        return [result for result, _ in _check_files([(s, None) for s in sources], repo.root, jobs, framework)]
     from cpdgen.validation.cache import RecordCache, cache_file, context_digest, file_digest
 
     cache = RecordCache(cache_file(repo), context_digest(repo, policy_files(settings)))
     results: list[FileResult | None] = [None] * len(sources)
     todo: list[tuple[SourceFile, bytes | None]] = []
     where: list[int] = []
-    checker = FileChecker(repo.root)
+    checker = FileChecker(repo.root, framework=framework)
     for index, source in enumerate(sources):
         raw: bytes | None = None
         if cache.entries:
@@ -130,7 +142,7 @@ def check_files(repo: Repository, sources: list[SourceFile], jobs: int | None, s
                         pass  # an entry its builders refuse is checked again
         todo.append((source, raw))
         where.append(index)
-    for index, (result, digest) in zip(where, _check_files(todo, repo.root, jobs), strict=True):
+    for index, (result, digest) in zip(where, _check_files(todo, repo.root, jobs, framework), strict=True):
         results[index] = result
         if digest is not None:
             cache.store(result.rel, result.entry(digest, sources[index].default_id))
@@ -149,7 +161,9 @@ def policy_files(settings: Settings) -> list[str]:
 Work = tuple[SourceFile, bytes | None]  # a file, and its bytes if already read
 
 
-def _check_files(work: list[Work], root: Path, jobs: int | None) -> list[tuple[FileResult, bytes | None]]:
+def _check_files(
+    work: list[Work], root: Path, jobs: int | None, framework: Framework | None = None
+) -> list[tuple[FileResult, bytes | None]]:
     """Check every file, in `jobs` processes: this one and jobs - 1 workers.
     This process takes its share of the files too rather than sit waiting, so
     two cores give two checkers, and the workers' results are unpickled here
@@ -159,7 +173,7 @@ def _check_files(work: list[Work], root: Path, jobs: int | None) -> list[tuple[F
     if not work:
         return []
     count = job_count(jobs, len(work))
-    checker = FileChecker(root, fast=len(work) >= FAST_GATE_THRESHOLD)
+    checker = FileChecker(root, fast=len(work) >= FAST_GATE_THRESHOLD, framework=framework)
     if count == 1:
         return [_check_one(checker, item) for item in work]
     size = min(_CHUNK, -(-len(work) // count))
@@ -172,7 +186,7 @@ def _check_files(work: list[Work], root: Path, jobs: int | None) -> list[tuple[F
     context = multiprocessing.get_context("fork" if forking else None)
     try:
         with ProcessPoolExecutor(
-            count - 1, mp_context=context, initializer=_init_worker, initargs=(root, checker.fast)
+            count - 1, mp_context=context, initializer=_init_worker, initargs=(root, checker.fast, framework)
         ) as pool:
             mine = {index for index in range(len(chunks)) if index % count == 0}
             futures = {
@@ -209,10 +223,10 @@ def _check_one(checker: FileChecker, item: Work) -> tuple[FileResult, bytes | No
 _worker_checker: FileChecker | None = None
 
 
-def _init_worker(root: Path, fast: bool) -> None:
+def _init_worker(root: Path, fast: bool, framework: Framework | None) -> None:
     global _worker_checker
     if _worker_checker is None:
-        _worker_checker = FileChecker(root, fast=fast)
+        _worker_checker = FileChecker(root, fast=fast, framework=framework)
 
 
 def _check_chunk(chunk: list[Work]) -> bytes:

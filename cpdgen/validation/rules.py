@@ -5,14 +5,17 @@ references that resolve, declaration files named after their year.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from cpdgen.common.diagnostics import Diagnostic, error, warning
 from cpdgen.common.wording import did_you_mean
 from cpdgen.loading.files import SourceError, read_text
 from cpdgen.loading.yamlparse import Document, YAMLFileError, parse_yaml
 from cpdgen.model.kinds import BY_NAME
+from cpdgen.model.policy import Policy
 from cpdgen.model.records import Records, Source
 
 _YEAR_FILE = re.compile(r"[0-9]{4}")
@@ -58,16 +61,27 @@ class Report:
         return f"{source.file}:{line}"
 
 
-def check_records(records: Records, root: Path, *, frozen_years: bool = True) -> list[Diagnostic]:
+def check_records(
+    records: Records,
+    root: Path,
+    *,
+    frozen_years: bool = True,
+    policy: Policy | None = None,
+    today: date | None = None,
+) -> list[Diagnostic]:
     """Every rule over every record; one list of diagnostics. `frozen_years`:
-    also check that submitted declarations' records are unchanged."""
+    also check that submitted declarations' records are unchanged (and, with
+    the `policy`, that each was ready to submit). With `today`, also warn of
+    what is done after today."""
     from cpdgen.validation.submissions import submitted_years  # it builds on this module's Report
 
     report = Report(root)
     for rule in RULES:
         rule(records, report)
+    if today is not None:
+        done_after_today(records, report, today)
     if frozen_years:
-        submitted_years(records, report)
+        submitted_years(records, report, policy)
     return report.found
 
 
@@ -92,28 +106,89 @@ def unique_ids(records: Records, report: Report) -> None:
             )
 
 
-def objective_references(records: Records, report: Report) -> None:
-    objective_ids = records.ids("objective")
+# A reference: where in a record (path), the kinds it may name, the id it names.
+Reference = tuple[tuple, tuple[str, ...], str]
+
+
+def references_of(kind_name: str, data: Mapping[str, Any]) -> Iterator[Reference]:
+    """Every id a record names, from its data as written (valid or not, so a
+    broken reference is reported beside a record's other errors): an
+    activity's or course's `objectives`, an objective's actions' `activities`."""
+    if kind_name in ("activity", "training"):
+        for index, target in enumerate(_items(data.get("objectives"))):
+            if isinstance(target, str):
+                yield ("objectives", index), ("objective",), target
+    elif kind_name == "objective":
+        for action_index, action in enumerate(_items(data.get("actions"))):
+            if isinstance(action, Mapping):
+                for index, target in enumerate(_items(action.get("activities"))):
+                    if isinstance(target, str):
+                        yield ("actions", action_index, "activities", index), ("activity", "training"), target
+
+
+def _items(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _built_references(records: Records) -> Iterator[tuple[Source, Reference]]:
     for item in records.cpd_items:
         for index, objective_id in enumerate(item.objectives):
-            if objective_id not in objective_ids:
-                hint = did_you_mean(objective_id, objective_ids) or (
-                    " (no objectives are recorded yet)" if not objective_ids else ""
-                )
-                report(item.source, ("objectives", index), f"no objective has the id '{objective_id}'{hint}")
-
-
-def activity_references(records: Records, report: Report) -> None:
-    item_ids = records.ids("activity", "training")
+            yield item.source, (("objectives", index), ("objective",), objective_id)
     for objective in records.objectives:
         for action_index, action in enumerate(objective.actions):
             for index, item_id in enumerate(action.activities):
-                if item_id not in item_ids:
-                    report(
-                        objective.source,
-                        ("actions", action_index, "activities", index),
-                        f"no activity or training course has the id '{item_id}'{did_you_mean(item_id, item_ids)}",
-                    )
+                yield (
+                    objective.source,
+                    (("actions", action_index, "activities", index), ("activity", "training"), item_id),
+                )
+
+
+def references(records: Records, report: Report) -> None:
+    """Every id named resolves, in valid records and in those that failed
+    their schema alike (whose ids still count as existing)."""
+    known: dict[tuple[str, ...], set[str]] = {}
+    for source, (steps, kinds, target) in (*_built_references(records), *records.unbuilt_references):
+        ids = known.get(kinds)
+        if ids is None:
+            ids = known[kinds] = records.ids(*kinds)
+        if target in ids:
+            continue
+        if kinds == ("objective",):
+            hint = did_you_mean(target, ids) or (" (no objectives are recorded yet)" if not ids else "")
+            report(source, steps, f"no objective has the id '{target}'{hint}")
+        else:
+            report(source, steps, f"no activity or training course has the id '{target}'{did_you_mean(target, ids)}")
+
+
+def done_after_today(records: Records, report: Report, today: date) -> None:
+    """Something recorded as done on a day still to come is most likely a
+    plan, or a mistyped date: a warning, as it may be a clock or `--as-of`."""
+    for item in (*records.activities, *records.training):
+        if item.status == "completed" and item.end > today:
+            field = "end" if item.end != item.start else "start"
+            called = "training course" if item in records.training else "activity"
+            report.warn(
+                item.source,
+                (field,),
+                f"this {called} is completed but its '{field}' is {item.end}, after "
+                f"today ({today}): write 'status: planned' if it is still to come, or correct the date",
+            )
+    for qualification in records.qualifications:
+        if qualification.status == "completed" and qualification.end is not None and qualification.end > today:
+            report.warn(
+                qualification.source,
+                ("end",),
+                f"this qualification is completed but its 'end' is {qualification.end}, after today ({today}): "
+                "write 'status: in-progress' if it is still under way, or correct the date",
+            )
+    for objective in records.objectives:
+        for index, action in enumerate(objective.actions):
+            if action.done_on is not None and action.done_on > today:
+                report.warn(
+                    objective.source,
+                    ("actions", index, "done_on"),
+                    f"this action was done on {action.done_on}, after today ({today}): correct the date",
+                )
 
 
 def examples_remain(records: Records, report: Report) -> None:
@@ -154,6 +229,11 @@ def references_to_examples(records: Records, report: Report) -> None:
 
 
 def declaration_years(records: Records, report: Report) -> None:
+    # A declaration that failed its schema is named after a year too.
+    unbuilt = [(source, record_id) for kind, record_id, source in records.unbuilt if kind == "declaration"]
+    for source, name in unbuilt:
+        if not _YEAR_FILE.fullmatch(name):
+            report(source, (), "a declaration file is named after its review year, e.g. declarations/2025.yaml")
     for declaration in records.declarations:
         name = declaration.id  # the file name: declarations are never in list files
         if not _YEAR_FILE.fullmatch(name):
@@ -173,8 +253,7 @@ def declaration_years(records: Records, report: Report) -> None:
 
 RULES: tuple[Callable[[Records, Report], None], ...] = (
     unique_ids,
-    objective_references,
-    activity_references,
+    references,
     declaration_years,
     examples_remain,
     references_to_examples,

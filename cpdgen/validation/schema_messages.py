@@ -212,10 +212,10 @@ def _format_message(subject: str, error: ValidationError) -> str:
     cause = error.cause
     fmt = error.validator_value
     if fmt == "date":
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return f"{subject}: {describe_value(value)} is not a real date"
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            return f"{subject}: {describe_value(value)} {cause or 'is not a real date'}"
         return f"{subject} must be a date written YYYY-MM-DD (e.g. 2025-03-14); got {describe_value(value)}"
-    if fmt in ("repo-path", "document") and cause is not None:
+    if fmt in ("repo-path", "document", "competence", "text") and cause is not None:
         return f"{subject}: {cause}"
     if fmt == "email":
         return f"{subject}: {describe_value(value)} is not an email address"

@@ -49,6 +49,12 @@ def member(repo: TmpRepo) -> TmpRepo:
         "title: Example\ntype: event\nstart: 2025-01-05\nhours: 1\nexample: true\n",
     )
     repo.write("records/activities/2025/empty.yaml", "")
+    # An invalid record that also names an objective nobody has: the reference
+    # is judged across records, from what the cache kept of the unbuilt record.
+    repo.write(
+        "records/activities/2025/dangling.yaml",
+        "title: Dangling\ntype: event\nstart: 2025-03-02\nend: 2025-03-01\nhours: 1\nobjectives: [nonexistent]\n",
+    )
     repo.write(
         "records/training/2025/course.yaml",
         "title: Course\nstart: 2025-05-01\nhours: 7\ncertificate: evidence/none.pdf\n",
@@ -80,6 +86,7 @@ def rewrite(path: Path, body: bytes) -> None:
 def test_a_cached_run_gives_the_clean_verdict_and_reads_the_cache(member: TmpRepo, _own_cache: Path, monkeypatch):
     expected = clean(member)
     assert expected[0] == 1 and expected[1]["errors"], "the fixture has errors to keep"
+    assert "nonexistent" in expected[2], "a broken reference of an invalid record is reported"
     assert not list(_own_cache.glob("records-*")), "--no-cache writes no cache"
     assert verdict(member) == expected  # writes the cache
     assert cache_path(_own_cache).stat().st_size > 0
@@ -117,7 +124,7 @@ def _poisoned_entries(path: Path) -> tuple[int, bytes, dict]:
     no records": trusted, this would hide every error."""
     raw = path.read_bytes()
     fmt, context, entries = marshal.loads(raw[len(record_cache.MAGIC) + 32 :])
-    return fmt, context, {rel: (e[0], e[1], e[2], e[3], 0, (), (), ()) for rel, e in entries.items()}
+    return fmt, context, {rel: (e[0], e[1], e[2], e[3], 0, (), (), (), ()) for rel, e in entries.items()}
 
 
 @pytest.mark.parametrize(

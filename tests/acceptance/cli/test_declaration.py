@@ -265,6 +265,86 @@ def test_changing_the_declarations_own_answers_after_submission_is_reported(memb
     ]
 
 
+def test_a_covered_record_removed_with_its_digest_line_is_still_reported(member: TmpRepo):
+    """The combined digest is the proof: removing a record and its line under
+    submitted.records leaves no per-record difference, but the whole differs."""
+    assert member.run("declaration", "acknowledge", *AFTER).exit_code == 0
+    assert member.run("declaration", "submit", *AFTER).exit_code == 0
+    path = member.records / "declarations/2025.yaml"
+    text = path.read_text()
+    line = next(line for line in text.splitlines(keepends=True) if '"2025/conference":' in line)
+    path.write_text(text.replace(line, ""))
+    (member.records / "activities/2025/conference.yaml").unlink()
+
+    code, data = member.validate_json()
+    assert code == 1
+    [found] = data["errors"]
+    assert found["file"] == "records/declarations/2025.yaml"
+    assert found["line"] == text[: text.index("  digest:", text.index("submitted:"))].count("\n") + 1
+    assert "no longer matches its digest, though no record listed under 'submitted.records' differs" in found["message"]
+    assert "--amend" in found["message"]
+    status = member.run("declaration", "status", *AFTER)
+    assert status.exit_code == 1
+    assert "no longer matches its digest" in status.output
+
+
+def _submission_by_hand(repo: TmpRepo, date: str) -> None:
+    """A `submitted` block written by hand, its digests computed as cpdgen
+    would (as if copied from a submitted PDF's attachment)."""
+    from cpdgen.compute.digest import combined_digest, declaration_records, nested, record_digests
+    from cpdgen.compute.year import declaration_for
+    from cpdgen.loading.files import find_repository
+    from cpdgen.validation.repository import validate_repository
+
+    result = validate_repository(find_repository(repo.root))
+    digests = record_digests(declaration_records(result.records, 2025, declaration_for(result.records, 2025)))
+    lines = [f'submitted:\n  date: {date}\n  digest: "{combined_digest(digests)}"\n  records:\n']
+    for kind, ids in nested(digests).items():
+        lines.append(f"    {kind}:\n")
+        lines.extend(f'      "{record_id}": "{value}"\n' for record_id, value in ids.items())
+    path = repo.records / "declarations/2025.yaml"
+    path.write_text(path.read_text() + "".join(lines))
+
+
+def test_a_hand_written_submission_of_a_declaration_not_ready_is_reported(member: TmpRepo):
+    # the reports were never acknowledged: `submit` would refuse
+    _submission_by_hand(member, "2026-01-20")
+    code, data = member.validate_json()
+    assert code == 1
+    [found] = data["errors"]
+    assert found["file"] == "records/declarations/2025.yaml"
+    assert "says it was submitted, but it is not ready to submit" in found["message"]
+    assert "2. CPD Reports: acknowledge the CPD Activity and Planning Reports" in found["message"]
+    status = member.run("declaration", "status", *AFTER)
+    assert status.exit_code == 1 and "would have refused it" in status.output
+
+
+def test_a_hand_written_submission_dated_in_its_year_is_reported(member: TmpRepo):
+    assert member.run("declaration", "acknowledge", *AFTER).exit_code == 0
+    _submission_by_hand(member, "2025-12-31")
+    code, data = member.validate_json()
+    assert code == 1
+    [found] = data["errors"]
+    assert "says it was submitted on 2025-12-31, before the 2025 review year ended" in found["message"]
+    # the same block dated after the year is what `submit` writes: valid
+    path = member.records / "declarations/2025.yaml"
+    path.write_text(path.read_text().replace("date: 2025-12-31", "date: 2026-01-02"))
+    assert member.validate_json()[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("block", "missing"),
+    [("submitted:\n  date: 2026-01-20\n", "digest"), ('submitted:\n  digest: "' + "a" * 64 + '"\n', "date")],
+)
+def test_a_partial_submitted_block_is_reported(member: TmpRepo, block: str, missing: str):
+    path = member.records / "declarations/2025.yaml"
+    path.write_text(path.read_text() + block)
+    code, data = member.validate_json()
+    assert code == 1
+    [found] = data["errors"]
+    assert f"'submitted' has no {missing}, so it is not a submission" in found["message"]
+
+
 def test_acknowledge_without_a_declaration_creates_nothing(repo: TmpRepo):
     result = repo.run("declaration", "acknowledge", *AFTER)
     assert result.exit_code == 1

@@ -307,6 +307,119 @@ def test_text_lines_point_at_the_problems(mixed: TmpRepo):
     assert lines[3] == "3 records in 3 files: 2 errors, 1 warning"
 
 
+@pytest.mark.parametrize("fmt", ["text", "github", "text-colour"])
+def test_a_value_with_a_line_break_cannot_forge_a_diagnostic(repo: TmpRepo, fmt: str):
+    """Every diagnostic is one line, whatever its values hold: a newline, a
+    carriage return, a Unicode line separator or a terminal escape in a record
+    is written as an escape, never as itself."""
+    forged = "records/fake.yaml:1:1: error: forged"
+    repo.write(
+        "records/activities/2025/talk.yaml",
+        'title: T\ntype: "seminar\\n' + forged + '\\r\\u2028\\u0085\\e[7m"\nstart: 2025-03-14\nhours: 1\n',
+    )
+    args = ["validate", "--format", "github" if fmt == "github" else "text"]
+    result = repo.run(*args, env={"FORCE_COLOR": "1"} if fmt == "text-colour" else None)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2, lines  # the diagnostic and the summary
+    assert ANSI.sub("", lines[0]).startswith(("records/activities/2025/talk.yaml:", "::error file="))
+    assert ("%0A" if fmt == "github" else "\\n") + forged in lines[0]
+    assert not re.search("[\r\u2028\u0085]", result.stdout)
+    assert "\x1b[7m" not in result.stdout
+    assert "\\x1b[7m" in lines[0] and "\\u2028" in lines[0] and "\\x85" in lines[0]
+
+
+def test_completed_after_today_is_a_warning(repo: TmpRepo):
+    """Done on a day still to come is most likely a plan: warned at the date,
+    by today or --as-of, and not an error (a clock may be wrong)."""
+    repo.write("records/activities/2025/talk.yaml", activity(start="2025-12-20"))
+    repo.write("records/activities/2025/plan.yaml", activity(start="2025-12-21") + "status: planned\n")
+    repo.write(
+        "records/objectives/grow.yaml",
+        "title: Grow\nactions:\n  - title: Read\n    status: done\n    done_on: 2025-12-24\n",
+    )
+    repo.write(
+        "records/qualifications/msc.yaml",
+        "title: MSc\ninstitution: Uni\nstatus: completed\nstart: 2024-09-01\nend: 2025-12-10\n",
+    )
+    result = repo.run("validate", "--as-of", "2025-12-03")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines == [
+        "records/activities/2025/talk.yaml:3:8: warning: this activity is completed but its 'start' is 2025-12-20, "
+        "after today (2025-12-03): write 'status: planned' if it is still to come, or correct the date",
+        "records/objectives/grow.yaml:5:14: warning: this action was done on 2025-12-24, after today (2025-12-03): "
+        "correct the date",
+        "records/qualifications/msc.yaml:5:6: warning: this qualification is completed but its 'end' is 2025-12-10, "
+        "after today (2025-12-03): write 'status: in-progress' if it is still under way, or correct the date",
+        "5 records in 5 files: 3 warnings",
+    ]
+    assert repo.run("validate", "--as-of", "2025-12-24").stdout.endswith(": all valid\n")
+    assert repo.run("validate", "--strict", "--as-of", "2025-12-03").exit_code == 1
+
+
+@pytest.fixture
+def latin1_names(repo: TmpRepo) -> TmpRepo:
+    """A record file and a folder whose names are Latin-1 bytes, not UTF-8."""
+    folder = os.fsencode(repo.records / "activities/2025")
+    os.makedirs(folder)
+    for name in (b"caf\xe9.yaml", b"d\xe9ep/talk.yaml"):
+        path = os.path.join(folder, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as stream:
+            stream.write(activity().encode())
+    repo.write("records/activities/2025/fine.yaml", activity())
+    return repo
+
+
+def test_names_that_are_not_utf8_are_refused_by_validate(latin1_names: TmpRepo):
+    result = latin1_names.run("validate")
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        "records/activities/2025/caf\\xe9.yaml:1:1: error: the file name 'caf\\xe9.yaml' is not UTF-8 text (it was "
+        "written in another encoding): rename it; not read",
+        "records/activities/2025/d\\xe9ep:1:1: error: the folder name 'd\\xe9ep' is not UTF-8 text (it was "
+        "written in another encoding): rename it; not read",
+        "2 records in 2 files: 2 errors",
+    ]
+    code, data = latin1_names.validate_json()
+    assert code == 1 and [e["file"] for e in data["errors"]] == [
+        "records/activities/2025/caf\\xe9.yaml",
+        "records/activities/2025/d\\xe9ep",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("build", "--as-of", "2026-01-20"),
+        ("declaration", "status", "--as-of", "2026-01-20"),
+        ("declaration", "acknowledge", "--as-of", "2026-01-20"),
+        ("declaration", "submit", "--as-of", "2026-01-20"),
+        ("hours", "--as-of", "2026-01-20"),
+    ],
+)
+def test_names_that_are_not_utf8_stop_the_commands_cleanly(latin1_names: TmpRepo, args: tuple[str, ...]):
+    latin1_names.write("records/declarations/2025.yaml", "year: 2025\n")
+    result = run_cpdgen(list(args), latin1_names.root)
+    assert result.returncode == 1, result.stderr
+    assert "is not UTF-8 text" in result.stderr and "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_folders_nested_too_deep_are_an_error_not_a_crash(repo: TmpRepo):
+    from cpdgen.loading.files import MAX_FOLDER_DEPTH
+
+    deep = repo.records / "activities" / "/".join(["d"] * (MAX_FOLDER_DEPTH + 5))
+    deep.mkdir(parents=True)
+    (deep / "talk.yaml").write_text(activity())
+    result = run_cpdgen(["validate"], repo.root)
+    assert result.returncode == 1, result.stderr
+    [line, summary] = result.stdout.splitlines()
+    assert line.endswith(f"error: folders nested more than {MAX_FOLDER_DEPTH} deep below records/; not read")
+    assert line.startswith("records/activities/" + "d/" * (MAX_FOLDER_DEPTH - 1) + "d:1:1:")
+
+
 def test_text_all_valid_singular(tmp_path: Path):
     repo = TmpRepo(tmp_path / "solo")
     repo.write("records/profile.yaml", "name: Jo\n")

@@ -184,6 +184,33 @@ def test_standard_tags_follow_the_same_rules(text, expected):
     assert got == expected and type(got) is type(expected)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("! 12", "12"),
+        ("!  12", "12"),
+        ("! 1.5", "1.5"),
+        ("! true", "true"),
+        ("! null", "null"),
+        ("!", ""),
+        ("&a ! 12", "12"),
+        ("! &a 12", "12"),
+        ("&a 12", 12),  # an anchor alone changes nothing
+        ("[! 1, 2, !,]", ["1", 2, ""]),
+        ("{k: ! 3}", {"k": "3"}),
+    ],
+)
+def test_the_non_specific_tag_makes_a_scalar_text(text, expected):
+    """YAML 1.2: a node with the non-specific tag `!` is a string (libyaml
+    resolves `! 12` as it would `12`)."""
+    got = value(text)
+    assert got == expected and type(got) is type(expected)
+
+
+def test_an_alias_of_a_non_specific_scalar_is_text_too():
+    assert parse_yaml("v: &x ! 12\nw: *x\n").data == {"v": "12", "w": "12"}
+
+
 @pytest.mark.parametrize("text", ["!!int 0x1F", "!!int 1.5", "!!int true", "!!bool yes", "!!float abc", "!!null x"])
 def test_standard_tags_with_values_they_do_not_fit_are_refused(text):
     error = refused(f"v: {text}\n")

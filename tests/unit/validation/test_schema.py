@@ -17,6 +17,7 @@ import pytest
 
 from cpdgen.loading.files import discover, find_repository, read_text
 from cpdgen.loading.yamlparse import parse_yaml
+from cpdgen.model.kinds import BY_NAME as BY_KIND
 from cpdgen.model.kinds import KINDS
 from cpdgen.validation.files import FileChecker
 from cpdgen.validation.repository import validate_repository
@@ -82,9 +83,21 @@ _WILD_VALUES = [
     "not an email",
     "https://example.org/",
     "example.org",
+    "https://exa mple.org",
+    ".a@example.org",
+    "A1\n",
+    "A5",
+    "nl-test\n",
+    "\ufeff",
+    "\u200b",
+    "0225-03-14",
+    "9999-12-31",
+    "\u0663",
     [],
     ["A1"],
     ["A1", "A1"],
+    ["A1\n"],
+    ["B4"],
     [1],
     [None],
     ["x", "y"],
@@ -125,8 +138,10 @@ def _mutations(record: dict, rng: random.Random, count: int):
 
 
 def test_fast_and_plain_agree_on_mutated_records():
-    checker = FileChecker(PROJECT_ROOT, fast=True)
     result = validate_repository(find_repository(PROJECT_ROOT, DEMO_RECORDS))
+    # with the policy's framework: competence codes are judged by both validators alike
+    checker = FileChecker(PROJECT_ROOT, fast=True, framework=result.policy.competences)
+    assert checker.framework is not None
     rng = random.Random(20261128)
     compared = disagreements = 0
     examples = []
@@ -144,3 +159,107 @@ def test_fast_and_plain_agree_on_mutated_records():
                     examples.append((kind.name, mutated, gate_says, plain_says))
     assert compared > 2000
     assert disagreements == 0, examples[:3]
+
+
+# ---- `pattern` is ECMA-262's, in both validators ------------------------------
+
+# (pattern, value, ECMA-262 verdict): where Python's `re` would say otherwise.
+_PATTERN_TABLE = [
+    ("^[A-E][1-5]$", "A1", True),
+    ("^[A-E][1-5]$", "A1\n", False),  # `$` is the very end, not "before a final newline"
+    ("^[0-9a-f]{64}$", "a" * 64 + "\n", False),
+    ("^(?!.*\\.\\.)[^\\s./\\\\-][^\\s\\\\]*$", "nl-test", True),
+    ("^(?!.*\\.\\.)[^\\s./\\\\-][^\\s\\\\]*$", "nl-test\n", False),
+    ("^(?!.*\\.\\.)[^\\s./\\\\-][^\\s\\\\]*$", "2025/talk", True),
+    ("^(?!.*\\.\\.)[^\\s./\\\\-][^\\s\\\\]*$", "a\ufeffb", False),  # U+FEFF is \\s in ECMA-262, not in re
+    ("\\S", "\ufeff", False),
+    ("\\S", " x ", True),
+    ("^[0-9]+$", "\u0663", False),
+    ("^\\d+$", "\u0663", False),  # \\d is ASCII only in ECMA-262; re takes Arabic-Indic digits
+    ("^\\w+$", "é", False),
+    ("^https?://", "https://example.org", True),
+]
+
+
+def _patterned(pattern: str) -> dict:
+    return {"type": "object", "properties": {"value": {"type": "string", "pattern": pattern}}}
+
+
+@pytest.mark.parametrize(("pattern", "value", "verdict"), _PATTERN_TABLE)
+def test_patterns_have_ecma_semantics_in_both_validators(pattern: str, value: str, verdict: bool):
+    import fastjsonschema
+
+    from cpdgen.validation.schema import patterns_as_formats, schema_validator
+
+    plain = schema_validator(_patterned(pattern)).is_valid({"value": value})
+    schema, formats = patterns_as_formats(_patterned(pattern))
+    gate = fastjsonschema.compile(schema, formats=formats)
+    try:
+        gate({"value": value})
+        fast = True
+    except fastjsonschema.JsonSchemaException:
+        fast = False
+    assert (plain, fast) == (verdict, verdict)
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("activity", {"id": "nl-test\n", "title": "T", "type": "event", "start": "2025-03-14", "hours": 1}),
+        ("activity", {"title": "T", "type": "event", "start": "2025-03-14", "hours": 1, "competences": ["A1\n"]}),
+        ("activity", {"title": "\ufeff", "type": "event", "start": "2025-03-14", "hours": 1}),
+    ],
+)
+def test_a_trailing_newline_fails_a_record_in_both_validators(kind: str, data: dict, tmp_path: Path):
+    checker = FileChecker(tmp_path, fast=True)
+    plain = FileChecker(tmp_path)
+    assert checker.gates[kind](data) is False
+    assert plain.problems(BY_KIND[kind], data, "x")
+
+
+# ---- cpdgen's formats --------------------------------------------------------
+
+
+def _format_holds(name: str, value: str) -> bool:
+    from cpdgen.validation.schema import format_checks
+
+    check = format_checks(lambda value: None, lambda value: None)[name]
+    try:
+        check(value)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "holds"),
+    [
+        ("email", "jo.bloggs@example.org", True),
+        ("email", "siân@例え.jp", True),
+        ("email", ".a@x", False),
+        ("email", "a..b@x", False),
+        ("email", "a.@x", False),
+        ("email", "a@x..org", False),
+        ("email", "a b@x", False),
+        ("email", "a@", False),
+        ("email", "a\u00a0b@x", False),
+        ("email", "a\u200b@x", False),
+        ("uri", "https://example.org/", True),
+        ("uri", "https://[::1]:8000/", True),
+        ("uri", "mailto:jo@example.org", True),
+        ("uri", "https://exa mple.org", False),
+        ("uri", "https://example.org/a\tb", False),
+        ("uri", "https://", False),
+        ("uri", "1http://example.org", False),
+        ("text", "Siân", True),
+        ("text", "e\u0301", True),
+        ("text", "\u200b", False),
+        ("text", "\ufeff", False),
+        ("text", "\u200b\u2060\u3164", False),
+        ("date", "2025-03-14", True),
+        ("date", "0225-03-14", False),
+        ("date", "9999-12-31", False),
+    ],
+)
+def test_formats(name: str, value: str, holds: bool):
+    assert _format_holds(name, value) is holds
