@@ -293,7 +293,7 @@ class PdfMaker:
             context.update(
                 employment=shown_employment(records, year, answers.employment_history.get("display")),
                 study=shown_qualifications(records, year, answers.academic_study.get("display")),
-                documents=document_rows(answers, self.policy, year),
+                documents=document_rows(answers, self.policy, year, context["appendices"]),
                 sections=SECTIONS,
                 recommendation=recommendation_text(status, self.policy),
                 shortfall=status.recommendation.shortfall,
@@ -360,16 +360,23 @@ class DocumentRow:
 APPENDICES = {ACTIVITY_REPORT: ("A", "CPD Activity Report"), PLANNING_REPORT: ("B", "CPD Planning Report")}
 
 
-def document_rows(answers: Declaration, policy, year: int) -> list[DocumentRow]:
+def document_rows(answers: Declaration, policy, year: int, appendices: bool = True) -> list[DocumentRow]:
+    """The supporting documents in words. A draft (`appendices` False) does not
+    carry the reports, so it names their own PDFs, which become appendices
+    once the year is submitted."""
     rows = []
     for document_type in policy.documents.types:
         title = document_type.title
         value = answers.supporting_documents.get(document_type.key)
         letter, report = APPENDICES.get(document_type.key, (None, None))
-        if value == GENERATE and letter:
+        name = PurePosixPath(generated_file(document_type.key, year)).name if value == GENERATE or letter else ""
+        if letter and not appendices and (value == GENERATE or not value):
+            prefix = "" if value == GENERATE else "Not uploaded; the same report is "
+            shown = f"{prefix}{name} (appendix {letter} once submitted)"
+            rows.append(DocumentRow(title, shown[:1].upper() + shown[1:], "Separate PDF", value == GENERATE))
+        elif value == GENERATE and letter:
             rows.append(DocumentRow(title, f"Appendix {letter}: the {report} {year}", f"Appendix {letter}", True))
         elif value == GENERATE:
-            name = PurePosixPath(generated_file(document_type.key, year)).name
             rows.append(DocumentRow(title, f"Generated from the records ({name})", "Given", True))
         elif value:
             rows.append(DocumentRow(title, PurePosixPath(str(value)).name, "Given", True))

@@ -663,12 +663,16 @@ def test_a_draft_says_in_words_what_is_missing(built: Built):
 
 def test_the_checklist_displays_as_the_portal_and_item_8_agrees_with_the_appendices(built: Built):
     draft = flat(built.pdf(DECLARATION_PDF, 2025).pages[1])
-    # 2025: display not chosen for items 4 and 5 shows None; the reports not uploaded are the appendices
+    # 2025: display not chosen for items 4 and 5 shows None; a draft carries no
+    # appendices, so the reports not uploaded are their own PDFs until submitted
     assert "4. Employment History (Optional) None – Not included" in draft
     assert (
-        "Equivalent CPD Planning Report – Appendix B" in draft
-        and "Equivalent CPD Activity Report – Appendix A" in draft
+        "Equivalent CPD Planning Report – Separate PDF" in draft
+        and "Equivalent CPD Activity Report – Separate PDF" in draft
     )
+    assert "Appendix A" not in draft and "Appendix B" not in draft
+    items = flat(built.pdf(DECLARATION_PDF, 2025).pages[2])
+    assert "Not uploaded; the same report is cpd-activity-report-2025.pdf (appendix A once submitted)" in items
     assert "CV/Career History – Not given" in draft
     submitted = built.pdf(DECLARATION_PDF, 2024).words
     assert "4. Employment History (Optional) All ✓ Completed" in submitted
