@@ -23,6 +23,7 @@ from cpdgen.model.kinds import PROFILE
 from cpdgen.model.policy import Body, Policy
 from cpdgen.model.records import Records
 from cpdgen.model.settings import Settings
+from cpdgen.validation.cache import RecordCache, cache_file, context_digest, file_digest
 from cpdgen.validation.files import FileChecker, FileResult
 from cpdgen.validation.rules import check_records
 from cpdgen.validation.settings import load_configuration
@@ -118,8 +119,6 @@ def check_files(
     to date."""
     if not repo.use_cache:
         return [result for result, _ in _check_files([(s, None) for s in sources], repo.root, jobs, framework)]
-    from cpdgen.validation.cache import RecordCache, cache_file, context_digest, file_digest
-
     cache = RecordCache(cache_file(repo), context_digest(repo, policy_files(settings)))
     results: list[FileResult | None] = [None] * len(sources)
     todo: list[tuple[SourceFile, bytes | None]] = []
@@ -208,8 +207,6 @@ def _check_files(
 
 
 def _check_one(checker: FileChecker, item: Work) -> tuple[FileResult, bytes | None]:
-    from cpdgen.validation.cache import file_digest
-
     source, raw = item
     try:
         if raw is None:
