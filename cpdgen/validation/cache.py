@@ -16,8 +16,8 @@ and libyaml, jsonschema, fastjsonschema), the repository's place, and the
 bytes of `cpdgen.yaml` and of the policy files it names. A cache written
 under any other context is ignored and replaced, never trusted.
 
-The file is `MAGIC`, a BLAKE2b digest of the body, then the body
-(`marshal` of plain values only: no objects are ever rebuilt from it but
+The file is sealed (`common.sealed`: `MAGIC`, a BLAKE2b digest of the body,
+then `marshal` of plain values only: no objects are ever rebuilt from it but
 through the model's own constructors). A truncated, garbled or otherwise
 unexpected cache is ignored as a whole; it can cost time, never a verdict.
 
@@ -29,13 +29,10 @@ writes it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
-import marshal
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -43,12 +40,12 @@ from typing import Any
 import cpdgen
 from cpdgen.common.diagnostics import Severity
 from cpdgen.common.resources import policies_dir, schemas_dir
+from cpdgen.common.sealed import read_sealed, write_sealed
 from cpdgen.loading.files import Repository, SourceFile
 from cpdgen.model.records import BUILDERS
 
 FORMAT = 2
 MAGIC = b"cpdgen records cache 1\n"
-_DIGEST = 32
 # The libraries whose behaviour decides a verdict, by import name and distribution.
 JUDGES = (
     ("yaml", "pyyaml"),
@@ -186,13 +183,7 @@ class RecordCache:
         self._load()
 
     def _load(self) -> None:
-        try:
-            with open(self.path, "rb") as handle:
-                raw = handle.read()
-        except OSError:
-            self.changed = True
-            return
-        entries = _decode(raw, self.context)
+        entries = _entries(read_sealed(self.path, MAGIC), self.context)
         if entries is None:
             self.changed = True
             return
@@ -221,40 +212,15 @@ class RecordCache:
         self.changed = self.changed or bool(gone)
 
     def save(self) -> None:
-        """Write the cache atomically (a temporary file, then one rename), if
-        anything changed; a cache that cannot be written is no error."""
-        if not self.changed:
-            return
-        try:
-            body = marshal.dumps((FORMAT, self.context, self.entries))
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".records-", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(MAGIC + hashlib.blake2b(body, digest_size=_DIGEST).digest() + body)
-                os.replace(temporary, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
-        except (OSError, ValueError):
-            return
-        self.changed = False
+        """Write the cache (`common.sealed`: atomic, checksummed) if anything
+        changed; a cache that cannot be written is no error."""
+        if self.changed and write_sealed(self.path, MAGIC, (FORMAT, self.context, self.entries)):
+            self.changed = False
 
 
-def _decode(raw: bytes, context: bytes) -> dict[str, Entry] | None:
-    """The entries of a cache file's bytes, or None if it is not one written
-    under this very context (or is damaged, or of an unexpected shape)."""
-    head = len(MAGIC) + _DIGEST
-    if len(raw) < head or not raw.startswith(MAGIC):
-        return None
-    body = raw[head:]
-    if hashlib.blake2b(body, digest_size=_DIGEST).digest() != raw[len(MAGIC) : head]:
-        return None
-    try:
-        loaded = marshal.loads(body)
-    except (EOFError, ValueError, TypeError):
-        return None
+def _entries(loaded: Any, context: bytes) -> dict[str, Entry] | None:
+    """The entries of a cache file's sealed value, or None if it is not one
+    written under this very context (or is of an unexpected shape)."""
     if not (isinstance(loaded, tuple) and len(loaded) == 3 and loaded[0] == FORMAT and loaded[1] == context):
         return None
     entries = loaded[2]
