@@ -73,19 +73,30 @@ def coverage_of(items: Iterable[CPDItem], framework: Framework, year: int | None
     """The coverage of `items` (completed ones: the caller chooses them), for
     the review year `year`, or over several years with `year=None`."""
     listed = list(items)
+    # One pass over the items (not one per code): each item's hours are
+    # appended in the items' order, so every sum is the same float as before.
+    areas_of: dict[str, list[str]] = {}
+    for area in framework.areas:
+        for competence in area.competences:
+            areas_of.setdefault(competence.code, []).append(area.key)
+    by_code_hours: dict[str, list[float]] = {}
+    by_area_hours: dict[str, list[float]] = {}
+    for item in listed:
+        touched: dict[str, None] = {}
+        for code in dict.fromkeys(item.competences):
+            by_code_hours.setdefault(code, []).append(item.hours)
+            touched.update(dict.fromkeys(areas_of.get(code, ())))
+        for key in touched:
+            by_area_hours.setdefault(key, []).append(item.hours)
     areas = []
     for area in framework.areas:
-        codes = {competence.code for competence in area.competences}
-        serving = [item for item in listed if codes.intersection(item.competences)]
         by_code = tuple(
-            (
-                competence.code,
-                sum(1 for item in listed if competence.code in item.competences),
-                sum_hours(item.hours for item in listed if competence.code in item.competences),
-            )
+            (competence.code, len(hours), sum_hours(hours))
             for competence in area.competences
+            for hours in [by_code_hours.get(competence.code, [])]
         )
-        areas.append(AreaCoverage(area, sum_hours(item.hours for item in serving), len(serving), by_code))
+        serving = by_area_hours.get(area.key, [])
+        areas.append(AreaCoverage(area, sum_hours(serving), len(serving), by_code))
     unmapped = [item for item in listed if not item.competences]
     return Coverage(
         year,
