@@ -28,7 +28,7 @@ from cpdgen.loading.files import Repository
 from cpdgen.model.policy import Policy
 from cpdgen.output.cache import BuildCache
 from cpdgen.output.folders import FolderSwap, exclusive_lock, remove_leftovers
-from cpdgen.output.site import build_site
+from cpdgen.output.site import build_site, load_sentences, save_sentences
 from cpdgen.validation.repository import ValidationResult
 
 SITE = "site"
@@ -36,6 +36,7 @@ PRIVATE = "private"
 CACHE = ".cache"
 SITE_CACHE = "site.json"  # below CACHE: the keys of the files of site/
 PRIVATE_CACHE = "private.json"  # and of private/
+SENTENCES = "sentences.bin"  # below CACHE: the pages' descriptions, worked out from Markdown
 
 OUTPUT = "output"
 
@@ -183,6 +184,7 @@ def _build(
             if progress:
                 progress(done, total + pdf_total)
 
+        sentences = load_sentences(out / CACHE / SENTENCES)
         pages = build_site(
             result.records,
             result.settings,
@@ -193,6 +195,7 @@ def _build(
             progress=site_progress,
             bodies=result.bodies,
             today=today,
+            sentences=sentences,
         )
         if run is not None:
 
@@ -205,6 +208,7 @@ def _build(
         if pdfs:
             private_cache.forget()
     site_cache.save()
+    save_sentences(out / CACHE / SENTENCES, sentences)
     if pdfs:
         private_cache.save()
     return pages, made, site_cache

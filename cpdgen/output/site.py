@@ -21,24 +21,59 @@ from pathlib import Path
 
 from cpdgen.common.errors import UserError
 from cpdgen.common.parallel import job_count
+from cpdgen.common.sealed import read_sealed, write_sealed
 from cpdgen.model.policy import Body, Policy
 from cpdgen.model.records import Records
 from cpdgen.model.settings import Settings
 from cpdgen.output.cache import BuildCache, files_digest, key_of
 from cpdgen.render.site import SitePages
+from cpdgen.render.site_plan import Sentences
 
 STATIC = "static"  # template folder whose files are copied as they are
 FILES = "files"  # where published evidence goes, when cpdgen.yaml allows it
 PARALLEL_PAGES = 1500  # from this many pages to render on, a second process pays for itself
 _CHUNK = 250
 
-_PACKAGE = Path(__file__).resolve().parent.parent  # cpdgen/
+SENTENCES_MAGIC = b"cpdgen sentences 1\n"
 
 
 def rendering_fingerprint(folders: list[Path]) -> str:
     """One key for every template and static file in use, and for cpdgen's
     own code: an edit of any of them re-renders every page."""
-    return key_of(files_digest([_PACKAGE], "*.py"), files_digest(folders))
+    from cpdgen.validation.cache import code_digest
+
+    return key_of(code_digest(), files_digest(folders))
+
+
+def _sentences_context() -> str:
+    """What a page description's first sentence depends on besides its text:
+    cpdgen's code (the Markdown set-up and sanitiser rules) and the versions
+    of Python-Markdown and nh3."""
+    from importlib.metadata import version
+
+    from cpdgen.validation.cache import code_digest
+
+    return key_of(code_digest(), version("markdown"), version("nh3"))
+
+
+def load_sentences(path: Path) -> Sentences:
+    """The first sentences an earlier build worked out, if they were made by
+    this very code and these libraries (else none: they cost time only)."""
+    loaded = read_sealed(path, SENTENCES_MAGIC)
+    if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == _sentences_context():
+        known = loaded[1]
+        if isinstance(known, dict) and all(
+            isinstance(key, bytes) and isinstance(value, str) for key, value in known.items()
+        ):
+            return Sentences(known)
+    return Sentences()
+
+
+def save_sentences(path: Path, sentences: Sentences) -> None:
+    """Keep this build's sentences (only those used: the file never grows
+    beyond the records' texts); unchanged ones are not rewritten."""
+    if sentences.used != sentences.known:
+        write_sealed(path, SENTENCES_MAGIC, (_sentences_context(), sentences.used))
 
 
 def build_site(
@@ -52,20 +87,23 @@ def build_site(
     progress: Callable[[int, int], None] | None = None,
     bodies: tuple[Body, ...] = (),
     today: date | None = None,
+    sentences: Sentences | None = None,
 ) -> int:
     """Write every page into `staging`; returns the number of HTML pages.
     The site does not depend on the date, except for the progress with each
     body that cpdgen.yaml may publish (site.publish.compliance), as of `today`."""
-    site = SitePages(records, settings, policy, root, bodies=bodies, today=today)
-    pages = site.pages
-    site_key = key_of(rendering_fingerprint(site.folders), *site.shared_key_parts)
-    todo: list[int] = []
-    digests: dict[int, str] = {}
-    for number, page in enumerate(pages):
-        key = key_of(site_key, page.fingerprint(digests))
-        if not cache.reuse(page.path, key, staging):
-            todo.append(number)
-            cache.record(page.path, key)
+    cache.start_linking(staging)  # last build's pages, linked while this one plans and keys them
+    try:
+        site = SitePages(records, settings, policy, root, bodies=bodies, today=today, sentences=sentences)
+        pages = site.pages
+        site_key = key_of(rendering_fingerprint(site.folders), *site.shared_key_parts)
+        digests: dict[int, str] = {}
+        for page in pages:
+            cache.record(page.path, key_of(site_key, page.fingerprint(digests)))
+        kept = cache.finish_linking(staging)
+    finally:
+        cache.stop_linking()
+    todo = [number for number, page in enumerate(pages) if page.path not in kept]
     writer = _PageWriter(site, staging)
     reused = len(pages) - len(todo)
     for done in write_pages(writer, todo):

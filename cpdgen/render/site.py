@@ -27,9 +27,9 @@ from cpdgen.render.chart import hours_chart, slot, year_chart
 from cpdgen.render.preview import favicon_svg, preview_png
 from cpdgen.render.site_plan import (
     Page,
+    Sentences,
     body_progress,
     competences_recorded,
-    first_sentence,
     framework_short_name,
     initials,
     plan_site,
@@ -52,13 +52,15 @@ class SitePages:
         *,
         bodies: tuple[Body, ...] = (),
         today: date | None = None,
+        sentences: Sentences | None = None,
     ) -> None:
         self.root = root
+        self.sentences = sentences or Sentences()
         self.rules = PublishRules.from_settings(settings)
         self.view = public_view(records, self.rules)
         published = settings.publish_compliance and today is not None
         standing = body_progress(self.view, bodies or (Body(policy),), today) if published and today else None
-        self.pages: list[Page] = plan_site(self.view, policy, standing)
+        self.pages: list[Page] = plan_site(self.view, policy, standing, self.sentences)
         profile = self.view.profile
         title = settings.site_title or (profile.name if profile else "CPD portfolio")
         years = sorted({year for item in self.view.cpd_items if (year := year_of(item)) is not None})
@@ -150,7 +152,7 @@ class SitePages:
                 "where": " · ".join(part for part in (item.provider, item.location) if part),
                 "tags": list(item.tags),
                 "competences": list(item.competences),
-                "text": first_sentence(item.description, 300),
+                "text": self.sentences.first(item.description, 300),
             }))  # fmt: skip
         shown = [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
         return "window.CPD_INDEX = " + json.dumps(shown, ensure_ascii=False, sort_keys=True) + ";\n"

@@ -39,6 +39,12 @@ RELATED_TAGS = 4  # tags shown beside a tag's list: those most often found with 
 CV_TRAINING = 12  # training courses on the CV, newest first (the list pages have them all)
 
 
+class Shared(dict):
+    """A context value that many pages hold, the same object in each (the
+    list pages' filters): `Page.fingerprint` encodes it once per build, not
+    once per page. Templates see a plain dict."""
+
+
 @dataclass(frozen=True)
 class Page:
     path: str  # below the site root, "/"-separated
@@ -57,6 +63,13 @@ class Page:
         object identity: the records outlive the build's pages)."""
         memo = {} if digests is None else digests
 
+        def shared(value: Shared) -> str:
+            found = memo.get(id(value))  # alive as long as the pages that hold it, so its id is its own
+            if found is None:
+                text = json.dumps(value, default=encode, sort_keys=True)
+                found = memo[id(value)] = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+            return found
+
         def encode(value: Any) -> Any:
             if is_dataclass(value):
                 found = memo.get(id(value))
@@ -67,7 +80,8 @@ class Page:
                 return value.isoformat()
             raise TypeError(f"a page context holds a {type(value).__name__}")  # a bug: every value must be keyable
 
-        return json.dumps([self.path, self.template, self.title, self.context], default=encode, sort_keys=True)
+        context = {key: shared(value) if type(value) is Shared else value for key, value in self.context.items()}
+        return json.dumps([self.path, self.template, self.title, context], default=encode, sort_keys=True)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -175,11 +189,14 @@ def tag_paths(tags: Iterable[str]) -> dict[str, str]:
 class _Site:
     """The public records arranged for pages."""
 
-    def __init__(self, view: Records, policy: Policy) -> None:
+    def __init__(self, view: Records, policy: Policy, sentences: Sentences) -> None:
         self.policy = policy
+        self.sentences = sentences
         self.framework = policy.competences
         self.items = sorted(view.cpd_items, key=item_order, reverse=True)  # newest first
         self.paths = item_paths(self.items)
+        # The same paths by the item's identity: the lists look one up per entry (200,000 at 10,000 records).
+        self.path_of: dict[int, str] = {id(item): self.paths[item_key(item)] for item in self.items}
         self.completed = [item for item in self.items if year_of(item) is not None]  # newest first
         self.planned = sorted((item for item in self.items if not item.completed), key=_soonest)
         self.by_year: dict[int, list[CPDItem]] = {}  # by the review year they count in
@@ -234,7 +251,8 @@ class _Site:
         }
 
     def summaries(self, items: Iterable[CPDItem]) -> list[dict[str, Any]]:
-        return [{"item": item, "path": self.paths[item_key(item)]} for item in items]
+        path_of = self.path_of
+        return [{"item": item, "path": path_of[id(item)]} for item in items]
 
     def facets(self) -> dict[str, Any]:
         """The filters every list page shows: each a link to a static page, with its count."""
@@ -254,22 +272,24 @@ class _Site:
                             for c in area.competences if c.code in self.competence_paths
                         ],
                     })  # fmt: skip
-        return {
-            "types": [
-                {"key": key, "path": self.type_paths[key], "count": sum(1 for i in self.items if i.category == key)}
-                for key in self.types
-            ],
-            "years": [
-                {"year": year, "path": f"activities/year/{year}/index.html", "count": len(self.by_year[year])}
-                for year in self.years
-            ],
-            "areas": areas,
-            "tags": [
-                {"tag": tag, "path": self.tag_paths[tag], "count": len(self.tags[tag])} for tag in tags[:TOP_TAGS]
-            ],
-            "tag_count": len(tags),
-            "planned": len(self.planned),
-        }
+        return Shared(
+            {
+                "types": [
+                    {"key": key, "path": self.type_paths[key], "count": sum(1 for i in self.items if i.category == key)}
+                    for key in self.types
+                ],
+                "years": [
+                    {"year": year, "path": f"activities/year/{year}/index.html", "count": len(self.by_year[year])}
+                    for year in self.years
+                ],
+                "areas": areas,
+                "tags": [
+                    {"tag": tag, "path": self.tag_paths[tag], "count": len(self.tags[tag])} for tag in tags[:TOP_TAGS]
+                ],
+                "tag_count": len(tags),
+                "planned": len(self.planned),
+            }
+        )
 
     def progress(self, objective: Objective) -> dict[str, Any]:
         """Actions done out of those not cancelled: a cancelled action is not
@@ -377,7 +397,7 @@ def _year_groups(
                 "continued": not groups and previous is not None and previous.end.year == year,
                 "entries": [],
             })  # fmt: skip
-        groups[-1]["entries"].append({"item": item, "path": site.paths[item_key(item)]})
+        groups[-1]["entries"].append({"item": item, "path": site.path_of[id(item)]})
     return groups
 
 
@@ -482,10 +502,12 @@ def body_progress(view: Records, bodies: Iterable[Body], today: date) -> list[di
     return shown
 
 
-def plan_site(view: Records, policy: Policy, bodies: list[dict[str, Any]] | None = None) -> list[Page]:
+def plan_site(
+    view: Records, policy: Policy, bodies: list[dict[str, Any]] | None = None, sentences: Sentences | None = None
+) -> list[Page]:
     """Every page of the site, from the public view of the records (and,
     if published, the progress with each body from `body_progress`)."""
-    site = _Site(view, policy)
+    site = _Site(view, policy, sentences or Sentences())
     hours_by_year = [year_hours(view, policy, year) for year in sorted(site.years)]
     facets = site.facets()
     pages = [_home(site, view, hours_by_year, bodies or [])]
@@ -588,7 +610,7 @@ def _item_pages(site: _Site) -> list[Page]:
                 neighbours["next"] = _neighbour(site, order[number + 1])
         framework = site.framework
         pages.append(Page(
-            path=site.paths[item_key(item)], template="activity.html", title=item.title,
+            path=site.path_of[id(item)], template="activity.html", title=item.title,
             context={
                 "item": item,
                 "kind": item_kind(item),
@@ -602,7 +624,7 @@ def _item_pages(site: _Site) -> list[Page]:
                 "objectives": [(s["anchor"], s["objective"].title) for s in served.get(id(item), [])],
                 "days": (item.end - item.start).days + 1,
                 **neighbours,
-                "description": first_sentence(item.description) or f"{item.title}: {format_hours(item.hours)} hours of CPD.",
+                "description": site.sentences.first(item.description) or f"{item.title}: {format_hours(item.hours)} hours of CPD.",
                 "og_type": "article",
             },
         ))  # fmt: skip
@@ -610,7 +632,7 @@ def _item_pages(site: _Site) -> list[Page]:
 
 
 def _neighbour(site: _Site, item: CPDItem) -> dict[str, Any]:
-    return {"title": item.title, "end": item.end, "path": site.paths[item_key(item)]}
+    return {"title": item.title, "end": item.end, "path": site.path_of[id(item)]}
 
 
 def _served(site: _Site) -> dict[int, list[dict[str, Any]]]:
@@ -746,7 +768,7 @@ def _plans(site: _Site) -> list[dict[str, Any]]:
             [item for a in action.activities for item in site.by_id.get(a, ())] for action in objective.actions
         ]
         actions = [
-            {"action": action, "activities": [(item, site.paths[item_key(item)]) for item in items]}
+            {"action": action, "activities": [(item, site.path_of[id(item)]) for item in items]}
             for action, items in zip(objective.actions, action_items)
         ]
         linked: dict[int, CPDItem] = {id(item): item for item in serving.get(objective.id, [])}
@@ -760,7 +782,7 @@ def _plans(site: _Site) -> list[dict[str, Any]]:
             "anchor": objective_anchor(objective.id),
             "actions": actions,
             **site.progress(objective),
-            "served_by": [(item, site.paths[item_key(item)]) for item in serving.get(objective.id, [])],
+            "served_by": [(item, site.path_of[id(item)]) for item in serving.get(objective.id, [])],
             "linked": site.summaries(every),
             "completed": len(done),
             "hours": sum_hours(item.hours for item in done),
@@ -956,6 +978,29 @@ def _share_of(value: float, top: float) -> str:
 
 _TAG = re.compile(r"<[^>]+>")
 _SENTENCE = re.compile(r"(.+?[.!?])(\s|$)", re.S)
+
+
+class Sentences:
+    """A memo of `first_sentence` (Python-Markdown is most of planning's
+    cost), keyed by the limit and a digest of the text. `known` may come
+    from an earlier build, made by the same code and libraries (the caller
+    checks); `used` is what this build asked for, to keep for the next."""
+
+    def __init__(self, known: dict[bytes, str] | None = None) -> None:
+        self.known = known if known is not None else {}
+        self.used: dict[bytes, str] = {}
+
+    def first(self, text: str | None, limit: int = 200) -> str:
+        if not text:
+            return ""
+        key = hashlib.blake2b(f"{limit}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        found = self.used.get(key)
+        if found is None:
+            found = self.known.get(key)
+            if found is None:
+                found = first_sentence(text, limit)
+            self.used[key] = found
+        return found
 
 
 def first_sentence(text: str | None, limit: int = 200) -> str:
