@@ -8,18 +8,20 @@ file is linked into the new build instead of being rendered again.
 The cache file is removed before a build swaps its output in and written
 again only after, so a cache never describes output that is not on disk.
 
-The site links its previous files in a thread (`start_linking`) while the
-build validates its plan and keys the pages: linking 13,000 files is a
-third of a second of system calls, which need not wait for the keys.
+The site links its previous files in a forked process (`start_linking`)
+while the build plans and keys its pages: linking 13,000 files is a third
+of a second of system calls, which need not wait for the keys.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import multiprocessing.process
 import os
 import shutil
-import threading
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 CACHE_VERSION = 1
@@ -57,9 +59,8 @@ class BuildCache:
         self.previous: dict[str, str] = self._load()
         self.keys: dict[str, str] = {}
         self.reused = 0
-        self._linker: threading.Thread | None = None
-        self._linked: set[str] = set()
-        self._stop = threading.Event()
+        self._linker: multiprocessing.process.BaseProcess | None = None
+        self._report: Connection | None = None
 
     def _load(self) -> dict[str, str]:
         try:
@@ -94,61 +95,56 @@ class BuildCache:
 
     def start_linking(self, staging: Path) -> None:
         """Begin linking every file of the last build into `staging`, in a
-        thread (the system calls release the interpreter). `finish_linking`
-        then keeps those whose keys are unchanged; `stop_linking` (always,
-        in a `finally`) waits for the thread."""
-        self._stop.clear()
-        self._linker = threading.Thread(target=self._link_all, args=(staging,), name="cpdgen-link", daemon=True)
+        forked process (a thread would get the interpreter only between
+        this one's steps of planning: a link per switch interval), so the
+        system calls run beside the planning. `finish_linking` then keeps
+        those whose keys are unchanged; `stop_linking` (always, in a
+        `finally`) ends the process. Without fork, `finish_linking` links."""
+        if not self.previous or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        receiving, sending = multiprocessing.Pipe(duplex=False)
+        self._linker = multiprocessing.get_context("fork").Process(
+            target=_link_and_report, args=(self.previous_folder, staging, sorted(self.previous), sending), daemon=True
+        )
         self._linker.start()
-
-    def _link_all(self, staging: Path) -> None:
-        folders: set[Path] = set()
-        for relative in sorted(self.previous):
-            if self._stop.is_set():
-                return
-            source = self.previous_folder / relative
-            target = staging / relative
-            try:
-                if target.parent not in folders:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(target.parent)
-                try:
-                    os.link(source, target)
-                except OSError:
-                    shutil.copyfile(source, target)
-            except OSError:
-                continue  # not reused: it is rendered again
-            self._linked.add(relative)
+        sending.close()
+        self._report = receiving
 
     def stop_linking(self) -> None:
         if self._linker is not None:
-            self._stop.set()
+            self._linker.terminate()
             self._linker.join()
             self._linker = None
+        if self._report is not None:
+            self._report.close()
+            self._report = None
 
     def finish_linking(self, staging: Path) -> set[str]:
-        """Wait for the linking thread, then remove from `staging` every linked
-        file whose key changed or that is no page any more (and the folders
-        that leaves empty), before anything is written: a new page is never
+        """Wait for the linking, then remove from `staging` every linked file
+        whose key changed or that is no page any more (and the folders that
+        leaves empty), before anything is written: a new page is never
         written through a link into last build's file. Returns the files kept."""
-        if self._linker is not None:
+        wanted = sorted(self.previous)
+        if self._linker is None:
+            linked = set(wanted) - set(link_files(self.previous_folder, staging, wanted))
+        else:
+            assert self._report is not None
+            try:
+                failed = self._report.recv()
+            except (EOFError, OSError):
+                failed = None  # the process died: whatever it linked is removed below
             self._linker.join()
             self._linker = None
+            linked = set(wanted) - set(failed) if isinstance(failed, list) else set()
+            if failed is None:
+                for relative in wanted:
+                    _remove(staging, relative)
         kept: set[str] = set()
-        for relative in self._linked:
+        for relative in linked:
             if self.keys.get(relative) == self.previous.get(relative):
                 kept.add(relative)
-                continue
-            target = staging / relative
-            target.unlink()
-            folder = target.parent
-            while folder != staging:
-                try:
-                    folder.rmdir()  # only while empty
-                except OSError:
-                    break
-                folder = folder.parent
-        self._linked = set()
+            else:
+                _remove(staging, relative)
         self.reused = len(kept)
         return kept
 
@@ -175,3 +171,45 @@ class BuildCache:
             os.replace(temporary, self.file)
         except OSError:
             pass  # a missing cache only costs time
+
+
+def link_files(source: Path, target: Path, relatives: list[str]) -> list[str]:
+    """Hard-link (else copy) each of `relatives` from `source` into `target`;
+    the ones that could not be, which are then rendered again."""
+    failed: list[str] = []
+    folders: set[Path] = set()
+    for relative in relatives:
+        made = target / relative
+        try:
+            if made.parent not in folders:
+                made.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(made.parent)
+            try:
+                os.link(source / relative, made)
+            except OSError:
+                shutil.copyfile(source / relative, made)
+        except OSError:
+            failed.append(relative)
+    return failed
+
+
+def _link_and_report(source: Path, target: Path, relatives: list[str], report: Connection) -> None:
+    """In the forked linking process."""
+    report.send(link_files(source, target, relatives))
+    report.close()
+
+
+def _remove(staging: Path, relative: str) -> None:
+    """A linked file that is not kept, and each folder that leaves empty."""
+    target = staging / relative
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return
+    folder = target.parent
+    while folder != staging:
+        try:
+            folder.rmdir()  # only while empty
+        except OSError:
+            break
+        folder = folder.parent

@@ -45,9 +45,10 @@ def members_repo(tmp_path):
     return repo
 
 
-def _same_as_clean(repo: TmpRepo, tmp_path: Path) -> dict[str, bytes | None]:
-    again = repo.run("build", "--site-only", "--as-of", AS_OF)
-    assert again.exit_code == 0, again.output
+def _same_as_clean(repo: TmpRepo, tmp_path: Path, *, rebuild: bool = True) -> dict[str, bytes | None]:
+    if rebuild:
+        again = repo.run("build", "--site-only", "--as-of", AS_OF)
+        assert again.exit_code == 0, again.output
     clean = repo.run(
         "build", "--site-only", "--no-cache", "--out", str(tmp_path / "clean"), "--as-of", AS_OF,
         env={"CPDGEN_CACHE_DIR": str(tmp_path / "empty-cache")},
@@ -123,3 +124,20 @@ def test_a_memo_of_other_code_is_not_trusted(members_repo, tmp_path, monkeypatch
     members_repo.write("records/activities/talk-6.yaml", _activity(6).replace("Talk 6", "Retitled"))
     site = _same_as_clean(members_repo, tmp_path)
     assert not any(b"POISONED" in (data or b"") for data in site.values())
+
+
+def test_a_linking_process_that_dies_midway_costs_a_full_render_not_a_wrong_page(members_repo, tmp_path, monkeypatch):
+    """The process that links last build's pages dies after linking some
+    (as if killed): none of its links is trusted, every page is rendered."""
+    import cpdgen.output.cache as cache_module
+
+    def link_half_then_die(source, target, relatives, report):
+        cache_module.link_files(source, target, relatives[: len(relatives) // 2])
+        os._exit(9)
+
+    monkeypatch.setattr(cache_module, "_link_and_report", link_half_then_die)
+    members_repo.write("records/activities/talk-9.yaml", _activity(9).replace("Talk 9", "Changed"))
+    again = members_repo.run("build", "--site-only", "--as-of", AS_OF)
+    assert again.exit_code == 0 and "unchanged" not in again.stdout, again.output
+    site = _same_as_clean(members_repo, tmp_path, rebuild=False)
+    assert b"Changed" in (site["activity/talk-9.html"] or b"")

@@ -73,3 +73,39 @@ def test_coverage_counts_each_item_once_per_area_it_serves():
     assert sum(area.hours for area in coverage.areas) == 5.5  # a: in A and in E; b: once in A
     assert data["hours"] == 10.5 and data["activities"] == 3
     assert data["without_competences"] == {"hours": 7.0, "activities": 1}
+
+
+def test_coverage_equals_the_item_by_item_count_of_every_code_and_area_to_the_last_bit():
+    """The one-pass coverage against the plain definition (each code: the
+    items naming it; each area: the items naming any of its codes), on many
+    items with awkward hours, repeated codes and codes of no area: the same
+    counts and the very same floats."""
+    import random
+
+    from cpdgen.compute.competences import coverage_of
+    from cpdgen.compute.hours import sum_hours
+
+    framework = default_policy().competences
+    codes = [c.code for area in framework.areas for c in area.competences] + ["Z9"]
+    chance = random.Random(16)
+    items = [
+        replace(
+            act(f"a{n}", start="2025-03-01", hours=chance.choice([0.1, 0.2, 0.25, 0.3, 1.7, 7.35])),
+            competences=tuple(chance.choice(codes) for _ in range(chance.randint(0, 4))),
+        )
+        for n in range(400)
+    ]
+    coverage = coverage_of(items, framework, 2025)
+    for area, found in zip(framework.areas, coverage.areas, strict=True):
+        area_codes = {c.code for c in area.competences}
+        serving = [item for item in items if area_codes.intersection(item.competences)]
+        assert (found.activities, found.hours) == (len(serving), sum_hours(item.hours for item in serving))
+        expected = [
+            (
+                c.code,
+                sum(1 for item in items if c.code in item.competences),
+                sum_hours(item.hours for item in items if c.code in item.competences),
+            )
+            for c in area.competences
+        ]
+        assert list(found.by_code) == expected
