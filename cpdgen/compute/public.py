@@ -43,8 +43,8 @@ def public_view(records: Records, rules: PublishRules) -> Records:
         view.items[kind] = [item for item in items if not item.private]
     public_objectives = {objective.id for objective in view.objectives}
     public_items = {item.id for item in view.cpd_items}
-    view.items["activity"] = [_public_item(item, rules, public_objectives) for item in view.activities]
-    view.items["training"] = [_public_item(item, rules, public_objectives) for item in view.training]
+    view.items["activity"] = [public_item(item, rules, public_objectives) for item in view.activities]
+    view.items["training"] = [public_item(item, rules, public_objectives) for item in view.training]
     view.items["qualification"] = [_public_qualification(q, rules) for q in view.qualifications]
     view.items["objective"] = [_public_objective(o, rules, public_items) for o in view.objectives]
     view.items["profile"] = [_public_profile(p) for p in ([view.profile] if view.profile else [])]
@@ -54,8 +54,12 @@ def public_view(records: Records, rules: PublishRules) -> Records:
     return view
 
 
-def _public_item(item: CPDItem, rules: PublishRules, objectives: set[str]) -> CPDItem:
+def public_item(item: CPDItem, rules: PublishRules, objectives: set[str]) -> CPDItem:
+    """A public activity or course as the site shows it, naming only the
+    public `objectives` (their ids)."""
     changes: dict = {"objectives": tuple(o for o in item.objectives if o in objectives)}
+    if item.extra:
+        changes["extra"] = {}
     if not rules.reflections:
         changes["reflection"] = None
     if not rules.evidence:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cpdgen.common.atomic import reason
 from cpdgen.common.errors import UsageError, UserError
@@ -30,6 +31,9 @@ from cpdgen.output.cache import BuildCache
 from cpdgen.output.folders import FolderSwap, exclusive_lock, remove_leftovers
 from cpdgen.output.site import build_site, load_sentences, save_sentences
 from cpdgen.validation.repository import ValidationResult
+
+if TYPE_CHECKING:
+    from cpdgen.render.site import SitePages
 
 SITE = "site"
 PRIVATE = "private"
@@ -97,6 +101,7 @@ class BuildSummary:
     records: int
     seconds: float
     warnings: tuple[str, ...] = ()  # e.g. a PDF the body's upload form would refuse
+    site: SitePages | None = field(default=None, repr=False, compare=False)  # the pages just written
 
     def line(self) -> str:
         reused = self.pages - self.rendered
@@ -115,9 +120,10 @@ def build(
     started = time.perf_counter()
     try:
         with exclusive_lock(out / CACHE, "build.lock"):  # a concurrent build (or serve) waits for this one
-            pages, made, site_cache = _build(result, root, out, today, pdfs, progress)
+            site, made, site_cache = _build(result, root, out, today, pdfs, progress)
     except OSError as exc:  # a full disk, a folder made read-only, a file unreadable: the swap has put everything back
         raise UserError(f"{failed_on(exc, root, out)}; the previous output is unchanged") from None
+    pages = len(site.pages)
     return BuildSummary(
         pages=pages,
         rendered=pages - site_cache.reused,
@@ -125,6 +131,7 @@ def build(
         records=result.record_count,
         seconds=time.perf_counter() - started,
         warnings=tuple(oversized(out / PRIVATE, result.policy)) + tuple(_unprintable(result)) if pdfs else (),
+        site=site,
     )
 
 
@@ -159,7 +166,7 @@ def oversized(private: Path, policy: Policy) -> list[str]:
 
 def _build(
     result: ValidationResult, root: Path, out: Path, today: date, pdfs: bool, progress: Progress | None
-) -> tuple[int, list[str], BuildCache]:
+) -> tuple[SitePages, list[str], BuildCache]:
     made: list[str] = []
     site_cache = BuildCache(out / CACHE / SITE_CACHE, out / SITE)
     private_cache = BuildCache(out / CACHE / PRIVATE_CACHE, out / PRIVATE)
@@ -185,7 +192,7 @@ def _build(
                 progress(done, total + pdf_total)
 
         sentences = load_sentences(out / CACHE / SENTENCES)
-        pages = build_site(
+        site = build_site(
             result.records,
             result.settings,
             result.policy,
@@ -197,6 +204,7 @@ def _build(
             today=today,
             sentences=sentences,
         )
+        pages = len(site.pages)
         if run is not None:
 
             def pdf_progress(done: int) -> None:
@@ -211,4 +219,26 @@ def _build(
     save_sentences(out / CACHE / SENTENCES, sentences)
     if pdfs:
         private_cache.save()
-    return pages, made, site_cache
+    return site, made, site_cache
+
+
+def write_pages_now(out: Path, pages: list[tuple[str, str]]) -> bool:
+    """Put re-rendered pages (path below site/, HTML) straight into the
+    built OUT/site, outside a build: the preview server's first answer to
+    an edit, which a full build then follows. Their keys leave the cache
+    first, so no later build links them as what they were before. False
+    (nothing written) unless OUT/site is a built site holding each page."""
+    from cpdgen.common.atomic import write_all_atomic
+    from cpdgen.output.folders import MARKER
+
+    site = out / SITE
+    targets = [(site / path, html) for path, html in pages]
+    with exclusive_lock(out / CACHE, "build.lock"):  # no build is swapping folders meanwhile
+        if not (site / MARKER).is_file() or not all(t.is_file() and not t.is_symlink() for t, _ in targets):
+            return False
+        try:
+            BuildCache(out / CACHE / SITE_CACHE, site).drop(path for path, _ in pages)
+        except OSError:
+            return False
+        write_all_atomic(targets)
+    return True

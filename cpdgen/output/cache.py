@@ -160,6 +160,20 @@ class BuildCache:
         except OSError:
             pass
 
+    def drop(self, relatives) -> None:
+        """Forget the keys of the files `relatives` on disk, now: before
+        they are changed outside a build. Raises OSError where the cache
+        file cannot be rewritten (then change nothing)."""
+        gone = set(relatives)
+        if not gone.intersection(self.previous):
+            return
+        self.previous = {k: v for k, v in self.previous.items() if k not in gone}
+        temporary = self.file.with_suffix(".tmp")
+        temporary.write_text(
+            json.dumps({"version": CACHE_VERSION, "files": self.previous}, sort_keys=True), encoding="utf-8"
+        )
+        os.replace(temporary, self.file)
+
     def save(self) -> None:
         """After the swap: describe what is now on disk."""
         try:

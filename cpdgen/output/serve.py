@@ -5,15 +5,24 @@ Three parts, one `Preview` object:
 - the HTTP server (stdlib `ThreadingHTTPServer`), bound to 127.0.0.1 only,
   serving `OUT/site/` and nothing outside it;
 - a watcher thread (watchfiles) over the repository root, minus the output
-  and `.git/`, that only marks the site out of date;
+  and `.git/`, that notes which files changed and marks the site out of date;
 - the build loop (the thread that calls `run`), which validates and rebuilds
   (incrementally, site only) whenever the site is out of date. A change made
   during a build marks it out of date again, so no save is ever missed.
 
+An edit is answered in two steps. Only the files the watcher named are
+validated again (`revalidate`); where the edit is to what an activity or
+course page shows and nothing else (`SitePages.item_pages_after`), that
+page is rendered from the last build's plan and put up at once, then the
+whole site is built as usual (the lists and neighbours that show it too),
+while requests are answered from the site as it is. Any other change is
+validated and built whole before the next request is answered.
+
 While the records are invalid, or a build failed, every page request gets an
 error page listing the problems instead of the stale site; the next good
-build brings the site back. Requests that arrive during a build wait for it,
-so they never see the moment the site folder is swapped.
+build brings the site back. Requests that arrive during a build wait for it
+(during the build after an edited page was put up, only a request for a
+file missing at that moment waits: the site folder may be being swapped).
 
 Requests are answered only when their Host header names this computer
 (127.0.0.1, localhost or [::1], on the served port), so a web page that
@@ -53,13 +62,17 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from cpdgen.common.diagnostics import Diagnostic
 from cpdgen.common.errors import UserError
 from cpdgen.common.wording import plural
 from cpdgen.loading.files import Repository
 from cpdgen.output.build import CACHE, PRIVATE, SITE
+
+if TYPE_CHECKING:
+    from cpdgen.render.site import SitePages
+    from cpdgen.validation.repository import ValidationResult
 
 HOST = "127.0.0.1"  # never another interface: the preview may show private drafts
 DEFAULT_PORT = 8000
@@ -354,6 +367,8 @@ class _Handler(SimpleHTTPRequestHandler):
             return io.BytesIO(body)
         root = os.path.realpath(self.directory)
         path = self.translate_path(self.path)
+        if preview.refreshing and not os.path.exists(path):
+            preview.wait_for_build(BUILD_WAIT, refreshing=True)  # the folder may be being swapped
         if not _inside(os.path.realpath(path), root):
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
@@ -416,8 +431,13 @@ class Preview:
         self.problem: Problem | None = None
         self._idle = threading.Condition()
         self._building = False
+        self.refreshing = False  # building the whole site after an edited page was put up
         self.build_number = 0  # rebuilds so far: open pages reload when it changes
         self.dirty = threading.Event()  # set: the main loop rebuilds
+        self._changed: set[str] = set()  # what the watcher saw change since the last rebuild began
+        self._changed_lock = threading.Lock()
+        self._checked: ValidationResult | None = None  # the last validation, which the next one starts from
+        self._built: tuple[ValidationResult, SitePages] | None = None  # what the site on disk was built from
 
     def _say(self, text: str) -> None:
         print(text, file=self.stdout or sys.stdout, flush=True)
@@ -463,30 +483,42 @@ class Preview:
 
     def site_missing(self) -> None:
         """Ask the main loop for a build and wait (a while) for the site."""
+        self.wait_for_build(BUILD_WAIT, refreshing=True)  # a swap of the site folder ends first
+        if self.site.is_dir():
+            return
         self.dirty.set()
         deadline = time.monotonic() + BUILD_WAIT
         while not self.site.is_dir() and self.problem is None and time.monotonic() < deadline:
             time.sleep(0.05)
         self.wait_for_build(BUILD_WAIT)
 
-    def wait_for_build(self, timeout: float) -> None:
+    def wait_for_build(self, timeout: float, *, refreshing: bool = False) -> None:
+        """Wait for a running build (with refreshing=True, also for one
+        that runs while an edited page is already up)."""
         with self._idle:
-            self._idle.wait_for(lambda: not self._building, timeout)
+            self._idle.wait_for(lambda: not self._building and not (refreshing and self.refreshing), timeout)
 
     # -- building -----------------------------------------------------------
+
+    def note_changes(self, paths: list[str]) -> None:
+        """Files that changed (from the watcher): the next rebuild checks them."""
+        with self._changed_lock:
+            self._changed.update(paths)
+        self.dirty.set()
 
     def rebuild(self) -> None:
         """Validate and build the site; never raises but for an interrupt.
         Afterwards `problem` says why the site cannot be shown, or is None."""
         from cpdgen.output.build import build
         from cpdgen.validation.report import format_text
-        from cpdgen.validation.repository import validate_repository
 
+        with self._changed_lock:
+            changed, self._changed = self._changed, set()
         with self._idle:
             self._building = True
         problem = None
         try:
-            result = validate_repository(self.repo)
+            result = self._validate(changed)
             if result.errors:
                 problem = Problem(errors=tuple(result.errors))
                 count = len(result.errors)
@@ -495,21 +527,68 @@ class Preview:
                     f"cpdgen: {plural(count, 'error')} in the records (above): the pages show them until they are fixed"
                 )
             else:
+                if self._show_edit_now(result):
+                    self._publish(None, refreshing=True)  # the edited page is up; requests go on meanwhile
+                self._built = None  # until this build is done, the site on disk is of no one plan
                 summary = build(result, self.repo.root, self.out, self.today(), pdfs=False)
+                if summary.site is not None:
+                    self._built = (result, summary.site)
                 if not self.quiet:
                     self._say(summary.line())
         except UserError as exc:
             problem = Problem(message=without_local_paths(str(exc), self.repo.root))
             self._err(f"cpdgen: {exc}")
         except Exception as exc:
+            self._checked = self._built = None  # after a bug, trust nothing kept: validate and build it all
             problem = Problem(trace=traceback.format_exc())
             self.internal_error("while building", exc)
         finally:
-            with self._idle:
-                self.problem = problem
-                self.build_number += 1
-                self._building = False
-                self._idle.notify_all()
+            self._publish(problem)
+
+    def _publish(self, problem: Problem | None, *, refreshing: bool = False) -> None:
+        """A new state of the site for requests, and a new build number for open pages."""
+        with self._idle:
+            self.problem = problem
+            self.build_number += 1
+            self._building = False
+            self.refreshing = refreshing
+            self._idle.notify_all()
+
+    def _validate(self, changed: set[str]) -> ValidationResult:
+        """The records validated: only the `changed` files checked again
+        where the last validation can answer for the rest, else all."""
+        from cpdgen.validation.repository import revalidate, validate_repository
+
+        previous, self._checked = self._checked, None
+        result = None
+        if previous is not None and changed:
+            result = revalidate(self.repo, previous, [Path(path) for path in changed])
+        if result is None:
+            result = validate_repository(self.repo)
+        self._checked = result
+        return result
+
+    def _show_edit_now(self, result: ValidationResult) -> bool:
+        """Put up the pages of the activities and courses an edit changed,
+        re-rendered from the last build's plan, where the edit allows that
+        (`SitePages.item_pages_after`); whether it did."""
+        from cpdgen.output.build import write_pages_now
+        from cpdgen.validation.repository import edited_records
+
+        if self._built is None:
+            return False
+        before, site = self._built
+        changes = edited_records(before, result)
+        pages = site.item_pages_after(changes) if changes else None
+        if not pages:
+            return False
+        try:
+            shown = write_pages_now(self.out, [(page.path, site.render(page)) for page in pages])
+        except UserError:
+            return False  # the build that follows says what went wrong
+        if shown and self.verbose:
+            self._say("Updated " + ", ".join(page.path for page in pages) + "; now the rest of the site")
+        return shown
 
     # -- watching -----------------------------------------------------------
 
@@ -521,7 +600,7 @@ class Preview:
         # FolderSwap's staging and old folders beside OUT/site and OUT/private
         return os.path.relpath(path, self.out).split(os.sep)[0].startswith((f".{SITE}.", f".{PRIVATE}."))
 
-    def _watch(self, stop: threading.Event, dirty: threading.Event, watching: threading.Event) -> None:
+    def _watch(self, stop: threading.Event, watching: threading.Event) -> None:
         from watchfiles import DefaultFilter, watch
 
         default = DefaultFilter()  # .git/, editor swap files, caches
@@ -547,7 +626,7 @@ class Preview:
                 if changes:
                     if self.verbose:
                         self._say("Changed: " + ", ".join(sorted(self.repo.relative(Path(p)) for _, p in changes)))
-                    dirty.set()
+                    self.note_changes([path for _, path in changes])
         except Exception as exc:
             self._err(
                 f"cpdgen: watching {self.repo.root} for changes failed: {exc}; restart cpdgen serve to see later edits"
@@ -566,7 +645,7 @@ class Preview:
         stop = stop or threading.Event()
         server = self.server or self.bind(port)
         dirty, watching = self.dirty, threading.Event()
-        watcher = threading.Thread(target=self._watch, args=(stop, dirty, watching), name="cpdgen-watch", daemon=True)
+        watcher = threading.Thread(target=self._watch, args=(stop, watching), name="cpdgen-watch", daemon=True)
         serving = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="cpdgen-http", daemon=True
         )

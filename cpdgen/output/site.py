@@ -88,8 +88,9 @@ def build_site(
     bodies: tuple[Body, ...] = (),
     today: date | None = None,
     sentences: Sentences | None = None,
-) -> int:
-    """Write every page into `staging`; returns the number of HTML pages.
+) -> SitePages:
+    """Write every page into `staging`; returns the site's pages (which
+    the preview server keeps, to answer the next edit from).
     The site does not depend on the date, except for the progress with each
     body that cpdgen.yaml may publish (site.publish.compliance), as of `today`."""
     cache.start_linking(staging)  # last build's pages, linked while this one plans and keys them
@@ -115,7 +116,7 @@ def build_site(
     if site.base_url:
         _write(staging / "sitemap.xml", site.sitemap())
         _write(staging / "feed.xml", site.feed())
-    return len(pages)
+    return site
 
 
 class _PageWriter:

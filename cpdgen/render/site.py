@@ -9,7 +9,10 @@ does not hold. `SitePages` plans the pages and renders any one of them;
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -18,10 +21,10 @@ import jinja2
 from markupsafe import Markup
 
 from cpdgen.compute.hours import category_rows, format_hours, yearly_guidance
-from cpdgen.compute.public import PublishRules, public_view
-from cpdgen.compute.year import year_of
+from cpdgen.compute.public import PublishRules, public_item, public_view
+from cpdgen.compute.year import item_order, year_of
 from cpdgen.model.policy import Body, Policy
-from cpdgen.model.records import CPDItem, Records
+from cpdgen.model.records import CPDItem, Record, Records
 from cpdgen.model.settings import Settings
 from cpdgen.render.chart import hours_chart, slot, year_chart
 from cpdgen.render.preview import favicon_svg, preview_png
@@ -32,12 +35,20 @@ from cpdgen.render.site_plan import (
     competences_recorded,
     framework_short_name,
     initials,
+    item_description,
+    item_key,
     plan_site,
     record_digest,
 )
 from cpdgen.render.templating import date_span, environment, short_date, template_errors, template_folders
 
 FEED_ENTRIES = 50  # the newest completed activities in feed.xml
+
+# The fields of an activity or course that decide nothing of the plan but
+# what they show (its title also sorts it: `item_pages_after` checks that).
+# An edit of only these changes its own page in a known way, which the
+# preview server puts up at once, before the whole site is rebuilt.
+DISPLAY_FIELDS = ("title", "description", "outcomes", "reflection", "provider", "location")
 
 
 class SitePages:
@@ -107,6 +118,58 @@ class SitePages:
         """One page's HTML. A mistake in a member's template is a UserError."""
         with template_errors(self.root):
             return self.env.get_template(page.template).render(page=page, root=page.root, **page.context)
+
+    def item_pages_after(self, changes: Sequence[tuple[Record, Record]]) -> list[Page] | None:
+        """The pages of the activities and courses that `changes` (each a
+        record before and after, same kind and id) edit, as a plan of the
+        changed records has them: they differ from the old pages in what
+        they show and nowhere else. Only edits of DISPLAY_FIELDS that leave
+        each item where it was in the order qualify; for any other change
+        (of a record of another kind, of a field that moves an item or
+        changes other pages' shape, of a private item) None: plan it all.
+        Pages of other items that show these (lists, neighbours) are not
+        among them: the full build brings those."""
+        objectives = {objective.id for objective in self.view.objectives}
+        pages = []
+        for before, after in changes:
+            if not (isinstance(before, CPDItem) and type(after) is type(before)) or item_key(after) != item_key(before):
+                return None
+            blank: dict[str, Any] = dict.fromkeys(DISPLAY_FIELDS)
+            if replace(before, **blank) != replace(after, **blank):
+                return None
+            number = self._item_page_at.get(item_key(after))
+            if number is None:  # a private item: no page
+                return None
+            page = self.pages[number]
+            if public_item(before, self.rules, objectives) != page.context["item"]:
+                return None  # not the record this site was planned from
+            item = public_item(after, self.rules, objectives)
+            if not self._keeps_place(number, item):
+                return None
+            if item != page.context["item"]:
+                context = {**page.context, "item": item, "description": item_description(self.sentences, item)}
+                pages.append(replace(page, context=context, title=item.title))
+        return pages
+
+    @cached_property
+    def _item_page_at(self) -> dict[tuple[str, str], int]:
+        """(kind, id) → the number of the item's page, in the site's order (newest first)."""
+        return {
+            item_key(page.context["item"]): number
+            for number, page in enumerate(self.pages)
+            if page.template == "activity.html"
+        }
+
+    def _keeps_place(self, number: int, item: CPDItem) -> bool:
+        """Whether `item`, put in the place of the item of page `number`,
+        sorts strictly between that one's neighbours: then every order
+        (and so every page path and neighbour link) stays as it is."""
+        numbers = list(self._item_page_at.values())
+        at = numbers.index(number)
+        key = item_order(item)
+        newer = item_order(self.pages[numbers[at - 1]].context["item"]) if at > 0 else None
+        older = item_order(self.pages[numbers[at + 1]].context["item"]) if at + 1 < len(numbers) else None
+        return (newer is None or newer > key) and (older is None or key > older)
 
     def sitemap(self) -> str:
         """sitemap.xml (only with a base_url: a sitemap lists absolute addresses)."""
@@ -184,16 +247,20 @@ def _entries(env: jinja2.Environment):
     and form. Each item shows in several lists (all, by type, year, tag and
     competence), so this saves most of the lists' cost."""
     template = env.get_template("item_entry.html")
-    rendered: dict[tuple[int, str, int, bool], Markup] = {}
+    # By the item's identity, the item kept beside its row: an id is only
+    # unique while its object lives, and an edited item replaces an old one.
+    rendered: dict[tuple[int, str, int, bool], tuple[CPDItem, Markup]] = {}
 
     def entry(summary: dict, root: str, level: int = 3, with_year: bool = False) -> Markup:
-        key = (id(summary["item"]), root, level, with_year)
+        item = summary["item"]
+        key = (id(item), root, level, with_year)
         found = rendered.get(key)
-        if found is None:
-            found = rendered[key] = Markup(
-                template.render(item=summary["item"], path=summary["path"], root=root, level=level, with_year=with_year)
+        if found is None or found[0] is not item:
+            found = rendered[key] = (
+                item,
+                Markup(template.render(item=item, path=summary["path"], root=root, level=level, with_year=with_year)),
             )
-        return found
+        return found[1]
 
     return entry
 

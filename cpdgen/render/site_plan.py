@@ -624,11 +624,16 @@ def _item_pages(site: _Site) -> list[Page]:
                 "objectives": [(s["anchor"], s["objective"].title) for s in served.get(id(item), [])],
                 "days": (item.end - item.start).days + 1,
                 **neighbours,
-                "description": site.sentences.first(item.description) or f"{item.title}: {format_hours(item.hours)} hours of CPD.",
+                "description": item_description(site.sentences, item),
                 "og_type": "article",
             },
         ))  # fmt: skip
     return pages
+
+
+def item_description(sentences: Sentences, item: CPDItem) -> str:
+    """An item page's description (for search engines and link previews)."""
+    return sentences.first(item.description) or f"{item.title}: {format_hours(item.hours)} hours of CPD."
 
 
 def _neighbour(site: _Site, item: CPDItem) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import marshal
 import multiprocessing
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,12 +22,12 @@ from cpdgen.loading.files import MAX_FILE_BYTES, Repository, SourceError, Source
 from cpdgen.model.competences import Framework
 from cpdgen.model.kinds import PROFILE
 from cpdgen.model.policy import Body, Policy
-from cpdgen.model.records import Records
+from cpdgen.model.records import Record, Records
 from cpdgen.model.settings import Settings
 from cpdgen.validation.cache import RecordCache, cache_file, context_digest, file_digest
 from cpdgen.validation.files import FileChecker, FileResult
 from cpdgen.validation.rules import check_records
-from cpdgen.validation.settings import load_configuration
+from cpdgen.validation.settings import Configuration, load_configuration
 
 # From this many files on, compiling the fast schema gate (about 60 ms) pays.
 FAST_GATE_THRESHOLD = 300
@@ -42,6 +43,11 @@ class ValidationResult:
     record_count: int
     diagnostics: list[Diagnostic] = field(default_factory=list)
     bodies: tuple[Body, ...] = ()  # every body cpdgen.yaml names, the first being `policy`
+    # What `revalidate` starts from: the files, each one's verdict, and what was said before any file.
+    sources: tuple[SourceFile, ...] = field(default=(), repr=False, compare=False)
+    file_results: tuple[FileResult, ...] = field(default=(), repr=False, compare=False)
+    before_files: tuple[Diagnostic, ...] = field(default=(), repr=False, compare=False)
+    configuration: Configuration | None = field(default=None, repr=False, compare=False)
 
     def body(self, name: str | None) -> Body:
         """The body of policy `name` (its id, or as cpdgen.yaml names it);
@@ -80,9 +86,9 @@ def validate_repository(
     sources, notes = discover(repo)
     configuration = load_configuration(repo)
     settings, policy = configuration.settings, configuration.policy
-    diagnostics = [*configuration.diagnostics, *notes]
+    before_files = [*configuration.diagnostics, *notes]
     if not any(source.kind is PROFILE for source in sources):
-        diagnostics.append(
+        before_files.append(
             error(
                 repo.relative(repo.records / PROFILE.folder),
                 1,
@@ -90,10 +96,87 @@ def validate_repository(
                 "the profile is missing: create it with at least 'name: Your Name'",
             )
         )
+    results = check_files(repo, sources, jobs, settings, policy.competences)
+    return _assemble(repo, configuration, sources, results, before_files, check_submitted, today)
 
+
+def revalidate(
+    repo: Repository,
+    previous: ValidationResult,
+    changed: Iterable[Path],
+    *,
+    check_submitted: bool = True,
+    today: date | None = None,
+) -> ValidationResult | None:
+    """As `validate_repository`, for a repository where only the files
+    `changed` may differ from when `previous` was made (the preview
+    server's watcher names them): those are checked again, every other
+    file's verdict is kept, and the cross-record rules run on the whole.
+    None where that cannot answer: a file added or removed, or anything
+    changed but a record file `previous` checked (cpdgen.yaml, a policy,
+    an evidence file a path check looked at): then validate it all."""
+    if previous.configuration is None:
+        return None
+    where = {source.rel: index for index, source in enumerate(previous.sources)}
+    indexes = []
+    for path in changed:
+        index = where.get(repo.relative(Path(path)))  # a path outside the repository is no record file
+        if index is None or not previous.sources[index].path.is_file():
+            return None
+        indexes.append(index)
+    results = list(previous.file_results)
+    checker = FileChecker(repo.root, framework=previous.policy.competences)
+    for index in dict.fromkeys(indexes):
+        results[index] = checker.check(previous.sources[index])
+    return _assemble(
+        repo,
+        previous.configuration,
+        list(previous.sources),
+        results,
+        list(previous.before_files),
+        check_submitted,
+        today,
+    )
+
+
+def edited_records(
+    before: ValidationResult, after: ValidationResult, limit: int = 8
+) -> list[tuple[Record, Record]] | None:
+    """The records `after` holds in place of `before`'s, as (before, after)
+    pairs, where `after` was made by `revalidate` from `before` (directly or
+    through others) and at most `limit` files were checked again since, each
+    still holding as many valid records. None where that is not so: then
+    what changed is not known cheaply."""
+    if len(before.sources) != len(after.sources) or len(before.file_results) != len(after.file_results):
+        return None
+    if not all(old is new for old, new in zip(before.sources, after.sources, strict=True)):
+        return None
+    checked = [(old, new) for old, new in zip(before.file_results, after.file_results, strict=True) if old is not new]
+    if len(checked) > limit:
+        return None
+    pairs: list[tuple[Record, Record]] = []
+    for old, new in checked:
+        if len(old.records) != len(new.records):
+            return None
+        pairs += [(a, b) for a, b in zip(old.records, new.records, strict=True) if a != b]
+    return pairs
+
+
+def _assemble(
+    repo: Repository,
+    configuration: Configuration,
+    sources: list[SourceFile],
+    results: list[FileResult],
+    before_files: list[Diagnostic],
+    check_submitted: bool,
+    today: date | None,
+) -> ValidationResult:
+    """The records and every diagnostic, from each file's verdict."""
+    policy = configuration.policy
+    diagnostics = list(before_files)
     records = Records()
     record_count = 0
-    for result in check_files(repo, sources, jobs, settings, policy.competences):
+    for result in results:
         diagnostics.extend(result.diagnostics)
         record_count += result.record_count
         for record in result.records:
@@ -103,7 +186,19 @@ def validate_repository(
         records.unbuilt_references.extend(result.unbuilt_references)
     diagnostics.extend(check_records(records, repo.root, frozen_years=check_submitted, policy=policy, today=today))
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.message))
-    return ValidationResult(records, settings, policy, len(sources), record_count, diagnostics, configuration.bodies)
+    return ValidationResult(
+        records,
+        configuration.settings,
+        policy,
+        len(sources),
+        record_count,
+        diagnostics,
+        configuration.bodies,
+        sources=tuple(sources),
+        file_results=tuple(results),
+        before_files=tuple(before_files),
+        configuration=configuration,
+    )
 
 
 def check_files(

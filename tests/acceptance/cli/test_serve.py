@@ -193,7 +193,49 @@ def test_an_edit_shows_after_the_rebuild(served: Served, demo: TmpRepo):
     path.write_text(path.read_text("utf-8").replace("NGED's RIIO-ED2 plans", "Edited while serving"), "utf-8")
     served.wait_for(PAGE, lambda status, body: "Edited while serving" in body, "the edited title")
     assert served.get(PAGE)[0] == 200
+    # Then the whole site: the lists show the new title too, once the build is done.
+    served.wait_for("activities/", lambda status, body: "Edited while serving" in body, "the title in the list")
+    served.preview.wait_for_build(TIMEOUT, refreshing=True)
     assert served.out.getvalue().count("Built ") >= 2
+
+
+def test_an_edited_page_is_up_before_the_whole_site_is_rebuilt(demo: TmpRepo, monkeypatch):
+    """An edit of what an activity page shows goes up at once, rendered from
+    the last build's plan, and the page is served while the whole site is
+    still being built (held here until the test lets it go); an edit of
+    anything else waits for that build."""
+    import cpdgen.output.build as output_build
+
+    real_build, go = output_build.build, threading.Event()
+
+    def held_build(*args, **kwargs):
+        go.wait(TIMEOUT)
+        return real_build(*args, **kwargs)
+
+    served, stop, thread = start(demo, verbose=True)
+    try:
+        monkeypatch.setattr(output_build, "build", held_build)
+        _, listed, _ = served.get("activities/year/2025/")
+        assert "NGED&#39;s RIIO-ED2 plans" in listed
+        path = demo.root / RECORD
+        path.write_text(path.read_text("utf-8").replace("NGED's RIIO-ED2 plans", "Up at once"), "utf-8")
+        served.wait_for(PAGE, lambda status, body: "Up at once" in body, "the edited page, before the build")
+        assert served.preview.refreshing and f"Updated {PAGE}; now the rest of the site" in served.out.getvalue()
+        assert "Up at once" not in served.get("activities/year/2025/")[1]  # the lists come with the build
+        go.set()
+        served.wait_for("activities/year/2025/", lambda status, body: "Up at once" in body, "the title in the list")
+        served.preview.wait_for_build(TIMEOUT, refreshing=True)
+        go.clear()
+        text = path.read_text("utf-8")
+        hours = next(line for line in text.splitlines() if line.startswith("hours:"))
+        path.write_text(text.replace(hours, "hours: 7.25"), "utf-8")  # hours count in totals: all of it
+        time.sleep(1.0)
+        assert served.out.getvalue().count("Updated ") == 1 and not served.preview.refreshing
+        go.set()
+        served.wait_for(PAGE, lambda status, body: "7.25" in body, "the new hours")
+    finally:
+        go.set()
+        _stop(stop, thread)
 
 
 def test_served_pages_carry_the_live_reload_script_and_the_built_files_do_not(served: Served, demo: TmpRepo):
@@ -570,7 +612,7 @@ def test_the_watcher_reports_a_save_without_waiting_for_more(demo: TmpRepo, monk
 
     monkeypatch.setattr(watchfiles, "watch", watch)
     preview = Preview(find_repository(demo.root), demo.root / "output")
-    preview._watch(threading.Event(), threading.Event(), threading.Event())
+    preview._watch(threading.Event(), threading.Event())
     assert seen["debounce"] <= 100 and seen["step"] <= seen["debounce"]
 
 
