@@ -5,13 +5,16 @@
 
 Generates a repository (bench/generate.py), starts cpdgen's preview server
 (`cpdgen.output.serve.Preview`, as `cpdgen serve` runs it) on a free
-loopback port, waits for its first build, then `--edits` times: changes one
-activity's title on disk and measures, from the write,
+loopback port, waits for its first build, then `--edits` times: waits
+until the server is idle (the previous edit's whole site rebuilt), changes
+one activity's title on disk and measures, from the write,
 
 - the reload event: the build number that open pages poll
   (`/__cpdgen/build`) has changed;
 - the new page served: the activity's page, fetched over HTTP from
-  127.0.0.1, shows the new title.
+  127.0.0.1, shows the new title;
+- the whole site rebuilt: the build after the edited page was put up
+  (lists, neighbours, search) is done.
 
 Prints each edit and the medians. Only loopback traffic, bounded in count
 and time.
@@ -66,10 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         rel = target.relative_to(root / "records/activities").with_suffix("")
         page = next(p for p in (root / "output/site").rglob("*.html") if rel.name in p.name)
         url = preview.url + page.relative_to(root / "output/site").as_posix()
-        events, served = [], []
+        events, served, settled = [], [], []
         try:
             for edit in range(args.edits):
-                time.sleep(1.0)  # let the watcher settle
+                preview.wait_for_build(TIMEOUT, refreshing=True)  # the last edit's whole site is built
+                time.sleep(0.5)  # and the watcher has settled
                 before = preview.build_number
                 title = f"Edited title number {edit}"
                 lines = target.read_text("utf-8").splitlines(keepends=True)
@@ -86,15 +90,24 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     raise SystemExit(f"edit {edit}: no new page in {TIMEOUT} s")
                 shown = time.perf_counter() - written
+                time.sleep(0.05)  # the whole build has begun (it follows the page at once)
+                preview.wait_for_build(TIMEOUT, refreshing=True)
+                whole = time.perf_counter() - written
                 events.append(event)
                 served.append(shown)
-                print(f"edit {edit + 1}: reload event {event:.3f} s, new page served {shown:.3f} s", file=sys.stderr)
+                settled.append(whole)
+                print(
+                    f"edit {edit + 1}: reload event {event:.3f} s, new page served {shown:.3f} s, "
+                    f"whole site rebuilt {whole:.2f} s",
+                    file=sys.stderr,
+                )
         finally:
             stop.set()
             thread.join(30)
     print(
         f"{args.n:,} records, {args.edits} edits: median reload event {statistics.median(events):.3f} s, "
-        f"median new page served {statistics.median(served):.3f} s"
+        f"median new page served {statistics.median(served):.3f} s, "
+        f"median whole site rebuilt {statistics.median(settled):.2f} s"
     )
     return 0
 
