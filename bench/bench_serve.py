@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         events, served, settled = [], [], []
         try:
             for edit in range(args.edits):
-                preview.wait_for_build(TIMEOUT, refreshing=True)  # the last edit's whole site is built
+                preview.wait_for_build(TIMEOUT, settled=True)  # the last edit's whole site is built
                 time.sleep(0.5)  # and the watcher has settled
                 before = preview.build_number
                 title = f"Edited title number {edit}"
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                     raise SystemExit(f"edit {edit}: no new page in {TIMEOUT} s")
                 shown = time.perf_counter() - written
                 time.sleep(0.05)  # the whole build has begun (it follows the page at once)
-                preview.wait_for_build(TIMEOUT, refreshing=True)
+                preview.wait_for_build(TIMEOUT, settled=True)
                 whole = time.perf_counter() - written
                 events.append(event)
                 served.append(shown)

@@ -13,10 +13,11 @@ Three parts, one `Preview` object:
 An edit is answered in two steps. Only the files the watcher named are
 validated again (`revalidate`); where the edit is to what an activity or
 course page shows and nothing else (`SitePages.item_pages_after`), that
-page is rendered from the last build's plan and put up at once, then the
-whole site is built as usual (the lists and neighbours that show it too),
-while requests are answered from the site as it is. Any other change is
-validated and built whole before the next request is answered.
+page is rendered from the last build's plan and put up at once. Once no
+save has come for WHOLE_SITE_AFTER seconds, the whole site is built as
+usual (the lists and neighbours that show it too), while requests are
+answered from the site as it is. Any other change is validated and built
+whole before the next request is answered.
 
 While the records are invalid, or a build failed, every page request gets an
 error page listing the problems instead of the stale site; the next good
@@ -78,6 +79,7 @@ HOST = "127.0.0.1"  # never another interface: the preview may show private draf
 DEFAULT_PORT = 8000
 DEBOUNCE_MS = 50  # changes this close together are one save
 WATCH_STEP_MS = 20  # how often the watcher looks for more changes of the same save
+WHOLE_SITE_AFTER = 1.0  # seconds without another save before the whole site follows an edited page
 BUILD_WAIT = 60.0  # seconds a request waits for a running build before it is served anyway
 WATCH_READY_WAIT = 10.0  # seconds to wait for the watcher to start before building anyway
 ERROR_REFRESH = 2  # seconds between reloads of the error page, so a fix shows by itself
@@ -368,7 +370,7 @@ class _Handler(SimpleHTTPRequestHandler):
         root = os.path.realpath(self.directory)
         path = self.translate_path(self.path)
         if preview.refreshing and not os.path.exists(path):
-            preview.wait_for_build(BUILD_WAIT, refreshing=True)  # the folder may be being swapped
+            preview.wait_for_build(BUILD_WAIT, settled=True)  # the folder may be being swapped
         if not _inside(os.path.realpath(path), root):
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
@@ -431,13 +433,16 @@ class Preview:
         self.problem: Problem | None = None
         self._idle = threading.Condition()
         self._building = False
-        self.refreshing = False  # building the whole site after an edited page was put up
+        self.refreshing = False  # building the whole site while requests are answered (`build_unbuilt`)
         self.build_number = 0  # rebuilds so far: open pages reload when it changes
         self.dirty = threading.Event()  # set: the main loop rebuilds
         self._changed: set[str] = set()  # what the watcher saw change since the last rebuild began
         self._changed_lock = threading.Lock()
         self._checked: ValidationResult | None = None  # the last validation, which the next one starts from
         self._built: tuple[ValidationResult, SitePages] | None = None  # what the site on disk was built from
+        self._shown: set[str] = set()  # pages put up outside a build since that build
+        self.unbuilt: ValidationResult | None = None  # records whose edited pages alone are up
+        self._unbuilt_since = 0.0
 
     def _say(self, text: str) -> None:
         print(text, file=self.stdout or sys.stdout, flush=True)
@@ -483,7 +488,7 @@ class Preview:
 
     def site_missing(self) -> None:
         """Ask the main loop for a build and wait (a while) for the site."""
-        self.wait_for_build(BUILD_WAIT, refreshing=True)  # a swap of the site folder ends first
+        self.wait_for_build(BUILD_WAIT, settled=True)  # a swap of the site folder ends first
         if self.site.is_dir():
             return
         self.dirty.set()
@@ -492,11 +497,13 @@ class Preview:
             time.sleep(0.05)
         self.wait_for_build(BUILD_WAIT)
 
-    def wait_for_build(self, timeout: float, *, refreshing: bool = False) -> None:
-        """Wait for a running build (with refreshing=True, also for one
-        that runs while an edited page is already up)."""
+    def wait_for_build(self, timeout: float, *, settled: bool = False) -> None:
+        """Wait for a running build; with settled=True, also until the whole
+        site is built for every edit whose page alone was put up."""
         with self._idle:
-            self._idle.wait_for(lambda: not self._building and not (refreshing and self.refreshing), timeout)
+            self._idle.wait_for(
+                lambda: not self._building and not (settled and (self.refreshing or self.unbuilt is not None)), timeout
+            )
 
     # -- building -----------------------------------------------------------
 
@@ -509,14 +516,14 @@ class Preview:
     def rebuild(self) -> None:
         """Validate and build the site; never raises but for an interrupt.
         Afterwards `problem` says why the site cannot be shown, or is None."""
-        from cpdgen.output.build import build
         from cpdgen.validation.report import format_text
 
         with self._changed_lock:
             changed, self._changed = self._changed, set()
         with self._idle:
             self._building = True
-        problem = None
+        self.unbuilt = None
+        problem, published = None, False
         try:
             result = self._validate(changed)
             if result.errors:
@@ -526,15 +533,13 @@ class Preview:
                 self._err(
                     f"cpdgen: {plural(count, 'error')} in the records (above): the pages show them until they are fixed"
                 )
+            elif self._show_edit_now(result):
+                # The edited pages are up; the rest once the edits pause (`build_unbuilt`).
+                self.unbuilt, self._unbuilt_since = result, time.monotonic()
+                self._publish(None)
+                published = True
             else:
-                if self._show_edit_now(result):
-                    self._publish(None, refreshing=True)  # the edited page is up; requests go on meanwhile
-                self._built = None  # until this build is done, the site on disk is of no one plan
-                summary = build(result, self.repo.root, self.out, self.today(), pdfs=False)
-                if summary.site is not None:
-                    self._built = (result, summary.site)
-                if not self.quiet:
-                    self._say(summary.line())
+                self._build_site(result)
         except UserError as exc:
             problem = Problem(message=without_local_paths(str(exc), self.repo.root))
             self._err(f"cpdgen: {exc}")
@@ -543,15 +548,49 @@ class Preview:
             problem = Problem(trace=traceback.format_exc())
             self.internal_error("while building", exc)
         finally:
+            if not published:
+                self._publish(problem)
+
+    def build_unbuilt(self) -> None:
+        """Build the whole site for the edits whose pages alone are up,
+        answering requests from the site as it is meanwhile; never raises
+        but for an interrupt."""
+        with self._idle:
+            result, self.unbuilt = self.unbuilt, None
+            self.refreshing = result is not None
+        if result is None:
+            return
+        problem = None
+        try:
+            self._build_site(result)
+        except UserError as exc:
+            problem = Problem(message=without_local_paths(str(exc), self.repo.root))
+            self._err(f"cpdgen: {exc}")
+        except Exception as exc:
+            self._checked = self._built = None
+            problem = Problem(trace=traceback.format_exc())
+            self.internal_error("while building", exc)
+        finally:
             self._publish(problem)
 
-    def _publish(self, problem: Problem | None, *, refreshing: bool = False) -> None:
+    def _build_site(self, result: ValidationResult) -> None:
+        from cpdgen.output.build import build
+
+        self._built = None  # until this build is done, the site on disk is of no one plan
+        summary = build(result, self.repo.root, self.out, self.today(), pdfs=False)
+        self._shown = set()
+        if summary.site is not None:
+            self._built = (result, summary.site)
+        if not self.quiet:
+            self._say(summary.line())
+
+    def _publish(self, problem: Problem | None) -> None:
         """A new state of the site for requests, and a new build number for open pages."""
         with self._idle:
             self.problem = problem
             self.build_number += 1
             self._building = False
-            self.refreshing = refreshing
+            self.refreshing = False
             self._idle.notify_all()
 
     def _validate(self, changed: set[str]) -> ValidationResult:
@@ -579,15 +618,23 @@ class Preview:
             return False
         before, site = self._built
         changes = edited_records(before, result)
-        pages = site.item_pages_after(changes) if changes else None
+        pages = site.item_pages_after(changes) if changes is not None else None
+        if pages is None:
+            return False
+        # Pages put up for earlier edits since that build, now as it planned them: their
+        # items are as they were then again (else they would be among `changes`).
+        again = self._shown - {page.path for page in pages}
+        pages += [page for page in site.pages if page.path in again]
         if not pages:
             return False
         try:
             shown = write_pages_now(self.out, [(page.path, site.render(page)) for page in pages])
         except UserError:
             return False  # the build that follows says what went wrong
-        if shown and self.verbose:
-            self._say("Updated " + ", ".join(page.path for page in pages) + "; now the rest of the site")
+        if shown:
+            self._shown.update(page.path for page in pages)
+            if self.verbose:
+                self._say("Updated " + ", ".join(page.path for page in pages) + "; the rest of the site follows")
         return shown
 
     # -- watching -----------------------------------------------------------
@@ -657,9 +704,11 @@ class Preview:
             if ready is not None:
                 ready(self.url)
             while not stop.is_set():
-                if dirty.wait(0.2):
+                if dirty.wait(0.05 if self.unbuilt is not None else 0.2):
                     dirty.clear()
                     self.rebuild()
+                elif self.unbuilt is not None and time.monotonic() - self._unbuilt_since >= WHOLE_SITE_AFTER:
+                    self.build_unbuilt()
         finally:
             stop.set()
             if serving.is_alive():

@@ -195,7 +195,7 @@ def test_an_edit_shows_after_the_rebuild(served: Served, demo: TmpRepo):
     assert served.get(PAGE)[0] == 200
     # Then the whole site: the lists show the new title too, once the build is done.
     served.wait_for("activities/", lambda status, body: "Edited while serving" in body, "the title in the list")
-    served.preview.wait_for_build(TIMEOUT, refreshing=True)
+    served.preview.wait_for_build(TIMEOUT, settled=True)
     assert served.out.getvalue().count("Built ") >= 2
 
 
@@ -220,11 +220,12 @@ def test_an_edited_page_is_up_before_the_whole_site_is_rebuilt(demo: TmpRepo, mo
         path = demo.root / RECORD
         path.write_text(path.read_text("utf-8").replace("NGED's RIIO-ED2 plans", "Up at once"), "utf-8")
         served.wait_for(PAGE, lambda status, body: "Up at once" in body, "the edited page, before the build")
-        assert served.preview.refreshing and f"Updated {PAGE}; now the rest of the site" in served.out.getvalue()
+        assert f"Updated {PAGE}; the rest of the site follows" in served.out.getvalue()
+        assert served.preview.refreshing or served.preview.unbuilt is not None
         assert "Up at once" not in served.get("activities/year/2025/")[1]  # the lists come with the build
         go.set()
         served.wait_for("activities/year/2025/", lambda status, body: "Up at once" in body, "the title in the list")
-        served.preview.wait_for_build(TIMEOUT, refreshing=True)
+        served.preview.wait_for_build(TIMEOUT, settled=True)
         go.clear()
         text = path.read_text("utf-8")
         hours = next(line for line in text.splitlines() if line.startswith("hours:"))
@@ -235,6 +236,37 @@ def test_an_edited_page_is_up_before_the_whole_site_is_rebuilt(demo: TmpRepo, mo
         served.wait_for(PAGE, lambda status, body: "7.25" in body, "the new hours")
     finally:
         go.set()
+        _stop(stop, thread)
+
+
+def test_edits_in_a_row_go_up_at_once_and_an_undone_one_puts_its_page_back(demo: TmpRepo, monkeypatch):
+    """While the saves come (the whole site waits for a pause), each edited
+    page goes up; an edit undone puts its page back as the last build had it."""
+    import cpdgen.output.serve as serve
+
+    monkeypatch.setattr(serve, "WHOLE_SITE_AFTER", 600.0)  # no pause long enough, until the test says so
+    other = "records/activities/2025/2025-02-19-lunch-learn-heat-pumps-lv.yaml"
+    other_page = "activity/2025/2025-02-19-lunch-learn-heat-pumps-lv.html"
+    served, stop, thread = start(demo, verbose=True)
+    try:
+        path, second = demo.root / RECORD, demo.root / other
+        original = path.read_text("utf-8")
+        path.write_text(original.replace("NGED's RIIO-ED2 plans", "First edit"), "utf-8")
+        served.wait_for(PAGE, lambda status, body: "First edit" in body, "the first edited page")
+        second.write_text(second.read_text("utf-8").replace("Lunch and learn:", "Second edit:"), "utf-8")
+        served.wait_for(other_page, lambda status, body: "Second edit:" in body, "the second edited page")
+        assert "First edit" in served.get(PAGE)[1]
+        path.write_text(original, "utf-8")
+        served.wait_for(PAGE, lambda status, body: TITLE in body, "the first page as it was")
+        assert "Second edit:" in served.get(other_page)[1]
+        assert served.out.getvalue().count("Built ") == 1  # only the first build: no whole site yet
+        assert "Second edit:" not in served.get("activities/year/2025/")[1]
+        monkeypatch.setattr(serve, "WHOLE_SITE_AFTER", 0.0)
+        served.wait_for("activities/year/2025/", lambda status, body: "Second edit:" in body, "the whole site")
+        served.preview.wait_for_build(TIMEOUT, settled=True)
+        assert served.out.getvalue().count("Built ") == 2
+        assert "First edit" not in served.get("activities/year/2025/")[1]
+    finally:
         _stop(stop, thread)
 
 
