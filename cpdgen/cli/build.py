@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,8 +51,14 @@ def build(options: Options, out: Path | None, site_only: bool) -> None:
 
     folder = output_folder(options.repository(), out, options.cwd)  # a wrong --out fails before the work
     repo, result = options.checked()
-    with progress_bar(options) as progress:
-        summary = run_build(result, repo.root, folder, options.today, pdfs=not site_only, progress=progress)
+    # The records live as long as the build: exempt them from the collector's full
+    # passes (each walks every object: 0.4 s of a 10,000-record rebuild's planning).
+    gc.freeze()
+    try:
+        with progress_bar(options) as progress:
+            summary = run_build(result, repo.root, folder, options.today, pdfs=not site_only, progress=progress)
+    finally:
+        gc.unfreeze()
     if not options.quiet:
         click.echo(summary.line())
     for warning in summary.warnings:

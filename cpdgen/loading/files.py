@@ -71,6 +71,7 @@ class SourceFile:
     rel: str  # repo-relative, POSIX
     kind: Kind
     default_id: str  # the path below the kind folder, without the suffix
+    link: bool = False  # a symbolic link (to a file inside the repository)
 
 
 # How deep folders below records/ may nest: far more than any records need,
@@ -172,7 +173,7 @@ def _walk(
             )
             continue
         below = "/".join((*parts[1:], name)) if parts else name
-        sources.append(SourceFile(Path(entry.path), rel, kind, below.rsplit(".", 1)[0]))
+        sources.append(SourceFile(Path(entry.path), rel, kind, below.rsplit(".", 1)[0], link=entry.is_symlink()))
 
 
 class SourceError(Exception):

@@ -233,6 +233,8 @@ def write_pages_now(out: Path, pages: list[tuple[str, str]]) -> bool:
 
     site = out / SITE
     targets = [(site / path, html) for path, html in pages]
+    if not (site / MARKER).is_file() or not (out / CACHE).is_dir():
+        return False  # no built site (and no lock file made for nothing)
     with exclusive_lock(out / CACHE, "build.lock"):  # no build is swapping folders meanwhile
         if not (site / MARKER).is_file() or not all(t.is_file() and not t.is_symlink() for t, _ in targets):
             return False

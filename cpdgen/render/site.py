@@ -9,7 +9,7 @@ does not hold. `SitePages` plans the pages and renders any one of them;
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from functools import cached_property
@@ -119,36 +119,49 @@ class SitePages:
         with template_errors(self.root):
             return self.env.get_template(page.template).render(page=page, root=page.root, **page.context)
 
-    def item_pages_after(self, changes: Sequence[tuple[Record, Record]]) -> list[Page] | None:
+    def item_pages_after(self, changes: Sequence[tuple[Record, Record]], also: Iterable[str] = ()) -> list[Page] | None:
         """The pages of the activities and courses that `changes` (each a
-        record before and after, same kind and id) edit, as a plan of the
-        changed records has them: they differ from the old pages in what
-        they show and nowhere else. Only edits of DISPLAY_FIELDS that leave
-        each item where it was in the order qualify; for any other change
-        (of a record of another kind, of a field that moves an item or
-        changes other pages' shape, of a private item) None: plan it all.
-        Pages of other items that show these (lists, neighbours) are not
-        among them: the full build brings those."""
+        record before and after, same kind and id) edit, exactly as a plan
+        of the changed records has them, plus the pages at the paths `also`
+        (of unchanged items: as that plan has them too). Only edits of
+        DISPLAY_FIELDS that leave every item where it was in the order
+        qualify; for any other change (of a record of another kind, of a
+        field that moves an item or shapes other pages, of a private item)
+        None: plan it all. Other pages that show the edited items (lists,
+        the pages of unedited neighbours) are not among them: the full
+        build brings those."""
         objectives = {objective.id for objective in self.view.objectives}
-        pages = []
+        after_items: dict[int, CPDItem] = {}  # page number -> its item after the changes
+        blank: dict[str, Any] = dict.fromkeys(DISPLAY_FIELDS)
         for before, after in changes:
             if not (isinstance(before, CPDItem) and type(after) is type(before)) or item_key(after) != item_key(before):
                 return None
-            blank: dict[str, Any] = dict.fromkeys(DISPLAY_FIELDS)
             if replace(before, **blank) != replace(after, **blank):
                 return None
             number = self._item_page_at.get(item_key(after))
             if number is None:  # a private item: no page
                 return None
-            page = self.pages[number]
-            if public_item(before, self.rules, objectives) != page.context["item"]:
+            if public_item(before, self.rules, objectives) != self.pages[number].context["item"]:
                 return None  # not the record this site was planned from
-            item = public_item(after, self.rules, objectives)
-            if not self._keeps_place(number, item):
-                return None
-            if item != page.context["item"]:
-                context = {**page.context, "item": item, "description": item_description(self.sentences, item)}
-                pages.append(replace(page, context=context, title=item.title))
+            after_items[number] = public_item(after, self.rules, objectives)
+        # Strictly between its neighbours before and after: the plan sorts twice
+        # (newest and oldest first), and the two may break a tie differently.
+        if not all(self._keeps_place(number, {}) and self._keeps_place(number, after_items) for number in after_items):
+            return None
+        titles = {self.pages[number].path: item.title for number, item in after_items.items()}
+        wanted = [n for n, item in after_items.items() if item != self.pages[n].context["item"]]
+        paths = set(also) - {self.pages[n].path for n in wanted}
+        wanted += [n for n in self._item_page_at.values() if self.pages[n].path in paths]
+        pages = []
+        for number in wanted:
+            page = self.pages[number]
+            item = after_items.get(number, page.context["item"])
+            context = {**page.context, "item": item, "description": item_description(self.sentences, item)}
+            for side in ("previous", "next"):  # a neighbour link shows the neighbour's title
+                link = context[side]
+                if link is not None and link["path"] in titles:
+                    context[side] = {**link, "title": titles[link["path"]]}
+            pages.append(replace(page, context=context, title=item.title))
         return pages
 
     @cached_property
@@ -160,16 +173,18 @@ class SitePages:
             if page.template == "activity.html"
         }
 
-    def _keeps_place(self, number: int, item: CPDItem) -> bool:
-        """Whether `item`, put in the place of the item of page `number`,
-        sorts strictly between that one's neighbours: then every order
-        (and so every page path and neighbour link) stays as it is."""
+    def _keeps_place(self, number: int, replaced: dict[int, CPDItem]) -> bool:
+        """Whether the item of page `number` sorts strictly between its
+        neighbours' once the items of the pages `replaced` are put in: then
+        every order (and so every page path and neighbour link) stays."""
         numbers = list(self._item_page_at.values())
         at = numbers.index(number)
-        key = item_order(item)
-        newer = item_order(self.pages[numbers[at - 1]].context["item"]) if at > 0 else None
-        older = item_order(self.pages[numbers[at + 1]].context["item"]) if at + 1 < len(numbers) else None
-        return (newer is None or newer > key) and (older is None or key > older)
+
+        def key(n: int) -> tuple:
+            return item_order(replaced.get(n, self.pages[n].context["item"]))
+
+        mine = key(number)
+        return (at == 0 or key(numbers[at - 1]) > mine) and (at + 1 == len(numbers) or mine > key(numbers[at + 1]))
 
     def sitemap(self) -> str:
         """sitemap.xml (only with a base_url: a sitemap lists absolute addresses)."""

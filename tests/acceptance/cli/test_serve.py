@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import http.client
 import io
 import os
@@ -129,6 +130,7 @@ def _stop(stop: threading.Event, thread: threading.Thread) -> None:
     stop.set()
     thread.join(TIMEOUT)
     assert not thread.is_alive(), "the server did not stop"
+    assert gc.get_freeze_count() == 0  # what the server exempted from collection is given back
 
 
 @pytest.fixture

@@ -224,3 +224,254 @@ def test_edited_records_declines_what_it_cannot_tell_cheaply(member: TmpRepo):
     many = revalidate(found, result, paths)
     assert many is not None and edited_records(result, many) is None  # more files than it compares
     assert edited_records(result, many, limit=10) is not None
+
+
+# -- Found by an adversarial review: several items at once, ties, links, a missing output
+
+
+def _training(title: str, start: str = "2024-02-01", **extra: str) -> str:
+    fields = {"title": title, "start": start, "hours": "3", "provider": "IET", **extra}
+    return "".join(f"{key}: {value}\n" for key, value in fields.items())
+
+
+def _fast_pages(served: Served, edits: dict[str, str]) -> tuple[object, dict[str, str] | None]:
+    """Write every file of `edits` (one save, as the watcher reports it),
+    revalidate them together and render what item_pages_after gives."""
+    paths = [served.repo.write(rel, text) for rel, text in edits.items()]
+    result = revalidate(served.found, served.result, paths)
+    assert result is not None
+    _same(result, validate_repository(served.found))
+    changes = edited_records(served.result, result)
+    assert changes is not None
+    pages = served.site.item_pages_after(changes)
+    if pages is None:
+        return result, None
+    return result, {page.path: served.site.render(page) for page in pages}
+
+
+def _assert_fast_pages_match_a_clean_build(served: Served, fast: dict[str, str] | None, tmp_path: Path) -> None:
+    if fast is None:
+        return  # declined: allowed
+    clean = _clean_site(served.repo, tmp_path, "clean")
+    for path, html in fast.items():
+        assert html.encode("utf-8") == clean[path], f"the fast {path} is not what a clean build renders"
+
+
+# -- 1. Two neighbours edited in one save: each fast page keeps the other's OLD title
+
+
+def test_two_neighbours_retitled_together(member: TmpRepo, tmp_path: Path):
+    # talk-0 and talk-18 share 2024-02-01 and are neighbours (oldest first: Talk 0, Talk 18, Talk 27, Talk 9)
+    served = Served(member)
+    _, fast = _fast_pages(
+        served,
+        {
+            "records/activities/talk-0.yaml": _activity(0, title='"Talk 0b"'),
+            "records/activities/talk-18.yaml": _activity(18, title='"Talk 18b"'),
+        },
+    )
+    assert fast is not None  # accepted: both keep their place against the OLD neighbours
+    _assert_fast_pages_match_a_clean_build(served, fast, tmp_path)
+
+
+def test_two_neighbours_that_swap_places(member: TmpRepo, tmp_path: Path):
+    # talk-18 ("Talk 18") and talk-27 ("Talk 27") are adjacent; each new title sorts strictly
+    # between its OLD neighbours, but together they swap places.
+    served = Served(member)
+    _, fast = _fast_pages(
+        served,
+        {
+            "records/activities/talk-18.yaml": _activity(18, title='"Talk 26z"'),
+            "records/activities/talk-27.yaml": _activity(27, title='"Talk 19"'),
+        },
+    )
+    _assert_fast_pages_match_a_clean_build(served, fast, tmp_path)
+
+
+def test_two_records_of_one_list_file_retitled_in_one_save(member: TmpRepo, tmp_path: Path):
+    pair = (
+        "- id: pair-a\n  title: Pair A\n  type: event\n  start: 2024-06-01\n  hours: 1\n"
+        "- id: pair-b\n  title: Pair B\n  type: event\n  start: 2024-06-01\n  hours: 1\n"
+    )
+    member.write("records/activities/pairs.yaml", pair)
+    served = Served(member)
+    _, fast = _fast_pages(
+        served, {"records/activities/pairs.yaml": pair.replace("Pair A", "Pair A2").replace("Pair B", "Pair B2")}
+    )
+    assert fast is not None and set(fast) == {"activity/pair-a.html", "activity/pair-b.html"}
+    _assert_fast_pages_match_a_clean_build(served, fast, tmp_path)
+
+
+# -- 2. An exact tie in the order (an activity and a course with the same id, title and dates):
+#    _keeps_place reads neighbours from the pages' order (sorted newest first, ties in input
+#    order), but the neighbour links come from a second sort (oldest first) where the tie
+#    falls the other way round. A retitle "between" the wrong neighbours is accepted.
+
+
+def test_a_course_tied_with_an_activity_of_the_same_id(member: TmpRepo, tmp_path: Path):
+    member.write("records/training/talk-4.yaml", _training("Talk 4", start="2024-02-05"))  # ties activity talk-4
+    served = Served(member)
+    _, fast = _fast_pages(
+        served, {"records/training/talk-4.yaml": _training('"Talk 3 (course), renamed"', start="2024-02-05")}
+    )
+    _assert_fast_pages_match_a_clean_build(served, fast, tmp_path)
+
+
+# -- 3. revalidate disagrees with validate_repository for record files that are symbolic links
+
+
+def test_a_record_file_replaced_by_a_link_outside_the_repository(member: TmpRepo, tmp_path: Path):
+    """discover refuses a link that leads outside the repository; revalidate
+    reads it (and the site then shows a file from outside the repository)."""
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(_activity(4, title='"Read from outside the repository"'), "utf-8")
+    found = find_repository(member.root)
+    before = validate_repository(found)
+    talk = member.root / "records/activities/talk-4.yaml"
+    talk.unlink()
+    talk.symlink_to(outside)  # the watcher reports talk-4.yaml: a file revalidate knows
+    again = revalidate(found, before, [talk])
+    full = validate_repository(found)
+    assert full.errors  # "a symbolic link that leads outside the repository; not read"
+    assert again is None or again.diagnostics == full.diagnostics
+
+
+def test_a_record_file_that_is_a_link_to_another_record_file(member: TmpRepo):
+    """records/activities/copy.yaml -> talk-4.yaml (allowed: inside the
+    repository). An edit of talk-4.yaml is reported as talk-4.yaml only, so
+    copy's verdict cannot be kept: revalidate declines while any record
+    file is a link, or has another name (a hard link)."""
+    (member.root / "records/activities/copy.yaml").symlink_to("talk-4.yaml")
+    found = find_repository(member.root)
+    result = validate_repository(found)
+    path = member.write("records/activities/talk-4.yaml", _activity(4, title='"Talk 4, edited"'))
+    assert revalidate(found, result, [path]) is None
+    (member.root / "records/activities/copy.yaml").unlink()
+    (member.root / "records/activities/copy.yaml").hardlink_to(path)
+    result = validate_repository(found)
+    assert revalidate(found, result, [path]) is None
+
+
+# -- Checks that held up (expected to pass)
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["reflections-published", "same-id-training", "planned", "hostile", "member-template", "evidence-published"],
+)
+def test_held_up(member: TmpRepo, tmp_path: Path, case: str):
+    rel, text = "records/activities/talk-4.yaml", _activity(4, title='"Talk 4 <b>&amp;</b> \\"quoted\\""')
+    if case == "reflections-published":
+        member.write("cpdgen.yaml", "policy: iet\nsite:\n  publish:\n    reflections: true\n    evidence: false\n")
+        text = _activity(4, reflection='"Now *public*. Second."')
+    elif case == "same-id-training":
+        member.write("records/training/talk-4.yaml", _training('"Talk 4 (course)"', start="2024-02-05"))
+        rel, text = "records/training/talk-4.yaml", _training('"Talk 4 (course), renamed"', start="2024-02-05")
+    elif case == "planned":
+        member.write("records/activities/later.yaml", _activity(5, start="2027-01-01", status="planned"))
+        rel, text = "records/activities/later.yaml", _activity(5, start="2027-01-01", status="planned", title="Later")
+    elif case == "hostile":
+        text = _activity(4, description='"<script>alert(1)</script> [x](javascript:alert(1)). Then."')
+    elif case == "member-template":
+        member.write(
+            "site_templates/activity.html",
+            '{% extends "builtin/activity.html" %}{% block item_nav %}{{ page.title }}|{{ description }}|'
+            "{{ previous.title if previous }}{{ super() }}{% endblock %}",
+        )
+    elif case == "evidence-published":
+        member.write("evidence/cert.pdf", b"%PDF-1.4\n%%EOF\n")
+        member.write("cpdgen.yaml", "policy: iet\nsite:\n  publish:\n    reflections: false\n    evidence: true\n")
+        member.write("records/activities/talk-4.yaml", _activity(4, evidence="[evidence/cert.pdf]"))
+        text = _activity(4, evidence="[evidence/cert.pdf]", title="Talk 4 with a file")
+    served = Served(member)
+    _, fast = _fast_pages(served, {rel: text})
+    assert fast, "declined"
+    _assert_fast_pages_match_a_clean_build(served, fast, tmp_path)
+
+
+# -- The same, through cpdgen serve's own rebuild (Preview), as the watcher would report it
+
+
+def _preview(repo: TmpRepo):
+    import io
+
+    from cpdgen.output.serve import Preview
+
+    preview = Preview(
+        find_repository(repo.root),
+        repo.root / "output",
+        today=lambda: TODAY,
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    preview.rebuild()
+    assert preview.problem is None
+    return preview
+
+
+def test_serve_puts_up_a_page_with_a_stale_neighbour_when_two_files_change(
+    member: TmpRepo, tmp_path: Path, monkeypatch
+):
+    import cpdgen.output.build as output_build
+
+    preview = _preview(member)
+    seen: dict[str, bytes] = {}
+    real_build = output_build.build
+
+    def build_after_looking(*args, **kwargs):  # what requests are served while the whole site is built
+        for page in ("activity/talk-0.html", "activity/talk-18.html"):
+            seen[page] = (preview.site / page).read_bytes()
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(output_build, "build", build_after_looking)
+    paths = [
+        member.write("records/activities/talk-0.yaml", _activity(0, title='"Talk 0b"')),
+        member.write("records/activities/talk-18.yaml", _activity(18, title='"Talk 18b"')),
+    ]
+    preview.note_changes([str(path) for path in paths])  # one save of two files (or two saves during a build)
+    preview.rebuild()
+    assert preview.unbuilt is not None  # the pages are up, the whole site not yet built
+    preview.build_unbuilt()
+    clean = _clean_site(member, tmp_path, "clean")
+    assert _tree(preview.site) == clean
+    assert seen and "Talk 0b" in seen["activity/talk-0.html"].decode()  # the fast path was taken
+    for page, html in seen.items():
+        assert html == clean[page], f"served during the build: {page} differs from a clean build"
+
+
+def test_serve_keeps_a_stale_verdict_for_a_linked_record_file(member: TmpRepo, tmp_path: Path):
+    """copy.yaml -> talk-4.yaml: after an edit of talk-4.yaml the site stays
+    wrong (not just during the build) until something forces a full validation."""
+    (member.root / "records/activities/copy.yaml").symlink_to("talk-4.yaml")
+    preview = _preview(member)
+    path = member.write("records/activities/talk-4.yaml", _activity(4, title='"Talk 4, edited"'))
+    preview.note_changes([str(path)])
+    preview.rebuild()
+    assert preview.problem is None
+    assert _tree(preview.site) == _clean_site(member, tmp_path, "clean")
+
+
+def test_serve_reads_a_record_file_linked_outside_the_repository(member: TmpRepo, tmp_path: Path):
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(_activity(4, title='"Read from outside the repository"'), "utf-8")
+    preview = _preview(member)
+    talk = member.root / "records/activities/talk-4.yaml"
+    talk.unlink()
+    talk.symlink_to(outside)
+    preview.note_changes([str(talk)])
+    preview.rebuild()
+    assert validate_repository(find_repository(member.root)).errors  # a full validation refuses the link
+    assert preview.problem is not None, "serve publishes a page read from outside the repository"
+    assert "Read from outside" not in (preview.site / "activity/talk-4.html").read_text("utf-8")
+
+
+def test_write_pages_now_writes_nothing_when_the_output_is_gone(member: TmpRepo):
+    import shutil
+
+    served = Served(member)
+    _, pages = served.edit("records/activities/talk-4.yaml", _activity(4, title="Talk 4, edited"))
+    assert pages and served.site is not None
+    rendered = [(page.path, served.site.render(page)) for page in pages]
+    shutil.rmtree(served.out)
+    assert not write_pages_now(served.out, rendered)  # "False (nothing written)"
+    assert not served.out.exists(), sorted(p.relative_to(served.out).as_posix() for p in served.out.rglob("*"))
