@@ -279,8 +279,7 @@ def _check_files(
 ) -> list[tuple[FileResult, bytes | None]]:
     """Check every file, in `jobs` processes: this one and jobs - 1 workers.
     This process takes its share of the files too rather than sit waiting, so
-    two cores give two checkers, and the workers' results are unpickled here
-    only once its own share is done. Each result comes with the digest of
+    two cores give two checkers. Each result comes with the digest of
     the bytes it judged (None where the file could not be read whole)."""
     global _worker_checker
     if not work:
@@ -301,23 +300,36 @@ def _check_files(
         with ProcessPoolExecutor(
             count - 1, mp_context=context, initializer=_init_worker, initargs=(root, checker.fast, framework)
         ) as pool:
-            mine = {index for index in range(len(chunks)) if index % count == 0}
-            futures = {
-                index: pool.submit(_check_chunk, chunk) for index, chunk in enumerate(chunks) if index not in mine
-            }
-            done = {index: [_check_one(checker, item) for item in chunks[index]] for index in sorted(mine)}
-            results: list[tuple[FileResult, bytes | None]] = []
-            for index in range(len(chunks)):
-                if index in mine:
-                    results.extend(done[index])
+            # Every chunk is offered to the workers, first to last; this process takes
+            # chunks from the end while they still wait, and between two turns the
+            # workers' finished ones into records, so both are busy to the end and
+            # little is left to turn once the checking is done.
+            futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
+            by_chunk: list[list[tuple[FileResult, bytes | None]]] = [[] for _ in chunks]
+            front, back = 0, len(chunks) - 1
+            while front <= back:
+                if futures[front].done():
+                    by_chunk[front] = _received(chunks[front], futures[front].result())
+                    front += 1
+                elif futures[back].cancel():
+                    by_chunk[back] = [_check_one(checker, item) for item in chunks[back]]
+                    back -= 1
                 else:
-                    # Workers send plain values, which travel faster than the records themselves.
-                    sent = marshal.loads(futures[index].result())
-                    for (source, _), (entry, digest) in zip(chunks[index], sent, strict=True):
-                        results.append((FileResult.from_entry(source.rel, entry), digest))
-            return results
+                    break  # the rest is with the workers already
+            for index in range(front, back + 1):
+                by_chunk[index] = _received(chunks[index], futures[index].result())
+            return [result for chunk in by_chunk for result in chunk]
     finally:
         _worker_checker = None
+
+
+def _received(chunk: list[Work], sent: bytes) -> list[tuple[FileResult, bytes | None]]:
+    """A worker's verdicts on `chunk` as results: workers send plain values,
+    which travel faster than the records themselves."""
+    return [
+        (FileResult.from_entry(source.rel, entry), digest)
+        for (source, _), (entry, digest) in zip(chunk, marshal.loads(sent), strict=True)
+    ]
 
 
 def _check_one(checker: FileChecker, item: Work) -> tuple[FileResult, bytes | None]:

@@ -868,6 +868,29 @@ def test_parallel_output_equals_serial(big_repo: TmpRepo, monkeypatch):
     assert [w["file"] for w in data["warnings"]] == ["records/activities/notes.txt"]
 
 
+@pytest.mark.parametrize("jobs", ["2", "3"])
+def test_parallel_in_many_small_chunks_equals_serial(big_repo: TmpRepo, monkeypatch, jobs: str):
+    """This process checks chunks from the end while the workers take them
+    from the start, and turns the workers' finished ones into records in
+    between: whoever checked a chunk, the report is the same."""
+    serial = _json_with_jobs(big_repo, monkeypatch, "1", "--no-cache")
+    monkeypatch.setattr(cpdgen.validation.repository, "_CHUNK", 16)  # 29 chunks of the 464 files
+    received, checked_here = [], []
+    real_received, real_check = cpdgen.validation.repository._received, cpdgen.validation.repository._check_one
+    monkeypatch.setattr(
+        cpdgen.validation.repository, "_received", lambda chunk, sent: received.append(1) or real_received(chunk, sent)
+    )
+    monkeypatch.setattr(
+        cpdgen.validation.repository,
+        "_check_one",
+        lambda checker, item: checked_here.append(1) or real_check(checker, item),
+    )
+    code, report, pools = _json_with_jobs(big_repo, monkeypatch, jobs, "--no-cache")
+    assert (code, report) == serial[:2] and pools == [int(jobs) - 1]
+    assert received and checked_here, "both the workers and this process checked some chunks"
+    assert len(received) * 16 + len(checked_here) >= PARALLEL_FILES
+
+
 def test_parallel_text_output_equals_serial(big_repo: TmpRepo):
     serial = big_repo.run("validate", env={"CPDGEN_JOBS": "1"})
     parallel = big_repo.run("validate", env={"CPDGEN_JOBS": "3"})
