@@ -25,3 +25,14 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     folder = tmp_path_factory.mktemp("cpdgen-cache")
     monkeypatch.setenv("CPDGEN_CACHE_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _collector_given_back():
+    """Validation freezes what it built (`common.collector`), as a command
+    that ends soon may; a test process goes on for hundreds of them, so
+    each test gives it back to the collector."""
+    yield
+    import gc
+
+    gc.unfreeze()

@@ -16,9 +16,13 @@ from helpers.repos import TmpRepo
 
 def test_paused_inside_and_restored_after_even_on_an_error():
     assert gc.isenabled()
+    gc.unfreeze()
     with collector_paused():
         assert not gc.isenabled()
+        made = [[n] for n in range(1000)]
     assert gc.isenabled()
+    assert gc.get_freeze_count() >= len(made)  # what the block made is left out of later collections
+    gc.unfreeze()
     with pytest.raises(RuntimeError), collector_paused():
         raise RuntimeError("boom")
     assert gc.isenabled()
