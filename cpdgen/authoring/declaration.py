@@ -303,7 +303,7 @@ def answer(repo: Repository, result: ValidationResult, year: int, changes: dict[
             text = set_path(text, key_path, value, file=rel)
     except EditError as exc:
         raise AnswersRefused([str(exc)]) from None
-    source = SourceFile(path, rel, DECLARATION, path.stem)
+    source = SourceFile(str(path), rel, DECLARATION, path.stem)
     checked = FileChecker(repo.root).check_text(source, text)
     errors = [d for d in checked.diagnostics if d.is_error]
     if errors:

@@ -163,8 +163,8 @@ class FileChecker:
         """The verdict on one file (whose bytes, if already read, are `raw`)."""
         try:
             if raw is None:
-                raw = read_bytes(source.path)
-            text = decode_text(raw, source.path)
+                raw = read_bytes(source.location)
+            text = decode_text(raw, source.location)
         except SourceError as exc:
             result = FileResult(source.rel, source.kind.name)
             result.diagnostics.append(error(source.rel, exc.line, exc.column, exc.message))

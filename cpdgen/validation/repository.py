@@ -137,7 +137,7 @@ def revalidate(
         if index is None:
             return None
         try:
-            found = os.lstat(previous.sources[index].path)
+            found = os.lstat(previous.sources[index].location)
         except OSError:
             return None  # removed
         if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1:  # now a link, or another name for the same file
@@ -232,7 +232,7 @@ def check_files(
     names still agree with it, else checked afresh, and the cache brought up
     to date."""
     if not repo.use_cache:
-        return [result for result, _ in _check_files([(s, None) for s in sources], repo.root, jobs, framework)]
+        return [result for result, _, _ in _check_files([(s, None) for s in sources], repo.root, jobs, framework)]
     cache = RecordCache(cache_file(repo), context_digest(repo, policy_files(settings)))
     results: list[FileResult | None] = [None] * len(sources)
     todo: list[tuple[SourceFile, bytes | None]] = []
@@ -242,7 +242,7 @@ def check_files(
         raw: bytes | None = None
         if cache.entries:
             try:
-                raw = read_bytes(source.path)
+                raw = read_bytes(source.location)
             except SourceError:
                 raw = None
             if raw is not None and len(raw) <= MAX_FILE_BYTES:
@@ -255,10 +255,10 @@ def check_files(
                         pass  # an entry its builders refuse is checked again
         todo.append((source, raw))
         where.append(index)
-    for index, (result, digest) in zip(where, _check_files(todo, repo.root, jobs, framework), strict=True):
+    for index, (result, digest, sent) in zip(where, _check_files(todo, repo.root, jobs, framework), strict=True):
         results[index] = result
         if digest is not None:
-            cache.store(result.rel, result.entry(digest, sources[index].default_id))
+            cache.store(result.rel, sent if sent is not None else result.entry(digest, sources[index].default_id))
     cache.keep_only({source.rel for source in sources})
     cache.save()
     return [result for result in results if result is not None]
@@ -272,11 +272,11 @@ def policy_files(settings: Settings) -> list[str]:
 
 
 Work = tuple[SourceFile, bytes | None]  # a file, and its bytes if already read
+# A file's verdict, the digest of the bytes it judged, and its cache entry as a worker sent it.
+Checked = tuple[FileResult, bytes | None, tuple | None]
 
 
-def _check_files(
-    work: list[Work], root: Path, jobs: int | None, framework: Framework | None = None
-) -> list[tuple[FileResult, bytes | None]]:
+def _check_files(work: list[Work], root: Path, jobs: int | None, framework: Framework | None = None) -> list[Checked]:
     """Check every file, in `jobs` processes: this one and jobs - 1 workers.
     This process takes its share of the files too rather than sit waiting, so
     two cores give two checkers. Each result comes with the digest of
@@ -305,7 +305,7 @@ def _check_files(
             # workers' finished ones into records, so both are busy to the end and
             # little is left to turn once the checking is done.
             futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
-            by_chunk: list[list[tuple[FileResult, bytes | None]]] = [[] for _ in chunks]
+            by_chunk: list[list[Checked]] = [[] for _ in chunks]
             front, back = 0, len(chunks) - 1
             while front <= back:
                 if futures[front].done():
@@ -323,24 +323,24 @@ def _check_files(
         _worker_checker = None
 
 
-def _received(chunk: list[Work], sent: bytes) -> list[tuple[FileResult, bytes | None]]:
-    """A worker's verdicts on `chunk` as results: workers send plain values,
-    which travel faster than the records themselves."""
+def _received(chunk: list[Work], sent: bytes) -> list[Checked]:
+    """A worker's verdicts on `chunk` as results: workers send plain values
+    (the cache's entries), which travel faster than the records themselves."""
     return [
-        (FileResult.from_entry(source.rel, entry), digest)
+        (FileResult.from_entry(source.rel, entry), digest, entry)
         for (source, _), (entry, digest) in zip(chunk, marshal.loads(sent), strict=True)
     ]
 
 
-def _check_one(checker: FileChecker, item: Work) -> tuple[FileResult, bytes | None]:
+def _check_one(checker: FileChecker, item: Work) -> Checked:
     source, raw = item
     try:
         if raw is None:
-            raw = read_bytes(source.path)
+            raw = read_bytes(source.location)
     except SourceError:
-        return checker.check(source), None  # says why it cannot be read
+        return checker.check(source), None, None  # says why it cannot be read
     digest = file_digest(raw) if len(raw) <= MAX_FILE_BYTES else None
-    return checker.check(source, raw), digest
+    return checker.check(source, raw), digest, None
 
 
 _worker_checker: FileChecker | None = None
@@ -358,6 +358,6 @@ def _check_chunk(chunk: list[Work]) -> bytes:
     assert _worker_checker is not None
     out = []
     for item in chunk:
-        result, digest = _check_one(_worker_checker, item)
+        result, digest, _ = _check_one(_worker_checker, item)
         out.append((result.entry(digest or b"", item[0].default_id), digest))
     return marshal.dumps(out)
