@@ -191,7 +191,12 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                cache = sys.modules.get("cpdgen.validation.cache")  # loaded only by commands that validate
+                if cache is not None:
+                    cache.finish_writing()  # what a command wrote behind its work is on disk before it ends
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except UserError as exc:

@@ -33,6 +33,7 @@ import hashlib
 import importlib.util
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -176,6 +177,7 @@ class RecordCache:
     `save` writes what this run knows when anything changed."""
 
     def __init__(self, path: Path, context: bytes):
+        finish_writing()  # a write still under way in this process is read, not raced
         self.path = path
         self.context = context
         self.entries: dict[str, Entry] = {}
@@ -211,11 +213,35 @@ class RecordCache:
             del self.entries[rel]
         self.changed = self.changed or bool(gone)
 
-    def save(self) -> None:
+    def save(self, *, behind: bool = False) -> None:
         """Write the cache (`common.sealed`: atomic, checksummed) if anything
-        changed; a cache that cannot be written is no error."""
-        if self.changed and write_sealed(self.path, MAGIC, (FORMAT, self.context, self.entries)):
-            self.changed = False
+        changed; a cache that cannot be written is no error. behind=True:
+        in a thread, while the run goes on (the entries must not change
+        after); `finish_writing` waits for it."""
+        global _writing
+        if not self.changed:
+            return
+        self.changed = False
+        value = (FORMAT, self.context, self.entries)
+        if not behind:
+            write_sealed(self.path, MAGIC, value)
+            return
+        finish_writing()
+        _writing = threading.Thread(target=write_sealed, args=(self.path, MAGIC, value), name="cpdgen-cache")
+        _writing.start()
+
+
+# The record cache being written behind a run (`RecordCache.save`), if any.
+_writing: threading.Thread | None = None
+
+
+def finish_writing() -> None:
+    """Wait for a record cache written behind the run (before a command
+    returns, and before the cache is read again)."""
+    global _writing
+    if _writing is not None:
+        _writing.join()
+        _writing = None
 
 
 def _entries(loaded: Any, context: bytes) -> dict[str, Entry] | None:

@@ -272,3 +272,41 @@ def test_a_policy_file_of_the_repository_keys_the_cache(member: TmpRepo, _own_ca
     policy = member.root / "policies/mine.yaml"
     policy.write_bytes(policy.read_bytes() + b"\n# a comment\n")
     assert verdict(member) == clean(member)
+
+
+def test_the_cache_written_behind_a_run_is_on_disk_when_the_command_ends(
+    member: TmpRepo, _own_cache: Path, monkeypatch
+):
+    """The cache is written in a thread while the run goes on; a command
+    waits for it before it ends, and the next run in the same process
+    reads what it wrote, however slow the writing."""
+    import threading
+    import time
+
+    from cpdgen.common import sealed
+    from cpdgen.loading.files import find_repository
+    from cpdgen.validation.repository import validate_repository
+
+    real, writers = sealed.write_sealed, []
+
+    def slow(*args, **kwargs):
+        writers.append(threading.current_thread().name)
+        time.sleep(1.0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(record_cache, "write_sealed", slow)
+    expected = clean(member)
+    member.run("validate")
+    assert cache_path(_own_cache).stat().st_size > 0  # there as soon as the command returned
+    assert writers and all(name == "cpdgen-cache" for name in writers), "written in its own thread"
+    assert verdict(member) == expected
+    member.write("records/activities/2025/more.yaml", "title: More\ntype: event\nstart: 2025-04-01\nhours: 1\n")
+    found = find_repository(member.root)
+    started = time.perf_counter()
+    validate_repository(found)  # as serve calls it: returns while its cache is still being written
+    assert time.perf_counter() - started < 0.9  # did not wait for the write
+    checked = []
+    monkeypatch.setattr(FileChecker, "check_text", lambda self, source, text: checked.append(source.rel))
+    validate_repository(found)  # waits for that write, then takes every file from it
+    assert checked == []
+    record_cache.finish_writing()
