@@ -541,13 +541,8 @@ class Preview:
                 published = True
             else:
                 problem = self._build_site(result if whole else self._validate_all())
-        except UserError as exc:
-            problem = Problem(message=without_local_paths(str(exc), self.repo.root))
-            self._err(f"cpdgen: {exc}")
         except Exception as exc:
-            self._checked = self._built = None  # after a bug, trust nothing kept: validate and build it all
-            problem = Problem(trace=traceback.format_exc())
-            self.internal_error("while building", exc)
+            problem = self._failed(exc)
         finally:
             if not published:
                 self._publish(problem)
@@ -564,15 +559,19 @@ class Preview:
         problem = None
         try:
             problem = self._build_site(self._validate_all())
-        except UserError as exc:
-            problem = Problem(message=without_local_paths(str(exc), self.repo.root))
-            self._err(f"cpdgen: {exc}")
         except Exception as exc:
-            self._checked = self._built = None
-            problem = Problem(trace=traceback.format_exc())
-            self.internal_error("while building", exc)
+            problem = self._failed(exc)
         finally:
             self._publish(problem)
+
+    def _failed(self, exc: Exception) -> Problem:
+        """What a refused build (UserError) or a bug says, on the terminal and the pages."""
+        if isinstance(exc, UserError):
+            self._err(f"cpdgen: {exc}")
+            return Problem(message=without_local_paths(str(exc), self.repo.root))
+        self._checked = self._built = None  # after a bug, trust nothing kept: validate and build it all
+        self.internal_error("while building", exc)
+        return Problem(trace="".join(traceback.format_exception(exc)))
 
     def _build_site(self, result: ValidationResult) -> Problem | None:
         """Build the whole site of `result` (of every file validated: the
