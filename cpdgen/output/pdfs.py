@@ -7,16 +7,21 @@ caches and writes them, atomically, so a reader never sees half a PDF.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
+import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from cpdgen.common.atomic import write_atomic
+from cpdgen.common.errors import UserError
 from cpdgen.common.parallel import heavy_job_count
 from cpdgen.compute.documents import generated_file, too_big_to_upload
 from cpdgen.loading.documents import inspect_documents
@@ -53,19 +58,18 @@ def build_pdfs(
 
 class PdfRun:
     """The PDFs of a build, started at once and finished later, so that
-    this process can build the site while worker processes render them.
+    this process can build the site while other processes render them.
 
     Unchanged PDFs (same key as last build's) are reused; the others are
-    rendered in one forked process per core (`heavy_job_count`; WeasyPrint's
-    layout is single-threaded and takes seconds per PDF), the largest HTML
-    first so the longest does not start last; with one process, or without
-    fork, `finish` renders them here. Leaving the `with` block stops the
-    workers, also on an error."""
+    rendered by a forked process of their own (`_Renderer`) in one worker
+    per core (`heavy_job_count`; WeasyPrint's layout is single-threaded and
+    takes seconds per PDF), the largest HTML first so the longest does not
+    start last; with one process, or without fork, `finish` renders them
+    here. Leaving the `with` block stops them all, also on an error."""
 
     def __init__(
         self, records: Records, policy: Policy, root: Path, folder: Path, cache: BuildCache, *, today: date
     ) -> None:
-        global _worker_maker
         self.maker = pdf_maker(records, policy, root, today)
         self.folder = folder
         assets = files_digest(self.maker.assets.folders)
@@ -77,27 +81,19 @@ class PdfRun:
                 self.todo.append(job)
                 cache.record(job.private_name, key)
             self.made.append(job.private_name)
-        self.pool: ProcessPoolExecutor | None = None
-        self.futures: list = []
+        self.renderer: _Renderer | None = None
         count = heavy_job_count(len(self.todo)) if self.todo else 1
         if count > 1 and "fork" in multiprocessing.get_all_start_methods():
-            from cpdgen.render.pdf import _weasyprint
-
-            _weasyprint()  # imported once here (a clear error if it cannot load), inherited by the workers
-            _worker_maker = self.maker
-            self.pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
             ordered = sorted(self.todo, key=lambda job: len(job.html), reverse=True)
-            self.futures = [self.pool.submit(_render_into, job, folder) for job in ordered]
+            self.renderer = _Renderer(self.maker, ordered, folder, count)
 
     def __enter__(self) -> PdfRun:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        global _worker_maker
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
-        _worker_maker = None
+        if self.renderer is not None:
+            self.renderer.stop()
+            self.renderer = None
 
     def finish(self, progress: Callable[[int], None] | None = None) -> list[str]:
         """Wait for every PDF (`progress(done)` as each is ready, the reused
@@ -112,13 +108,87 @@ class PdfRun:
         return self.made
 
     def _rendered(self) -> Iterator[str]:
-        if self.pool is None:
+        if self.renderer is None:
             for job in self.todo:
                 write_atomic(self.folder / job.private_name, self.maker.render(job))
                 yield job.private_name
             return
-        for future in as_completed(self.futures):
-            yield future.result()
+        yield from self.renderer.written()
+
+
+class _Renderer:
+    """A forked process that imports WeasyPrint and renders `jobs` into
+    `folder` in a pool of `count` workers, reporting each PDF written. Its
+    own process, not this one, imports WeasyPrint (0.56 s, before any worker
+    can start), so this one builds the site meanwhile on the other core. It
+    leads a process group of its own, so that `stop` ends its workers too
+    (and Ctrl-C, which goes to the terminal's group, reaches this one only)."""
+
+    def __init__(self, maker: PdfMaker, jobs: list[PdfJob], folder: Path, count: int) -> None:
+        receiving, sending = multiprocessing.Pipe(duplex=False)
+        pid = os.fork()
+        if pid == 0:  # the renderer: never returns into the caller's code
+            status = 1
+            try:
+                os.setpgid(0, 0)
+                receiving.close()
+                _render_all(maker, jobs, folder, count, sending)
+                status = 0
+            finally:
+                os._exit(status)
+        with contextlib.suppress(OSError):  # set on both sides: no moment when stop() could miss the group
+            os.setpgid(pid, pid)
+        sending.close()
+        self.pid: int | None = pid
+        self.reports = receiving
+
+    def written(self) -> Iterator[str]:
+        """The name of each PDF as it is written; raises what went wrong."""
+        while True:
+            try:
+                kind, value = self.reports.recv()
+            except (EOFError, OSError):
+                raise UserError(
+                    "the process rendering the PDFs ended before it was done (killed, or out of memory?)"
+                ) from None
+            if kind == "done":
+                yield value
+            elif kind == "end":
+                return
+            else:
+                raise value
+
+    def stop(self) -> None:
+        """End the renderer and its workers (at once, if still at work) and reap it."""
+        if self.pid is None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGTERM)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self.pid = None
+        self.reports.close()
+
+
+def _render_all(maker: PdfMaker, jobs: list[PdfJob], folder: Path, count: int, report: Connection) -> None:
+    """In the renderer: WeasyPrint imported once (a clear error if it cannot
+    load) and inherited by the workers, which write the PDFs."""
+    global _worker_maker
+    try:
+        from cpdgen.render.pdf import _weasyprint
+
+        _weasyprint()
+        _worker_maker = maker
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_render_into, job, folder) for job in jobs]
+            for future in as_completed(futures):
+                report.send(("done", future.result()))
+        report.send(("end", None))
+    except BaseException as exc:
+        try:
+            report.send(("failed", exc))
+        except Exception:  # an exception that cannot travel: its trace in words
+            report.send(("failed", RuntimeError("".join(traceback.format_exception(exc)))))
 
 
 _worker_maker: PdfMaker | None = None
