@@ -44,11 +44,13 @@ from cpdgen.render.templating import date_span, environment, short_date, templat
 
 FEED_ENTRIES = 50  # the newest completed activities in feed.xml
 
-# The fields of an activity or course that decide nothing of the plan but
-# what they show (its title also sorts it: `item_pages_after` checks that).
-# An edit of only these changes its own page in a known way, which the
-# preview server puts up at once, before the whole site is rebuilt.
-DISPLAY_FIELDS = ("title", "description", "outcomes", "reflection", "provider", "location")
+# The fields of an activity or course that make no page, path or set of
+# pages, and reach its own page only as what it shows of them (the title
+# also sorts it: `item_pages_after` checks that it keeps its place). An edit
+# of only these changes its own page in a known way, which the preview
+# server puts up at once; the lists and totals that show them too come
+# with the whole site's build.
+DISPLAY_FIELDS = ("title", "description", "outcomes", "reflection", "provider", "location", "mode", "hours")
 
 
 class SitePages:

@@ -230,12 +230,11 @@ def test_an_edited_page_is_up_before_the_whole_site_is_rebuilt(demo: TmpRepo, mo
         served.preview.wait_for_build(TIMEOUT, settled=True)
         go.clear()
         text = path.read_text("utf-8")
-        hours = next(line for line in text.splitlines() if line.startswith("hours:"))
-        path.write_text(text.replace(hours, "hours: 7.25"), "utf-8")  # hours count in totals: all of it
+        path.write_text(text.replace("tags: [iet]", "tags: [iet, held-tag]"), "utf-8")  # a tag makes a page: all of it
         time.sleep(1.0)
         assert served.out.getvalue().count("Updated ") == 1 and not served.preview.refreshing
         go.set()
-        served.wait_for(PAGE, lambda status, body: "7.25" in body, "the new hours")
+        served.wait_for(PAGE, lambda status, body: "held-tag" in body, "the new tag")
     finally:
         go.set()
         _stop(stop, thread)
