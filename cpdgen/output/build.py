@@ -114,13 +114,22 @@ class BuildSummary:
 
 
 def build(
-    result: ValidationResult, root: Path, out: Path, today: date, *, pdfs: bool = True, progress: Progress | None = None
+    result: ValidationResult,
+    root: Path,
+    out: Path,
+    today: date,
+    *,
+    pdfs: bool = True,
+    progress: Progress | None = None,
+    checkpoint: Callable[[], None] = lambda: None,
 ) -> BuildSummary:
-    """Write the site (and, with pdfs=True, the PDFs) of a valid repository under `out`."""
+    """Write the site (and, with pdfs=True, the PDFs) of a valid repository
+    under `out`. `checkpoint` is called between steps; what it raises ends
+    the build with the previous output as it was."""
     started = time.perf_counter()
     try:
         with exclusive_lock(out / CACHE, "build.lock"):  # a concurrent build (or serve) waits for this one
-            site, made, site_cache = _build(result, root, out, today, pdfs, progress)
+            site, made, site_cache = _build(result, root, out, today, pdfs, progress, checkpoint)
     except OSError as exc:  # a full disk, a folder made read-only, a file unreadable: the swap has put everything back
         raise UserError(f"{failed_on(exc, root, out)}; the previous output is unchanged") from None
     pages = len(site.pages)
@@ -165,7 +174,13 @@ def oversized(private: Path, policy: Policy) -> list[str]:
 
 
 def _build(
-    result: ValidationResult, root: Path, out: Path, today: date, pdfs: bool, progress: Progress | None
+    result: ValidationResult,
+    root: Path,
+    out: Path,
+    today: date,
+    pdfs: bool,
+    progress: Progress | None,
+    checkpoint: Callable[[], None],
 ) -> tuple[SitePages, list[str], BuildCache]:
     made: list[str] = []
     site_cache = BuildCache(out / CACHE / SITE_CACHE, out / SITE)
@@ -203,6 +218,7 @@ def _build(
             bodies=result.bodies,
             today=today,
             sentences=sentences,
+            checkpoint=checkpoint,
         )
         pages = len(site.pages)
         if run is not None:

@@ -416,6 +416,10 @@ class _Handler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+class _Superseded(Exception):
+    """A save came while the whole site was being built behind edited pages."""
+
+
 class Preview:
     """The site of one repository, kept built and served while it is edited."""
 
@@ -521,13 +525,14 @@ class Preview:
         """Files that changed (from the watcher): the next rebuild checks them."""
         with self._changed_lock:
             self._changed.update(paths)
-        self.dirty.set()
+            self.dirty.set()
 
     def rebuild(self) -> None:
         """Validate and build the site; never raises but for an interrupt.
         Afterwards `problem` says why the site cannot be shown, or is None."""
-        with self._changed_lock:
+        with self._changed_lock:  # with the flag: a save noted from now on is for the next rebuild
             changed, self._changed = self._changed, set()
+            self.dirty.clear()
         with self._idle:
             self._building = True
         self.unbuilt = None
@@ -550,19 +555,36 @@ class Preview:
     def build_unbuilt(self) -> None:
         """Build the whole site for the edits whose pages alone are up,
         answering requests from the site as it is meanwhile; never raises
-        but for an interrupt."""
+        but for an interrupt. A save that comes meanwhile stops it (nothing
+        on disk changed yet), so that save's page goes up at once; it runs
+        again once the saves pause."""
         with self._idle:
             result, self.unbuilt = self.unbuilt, None
             self.refreshing = result is not None
         if result is None:
             return
-        problem = None
+        kept = (self._checked, self._built, set(self._shown))
+
+        def superseded() -> None:
+            if self.dirty.is_set():
+                raise _Superseded
+
+        problem, stopped = None, False
         try:
-            problem = self._build_site(self._validate_all())
+            problem = self._build_site(self._validate_all(superseded), checkpoint=superseded)
+        except _Superseded:
+            stopped = True
+            self._checked, self._built, self._shown = kept
+            self.unbuilt, self._unbuilt_since = result, time.monotonic()
         except Exception as exc:
             problem = self._failed(exc)
         finally:
-            self._publish(problem)
+            if stopped:
+                with self._idle:
+                    self.refreshing = False
+                    self._idle.notify_all()
+            else:
+                self._publish(problem)
 
     def _failed(self, exc: Exception) -> Problem:
         """What a refused build (UserError) or a bug says, on the terminal and the pages."""
@@ -573,7 +595,7 @@ class Preview:
         self.internal_error("while building", exc)
         return Problem(trace="".join(traceback.format_exception(exc)))
 
-    def _build_site(self, result: ValidationResult) -> Problem | None:
+    def _build_site(self, result: ValidationResult, checkpoint: Callable[[], None] = lambda: None) -> Problem | None:
         """Build the whole site of `result` (of every file validated: the
         watcher may have missed a change, and a whole build must not carry
         that on), or say why not."""
@@ -588,7 +610,7 @@ class Preview:
             )
             return Problem(errors=tuple(result.errors))
         self._built = None  # until this build is done, the site on disk is of no one plan
-        summary = build(result, self.repo.root, self.out, self.today(), pdfs=False)
+        summary = build(result, self.repo.root, self.out, self.today(), pdfs=False, checkpoint=checkpoint)
         self._shown = set()
         if summary.site is not None:
             self._built = (result, summary.site)
@@ -630,11 +652,11 @@ class Preview:
                 return result, False
         return self._validate_all(), True
 
-    def _validate_all(self) -> ValidationResult:
+    def _validate_all(self, checkpoint: Callable[[], None] | None = None) -> ValidationResult:
         from cpdgen.validation.repository import validate_repository
 
         self._checked = None
-        self._checked = result = validate_repository(self.repo)
+        self._checked = result = validate_repository(self.repo, checkpoint=checkpoint)
         return result
 
     def _show_edit_now(self, result: ValidationResult) -> bool:
@@ -730,7 +752,6 @@ class Preview:
                 ready(self.url)
             while not stop.is_set():
                 if dirty.wait(0.05 if self.unbuilt is not None else 0.2):
-                    dirty.clear()
                     self.rebuild()
                 elif self.unbuilt is not None and time.monotonic() - self._unbuilt_since >= WHOLE_SITE_AFTER:
                     self.build_unbuilt()

@@ -88,18 +88,25 @@ def build_site(
     bodies: tuple[Body, ...] = (),
     today: date | None = None,
     sentences: Sentences | None = None,
+    checkpoint: Callable[[], None] = lambda: None,
 ) -> SitePages:
     """Write every page into `staging`; returns the site's pages (which
-    the preview server keeps, to answer the next edit from).
+    the preview server keeps, to answer the next edit from). `checkpoint`
+    is called between steps; what it raises ends the build (the staging
+    folder is then discarded by the caller's swap).
     The site does not depend on the date, except for the progress with each
     body that cpdgen.yaml may publish (site.publish.compliance), as of `today`."""
     cache.start_linking(staging)  # last build's pages, linked while this one plans and keys them
     try:
-        site = SitePages(records, settings, policy, root, bodies=bodies, today=today, sentences=sentences)
+        site = SitePages(
+            records, settings, policy, root, bodies=bodies, today=today, sentences=sentences, checkpoint=checkpoint
+        )
         pages = site.pages
         site_key = key_of(rendering_fingerprint(site.folders), *site.shared_key_parts)
         digests: dict[int, str] = {}
-        for page in pages:
+        for number, page in enumerate(pages):
+            if number % 1000 == 999:
+                checkpoint()
             cache.record(page.path, key_of(site_key, page.fingerprint(digests)))
         kept = cache.finish_linking(staging)
     finally:
@@ -108,6 +115,7 @@ def build_site(
     writer = _PageWriter(site, staging)
     reused = len(pages) - len(todo)
     for done in write_pages(writer, todo):
+        checkpoint()
         if progress:
             progress(reused + done, len(pages))
     _write_generated(site, staging)
@@ -165,13 +173,17 @@ def write_pages(writer: _PageWriter, todo: list[int]) -> Iterator[int]:
         with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork")) as pool:
             mine = [chunk for index, chunk in enumerate(chunks) if index % jobs == 0]
             futures = [pool.submit(_write_chunk, chunk) for index, chunk in enumerate(chunks) if index % jobs]
-            done = 0
-            for chunk in mine:
-                done += writer.write(chunk)
-                yield done
-            for future in futures:
-                done += future.result()
-                yield done
+            try:
+                done = 0
+                for chunk in mine:
+                    done += writer.write(chunk)
+                    yield done
+                for future in futures:
+                    done += future.result()
+                    yield done
+            except BaseException:  # an error, or the caller stopped (a checkpoint): the rest is not wanted
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     finally:
         _worker_writer = None
 

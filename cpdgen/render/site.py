@@ -9,7 +9,7 @@ does not hold. `SitePages` plans the pages and renders any one of them;
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from functools import cached_property
@@ -66,6 +66,7 @@ class SitePages:
         bodies: tuple[Body, ...] = (),
         today: date | None = None,
         sentences: Sentences | None = None,
+        checkpoint: Callable[[], None] = lambda: None,
     ) -> None:
         self.root = root
         self.sentences = sentences or Sentences()
@@ -73,7 +74,8 @@ class SitePages:
         self.view = public_view(records, self.rules)
         published = settings.publish_compliance and today is not None
         standing = body_progress(self.view, bodies or (Body(policy),), today) if published and today else None
-        self.pages: list[Page] = plan_site(self.view, policy, standing, self.sentences)
+        checkpoint()
+        self.pages: list[Page] = plan_site(self.view, policy, standing, self.sentences, checkpoint)
         profile = self.view.profile
         title = settings.site_title or (profile.name if profile else "CPD portfolio")
         years = sorted({year for item in self.view.cpd_items if (year := year_of(item)) is not None})

@@ -13,7 +13,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, is_dataclass
 from datetime import date
 from typing import Any
@@ -503,23 +503,31 @@ def body_progress(view: Records, bodies: Iterable[Body], today: date) -> list[di
 
 
 def plan_site(
-    view: Records, policy: Policy, bodies: list[dict[str, Any]] | None = None, sentences: Sentences | None = None
+    view: Records,
+    policy: Policy,
+    bodies: list[dict[str, Any]] | None = None,
+    sentences: Sentences | None = None,
+    checkpoint: Callable[[], None] = lambda: None,
 ) -> list[Page]:
     """Every page of the site, from the public view of the records (and,
-    if published, the progress with each body from `body_progress`)."""
+    if published, the progress with each body from `body_progress`).
+    `checkpoint` is called between steps; what it raises ends the plan."""
     site = _Site(view, policy, sentences or Sentences())
+    checkpoint()
     hours_by_year = [year_hours(view, policy, year) for year in sorted(site.years)]
     facets = site.facets()
     pages = [_home(site, view, hours_by_year, bodies or [])]
     for list_view in _list_views(site):
         pages += _list_pages(site, list_view, facets)
+    checkpoint()
     pages.append(Page(
         path="activities/tags.html", template="tags.html", title="Tags",
         context={"tags": [(tag, site.tag_paths[tag], len(site.tags[tag]))
                           for tag in sorted(site.tags, key=lambda t: (-len(site.tags[t]), t))],
                  "description": "Every tag of my CPD activities, with how many activities carry it."},
     ))  # fmt: skip
-    pages += _item_pages(site)
+    pages += _item_pages(site, checkpoint)
+    checkpoint()
     for hours in hours_by_year:
         pages.append(_year_page(site, view, hours))
     pages.append(Page(
@@ -594,12 +602,14 @@ def _home(site: _Site, view: Records, hours_by_year: list[Hours], bodies: list[d
     return Page(path="index.html", template="home.html", title="Home", context=context)
 
 
-def _item_pages(site: _Site) -> list[Page]:
+def _item_pages(site: _Site, checkpoint: Callable[[], None]) -> list[Page]:
     served = _served(site)
     order = sorted(site.completed, key=item_order)  # oldest first: older and newer neighbours
     position = {id(item): number for number, item in enumerate(order)}
     pages = []
-    for item in site.items:
+    for count, item in enumerate(site.items):
+        if count % 1000 == 999:
+            checkpoint()
         neighbours: dict[str, Any] = {"previous": None, "next": None}
         if id(item) in position:
             number = position[id(item)]

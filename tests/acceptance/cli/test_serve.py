@@ -271,6 +271,48 @@ def test_edits_in_a_row_go_up_at_once_and_an_undone_one_puts_its_page_back(demo:
         _stop(stop, thread)
 
 
+def test_a_save_during_the_whole_site_build_stops_it_and_goes_up_at_once(demo: TmpRepo, monkeypatch):
+    """The whole-site build that follows an edited page gives way to the
+    next save: it stops at its next checkpoint (nothing on disk changed),
+    that save's page goes up from the last build's plan, and the whole
+    site is built once the saves pause."""
+    import cpdgen.output.serve as serve
+    import cpdgen.render.site_plan as site_plan
+
+    real_item_pages, go, holding = site_plan._item_pages, threading.Event(), threading.Event()
+
+    def long_plan(site, checkpoint):  # a planning step that takes until the test says so
+        while not go.is_set():
+            holding.set()
+            checkpoint()
+            time.sleep(0.01)
+        return real_item_pages(site, checkpoint)
+
+    other = "records/activities/2025/2025-02-19-lunch-learn-heat-pumps-lv.yaml"
+    other_page = "activity/2025/2025-02-19-lunch-learn-heat-pumps-lv.html"
+    served, stop, thread = start(demo, verbose=True)
+    try:
+        monkeypatch.setattr(serve, "WHOLE_SITE_AFTER", 0.2)
+        monkeypatch.setattr(site_plan, "_item_pages", long_plan)
+        path, second = demo.root / RECORD, demo.root / other
+        path.write_text(path.read_text("utf-8").replace("NGED's RIIO-ED2 plans", "First edit"), "utf-8")
+        served.wait_for(PAGE, lambda status, body: "First edit" in body, "the first edited page")
+        assert holding.wait(TIMEOUT), "the whole-site build began"
+        second.write_text(second.read_text("utf-8").replace("Lunch and learn:", "Second edit:"), "utf-8")
+        started = time.monotonic()
+        served.wait_for(other_page, lambda status, body: "Second edit:" in body, "the second page, during the build")
+        assert time.monotonic() - started < TIMEOUT / 2
+        assert served.out.getvalue().count("Built ") == 1, "the held build was stopped, not finished"
+        go.set()
+        served.wait_for("activities/year/2025/", lambda status, body: "Second edit:" in body, "the whole site")
+        served.preview.wait_for_build(TIMEOUT, settled=True)
+        assert "First edit" in served.get("activities/year/2025/")[1]
+        assert served.out.getvalue().count("Built ") == 2
+    finally:
+        go.set()
+        _stop(stop, thread)
+
+
 def test_served_pages_carry_the_live_reload_script_and_the_built_files_do_not(served: Served, demo: TmpRepo):
     status, body, _ = served.get(PAGE)
     assert status == 200 and body.count("data-cpdgen-live-reload") == 1

@@ -891,6 +891,35 @@ def test_parallel_in_many_small_chunks_equals_serial(big_repo: TmpRepo, monkeypa
     assert len(received) * 16 + len(checked_here) >= PARALLEL_FILES
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_checkpoint_that_raises_ends_validation_and_leaves_nothing_behind(big_repo: TmpRepo, monkeypatch, jobs):
+    """`cpdgen serve` stops a validation when a save comes: what the
+    checkpoint raises ends the run (workers stopped, the collector given
+    back), and the next run is whole."""
+    import gc
+
+    from cpdgen.loading.files import find_repository
+    from cpdgen.validation.repository import validate_repository
+
+    class Stop(Exception):
+        pass
+
+    calls = []
+
+    def checkpoint():
+        calls.append(1)
+        if len(calls) == 2:
+            raise Stop
+
+    monkeypatch.setenv("CPDGEN_JOBS", jobs)
+    found = find_repository(big_repo.root)
+    with pytest.raises(Stop):
+        validate_repository(found, checkpoint=checkpoint)
+    assert gc.isenabled()
+    serial = _json_with_jobs(big_repo, monkeypatch, "1", "--no-cache")
+    assert _json_with_jobs(big_repo, monkeypatch, jobs)[:2] == serial[:2]
+
+
 def test_parallel_text_output_equals_serial(big_repo: TmpRepo):
     serial = big_repo.run("validate", env={"CPDGEN_JOBS": "1"})
     parallel = big_repo.run("validate", env={"CPDGEN_JOBS": "3"})

@@ -477,3 +477,30 @@ def test_write_pages_now_writes_nothing_when_the_output_is_gone(member: TmpRepo)
     shutil.rmtree(served.out)
     assert not write_pages_now(served.out, rendered)  # "False (nothing written)"
     assert not served.out.exists(), sorted(p.relative_to(served.out).as_posix() for p in served.out.rglob("*"))
+
+
+def test_a_build_stopped_at_a_checkpoint_leaves_the_previous_output(member: TmpRepo, tmp_path: Path):
+    """What a checkpoint raises ends a build anywhere (planning, keys,
+    writing) with the output as it was: serve stops its whole-site build
+    so when a save comes."""
+    from cpdgen.output.build import build
+
+    class Stop(Exception):
+        pass
+
+    served = Served(member)
+    before = _tree(served.out)
+    result, _ = served.edit("records/activities/talk-4.yaml", _activity(4, title='"Talk 4, stopped"'))
+    for stop_at in (1, 2, 3, 4, 5):  # the last one: while the pages are written
+        calls = []
+
+        def checkpoint(stop_at=stop_at, calls=calls):
+            calls.append(1)
+            if len(calls) == stop_at:
+                raise Stop
+
+        with pytest.raises(Stop):
+            build(result, member.root, served.out, TODAY, pdfs=False, checkpoint=checkpoint)
+        assert _tree(served.out) == before, f"stopped at checkpoint {stop_at}"
+    build(result, member.root, served.out, TODAY, pdfs=False)
+    assert _tree(served.out / SITE) == _clean_site(member, tmp_path, "clean")
