@@ -11,6 +11,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -120,34 +121,50 @@ class _Renderer:
     """A forked process that imports WeasyPrint and renders `jobs` into
     `folder` in a pool of `count` workers, reporting each PDF written. Its
     own process, not this one, imports WeasyPrint (0.56 s, before any worker
-    can start), so this one builds the site meanwhile on the other core. It
-    leads a process group of its own, so that `stop` ends its workers too
-    (and Ctrl-C, which goes to the terminal's group, reaches this one only)."""
+    can start), so this one builds the site meanwhile on the other core.
+
+    It and its workers stay in the caller's process group, so a signal to
+    the group (a closed terminal, `timeout`, a cancelled CI job) ends them
+    with it; they ignore Ctrl-C, which the caller answers by `stop`. On
+    Linux each dies with its parent however that ends (even SIGKILL), so no
+    orphan renders on holding the build lock."""
 
     def __init__(self, maker: PdfMaker, jobs: list[PdfJob], folder: Path, count: int) -> None:
         receiving, sending = multiprocessing.Pipe(duplex=False)
+        parent = os.getpid()
+        for stream in (sys.stdout, sys.stderr):  # nothing written before is left in the child's copy
+            with contextlib.suppress(Exception):
+                stream.flush()
+        # No signal between the fork and the child's own handlers (nor before the parent knows the pid).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
         pid = os.fork()
         if pid == 0:  # the renderer: never returns into the caller's code
             status = 1
             try:
-                os.setpgid(0, 0)
+                _as_renderer(parent, held)
                 receiving.close()
                 _render_all(maker, jobs, folder, count, sending)
                 status = 0
             finally:
                 os._exit(status)
-        with contextlib.suppress(OSError):  # set on both sides: no moment when stop() could miss the group
-            os.setpgid(pid, pid)
-        sending.close()
         self.pid: int | None = pid
         self.reports = receiving
+        sending.close()
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        except BaseException:  # a Ctrl-C held during the fork: the renderer goes too
+            self.stop()
+            raise
 
     def written(self) -> Iterator[str]:
         """The name of each PDF as it is written; raises what went wrong."""
         while True:
             try:
+                while not self.reports.poll(0.5):
+                    if self._ended():  # killed alone: its workers may still hold the pipe open
+                        raise EOFError
                 kind, value = self.reports.recv()
-            except (EOFError, OSError):
+            except EOFError:
                 raise UserError(
                     "the process rendering the PDFs ended before it was done (killed, or out of memory?)"
                 ) from None
@@ -158,37 +175,102 @@ class _Renderer:
             else:
                 raise value
 
+    def _ended(self) -> bool:
+        assert self.pid is not None
+        try:
+            done, _ = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            done = self.pid
+        if done:
+            self.pid = None  # reaped
+        return bool(done)
+
     def stop(self) -> None:
         """End the renderer and its workers (at once, if still at work) and reap it."""
-        if self.pid is None:
-            return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.pid, signal.SIGTERM)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(self.pid, 0)
-        self.pid = None
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)  # its handler ends the workers, then it
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.pid = None
         self.reports.close()
+
+
+_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
+def _as_renderer(parent: int, mask: set) -> None:
+    """The renderer's set-up, first thing after the fork: fresh standard
+    streams (the parent's may have been mid-write, their locks taken, in
+    another thread), Ctrl-C left to the parent, SIGTERM ending the workers
+    first, and death with the parent."""
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        try:
+            fresh = open(os.dup(fd), "w", buffering=1)  # noqa: SIM115 - as long as the process
+        except OSError:  # no such stream: nothing to say there
+            fresh = open(os.devnull, "w")  # noqa: SIM115
+        setattr(sys, name, fresh)
+    # Only its own children are its to end: the set it inherited names the caller's.
+    multiprocessing.process._children.clear()  # type: ignore[attr-defined]
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _end_with_workers)
+    _die_with(parent)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _end_with_workers(signum: int, frame: object) -> None:
+    """In the renderer, on SIGTERM (`stop`): its workers first, then itself."""
+    for worker in multiprocessing.active_children():
+        with contextlib.suppress(Exception):
+            worker.kill()
+    os._exit(1)
+
+
+def _as_worker(parent: int) -> None:
+    """A PDF worker's set-up (the pool's initializer): Ctrl-C left to the
+    caller, SIGTERM as the default (to die), death with the renderer."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """On Linux: be killed when the parent process ends, however it ends."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended already
+        os._exit(1)
 
 
 def _render_all(maker: PdfMaker, jobs: list[PdfJob], folder: Path, count: int, report: Connection) -> None:
     """In the renderer: WeasyPrint imported once (a clear error if it cannot
-    load) and inherited by the workers, which write the PDFs."""
+    load) and inherited by the workers, which write the PDFs. A failure is
+    reported at once, and the other PDFs are not rendered."""
     global _worker_maker
     try:
         from cpdgen.render.pdf import _weasyprint
 
         _weasyprint()
         _worker_maker = maker
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_render_into, job, folder) for job in jobs]
-            for future in as_completed(futures):
-                report.send(("done", future.result()))
+        pool = ProcessPoolExecutor(
+            count, mp_context=multiprocessing.get_context("fork"), initializer=_as_worker, initargs=(os.getpid(),)
+        )
+        futures = [pool.submit(_render_into, job, folder) for job in jobs]
+        for future in as_completed(futures):
+            report.send(("done", future.result()))
+        pool.shutdown(wait=True)
         report.send(("end", None))
     except BaseException as exc:
         try:
             report.send(("failed", exc))
         except Exception:  # an exception that cannot travel: its trace in words
             report.send(("failed", RuntimeError("".join(traceback.format_exception(exc)))))
+        for worker in multiprocessing.active_children():  # the rest is not wanted
+            with contextlib.suppress(Exception):
+                worker.kill()
 
 
 _worker_maker: PdfMaker | None = None

@@ -455,6 +455,7 @@ class Preview:
         self._checked: ValidationResult | None = None  # the last validation, which the next one starts from
         self._built: tuple[ValidationResult, SitePages] | None = None  # what the site on disk was built from
         self._shown: set[str] = set()  # pages put up outside a build since that build
+        self._unsettled = False  # a validation froze objects no collection has looked at since
         self.unbuilt: ValidationResult | None = None  # records whose edited pages alone are up
         self._unbuilt_since = 0.0
 
@@ -551,6 +552,8 @@ class Preview:
         finally:
             if not published:
                 self._publish(problem)
+        if self._unsettled:  # a validation refused or failed: what it froze is given back
+            self._settle_memory()
 
     def build_unbuilt(self) -> None:
         """Build the whole site for the edits whose pages alone are up,
@@ -585,6 +588,8 @@ class Preview:
                     self._idle.notify_all()
             else:
                 self._publish(problem)
+        if self._unsettled and not stopped:  # stopped: a save waits; the next whole build settles it
+            self._settle_memory()
 
     def _failed(self, exc: Exception) -> Problem:
         """What a refused build (UserError) or a bug says, on the terminal and the pages."""
@@ -619,15 +624,16 @@ class Preview:
         self._settle_memory()
         return None
 
-    @staticmethod
-    def _settle_memory() -> None:
-        """After a whole build: collect last build's plan, then exempt what
-        is alive now (this build's plan and records, kept for the next edit)
-        from later collections. A full collection walks every object (0.2-0.3 s
-        at 10,000 records); one landing on an edit doubled its wait."""
+    def _settle_memory(self) -> None:
+        """After a whole build (or a full validation that led to none):
+        collect last build's plan and what validation froze, then exempt
+        what is alive now (this build's plan and records, kept for the next
+        edit) from later collections. A full collection walks every object
+        (0.2-0.3 s at 10,000 records); one landing on an edit doubled its wait."""
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+        self._unsettled = False
 
     def _publish(self, problem: Problem | None) -> None:
         """A new state of the site for requests, and a new build number for open pages."""
@@ -656,6 +662,7 @@ class Preview:
         from cpdgen.validation.repository import validate_repository
 
         self._checked = None
+        self._unsettled = True  # validation freezes what it built (common.collector)
         self._checked = result = validate_repository(self.repo, checkpoint=checkpoint)
         return result
 

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import stat
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -315,7 +315,8 @@ def _check_files(
                 checkpoint()
             checked.append(_check_one(checker, item))
         return checked
-    size = min(_CHUNK, -(-len(work) // count))
+    # Chunks small enough for the two ends to meet evenly: four a process at least.
+    size = max(1, min(_CHUNK, -(-len(work) // (count * 4))))
     chunks = [work[i : i + size] for i in range(0, len(work), size)]
     forking = "fork" in multiprocessing.get_all_start_methods()
     # Forked workers inherit the checker, compiled once here; others build their own.
@@ -327,30 +328,31 @@ def _check_files(
         with ProcessPoolExecutor(
             count - 1, mp_context=context, initializer=_init_worker, initargs=(root, checker.fast, framework)
         ) as pool:
-            # Every chunk is offered to the workers, first to last; this process takes
-            # chunks from the end while they still wait, and between two turns the
-            # workers' finished ones into records, so both are busy to the end and
-            # little is left to turn once the checking is done.
-            futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
+            # The workers are fed chunks from the start, two each ahead of their
+            # work (a pool takes what it is given at once: given all, this process
+            # would have none left to take); this process checks chunks from the
+            # end, and between two turns the workers' finished ones into records,
+            # so both are busy to the end and little is left to turn after.
             by_chunk: list[list[Checked]] = [[] for _ in chunks]
-            front, back = 0, len(chunks) - 1
-            while front <= back:
-                if futures[front].done():
-                    by_chunk[front] = _received(chunks[front], futures[front].result())
-                    front += 1
-                elif futures[back].cancel():
-                    if checkpoint is not None:
-                        try:
+            fed: dict[int, Future] = {}
+            front, back = 0, len(chunks) - 1  # the next chunk to feed, the next to check here
+            try:
+                while front <= back:
+                    while front <= back and len(fed) < 2 * (count - 1):
+                        fed[front] = pool.submit(_check_chunk, chunks[front])
+                        front += 1
+                    for index in [index for index, future in fed.items() if future.done()]:
+                        by_chunk[index] = _received(chunks[index], fed.pop(index).result())
+                    if front <= back:
+                        if checkpoint is not None:
                             checkpoint()
-                        except BaseException:
-                            pool.shutdown(wait=True, cancel_futures=True)  # not every chunk left to the workers
-                            raise
-                    by_chunk[back] = [_check_one(checker, item) for item in chunks[back]]
-                    back -= 1
-                else:
-                    break  # the rest is with the workers already
-            for index in range(front, back + 1):
-                by_chunk[index] = _received(chunks[index], futures[index].result())
+                        by_chunk[back] = [_check_one(checker, item) for item in chunks[back]]
+                        back -= 1
+                for index in sorted(fed):
+                    by_chunk[index] = _received(chunks[index], fed[index].result())
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)  # what was fed but not begun is not wanted
+                raise
             return [result for chunk in by_chunk for result in chunk]
     finally:
         _worker_checker = None

@@ -1038,3 +1038,35 @@ def test_unreadable_folder_is_an_error_not_a_crash(repo: TmpRepo, monkeypatch):
             "message": "cannot read the folder: Permission denied",
         }
     ]
+
+
+@pytest.mark.parametrize(("files", "jobs"), [(900, "3"), (600, "2")])
+def test_this_process_checks_its_share_of_a_medium_repository(tmp_path: Path, monkeypatch, files: int, jobs: str):
+    """ProcessPoolExecutor moves max_workers + 1 items into its call queue at
+    once, marking them running: cancel() fails for them though no worker has
+    them. With few chunks (at 250 files a chunk, any repository below a few
+    thousand files) the back chunk this process wants is already "running":
+    at 900 files and 3 processes it checks 151 files (17%), the 2 workers 750;
+    at 600 and 2, 101 of 601. Before 55a6a1d it took every count-th chunk
+    (401 and 351)."""
+    made = TmpRepo(tmp_path / "member")
+    made.write("cpdgen.yaml", "policy: iet\n")
+    made.write("records/profile.yaml", "name: Jo Bloggs\n")
+    for i in range(files):
+        year = 2015 + i % 11
+        made.write(
+            f"records/activities/{year}/act-{i:04d}.yaml",
+            f"title: Activity {i}\ntype: event\nstart: {year}-{1 + i % 12:02d}-{1 + i % 28:02d}\nhours: 1\n",
+        )
+    here: list[int] = []
+    real = cpdgen.validation.repository._check_one
+    pid = os.getpid()
+    monkeypatch.setattr(
+        cpdgen.validation.repository,
+        "_check_one",
+        lambda checker, item: (here.append(1) if os.getpid() == pid else None) or real(checker, item),
+    )
+    result = made.run("--no-cache", "validate", env={"CPDGEN_JOBS": jobs})
+    assert result.exit_code == 0, result.output
+    share = (files + 1) / int(jobs)
+    assert len(here) >= 0.75 * share, f"this process checked {len(here)} of {files + 1} files, its share is {share:.0f}"

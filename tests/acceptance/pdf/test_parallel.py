@@ -3,7 +3,14 @@ progress bar, and come out byte for byte as one process makes them."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +24,7 @@ from cpdgen.loading.files import find_repository
 from cpdgen.output.build import build
 from cpdgen.validation.repository import validate_repository
 
+from helpers.paths import PROJECT_ROOT
 from helpers.repos import TmpRepo
 
 TODAY = date(2026, 3, 1)  # the default review year is 2025
@@ -93,7 +101,7 @@ def test_a_rebuild_counts_the_reused_pdfs_at_once(member: TmpRepo, tmp_path: Pat
 
 
 def _renderer_group(monkeypatch) -> list[int]:
-    """The process group of each renderer started."""
+    """The process of each renderer started."""
     groups: list[int] = []
     real = cpdgen.output.pdfs._Renderer.__init__
 
@@ -105,12 +113,14 @@ def _renderer_group(monkeypatch) -> list[int]:
     return groups
 
 
-def _gone(group: int) -> bool:
+def _gone(pid: int) -> bool:
+    """Whether process `pid` has ended (a zombie waiting for a parent that
+    does not reap it, as this sandbox's init, has ended too)."""
     try:
-        os.killpg(group, 0)
-    except ProcessLookupError:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stream:
+            return stream.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
         return True
-    return False
 
 
 def test_a_pdf_that_fails_in_a_worker_fails_the_build_and_leaves_the_output(
@@ -129,7 +139,7 @@ def test_a_pdf_that_fails_in_a_worker_fails_the_build_and_leaves_the_output(
     with pytest.raises(UserError, match="cannot render"):
         build(result, member.root, tmp_path / "out", TODAY)
     assert not (tmp_path / "out" / "private").exists() and not (tmp_path / "out" / "site").exists()
-    assert groups and all(_gone(group) for group in groups), "the renderer and its workers are gone"
+    assert groups and all(_gone(group) for group in groups), "the renderer is gone"
 
 
 def test_weasyprint_that_does_not_load_is_a_clear_error(member: TmpRepo, tmp_path: Path, monkeypatch):
@@ -180,7 +190,7 @@ def test_a_renderer_that_dies_fails_the_build(member: TmpRepo, tmp_path: Path, m
     real = cpdgen.output.pdfs._Renderer.written
 
     def killed(self):
-        os.killpg(self.pid, signal.SIGKILL)
+        os.kill(self.pid, signal.SIGKILL)  # the renderer alone, as the OOM killer would: its workers die with it
         yield from real(self)
 
     monkeypatch.setattr(cpdgen.output.pdfs._Renderer, "written", killed)
@@ -190,3 +200,237 @@ def test_a_renderer_that_dies_fails_the_build(member: TmpRepo, tmp_path: Path, m
     with pytest.raises(UserError, match="ended before it was done"):
         build(result, member.root, tmp_path / "out", TODAY)
     assert not (tmp_path / "out" / "private").exists()
+
+
+# -- Found by an adversarial review of the renderer process
+
+
+def _alive(group: int) -> bool:
+    """Whether a process of `group` still runs (a zombie waiting for a parent
+    that does not reap it, as this sandbox's init, has ended)."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stream:
+                    fields = stream.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                return True
+    return False
+
+
+def _env(**more: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST") and k != "PYTHONUNBUFFERED"}
+    env["PYTHONPATH"] = str(PROJECT_ROOT)
+    env.update(more)
+    return env
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_to_the_builds_process_group_also_ends_the_pdf_renderer(member: TmpRepo, tmp_path: Path, signum: int):
+    """`timeout 600 cpdgen build`, a closed terminal (SIGHUP to the foreground
+    group), a CI job cancelled (kill -TERM -PGID): the whole foreground group
+    is signalled and cpdgen dies without running its `with` blocks. Before
+    b85ef0b the PDF workers were in that group and died with it; now the
+    renderer leads a group of its own and goes on rendering every PDF as an
+    orphan, holding the inherited build lock (a second `cpdgen build` or a
+    serve rebuild blocks on it)."""
+    marker = tmp_path / "renders.txt"
+    script = textwrap.dedent(
+        f"""
+        import os, sys, time
+        import cpdgen.render.pdf as rp
+        def slow(self, job):
+            with open({str(marker)!r}, "a") as f:
+                f.write(f"{{os.getpgid(0)}}\\n")
+            time.sleep(60)
+            return b"%PDF-1.4"
+        rp.PdfMaker.render = slow
+        sys.argv = ["cpdgen", "--as-of", "2026-03-01", "build"]
+        from cpdgen.cli import main
+        main()
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=member.root,
+        env=_env(CPDGEN_JOBS="2"),
+        start_new_session=True,  # the "terminal's" foreground group, led by cpdgen
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    groups: set[int] = set()
+    try:
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the PDFs started rendering"
+        os.killpg(proc.pid, signum)  # what timeout(1), a hangup or a CI runner does
+        proc.wait(10)
+        time.sleep(0.3)
+        groups = {int(line) for line in marker.read_text().split()}
+        survivors = [group for group in groups if _alive(group)]
+        lock = member.root / "output" / ".cache" / "build.lock"
+        with open(lock, "a+b") as stream:
+            try:
+                fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                locked = False
+            except BlockingIOError:
+                locked = True
+        assert not survivors and not locked, f"cpdgen is gone but its PDF renderer's group {survivors} renders on" + (
+            ", holding the build lock" if locked else ""
+        )
+    finally:
+        for group in groups | {proc.pid}:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
+        proc.wait(10)
+
+
+def test_a_pdf_that_fails_is_reported_without_rendering_all_the_others_first(
+    member: TmpRepo, tmp_path: Path, monkeypatch
+):
+    """In the renderer, future.result() raises inside `with ProcessPoolExecutor`,
+    whose exit is shutdown(wait=True) without cancel_futures: every other PDF
+    is rendered before "failed" is sent (before b85ef0b, the error reached
+    this process at once and the pool was shut down with cancel_futures=True).
+    At 10,000 records, minutes of rendering before the error is shown."""
+    from cpdgen.common.errors import UserError
+
+    monkeypatch.setenv("CPDGEN_JOBS", "2")
+    first = tmp_path / "first"
+    started = tmp_path / "started.txt"
+
+    def render(self, job):
+        with open(started, "a") as stream:
+            stream.write(job.private_name + "\n")
+        try:
+            os.close(os.open(first, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            time.sleep(2)
+            return b"%PDF-1.4"
+        raise UserError(f"cannot render {job.private_name}")  # the first PDF started fails at once
+
+    monkeypatch.setattr(cpdgen.render.pdf.PdfMaker, "render", render)
+    result = validate_repository(find_repository(member.root))
+    began = time.monotonic()
+    with pytest.raises(UserError, match="cannot render"):
+        build(result, member.root, tmp_path / "out", TODAY)
+    elapsed = time.monotonic() - began
+    renders = started.read_text().split()
+    assert len(renders) < 7 and elapsed < 4, f"{len(renders)} of 7 PDFs started, error after {elapsed:.1f} s"
+
+
+def test_a_renderer_killed_on_its_own_fails_the_build_rather_than_hang(member: TmpRepo, tmp_path: Path, monkeypatch):
+    """The pool workers are forked from the renderer after the report pipe's
+    sending end is open there, and inherit it. When the renderer alone dies
+    (kill -9 of its pid, the OOM killer choosing it, a crash), its workers
+    live on (blocked on their call queue for ever, holding that end), so
+    recv() never sees EOF: the build hangs instead of "ended before it was
+    done". (The existing test kills the whole group, which hides this.)"""
+    from cpdgen.common.errors import UserError
+
+    monkeypatch.setenv("CPDGEN_JOBS", "2")
+
+    def slow(self, job):
+        time.sleep(1)
+        return b"%PDF-1.4"
+
+    monkeypatch.setattr(cpdgen.render.pdf.PdfMaker, "render", slow)
+    real = cpdgen.output.pdfs._Renderer.written
+
+    def killed(self):
+        time.sleep(1)  # its pool is started
+        os.kill(self.pid, signal.SIGKILL)  # the renderer only, as the OOM killer would
+        yield from real(self)
+
+    monkeypatch.setattr(cpdgen.output.pdfs._Renderer, "written", killed)
+    result = validate_repository(find_repository(member.root))
+
+    class Hung(Exception):  # not TimeoutError: written() takes any OSError for the renderer's end
+        pass
+
+    def hung(signum, frame):
+        raise Hung("the build still waits for the dead renderer after 20 s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        with pytest.raises(UserError, match="ended before it was done"):
+            build(result, member.root, tmp_path / "out", TODAY)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+LIBRARY_CALLER = """
+import sys
+from datetime import date
+from pathlib import Path
+import cpdgen.render.pdf as rp
+rp.PdfMaker.render = lambda self, job: b"%PDF-1.4"
+from cpdgen.loading.files import find_repository
+from cpdgen.output.build import build
+from cpdgen.validation.repository import validate_repository
+print("said once, before the build")
+result = validate_repository(find_repository(Path.cwd()))
+build(result, Path.cwd(), Path.cwd() / "output", date(2026, 3, 1))
+"""
+
+
+def test_output_buffered_before_the_build_is_written_once(member: TmpRepo):
+    """os.fork() of the renderer does not flush stdout first (multiprocessing's
+    Popen does): the renderer inherits the buffered text, and flushes its copy
+    when it starts its pool (multiprocessing flushes before each fork), so a
+    library caller's (or bench script's) output piped to a file comes out twice.
+    (PYTHONUNBUFFERED must be unset to see it: it is set in this sandbox.)"""
+    import shutil
+
+    for run in ("cold", "warm"):  # a cold validation starts its own pool, whose Popen flushes first
+        shutil.rmtree(member.root / "output", ignore_errors=True)  # PDFs to render, no linker process
+        done = subprocess.run(
+            [sys.executable, "-c", LIBRARY_CALLER],
+            cwd=member.root,
+            env=_env(CPDGEN_JOBS="2"),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.count("said once, before the build") == 1, (run, done.stdout)
+
+
+def test_a_signal_just_after_the_fork_never_runs_the_callers_code_in_the_renderer(
+    member: TmpRepo, tmp_path: Path, monkeypatch
+):
+    """The child's try/finally os._exit starts a few bytecodes after os.fork()
+    returns, and its setpgid comes later still: a Ctrl-C in that window (the
+    child is still in the terminal's group) raises KeyboardInterrupt in the
+    child outside the try, and the child goes back into the caller: build's
+    FolderSwap clean-up, the lock, click, pytest... Simulated by raising the
+    SIGINT as fork returns in the child (CPython handles a pending signal
+    right after the CALL returns)."""
+    monkeypatch.setenv("CPDGEN_JOBS", "2")
+    parent = os.getpid()
+    real_fork = os.fork
+    escaped = tmp_path / "child-returned"
+
+    def fork():
+        pid = real_fork()
+        if pid == 0 and os.getppid() == parent:
+            signal.raise_signal(signal.SIGINT)
+        return pid
+
+    result = validate_repository(find_repository(member.root))
+    monkeypatch.setattr(cpdgen.output.pdfs.os, "fork", fork)
+    try:
+        build(result, member.root, tmp_path / "out", TODAY)
+    except BaseException:
+        pass
+    finally:
+        if os.getpid() != parent:
+            escaped.write_text("the renderer ran the caller's code")
+            os._exit(0)
+    time.sleep(0.5)
+    assert not escaped.exists(), "the forked renderer returned into the caller's code"

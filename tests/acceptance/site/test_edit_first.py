@@ -7,6 +7,8 @@ clean build give, or decline."""
 
 from __future__ import annotations
 
+import gc
+import io
 from datetime import date
 from pathlib import Path
 
@@ -504,3 +506,36 @@ def test_a_build_stopped_at_a_checkpoint_leaves_the_previous_output(member: TmpR
         assert _tree(served.out) == before, f"stopped at checkpoint {stop_at}"
     build(result, member.root, served.out, TODAY, pdfs=False)
     assert _tree(served.out / SITE) == _clean_site(member, tmp_path, "clean")
+
+
+def test_serve_does_not_keep_the_garbage_of_each_edit_while_the_records_have_errors(tmp_path: Path):
+    """collector_paused() freezes all it finds at the end of every validation,
+    the cyclic garbage made in the block included (the collector was off).
+    serve gives it back only in _settle_memory, after a whole build; a
+    rebuild refused for errors in the records (or failing) never gets there,
+    so every save while an error stands leaks what its validation made."""
+    from cpdgen.output.serve import Preview
+
+    repo = TmpRepo(tmp_path / "member")
+    repo.write("records/profile.yaml", "name: Jo Bloggs\n")
+    for n in range(200):
+        repo.write(f"records/activities/talk-{n}.yaml", _activity(n))
+    bad = repo.write("records/activities/talk-0.yaml", _activity(0, hours=0))  # an error: no build
+    preview = Preview(
+        find_repository(repo.root),
+        repo.root / "output",
+        today=lambda: TODAY,
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    frozen = []
+    for i in range(30):
+        bad.write_text(_activity(0, hours=0) + f"description: edit {i}\n")
+        preview.note_changes([str(bad)])
+        preview.rebuild()
+        assert preview.problem is not None and preview.problem.errors
+        frozen.append(gc.get_freeze_count())
+    grown = frozen[-1] - frozen[4]
+    gc.unfreeze()
+    unreachable = gc.collect()
+    assert grown < 2000, f"{grown} more objects frozen after 25 more edits; {unreachable} of them garbage"
