@@ -50,7 +50,6 @@ class FolderSwap:
         try:
             for target in self.targets:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                remove_leftovers(target)
                 staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
                 self.stagings.append(staging)
                 # mkdtemp makes 0700 folders: right for private output, but a site
@@ -68,7 +67,8 @@ class FolderSwap:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
-            self._discard()
+            if not issubclass(exc_type, BuildStopped):
+                self._discard()
             return
         swapped: list[tuple[Path, Path | None, Path]] = []  # (target, its previous folder, the new one's staging)
         try:
@@ -97,6 +97,9 @@ class FolderSwap:
             fsync_folder(target.parent)
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
+            # Leftovers of killed or stopped builds go after the swap, not before: a build stopped
+            # for a waiting save (BuildStopped) should not make the next one wait for them too.
+            remove_leftovers(target)
 
 
 def marked_folder(folder: Path, *, private: bool = False) -> None:
@@ -132,6 +135,13 @@ def remove_leftovers(target: Path) -> None:
         for leftover in target.parent.glob(pattern):
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)
+
+
+class BuildStopped(Exception):
+    """What a build's checkpoint raises to stop it (the preview server, when
+    a save comes). Its staging folders are left for the next build to remove
+    (`remove_leftovers`): removing 13,000 linked pages took a stopped build
+    a quarter of a second, while the save waited."""
 
 
 @contextmanager

@@ -71,6 +71,7 @@ from cpdgen.common.errors import UserError
 from cpdgen.common.wording import plural
 from cpdgen.loading.files import Repository
 from cpdgen.output.build import CACHE, PRIVATE, SITE
+from cpdgen.output.folders import BuildStopped
 
 if TYPE_CHECKING:
     from cpdgen.render.site import SitePages
@@ -416,7 +417,7 @@ class _Handler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-class _Superseded(Exception):
+class _Superseded(BuildStopped):
     """A save came while the whole site was being built behind edited pages."""
 
 
@@ -456,6 +457,7 @@ class Preview:
         self._built: tuple[ValidationResult, SitePages] | None = None  # what the site on disk was built from
         self._shown: set[str] = set()  # pages put up outside a build since that build
         self._unsettled = False  # a validation froze objects no collection has looked at since
+        self._later: object = None  # what a stopped build left, freed after the next page is up
         self.unbuilt: ValidationResult | None = None  # records whose edited pages alone are up
         self._unbuilt_since = 0.0
 
@@ -552,8 +554,8 @@ class Preview:
         finally:
             if not published:
                 self._publish(problem)
-        if self._unsettled:  # a validation refused or failed: what it froze is given back
-            self._settle_memory()
+        if self._unsettled and not published:  # a validation refused or failed: what it froze is given back
+            self._settle_memory()  # (not after a page put up: the collection holds the interpreter from its request)
 
     def build_unbuilt(self) -> None:
         """Build the whole site for the edits whose pages alone are up,
@@ -564,6 +566,7 @@ class Preview:
         with self._idle:
             result, self.unbuilt = self.unbuilt, None
             self.refreshing = result is not None
+        self._later = None
         if result is None:
             return
         kept = (self._checked, self._built, set(self._shown))
@@ -575,8 +578,11 @@ class Preview:
         problem, stopped = None, False
         try:
             problem = self._build_site(self._validate_all(superseded), checkpoint=superseded)
-        except _Superseded:
+        except _Superseded as superseded_by:
             stopped = True
+            # What the stopped build made is freed by the next whole build, not while the save's page goes up:
+            # freeing it holds the interpreter (a tenth of a second), and with it the page's request.
+            self._later = (superseded_by, self._checked)
             self._checked, self._built, self._shown = kept
             self.unbuilt, self._unbuilt_since = result, time.monotonic()
         except Exception as exc:

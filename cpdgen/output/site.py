@@ -96,6 +96,7 @@ def build_site(
     folder is then discarded by the caller's swap).
     The site does not depend on the date, except for the progress with each
     body that cpdgen.yaml may publish (site.publish.compliance), as of `today`."""
+    checkpoint()
     cache.start_linking(staging)  # last build's pages, linked while this one plans and keys them
     try:
         site = SitePages(

@@ -68,6 +68,7 @@ class SitePages:
         sentences: Sentences | None = None,
         checkpoint: Callable[[], None] = lambda: None,
     ) -> None:
+        checkpoint()
         self.root = root
         self.sentences = sentences or Sentences()
         self.rules = PublishRules.from_settings(settings)

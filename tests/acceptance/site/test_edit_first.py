@@ -539,3 +539,29 @@ def test_serve_does_not_keep_the_garbage_of_each_edit_while_the_records_have_err
     gc.unfreeze()
     unreachable = gc.collect()
     assert grown < 2000, f"{grown} more objects frozen after 25 more edits; {unreachable} of them garbage"
+
+
+def test_a_build_stopped_for_a_waiting_save_leaves_its_staging_to_the_next_build(member: TmpRepo, tmp_path: Path):
+    """BuildStopped (serve's, when a save waits) ends a build without
+    removing its staging folder, which took a quarter of a second at 10,000
+    pages while the save waited; the next build removes it after its swap."""
+    from cpdgen.output.build import build
+    from cpdgen.output.folders import BuildStopped
+
+    served = Served(member)
+    site_before = _tree(served.out / SITE)
+    result, _ = served.edit("records/activities/talk-4.yaml", _activity(4, title='"Talk 4, stopped"'))
+    calls = []
+
+    def checkpoint():
+        calls.append(1)
+        if len(calls) == 3:
+            raise BuildStopped
+
+    with pytest.raises(BuildStopped):
+        build(result, member.root, served.out, TODAY, pdfs=False, checkpoint=checkpoint)
+    assert _tree(served.out / SITE) == site_before
+    assert [p.name for p in served.out.iterdir() if p.name.startswith(".site.building-")], "left for later"
+    build(result, member.root, served.out, TODAY, pdfs=False)
+    assert not [p.name for p in served.out.iterdir() if p.name.startswith(".site.")]
+    assert _tree(served.out / SITE) == _clean_site(member, tmp_path, "clean")
