@@ -10,7 +10,8 @@ until the server is idle (the previous edit's whole site rebuilt), changes
 one activity's title on disk and measures, from the write,
 
 - the reload event: the build number that open pages poll
-  (`/__cpdgen/build`) has changed;
+  (`/__cpdgen/build`) has changed (asked by a client process of its own,
+  as a browser is, every 10 ms);
 - the new page served: the activity's page, fetched over HTTP from
   127.0.0.1, shows the new title;
 - the whole site rebuilt: the build after the edited page was put up
@@ -28,12 +29,13 @@ and time.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 from generate import generate
@@ -41,9 +43,28 @@ from generate import generate
 TIMEOUT = 120.0
 
 
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:  # 127.0.0.1 only
+# The browser's part, in a process of its own as a browser is (polling from a thread
+# of the server's process would take the interpreter from the server it measures).
+# Reads one job a line (JSON: build URL, page URL, the build number before, the
+# title), polls, and answers with the wall-clock times (time.time) it saw them.
+CLIENT = r"""
+import json, sys, time, urllib.request
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
         return response.read().decode("utf-8")
+print("ready", flush=True)
+for line in sys.stdin:
+    job = json.loads(line)
+    event = None
+    deadline = time.time() + job["timeout"]
+    while time.time() < deadline:
+        if event is None and int(fetch(job["build"])) != job["before"]:
+            event = time.time()
+        if event is not None and job["title"] in fetch(job["page"]):
+            break
+        time.sleep(0.01)
+    print(json.dumps({"event": event, "served": time.time()}), flush=True)
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
         page = next(p for p in (root / "output/site").rglob("*.html") if rel.name in p.name)
         url = preview.url + page.relative_to(root / "output/site").as_posix()
         events, served, settled = [], [], []
+        client = subprocess.Popen(
+            [sys.executable, "-c", CLIENT], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        )
+        assert client.stdin is not None and client.stdout is not None
+        assert client.stdout.readline().strip() == "ready"
         try:
             for edit in range(args.edits):
                 if args.gap is None:
@@ -88,21 +114,17 @@ def main(argv: list[str] | None = None) -> int:
                 title = f"Edited title number {edit}"
                 lines = target.read_text("utf-8").splitlines(keepends=True)
                 text = "".join(f"title: {title}\n" if line.startswith("title:") else line for line in lines)
-                written = time.perf_counter()
+                job = {"build": preview.url + "__cpdgen/build", "page": url, "before": before, "title": title}
+                client.stdin.write(json.dumps({**job, "timeout": TIMEOUT}) + "\n")
+                written = time.time()
                 target.write_text(text, "utf-8")
-                event = None
-                while time.perf_counter() - written < TIMEOUT:
-                    if event is None and int(fetch(preview.url + "__cpdgen/build")) != before:
-                        event = time.perf_counter() - written
-                    if event is not None and title in fetch(url):
-                        break
-                    time.sleep(0.01)
-                else:
+                seen = json.loads(client.stdout.readline())
+                if seen["event"] is None or seen["served"] - written >= TIMEOUT:
                     raise SystemExit(f"edit {edit}: no new page in {TIMEOUT} s")
-                shown = time.perf_counter() - written
+                event, shown = seen["event"] - written, seen["served"] - written
                 if args.gap is None:
                     preview.wait_for_build(TIMEOUT, settled=True)
-                whole = time.perf_counter() - written
+                whole = time.time() - written
                 events.append(event)
                 served.append(shown)
                 settled.append(whole)
@@ -114,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                 )
         finally:
+            client.stdin.close()
+            client.wait(30)
             stop.set()
             thread.join(30)
     print(
