@@ -66,6 +66,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from cpdgen.common.collector import collector_paused
 from cpdgen.common.diagnostics import Diagnostic
 from cpdgen.common.errors import UserError
 from cpdgen.common.wording import plural
@@ -621,7 +622,8 @@ class Preview:
             )
             return Problem(errors=tuple(result.errors))
         self._built = None  # until this build is done, the site on disk is of no one plan
-        summary = build(result, self.repo.root, self.out, self.today(), pdfs=False, checkpoint=checkpoint)
+        with collector_paused():  # no full pass holding the interpreter mid-build (the watcher waits for it)
+            summary = build(result, self.repo.root, self.out, self.today(), pdfs=False, checkpoint=checkpoint)
         self._shown = set()
         if summary.site is not None:
             self._built = (result, summary.site)

@@ -519,7 +519,7 @@ def plan_site(
     pages = [_home(site, view, hours_by_year, bodies or [])]
     for list_view in _list_views(site):
         pages += _list_pages(site, list_view, facets)
-    checkpoint()
+        checkpoint()
     pages.append(Page(
         path="activities/tags.html", template="tags.html", title="Tags",
         context={"tags": [(tag, site.tag_paths[tag], len(site.tags[tag]))
