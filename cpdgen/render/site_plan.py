@@ -189,7 +189,9 @@ def tag_paths(tags: Iterable[str]) -> dict[str, str]:
 class _Site:
     """The public records arranged for pages."""
 
-    def __init__(self, view: Records, policy: Policy, sentences: Sentences) -> None:
+    def __init__(
+        self, view: Records, policy: Policy, sentences: Sentences, checkpoint: Callable[[], None] = lambda: None
+    ) -> None:
         self.policy = policy
         self.sentences = sentences
         self.framework = policy.competences
@@ -197,6 +199,7 @@ class _Site:
         self.paths = item_paths(self.items)
         # The same paths by the item's identity: the lists look one up per entry (200,000 at 10,000 records).
         self.path_of: dict[int, str] = {id(item): self.paths[item_key(item)] for item in self.items}
+        checkpoint()
         self.completed = [item for item in self.items if year_of(item) is not None]  # newest first
         self.planned = sorted((item for item in self.items if not item.completed), key=_soonest)
         self.by_year: dict[int, list[CPDItem]] = {}  # by the review year they count in
@@ -213,6 +216,7 @@ class _Site:
         types = PageNames()
         self.type_paths = {key: types.give("activities/type/", [key], key, "/index.html") for key in self.types}
         self.labels = {category.key: category.label for category in policy.categories}
+        checkpoint()
         # Competence filters: an area or a code gets a page when an item names it.
         self.competence_items: dict[str, list[CPDItem]] = {}
         self.competence_paths: dict[str, str] = {}
@@ -227,6 +231,7 @@ class _Site:
                         self.competence_paths[key] = competences.give(
                             "activities/competence/", [key], key, "/index.html"
                         )
+        checkpoint()
         # Open objectives first, in the reports' order.
         self.objectives = sorted(
             view.objectives, key=lambda o: (o.status in CLOSED_OBJECTIVE_STATUSES, objective_order(o))
@@ -512,7 +517,7 @@ def plan_site(
     """Every page of the site, from the public view of the records (and,
     if published, the progress with each body from `body_progress`).
     `checkpoint` is called between steps; what it raises ends the plan."""
-    site = _Site(view, policy, sentences or Sentences())
+    site = _Site(view, policy, sentences or Sentences(), checkpoint)
     checkpoint()
     hours_by_year = [year_hours(view, policy, year) for year in sorted(site.years)]
     facets = site.facets()
