@@ -789,19 +789,24 @@ def test_a_closed_pipe_before_the_first_word(repo: TmpRepo):
 PARALLEL_FILES = 450
 
 
-@pytest.fixture(scope="module")
-def big_repo(tmp_path_factory) -> TmpRepo:
-    """More files than PARALLEL_THRESHOLD: valid activities, a few invalid
-    ones spread over the chunks, a list file, and an ignored file."""
-    made = TmpRepo(tmp_path_factory.mktemp("big") / "member")
+def _activities_repo(made: TmpRepo, count: int) -> TmpRepo:
+    """A repository of `count` valid activities over eleven years."""
     made.write("cpdgen.yaml", "policy: iet\n")
     made.write("records/profile.yaml", "name: Jo Bloggs\n")
-    for i in range(PARALLEL_FILES):
+    for i in range(count):
         year = 2015 + i % 11
         made.write(
             f"records/activities/{year}/act-{i:04d}.yaml",
             activity(title=f"Activity {i}", start=f"{year}-{1 + i % 12:02d}-{1 + i % 28:02d}", hours=1 + i % 7),
         )
+    return made
+
+
+@pytest.fixture(scope="module")
+def big_repo(tmp_path_factory) -> TmpRepo:
+    """More files than PARALLEL_THRESHOLD: valid activities, a few invalid
+    ones spread over the chunks, a list file, and an ignored file."""
+    made = _activities_repo(TmpRepo(tmp_path_factory.mktemp("big") / "member"), PARALLEL_FILES)
     made.write("records/activities/2020/bad-hours.yaml", activity(hours=0))
     made.write("records/activities/2016/bad-date.yaml", activity(start="2016-02-30"))
     made.write("records/activities/2024/bad-field.yaml", activity() + "colour: red\n")
@@ -1042,22 +1047,11 @@ def test_unreadable_folder_is_an_error_not_a_crash(repo: TmpRepo, monkeypatch):
 
 @pytest.mark.parametrize(("files", "jobs"), [(900, "3"), (600, "2")])
 def test_this_process_checks_its_share_of_a_medium_repository(tmp_path: Path, monkeypatch, files: int, jobs: str):
-    """ProcessPoolExecutor moves max_workers + 1 items into its call queue at
-    once, marking them running: cancel() fails for them though no worker has
-    them. With few chunks (at 250 files a chunk, any repository below a few
-    thousand files) the back chunk this process wants is already "running":
-    at 900 files and 3 processes it checks 151 files (17%), the 2 workers 750;
-    at 600 and 2, 101 of 601. Before 55a6a1d it took every count-th chunk
-    (401 and 351)."""
-    made = TmpRepo(tmp_path / "member")
-    made.write("cpdgen.yaml", "policy: iet\n")
-    made.write("records/profile.yaml", "name: Jo Bloggs\n")
-    for i in range(files):
-        year = 2015 + i % 11
-        made.write(
-            f"records/activities/{year}/act-{i:04d}.yaml",
-            f"title: Activity {i}\ntype: event\nstart: {year}-{1 + i % 12:02d}-{1 + i % 28:02d}\nhours: 1\n",
-        )
+    """This process does its share of the checking at any size: a pool takes
+    every chunk it is handed at once (and none can be taken back), so the
+    workers are fed a few chunks ahead only, and chunks are small enough for
+    both ends to meet evenly."""
+    made = _activities_repo(TmpRepo(tmp_path / "member"), files)
     here: list[int] = []
     real = cpdgen.validation.repository._check_one
     pid = os.getpid()

@@ -230,12 +230,10 @@ def _env(**more: str) -> dict[str, str]:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_to_the_builds_process_group_also_ends_the_pdf_renderer(member: TmpRepo, tmp_path: Path, signum: int):
     """`timeout 600 cpdgen build`, a closed terminal (SIGHUP to the foreground
-    group), a CI job cancelled (kill -TERM -PGID): the whole foreground group
-    is signalled and cpdgen dies without running its `with` blocks. Before
-    b85ef0b the PDF workers were in that group and died with it; now the
-    renderer leads a group of its own and goes on rendering every PDF as an
-    orphan, holding the inherited build lock (a second `cpdgen build` or a
-    serve rebuild blocks on it)."""
+    group), a cancelled CI job (kill -TERM -PGID): the whole group is
+    signalled and cpdgen dies without running its `with` blocks. The
+    renderer and its workers are in that group and die with it, and the
+    build lock they inherited is free at once."""
     marker = tmp_path / "renders.txt"
     script = textwrap.dedent(
         f"""
@@ -291,11 +289,8 @@ def test_a_signal_to_the_builds_process_group_also_ends_the_pdf_renderer(member:
 def test_a_pdf_that_fails_is_reported_without_rendering_all_the_others_first(
     member: TmpRepo, tmp_path: Path, monkeypatch
 ):
-    """In the renderer, future.result() raises inside `with ProcessPoolExecutor`,
-    whose exit is shutdown(wait=True) without cancel_futures: every other PDF
-    is rendered before "failed" is sent (before b85ef0b, the error reached
-    this process at once and the pool was shut down with cancel_futures=True).
-    At 10,000 records, minutes of rendering before the error is shown."""
+    """A PDF that fails is reported at once and the PDFs still queued are not
+    rendered (at 10,000 records, minutes of rendering before the error)."""
     from cpdgen.common.errors import UserError
 
     monkeypatch.setenv("CPDGEN_JOBS", "2")
@@ -323,12 +318,10 @@ def test_a_pdf_that_fails_is_reported_without_rendering_all_the_others_first(
 
 
 def test_a_renderer_killed_on_its_own_fails_the_build_rather_than_hang(member: TmpRepo, tmp_path: Path, monkeypatch):
-    """The pool workers are forked from the renderer after the report pipe's
-    sending end is open there, and inherit it. When the renderer alone dies
-    (kill -9 of its pid, the OOM killer choosing it, a crash), its workers
-    live on (blocked on their call queue for ever, holding that end), so
-    recv() never sees EOF: the build hangs instead of "ended before it was
-    done". (The existing test kills the whole group, which hides this.)"""
+    """The renderer killed alone (kill -9 of its pid, the OOM killer): its
+    workers, which hold its end of the report pipe, die with it on Linux, and
+    this process notices its end while it waits, so the build fails with a
+    clear message instead of waiting for ever."""
     from cpdgen.common.errors import UserError
 
     monkeypatch.setenv("CPDGEN_JOBS", "2")
@@ -380,11 +373,9 @@ build(result, Path.cwd(), Path.cwd() / "output", date(2026, 3, 1))
 
 
 def test_output_buffered_before_the_build_is_written_once(member: TmpRepo):
-    """os.fork() of the renderer does not flush stdout first (multiprocessing's
-    Popen does): the renderer inherits the buffered text, and flushes its copy
-    when it starts its pool (multiprocessing flushes before each fork), so a
-    library caller's (or bench script's) output piped to a file comes out twice.
-    (PYTHONUNBUFFERED must be unset to see it: it is set in this sandbox.)"""
+    """What a library caller printed before the build, still buffered, is
+    written once: the renderer is forked after the streams are flushed and
+    takes fresh ones of its own. (PYTHONUNBUFFERED must be unset to see it.)"""
     import shutil
 
     for run in ("cold", "warm"):  # a cold validation starts its own pool, whose Popen flushes first
@@ -404,13 +395,9 @@ def test_output_buffered_before_the_build_is_written_once(member: TmpRepo):
 def test_a_signal_just_after_the_fork_never_runs_the_callers_code_in_the_renderer(
     member: TmpRepo, tmp_path: Path, monkeypatch
 ):
-    """The child's try/finally os._exit starts a few bytecodes after os.fork()
-    returns, and its setpgid comes later still: a Ctrl-C in that window (the
-    child is still in the terminal's group) raises KeyboardInterrupt in the
-    child outside the try, and the child goes back into the caller: build's
-    FolderSwap clean-up, the lock, click, pytest... Simulated by raising the
-    SIGINT as fork returns in the child (CPython handles a pending signal
-    right after the CALL returns)."""
+    """Signals are held across the fork: a Ctrl-C right after it (simulated by
+    raising SIGINT in the child as fork returns) never sends the renderer back
+    into the caller's code (the build's clean-up, click, pytest)."""
     monkeypatch.setenv("CPDGEN_JOBS", "2")
     parent = os.getpid()
     real_fork = os.fork

@@ -261,7 +261,7 @@ def _assert_fast_pages_match_a_clean_build(served: Served, fast: dict[str, str] 
         assert html.encode("utf-8") == clean[path], f"the fast {path} is not what a clean build renders"
 
 
-# -- 1. Two neighbours edited in one save: each fast page keeps the other's OLD title
+# -- Several items edited at once: each page shows the others' new titles, or the edit is declined
 
 
 def test_two_neighbours_retitled_together(member: TmpRepo, tmp_path: Path):
@@ -306,10 +306,9 @@ def test_two_records_of_one_list_file_retitled_in_one_save(member: TmpRepo, tmp_
     _assert_fast_pages_match_a_clean_build(served, fast, tmp_path)
 
 
-# -- 2. An exact tie in the order (an activity and a course with the same id, title and dates):
-#    _keeps_place reads neighbours from the pages' order (sorted newest first, ties in input
-#    order), but the neighbour links come from a second sort (oldest first) where the tie
-#    falls the other way round. A retitle "between" the wrong neighbours is accepted.
+# -- An exact tie in the order (an activity and a course with the same id, title and dates):
+#    the plan sorts newest first for the pages and oldest first for the neighbour links, and
+#    the two break the tie differently; an item tied before the edit is declined.
 
 
 def test_a_course_tied_with_an_activity_of_the_same_id(member: TmpRepo, tmp_path: Path):
@@ -321,12 +320,12 @@ def test_a_course_tied_with_an_activity_of_the_same_id(member: TmpRepo, tmp_path
     _assert_fast_pages_match_a_clean_build(served, fast, tmp_path)
 
 
-# -- 3. revalidate disagrees with validate_repository for record files that are symbolic links
+# -- Record files that are links: revalidate declines, as discovery refuses links out of the repository
 
 
 def test_a_record_file_replaced_by_a_link_outside_the_repository(member: TmpRepo, tmp_path: Path):
-    """discover refuses a link that leads outside the repository; revalidate
-    reads it (and the site then shows a file from outside the repository)."""
+    """Discovery refuses a link that leads outside the repository; revalidate
+    must not read it either (the site would show a file from outside)."""
     outside = tmp_path / "outside.yaml"
     outside.write_text(_activity(4, title='"Read from outside the repository"'), "utf-8")
     found = find_repository(member.root)
@@ -509,11 +508,10 @@ def test_a_build_stopped_at_a_checkpoint_leaves_the_previous_output(member: TmpR
 
 
 def test_serve_does_not_keep_the_garbage_of_each_edit_while_the_records_have_errors(tmp_path: Path):
-    """collector_paused() freezes all it finds at the end of every validation,
-    the cyclic garbage made in the block included (the collector was off).
-    serve gives it back only in _settle_memory, after a whole build; a
-    rebuild refused for errors in the records (or failing) never gets there,
-    so every save while an error stands leaks what its validation made."""
+    """Validation freezes all it finds at its end, the cyclic garbage made
+    while the collector was paused included; serve gives it back after a
+    rebuild refused for errors in the records too, not only after a whole
+    build, so saves while an error stands do not pile it up."""
     from cpdgen.output.serve import Preview
 
     repo = TmpRepo(tmp_path / "member")
