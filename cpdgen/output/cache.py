@@ -168,23 +168,20 @@ class BuildCache:
         if not gone.intersection(self.previous):
             return
         self.previous = {k: v for k, v in self.previous.items() if k not in gone}
-        temporary = self.file.with_suffix(".tmp")
-        temporary.write_text(
-            json.dumps({"version": CACHE_VERSION, "files": self.previous}, sort_keys=True), encoding="utf-8"
-        )
-        os.replace(temporary, self.file)
+        self._write(self.previous)
 
     def save(self) -> None:
         """After the swap: describe what is now on disk."""
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.file.with_suffix(".tmp")
-            temporary.write_text(
-                json.dumps({"version": CACHE_VERSION, "files": self.keys}, sort_keys=True), encoding="utf-8"
-            )
-            os.replace(temporary, self.file)
+            self._write(self.keys)
         except OSError:
             pass  # a missing cache only costs time
+
+    def _write(self, files: dict[str, str]) -> None:
+        temporary = self.file.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"version": CACHE_VERSION, "files": files}, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, self.file)
 
 
 def link_files(source: Path, target: Path, relatives: list[str]) -> list[str]:

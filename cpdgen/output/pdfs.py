@@ -220,10 +220,15 @@ def _as_renderer(parent: int, mask: set) -> None:
 
 def _end_with_workers(signum: int, frame: object) -> None:
     """In the renderer, on SIGTERM (`stop`): its workers first, then itself."""
+    _kill_workers()
+    os._exit(1)
+
+
+def _kill_workers() -> None:
+    """In the renderer: end its pool's workers at once."""
     for worker in multiprocessing.active_children():
         with contextlib.suppress(Exception):
             worker.kill()
-    os._exit(1)
 
 
 def _as_worker(parent: int) -> None:
@@ -268,9 +273,7 @@ def _render_all(maker: PdfMaker, jobs: list[PdfJob], folder: Path, count: int, r
             report.send(("failed", exc))
         except Exception:  # an exception that cannot travel: its trace in words
             report.send(("failed", RuntimeError("".join(traceback.format_exception(exc)))))
-        for worker in multiprocessing.active_children():  # the rest is not wanted
-            with contextlib.suppress(Exception):
-                worker.kill()
+        _kill_workers()  # the rest is not wanted
 
 
 _worker_maker: PdfMaker | None = None

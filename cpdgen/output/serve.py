@@ -668,7 +668,7 @@ class Preview:
                 return result, False
         return self._validate_all(), True
 
-    def _validate_all(self, checkpoint: Callable[[], None] | None = None) -> ValidationResult:
+    def _validate_all(self, checkpoint: Callable[[], None] = lambda: None) -> ValidationResult:
         from cpdgen.validation.repository import validate_repository
 
         self._checked = None

@@ -178,12 +178,18 @@ class SitePages:
             if page.template == "activity.html"
         }
 
+    @cached_property
+    def _item_page_numbers(self) -> tuple[list[int], dict[int, int]]:
+        """The item pages' numbers in the site's order, and each one's place in it."""
+        numbers = list(self._item_page_at.values())
+        return numbers, {number: at for at, number in enumerate(numbers)}
+
     def _keeps_place(self, number: int, replaced: dict[int, CPDItem]) -> bool:
         """Whether the item of page `number` sorts strictly between its
         neighbours' once the items of the pages `replaced` are put in: then
         every order (and so every page path and neighbour link) stays."""
-        numbers = list(self._item_page_at.values())
-        at = numbers.index(number)
+        numbers, place = self._item_page_numbers
+        at = place[number]
 
         def key(n: int) -> tuple:
             return item_order(replaced.get(n, self.pages[n].context["item"]))

@@ -85,7 +85,7 @@ def validate_repository(
     *,
     check_submitted: bool = True,
     today: date | None = None,
-    checkpoint: Checkpoint | None = None,
+    checkpoint: Checkpoint = lambda: None,
 ) -> ValidationResult:
     """Every problem of every file. check_submitted=False skips the check that
     submitted years are unchanged (for `declaration submit --amend`, which
@@ -97,7 +97,7 @@ def validate_repository(
 
 
 def _validate_repository(
-    repo: Repository, jobs: int | None, check_submitted: bool, today: date | None, checkpoint: Checkpoint | None
+    repo: Repository, jobs: int | None, check_submitted: bool, today: date | None, checkpoint: Checkpoint
 ) -> ValidationResult:
     sources, notes = discover(repo)
     configuration = load_configuration(repo)
@@ -233,7 +233,7 @@ def check_files(
     settings: Settings,
     framework: Framework | None = None,
     *,
-    checkpoint: Checkpoint | None = None,
+    checkpoint: Checkpoint = lambda: None,
 ) -> list[FileResult]:
     """Every file's verdict, in the order of `sources`: from the persistent
     cache (`cpdgen.validation.cache`) where a file's bytes and the paths it
@@ -248,7 +248,7 @@ def check_files(
     where: list[int] = []
     checker = FileChecker(repo.root, framework=framework)
     for index, source in enumerate(sources):
-        if checkpoint is not None and index % _CHUNK == 0:
+        if index % _CHUNK == 0:
             checkpoint()
         raw: bytes | None = None
         if cache.entries:
@@ -297,7 +297,7 @@ def _check_files(
     root: Path,
     jobs: int | None,
     framework: Framework | None = None,
-    checkpoint: Checkpoint | None = None,
+    checkpoint: Checkpoint = lambda: None,
 ) -> list[Checked]:
     """Check every file, in `jobs` processes: this one and jobs - 1 workers.
     This process takes its share of the files too rather than sit waiting, so
@@ -311,7 +311,7 @@ def _check_files(
     if count == 1:
         checked = []
         for index, item in enumerate(work):
-            if checkpoint is not None and index % _CHUNK == 0:
+            if index % _CHUNK == 0:
                 checkpoint()
             checked.append(_check_one(checker, item))
         return checked
@@ -344,8 +344,7 @@ def _check_files(
                     for index in [index for index, future in fed.items() if future.done()]:
                         by_chunk[index] = _received(chunks[index], fed.pop(index).result())
                     if front <= back:
-                        if checkpoint is not None:
-                            checkpoint()
+                        checkpoint()
                         by_chunk[back] = [_check_one(checker, item) for item in chunks[back]]
                         back -= 1
                 for index in sorted(fed):
