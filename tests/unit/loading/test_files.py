@@ -5,12 +5,13 @@ clear message."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from cpdgen.loading import files as files_module
-from cpdgen.loading.files import MAX_FILE_BYTES, SourceError, read_text
+from cpdgen.loading.files import MAX_FILE_BYTES, SourceError, read_bytes, read_text
 from cpdgen.loading.yamlparse import parse_yaml
 
 # --------------------------------------------------------------------------- read_text
@@ -65,6 +66,9 @@ def test_read_text_reads_at_most_one_byte_over_the_limit(tmp_path: Path, monkeyp
         def __exit__(self, *exc):
             self.handle.close()
 
+        def fileno(self):
+            return self.handle.fileno()
+
         def read(self, size=-1):
             data = self.handle.read(size)
             reads.append(len(data))
@@ -77,6 +81,22 @@ def test_read_text_reads_at_most_one_byte_over_the_limit(tmp_path: Path, monkeyp
         read_text(path)
     assert reads and sum(reads) <= MAX_FILE_BYTES + 1
     assert "5,000,000 bytes" in caught.value.message
+
+
+@pytest.mark.parametrize("reported", [0, 10, MAX_FILE_BYTES - 1])
+def test_read_bytes_reads_a_file_that_grew_since_its_size_was_taken(tmp_path: Path, monkeypatch, reported: int):
+    """The read is sized from the file's length; a file longer than that by
+    then (it grew) is still read whole, up to one byte over the limit."""
+    small, large = tmp_path / "small.yaml", tmp_path / "large.yaml"
+    small.write_bytes(b"title: x\n" * 3000)  # 27,000 bytes
+    with open(large, "wb") as handle:
+        handle.truncate(2 * MAX_FILE_BYTES)
+    real_fstat = os.fstat
+    monkeypatch.setattr(
+        files_module.os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], reported, *real_fstat(fd)[7:]))
+    )
+    assert read_bytes(small) == small.read_bytes()
+    assert len(read_bytes(large)) == MAX_FILE_BYTES + 1
 
 
 def test_read_text_refuses_nul_bytes_with_their_position(tmp_path: Path):
