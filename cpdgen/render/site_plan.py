@@ -71,10 +71,12 @@ class Page:
             return found
 
         def encode(value: Any) -> Any:
+            # Looked up first: most values met are records met on an earlier page.
+            found = memo.get(id(value))
+            if found is not None:
+                return found
             if is_dataclass(value):
-                found = memo.get(id(value))
-                if found is None:
-                    found = memo[id(value)] = record_digest(value)
+                found = memo[id(value)] = record_digest(value)
                 return found
             if isinstance(value, date):
                 return value.isoformat()

@@ -42,6 +42,7 @@ import cpdgen
 from cpdgen.common.diagnostics import Severity
 from cpdgen.common.resources import policies_dir, schemas_dir
 from cpdgen.common.sealed import read_sealed, write_sealed
+from cpdgen.common.user_cache import cache_dir
 from cpdgen.loading.files import Repository, SourceFile
 from cpdgen.model.records import BUILDERS
 
@@ -61,22 +62,6 @@ JUDGES = (
 #   unbuilt ids (kind, id, index or None),
 #   the references of unbuilt records (index or None, (path, kinds, id))).
 Entry = tuple
-
-
-def cache_dir() -> Path:
-    """The folder cpdgen keeps its caches in, for this user."""
-    override = os.environ.get("CPDGEN_CACHE_DIR", "").strip()
-    if override:
-        return Path(override).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    if xdg and os.path.isabs(xdg):
-        return Path(xdg) / "cpdgen"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "cpdgen"
-    if sys.platform == "win32":
-        local = os.environ.get("LOCALAPPDATA", "").strip()
-        return (Path(local) if local else Path.home() / "AppData" / "Local") / "cpdgen" / "Cache"
-    return Path.home() / ".cache" / "cpdgen"
 
 
 def cache_file(repo: Repository) -> Path:

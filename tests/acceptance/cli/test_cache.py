@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import cpdgen
+from cpdgen.common import user_cache
 from cpdgen.validation import cache as record_cache
 from cpdgen.validation.files import FileChecker
 
@@ -243,13 +244,13 @@ def test_the_settings_and_policy_files_key_the_cache(member: TmpRepo, _own_cache
 
 def test_the_cache_folder_follows_the_environment(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("CPDGEN_CACHE_DIR", str(tmp_path / "mine"))
-    assert record_cache.cache_dir() == tmp_path / "mine"
+    assert user_cache.cache_dir() == tmp_path / "mine"
     monkeypatch.delenv("CPDGEN_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert record_cache.cache_dir() == tmp_path / "xdg" / "cpdgen"
+    assert user_cache.cache_dir() == tmp_path / "xdg" / "cpdgen"
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert record_cache.cache_dir() == tmp_path / "home" / ".cache" / "cpdgen"
+    assert user_cache.cache_dir() == tmp_path / "home" / ".cache" / "cpdgen"
 
 
 def test_an_unwritable_cache_folder_is_no_error(member: TmpRepo, tmp_path: Path, monkeypatch):
