@@ -9,6 +9,7 @@ from __future__ import annotations
 import marshal
 import multiprocessing
 import os
+import posixpath
 import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -129,20 +130,30 @@ def revalidate(
     `changed` may differ from when `previous` was made (the preview
     server's watcher names them): those are checked again, every other
     file's verdict is kept, and the cross-record rules run on the whole.
-    None where that cannot answer: a file added or removed, or anything
-    changed but a record file `previous` checked (cpdgen.yaml, a policy,
-    an evidence file a path check looked at), or where files may share
-    their bytes (a record file that is a link, or has other names): a
-    change under one name would not be seen under the other. Then
-    validate it all."""
+    Other paths are passed over where they leave no trace: a hidden name
+    below records/ (discovery passes over it), or a file gone again that
+    no warning named and that is neither cpdgen.yaml nor a policy file
+    (the temporary file of `sed -i` or of an editor's safe write, which
+    writes a new file and renames it over the record); every path check
+    is then asked again, so a file a record names cannot go unseen.
+    None where that cannot answer: a record file added or removed, any
+    other file that is there (a new record, cpdgen.yaml, a policy, an
+    evidence file), a path check that answers otherwise, or where files
+    may share their bytes (a record file that is a link, or has other
+    names): a change under one name would not be seen under the other.
+    Then validate it all."""
     if previous.configuration is None or any(source.link for source in previous.sources):
         return None
     where = {source.rel: index for index, source in enumerate(previous.sources)}
     indexes = []
+    passed_over = False
     for path in changed:
         index = where.get(repo.relative(Path(path)))  # a path outside the repository is no record file
         if index is None:
-            return None
+            if not _leaves_no_trace(repo, previous, Path(path)):
+                return None
+            passed_over = True
+            continue
         try:
             found = os.lstat(previous.sources[index].location)
         except OSError:
@@ -152,6 +163,12 @@ def revalidate(
         indexes.append(index)
     results = list(previous.file_results)
     checker = FileChecker(repo.root, framework=previous.policy.competences)
+    if passed_over and not all(
+        checker.path_check(name, value) == message
+        for result in results
+        for name, value, message in result.path_checks or ()
+    ):
+        return None  # a file a record names (evidence, a document) came or went
     for index in dict.fromkeys(indexes):
         results[index] = checker.check(previous.sources[index])
     return _assemble(
@@ -163,6 +180,30 @@ def revalidate(
         check_submitted,
         today,
     )
+
+
+def _leaves_no_trace(repo: Repository, previous: ValidationResult, path: Path) -> bool:
+    """Whether `path`, no record file of `previous`, plays no part in a
+    validation but through path checks (which `revalidate` asks again)."""
+    if not path.is_relative_to(repo.root):
+        return False
+    rel = repo.relative(path)
+    records = repo.relative(repo.records)
+    below = rel.startswith(records + "/")
+    if below and any(part.startswith(".") for part in rel[len(records) + 1 :].split("/")):
+        return True  # discovery passes over hidden names: an editor's swap file
+    try:
+        os.lstat(path)
+        return False  # there: a new record, a file a warning would name, a setting
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except OSError:
+        return False
+    if any(note.file == rel or note.file.startswith(rel + "/") for note in previous.before_files):
+        return False  # a file (or folder) the last validation warned of: the warning goes with it
+    settings = {repo.relative(repo.config_file)}
+    settings.update(posixpath.normpath(name) for name in policy_files(previous.settings))
+    return rel not in settings
 
 
 def edited_records(

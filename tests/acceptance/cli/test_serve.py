@@ -240,6 +240,26 @@ def test_an_edited_page_is_up_before_the_whole_site_is_rebuilt(demo: TmpRepo, mo
         _stop(stop, thread)
 
 
+@pytest.mark.skipif(shutil.which("sed") is None, reason="needs sed, whose -i saves through a temporary file")
+def test_a_save_through_a_temporary_file_goes_up_at_once(demo: TmpRepo, monkeypatch):
+    """`sed -i` (like an editor's safe write) writes a new file beside the
+    record and renames it over it; the watcher names both. The temporary
+    file is gone and played no part: the page still goes up before the
+    whole site is built."""
+    import cpdgen.output.serve as serve
+
+    monkeypatch.setattr(serve, "WHOLE_SITE_AFTER", 600.0)  # the whole site waits until the test says so
+    served, stop, thread = start(demo, verbose=True)
+    try:
+        subprocess.run(["sed", "-i", "s/NGED's RIIO-ED2 plans/Saved by sed/", str(demo.root / RECORD)], check=True)
+        served.wait_for(PAGE, lambda status, body: "Saved by sed" in body, "the page saved through sed -i")
+        assert f"Updated {PAGE}; the rest of the site follows" in served.out.getvalue()
+        assert served.out.getvalue().count("Built ") == 1  # only the first build: the page went up alone
+        assert not [p.name for p in (demo.root / RECORD).parent.iterdir() if p.name.startswith("sed")]
+    finally:
+        _stop(stop, thread)
+
+
 def test_edits_in_a_row_go_up_at_once_and_an_undone_one_puts_its_page_back(demo: TmpRepo, monkeypatch):
     """While the saves come (the whole site waits for a pause), each edited
     page goes up; an edit undone puts its page back as the last build had it."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from cpdgen.common.resources import policies_dir
 from cpdgen.loading.files import find_repository
 from cpdgen.output.build import SITE, build, write_pages_now
 from cpdgen.validation.repository import ValidationResult, edited_records, revalidate, validate_repository
@@ -194,12 +195,85 @@ def test_revalidate_answers_only_for_the_record_files_it_checked(member: TmpRepo
     found = find_repository(member.root)
     result = validate_repository(found)
     talk = member.root / "records/activities/talk-4.yaml"
-    assert revalidate(found, result, [member.root / "records/activities/new.yaml"]) is None  # not a file it knew
-    assert revalidate(found, result, [member.root / "cpdgen.yaml"]) is None  # settings: all of it
-    assert revalidate(found, result, [member.root / "site_templates/base.html"]) is None
+    assert revalidate(found, result, [member.write("records/activities/new.yaml", _activity(40))]) is None  # added
+    assert revalidate(found, result, [member.write("cpdgen.yaml", "policy: iet\n")]) is None  # settings: all of it
+    assert revalidate(found, result, [member.write("site_templates/base.html", "x")]) is None
+    assert revalidate(found, result, [member.write("evidence/new.pdf", "%PDF-1.4")]) is None
     assert revalidate(found, result, [Path("/elsewhere/x.yaml")]) is None
     talk.unlink()
     assert revalidate(found, result, [talk]) is None  # removed
+
+
+def _safe_write(repo: TmpRepo, rel: str, text: str, temporary: str) -> list[Path]:
+    """Save as `sed -i` and editors' safe writes do: a new file beside the
+    record, renamed over it. The paths the watcher then names."""
+    scratch = repo.write(temporary, text)
+    scratch.replace(repo.root / rel)
+    return [scratch, repo.root / rel]
+
+
+@pytest.mark.parametrize("temporary", ["records/activities/sedX1y2Z3", "records/activities/4913", "records/.x.tmp"])
+def test_a_save_through_a_temporary_file_is_revalidated_as_an_edit(member: TmpRepo, tmp_path: Path, temporary: str):
+    """The temporary file is gone by the time the watcher names it: nothing
+    of it is left to validate, so the saved record's page still goes up first."""
+    served = Served(member)
+    paths = _safe_write(member, "records/activities/talk-4.yaml", _activity(4, provider="IMechE"), temporary)
+    result = revalidate(served.found, served.result, paths)
+    assert result is not None
+    _same(result, validate_repository(served.found))
+    changes = edited_records(served.result, result)
+    assert changes is not None and [after.provider for _, after in changes] == ["IMechE"]
+    pages = served.site.item_pages_after(changes)
+    assert pages is not None and [page.path for page in pages] == ["activity/talk-4.html"]
+
+
+def test_a_hidden_file_below_records_is_passed_over_whether_there_or_not(member: TmpRepo):
+    found = find_repository(member.root)
+    result = validate_repository(found)
+    swap = member.write("records/activities/.talk-4.yaml.kate-swp", "binary\x00junk")
+    again = revalidate(found, result, [swap])
+    assert again is not None
+    _same(again, validate_repository(found))
+
+
+def test_a_gone_file_that_a_record_names_is_not_passed_over(member: TmpRepo):
+    """The temporary file's name is one a record gives as its evidence: the
+    path checks, asked again, tell that it is gone."""
+    member.write("records/activities/talk-4.yaml", _activity(4, evidence="[evidence/slides.pdf]"))
+    scratch = member.write("evidence/slides.pdf", "%PDF-1.4 slides")
+    found = find_repository(member.root)
+    result = validate_repository(found)
+    assert not result.errors
+    scratch.unlink()
+    assert revalidate(found, result, [scratch]) is None
+    assert validate_repository(found).errors  # what a full validation then says
+
+
+def test_a_gone_file_that_a_warning_named_is_not_passed_over(member: TmpRepo):
+    notes = member.write("records/activities/notes.txt", "not a record")
+    found = find_repository(member.root)
+    result = validate_repository(found)
+    assert any(d.file == "records/activities/notes.txt" for d in result.warnings)
+    notes.unlink()
+    assert revalidate(found, result, [notes]) is None
+    folder = member.root / "records/activities/drafts"
+    member.write("records/activities/drafts/idea.txt", "not a record")
+    result = validate_repository(found)
+    (folder / "idea.txt").unlink()
+    folder.rmdir()
+    assert revalidate(found, result, [folder]) is None  # a folder gone, with what was warned of in it
+
+
+def test_gone_settings_are_not_passed_over(member: TmpRepo):
+    member.write("cpdgen.yaml", "policy: policies/mine.yaml\n")
+    member.write("policies/mine.yaml", (policies_dir() / "iet.yaml").read_text("utf-8"))
+    found = find_repository(member.root)
+    result = validate_repository(found)
+    assert not result.errors, result.diagnostics
+    (member.root / "policies/mine.yaml").unlink()
+    assert revalidate(found, result, [member.root / "policies/mine.yaml"]) is None
+    (member.root / "cpdgen.yaml").unlink()
+    assert revalidate(found, result, [member.root / "cpdgen.yaml"]) is None
 
 
 def test_revalidate_of_a_broken_edit_says_what_a_full_validation_says(member: TmpRepo):
