@@ -112,8 +112,13 @@ class FileChecker:
         return self._gates
 
     def compile(self) -> None:
-        """Build the validators now rather than on first use."""
-        self.validators, self.gates  # noqa: B018 - the properties build them
+        """Build now rather than on first use what checks each record: the
+        gates if `fast` (jsonschema, imported only to explain what they
+        reject, is then left for a rejection), else the validators."""
+        if self.fast:
+            self.gates  # noqa: B018 - the property builds them
+        else:
+            self.validators  # noqa: B018
 
     def _format_checks(self):
         return format_checks(self._logged("repo-path"), self._logged("document"), self.framework)

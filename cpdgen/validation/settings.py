@@ -20,13 +20,7 @@ from cpdgen.model.competences import Framework
 from cpdgen.model.guide import Guide
 from cpdgen.model.policy import Body, Policy
 from cpdgen.model.settings import PolicyChoice, Settings
-from cpdgen.validation.schema import (
-    config_validator,
-    format_checks,
-    framework_validator,
-    guide_validator,
-    policy_validator,
-)
+from cpdgen.validation.schema import FormatChecks, format_checks, schema_gate, schema_validator
 from cpdgen.validation.schema_messages import translate
 
 DEFAULT_POLICY = "iet"
@@ -59,7 +53,7 @@ def load_configuration(repo: Repository) -> Configuration:
     if not path.is_file():
         return Configuration(default_settings(), (Body(default_policy()),), [])
     rel = repo.relative(path)
-    loaded = _load_checked(path, rel, config_validator)
+    loaded = _load_checked(path, rel, schemas.config_schema)
     if isinstance(loaded, list):
         return Configuration(default_settings(), (Body(default_policy()),), loaded)
     document, data = loaded
@@ -127,7 +121,7 @@ def default_settings() -> Settings:
 def builtin_policy(name: str) -> Policy:
     """A policy shipped with cpdgen (tests hold every one valid)."""
     path = builtin_policies()[name]
-    loaded = _load_checked(path, path.name, policy_validator)
+    loaded = _load_checked(path, path.name, None)  # held valid by the tests
     found = loaded if isinstance(loaded, list) else _policy_rules(loaded[1], path.name, loaded[0])
     if found:  # pragma: no cover - a broken shipped policy is a bug, caught by the tests
         raise RuntimeError(f"cpdgen's own policy {path} is invalid: {found[0].message}")
@@ -145,7 +139,7 @@ def builtin_policy(name: str) -> Policy:
 def builtin_framework(name: str) -> Framework:
     """A competence framework shipped with cpdgen (tests hold every one valid)."""
     path = builtin_frameworks()[name]
-    loaded = _load_checked(path, path.name, framework_validator)
+    loaded = _load_checked(path, path.name, None)
     if isinstance(loaded, list):  # pragma: no cover - a broken shipped framework is a bug, caught by the tests
         raise RuntimeError(f"cpdgen's own competence framework {path} is invalid: {loaded[0].message}")
     return Framework.from_data(loaded[1])
@@ -171,7 +165,7 @@ def _framework_of(data: dict, rel: str, document: Document) -> tuple[Framework |
 def builtin_guide(name: str) -> Guide:
     """A body's guide shipped with cpdgen (tests hold every one valid)."""
     path = builtin_guides()[name]
-    loaded = _load_checked(path, path.name, guide_validator)
+    loaded = _load_checked(path, path.name, None)
     if isinstance(loaded, list):  # pragma: no cover - a broken shipped guide is a bug, caught by the tests
         raise RuntimeError(f"cpdgen's own guide {path} is invalid: {loaded[0].message}")
     return Guide.from_data(loaded[1])
@@ -215,7 +209,7 @@ def _load_policy(
         return default_policy(), [error(config_rel, line, column, f"{where[0]}: {exc}")]
     path = repo.root / name
     rel = repo.relative(path)
-    loaded = _load_checked(path, rel, policy_validator)
+    loaded = _load_checked(path, rel, schemas.policy_schema)
     if isinstance(loaded, list):
         return default_policy(), loaded
     document, data = loaded
@@ -307,8 +301,10 @@ def _rule_language(data: dict, rel: str, document: Document) -> list[Diagnostic]
     return found
 
 
-def _load_checked(path: Path, rel: str, make_validator: Callable) -> tuple[Document, Any] | list[Diagnostic]:
-    """A YAML file checked against a schema: (document, data), or its problems."""
+def _load_checked(path: Path, rel: str, schema: Callable[[], dict] | None) -> tuple[Document, Any] | list[Diagnostic]:
+    """A YAML file checked against `schema` (None: cpdgen's own files, which
+    the tests hold valid): (document, data), or its problems. A compiled
+    gate answers for a valid file; jsonschema explains the others."""
     try:
         document = parse_yaml(read_text(path))
     except SourceError as exc:
@@ -317,12 +313,21 @@ def _load_checked(path: Path, rel: str, make_validator: Callable) -> tuple[Docum
         return [error(rel, exc.problem.line, exc.problem.column, exc.problem.message)]
     found = [error(rel, p.line, p.column, p.message) for p in document.problems]
     data = document.data if document.data is not None else {}
-    validator = make_validator(format_checks(_no_path_fields, _no_path_fields))
-    for schema_error in validator.iter_errors(data):
-        for problem in translate(schema_error, document.scalar):
-            line, column = document.locate(problem.path, key=problem.at_key)
-            found.append(error(rel, line, column, problem.message))
+    if schema is not None and not _gate(schema)(data):
+        for schema_error in schema_validator(schema(), _checks()).iter_errors(data):
+            for problem in translate(schema_error, document.scalar):
+                line, column = document.locate(problem.path, key=problem.at_key)
+                found.append(error(rel, line, column, problem.message))
     return found if found else (document, data)
+
+
+@cache
+def _gate(schema: Callable[[], dict]) -> Callable[[Any], bool]:
+    return schema_gate(schema(), _checks())
+
+
+def _checks() -> FormatChecks:
+    return format_checks(_no_path_fields, _no_path_fields)
 
 
 def _no_path_fields(value: str) -> None:

@@ -345,3 +345,45 @@ def test_list_files_need_an_id_per_record(kind: str):
     without_id = list(validator.iter_errors([{**MINIMAL[kind], "id": "a"}, MINIMAL[kind]]))
     assert without_id and all("'id' is a required property" in e.message for e in without_id)
     assert list(validator.iter_errors({**MINIMAL[kind], "titel": "typo"})) != []
+
+
+def _inlined_by_referencing(ref: str, documented: bool) -> dict:
+    """What `cpdgen.loading.schemas` makes of `ref`, resolved instead by the
+    `referencing` library (which jsonschema uses): the oracle for cpdgen's
+    own resolution of the shipped schemas' `$ref`s."""
+    registry = Registry().with_resources(
+        (name, Resource.from_contents(load(name), default_specification=DRAFT7)) for name in SCHEMA_FILES
+    )
+
+    def inline(node, resolver):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                resolved = resolver.lookup(node["$ref"])
+                target = inline(resolved.contents, resolved.resolver)
+                return {**target, **{k: v for k, v in node.items() if k != "$ref"}} if documented else target
+            return {k: inline(v, resolver) if k not in ("enum", "const", "default") else v for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(item, resolver) for item in node]
+        return node
+
+    return inline({"$ref": ref}, registry.resolver())
+
+
+@pytest.mark.parametrize("documented", [False, True])
+@pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
+def test_cpdgens_own_ref_resolution_agrees_with_the_referencing_library(name: str, documented: bool):
+    from cpdgen.loading import schemas
+
+    make = schemas.documented if documented else schemas.inlined
+    refs = [name] + [f"{name}#/definitions/{key}" for key in load(name).get("definitions", {})]
+    for ref in refs:
+        assert make(ref) == _inlined_by_referencing(ref, documented), ref
+
+
+def test_a_ref_that_leads_nowhere_is_a_bug_named_as_such():
+    from cpdgen.loading import schemas
+
+    with pytest.raises(RuntimeError, match="names no schema file"):
+        schemas.inlined("nosuch.schema.json#/definitions/x")
+    with pytest.raises(RuntimeError, match="leads nowhere"):
+        schemas.inlined("common.schema.json#/definitions/no-such-definition")

@@ -263,3 +263,80 @@ def _format_holds(name: str, value: str) -> bool:
 )
 def test_formats(name: str, value: str, holds: bool):
     assert _format_holds(name, value) is holds
+
+
+# ---- settings and policy files: the gate answers for valid ones --------------
+
+
+def _settings_cases() -> list[tuple[str, dict]]:
+    """(schema, data) of every settings and policy file cpdgen ships or the
+    demo has, with a cpdgen.yaml of every top-level setting."""
+    from cpdgen.common.resources import builtin_frameworks, builtin_guides, builtin_policies
+
+    def data(path: Path) -> dict:
+        return parse_yaml(read_text(path)).data or {}  # as cpdgen reads them
+
+    cases = [("config", data(PROJECT_ROOT / "cpdgen.yaml"))]
+    cases.append(("config", {"policies": [{"policy": "texas-pe", "renewal": "2026-06-30", "part_time": 0.6}, "iet"]}))
+    cases += [("policy", data(path)) for path in builtin_policies().values()]
+    cases += [("framework", data(path)) for path in builtin_frameworks().values()]
+    cases += [("guide", data(path)) for path in builtin_guides().values()]
+    return cases
+
+
+def _schema_of(name: str) -> dict:
+    from cpdgen.loading import schemas
+
+    return getattr(schemas, f"{name}_schema")()
+
+
+def test_cpdgens_own_policies_frameworks_and_guides_are_valid():
+    """They are read without a schema check at run time (it cost every
+    command the import of jsonschema): here is where they are held valid."""
+    from cpdgen.validation.schema import format_checks, schema_validator
+
+    def no_paths(value: str) -> None:
+        return None
+
+    for name, data in _settings_cases():
+        errors = list(schema_validator(_schema_of(name), format_checks(no_paths, no_paths)).iter_errors(data))
+        assert errors == [], (name, errors[:1])
+
+
+def test_the_settings_gates_and_jsonschema_agree_on_mutated_files():
+    from cpdgen.validation.schema import format_checks, schema_gate, schema_validator
+
+    def no_paths(value: str) -> None:
+        return None
+
+    checks = format_checks(no_paths, no_paths)
+    rng = random.Random(20261204)
+    compared = disagreements = 0
+    examples = []
+    for name, data in _settings_cases():
+        gate, plain = schema_gate(_schema_of(name), checks), schema_validator(_schema_of(name), checks)
+        for mutated in [data, *_mutations(data, rng, 150)]:
+            before = copy.deepcopy(mutated)
+            gate_says = gate(mutated)
+            assert mutated == before, "a gate changed the data it judged"
+            plain_says = plain.is_valid(mutated)
+            compared += 1
+            if gate_says != plain_says:
+                disagreements += 1
+                examples.append((name, mutated, gate_says, plain_says))
+    assert compared > 1500
+    assert disagreements == 0, examples[:3]
+
+
+def test_a_record_gate_never_fills_in_defaults():
+    """fastjsonschema fills in a schema's defaults unless told not to: a
+    gate that did would make `policies:` alone read as `policy: iet` too."""
+    from cpdgen.validation.schema import format_checks, schema_gate
+
+    checks = format_checks(lambda value: None, lambda value: None)
+    data: dict = {"policies": ["iet"]}
+    assert schema_gate(_schema_of("config"), checks)(data) is True
+    assert data == {"policies": ["iet"]}
+    record = {"title": "T", "type": "event", "start": "2025-03-14", "hours": 1}
+    assert FileChecker(PROJECT_ROOT, fast=True).gates["activity"](record) is True
+    assert record == {"title": "T", "type": "event", "start": "2025-03-14", "hours": 1}
