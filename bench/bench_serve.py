@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`cpdgen serve`: how long from saving a record to the new page.
 
-    python bench/bench_serve.py [--n 10000] [--edits 5] [--gap SECONDS]
+    python bench/bench_serve.py [--n 10000] [--edits 5] [--gap SECONDS] [--safe-write]
 
 Generates a repository (bench/generate.py), starts cpdgen's preview server
 (`cpdgen.output.serve.Preview`, as `cpdgen serve` runs it) on a free
@@ -21,6 +21,10 @@ With --gap, each edit comes that many seconds after the last one's page
 was served instead (the server not idle: a gap a little over a second
 lands the save in the middle of the whole-site build that follows the last
 edit, which then gives way to it).
+
+With --safe-write, each save is made as `sed -i` and editors' safe writes
+make it: a new file beside the record, renamed over it (the watcher then
+names both).
 
 Prints each edit and the medians. Only loopback traffic, bounded in count
 and time.
@@ -72,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=10000)
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--gap", type=float, default=None, help="seconds between edits (default: wait until idle)")
+    parser.add_argument(
+        "--safe-write", action="store_true", help="save through a temporary file renamed over the record"
+    )
     args = parser.parse_args(argv)
 
     from cpdgen.loading.files import find_repository
@@ -117,7 +124,12 @@ def main(argv: list[str] | None = None) -> int:
                 job = {"build": preview.url + "__cpdgen/build", "page": url, "before": before, "title": title}
                 client.stdin.write(json.dumps({**job, "timeout": TIMEOUT}) + "\n")
                 written = time.time()
-                target.write_text(text, "utf-8")
+                if args.safe_write:
+                    scratch = target.with_name(f"sed{edit:06d}")  # as sed -i names its file
+                    scratch.write_text(text, "utf-8")
+                    scratch.replace(target)
+                else:
+                    target.write_text(text, "utf-8")
                 seen = json.loads(client.stdout.readline())
                 if seen["event"] is None or seen["served"] - written >= TIMEOUT:
                     raise SystemExit(f"edit {edit}: no new page in {TIMEOUT} s")

@@ -33,9 +33,6 @@ from cpdgen.validation.files import FileChecker, FileResult
 from cpdgen.validation.rules import check_records
 from cpdgen.validation.settings import Configuration, load_configuration
 
-# From this many files on, compiling the fast schema gate pays: it costs about
-# 16 ms and saves about 0.12 ms a file (on the 2-core machine of docs/performance.md).
-FAST_GATE_THRESHOLD = 150
 _CHUNK = 250
 
 
@@ -349,7 +346,7 @@ def _check_files(
     if not work:
         return []
     count = job_count(jobs, len(work))
-    checker = FileChecker(root, fast=len(work) >= FAST_GATE_THRESHOLD, framework=framework)
+    checker = FileChecker(root, framework=framework)
     if count == 1:
         checked = []
         for index, item in enumerate(work):
