@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 from generate import generate
-from installed import compile_cpdgen
+from installed import use_this_checkout
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-29"
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("pdfs").add_argument("--runs", type=int, default=3)
     commands.add_parser("memory").add_argument("--n", type=int, nargs="+", default=[10000, 40000])
     args = parser.parse_args(argv)
-    compile_cpdgen()  # as installed: no process times compiling cpdgen's source
+    use_this_checkout()  # this checkout's cpdgen, compiled as installed
     return pdfs(args.runs) if args.what == "pdfs" else memory(args.n)
 
 

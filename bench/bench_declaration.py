@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import generate
-from installed import compile_cpdgen
+from installed import use_this_checkout
 
 HERE = Path(__file__).resolve().parent
 
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args(argv)
-    compile_cpdgen()  # as installed: no process times compiling cpdgen's source
+    use_this_checkout()  # this checkout's cpdgen, compiled as installed
 
     with tempfile.TemporaryDirectory() as folder:
         submitted = Path(folder) / "submitted"

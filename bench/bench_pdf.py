@@ -34,7 +34,7 @@ from pathlib import Path
 
 import generate
 from bench_declaration import DECLARATION  # a complete 2025 declaration
-from installed import compile_cpdgen
+from installed import use_this_checkout
 
 HERE = Path(__file__).resolve().parent
 
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args(argv)
-    compile_cpdgen()  # as installed: no process times compiling cpdgen's source
+    use_this_checkout()  # this checkout's cpdgen, compiled as installed
 
     rows = []
     with tempfile.TemporaryDirectory() as folder:

@@ -43,7 +43,7 @@ import time
 from pathlib import Path
 
 from generate import generate
-from installed import compile_cpdgen
+from installed import use_this_checkout
 
 TIMEOUT = 120.0
 
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         "--safe-write", action="store_true", help="save through a temporary file renamed over the record"
     )
     args = parser.parse_args(argv)
-    compile_cpdgen()  # as installed: no process times compiling cpdgen's source
+    use_this_checkout()  # this checkout's cpdgen, compiled as installed
 
     from cpdgen.loading.files import find_repository
     from cpdgen.output.serve import Preview

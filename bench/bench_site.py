@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 from generate import generate
-from installed import compile_cpdgen
+from installed import use_this_checkout
 
 AS_OF = "2026-06-01"
 
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, default=None, help="work in DIR and keep it")
     args = parser.parse_args(argv)
-    compile_cpdgen()  # as installed: no process times compiling cpdgen's source
+    use_this_checkout()  # this checkout's cpdgen, compiled as installed
     root = args.keep or Path(tempfile.mkdtemp(prefix="cpdgen-bench-site-"))
     root.mkdir(parents=True, exist_ok=True)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")

@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 from generate import generate, kind_counts
-from installed import compile_cpdgen
+from installed import use_this_checkout
 
 try:
     import resource  # Unix only: CPU time of the children
@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", action="store_true", help="keep the generated repository")
     p.add_argument("--parse-only", action="store_true", help="time the bare parse only, even if cpdgen is importable")
     a = p.parse_args(argv)
-    compile_cpdgen()  # as installed: no process times compiling cpdgen's source
+    use_this_checkout()  # this checkout's cpdgen, compiled as installed
     if a.n < 0 or a.repeat < 1:
         p.error("--n must be >= 0 and --repeat >= 1")
 

@@ -1,27 +1,38 @@
-"""cpdgen's modules compiled to bytecode, as an installed copy has them.
+"""The cpdgen a benchmark times: this checkout's, compiled as installed.
 
-`pip install` compiles every module of a package it installs, and an
-editable install writes `__pycache__/` on its first run; a benchmark that
-times fresh `cpdgen` processes must not time compiling cpdgen's own source
-instead (about 70 ms a process on the machine of docs/performance.md, whose
-environment sets PYTHONDONTWRITEBYTECODE=1, so that nothing is ever
-written). The benchmarks call `compile_cpdgen()` before their first round.
+Every benchmark calls `use_this_checkout()` before its first round:
+
+- the cpdgen imported, by the benchmark itself and by every `cpdgen`
+  process it starts, is the one of the checkout the script is in (a
+  `git worktree` of another commit measures that commit), not whichever
+  an editable install points at;
+- its modules are compiled to bytecode first, as `pip install` does: where
+  PYTHONDONTWRITEBYTECODE is set (as on the machine of
+  docs/performance.md, so that nothing is ever written) each fresh process
+  would otherwise compile cpdgen's source again, about 70 ms that no
+  installed copy spends.
 """
 
 from __future__ import annotations
 
 import compileall
-import importlib.util
+import os
 import sys
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
 
-def compile_cpdgen() -> Path:
-    """Compile the cpdgen package this interpreter imports; its folder."""
-    spec = importlib.util.find_spec("cpdgen")
-    if spec is None or spec.origin is None:
-        raise SystemExit("cpdgen is not importable: pip install -e . first")
-    package = Path(spec.origin).parent
+
+def use_this_checkout() -> Path:
+    """Import (and have child processes import) this checkout's cpdgen,
+    compiled to bytecode; its package folder."""
+    package = REPO / "cpdgen"
+    if not (package / "__init__.py").is_file():
+        raise SystemExit(f"no cpdgen package at {package}")
+    if str(REPO) not in sys.path[:1]:
+        sys.path.insert(0, str(REPO))
+    inherited = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(REPO), inherited] if inherited else [str(REPO)])
     if not compileall.compile_dir(str(package), quiet=1):
         print(f"warning: some of {package} did not compile", file=sys.stderr)
     return package
