@@ -189,13 +189,14 @@ def _build(
     if not pdfs:
         remove_leftovers(out / PRIVATE)  # of a killed full build: partial private PDFs
     with FolderSwap(targets, private={out / PRIVATE}) as folders, ExitStack() as stack:
-        # The bar counts the PDFs after the pages: they are most of a first build's time.
-        from cpdgen.render.pdf import build_job_count
-
-        pdf_total = build_job_count(result.records, result.policy, today) if pdfs else 0
+        pdf_total = 0
         run = None
         if pdfs:
             from cpdgen.output.pdfs import PdfRun  # WeasyPrint only for builds that print
+            from cpdgen.render.pdf import build_job_count
+
+            # The bar counts the PDFs after the pages: they are most of a first build's time.
+            pdf_total = build_job_count(result.records, result.policy, today)
 
             # Started first: worker processes render the PDFs while this one builds the site.
             run = stack.enter_context(

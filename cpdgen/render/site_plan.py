@@ -224,12 +224,24 @@ class _Site:
         self.competence_paths: dict[str, str] = {}
         competences = PageNames()
         if self.framework is not None:
+            # One pass over the items (not one per area and code): each item joins
+            # the list of every code it names and of each area of those, once, in order.
+            areas_of: dict[str, list[str]] = {}
             for area in self.framework.areas:
-                codes = {c.code for c in area.competences}
-                for key, wanted in [(area.key, codes), *((c.code, {c.code}) for c in area.competences)]:
-                    named = [item for item in self.items if wanted.intersection(item.competences)]
-                    if named:
-                        self.competence_items[key] = named
+                for competence in area.competences:
+                    areas_of.setdefault(competence.code, []).append(area.key)
+            by_area: dict[str, list[CPDItem]] = {}
+            by_code: dict[str, list[CPDItem]] = {}
+            for item in self.items:
+                codes = [code for code in dict.fromkeys(item.competences) if code in areas_of]
+                for code in codes:
+                    by_code.setdefault(code, []).append(item)
+                for key in dict.fromkeys(key for code in codes for key in areas_of[code]):
+                    by_area.setdefault(key, []).append(item)
+            for area in self.framework.areas:
+                for key, found in [(area.key, by_area), *((c.code, by_code) for c in area.competences)]:
+                    if key in found:
+                        self.competence_items[key] = found[key]
                         self.competence_paths[key] = competences.give(
                             "activities/competence/", [key], key, "/index.html"
                         )
