@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import io
+import os
 from datetime import date
 from pathlib import Path
 
@@ -262,6 +263,99 @@ def test_a_gone_file_that_a_warning_named_is_not_passed_over(member: TmpRepo):
     (folder / "idea.txt").unlink()
     folder.rmdir()
     assert revalidate(found, result, [folder]) is None  # a folder gone, with what was warned of in it
+
+
+def _moved_out(repo: TmpRepo, rel: str, tmp_path: Path) -> list[Path]:
+    """A folder moved out of the repository: the watcher names the folder alone."""
+    (repo.root / rel).rename(tmp_path / "moved-out")
+    return [repo.root / rel]
+
+
+def _hidden_folder(repo: TmpRepo, tmp_path: Path) -> list[Path]:
+    (repo.root / "records/activities/2024").rename(repo.root / "records/activities/.2024")
+    return [repo.root / "records/activities/2024", repo.root / "records/activities/.2024"]
+
+
+def _hidden_hard_link(repo: TmpRepo, tmp_path: Path) -> list[Path]:
+    """A record edited through another, hidden name of the same file."""
+    other = repo.root / "records/activities/.talk-4.yaml.orig"
+    os.link(repo.root / "records/activities/talk-4.yaml", other)
+    with open(other, "a", encoding="utf-8") as stream:
+        stream.write("hours: 3\n")  # a duplicate key: an error
+    return [other]
+
+
+def _linked_folder_gone(repo: TmpRepo, tmp_path: Path) -> list[Path]:
+    """A link below records/ to a folder (warned of, not followed) whose folder goes."""
+    for child in (repo.root / "archive").iterdir():
+        child.unlink()
+    (repo.root / "archive").rmdir()
+    return [repo.root / "archive"]
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        pytest.param(
+            lambda repo, tmp: _moved_out(repo, "records/activities/2024", tmp), id="folder-of-records-moved-out"
+        ),
+        pytest.param(lambda repo, tmp: _moved_out(repo, "records", tmp), id="records-moved-out"),
+        pytest.param(_hidden_folder, id="folder-of-records-made-hidden"),
+        pytest.param(_hidden_hard_link, id="record-edited-through-a-hidden-hard-link"),
+        pytest.param(_linked_folder_gone, id="linked-folder-gone"),
+    ],
+)
+def test_what_discovery_would_find_otherwise_is_not_passed_over(member: TmpRepo, tmp_path: Path, event):
+    """The watcher names one path for a folder moved or renamed, with nothing
+    of the files in it: discovery, made again, tells."""
+    for n in range(3):
+        member.write(f"records/activities/2024/old-{n}.yaml", _activity(40 + n))
+    member.write("archive/x.txt", "kept")
+    (member.root / "records/activities/archive").symlink_to(member.root / "archive")
+    found = find_repository(member.root)
+    result = validate_repository(found)
+    assert not result.errors, result.errors
+    paths = event(member, tmp_path)
+    again = revalidate(found, result, paths)
+    assert again is None
+    full = validate_repository(found)
+    assert (full.files, full.diagnostics) != (result.files, result.diagnostics)  # it did change
+
+
+@pytest.mark.parametrize(
+    "how", ["folder-moved-out", "linked-folder-emptied", "config-link-target-gone", "hidden-policy-edited"]
+)
+def test_settings_that_change_behind_a_path_passed_over_are_seen(member: TmpRepo, tmp_path: Path, how: str):
+    policy_text = (policies_dir() / "iet.yaml").read_text("utf-8").replace("id: iet", "id: mine", 1)
+    if how == "folder-moved-out":
+        member.write("cpdgen.yaml", "policy: policies/mine.yaml\n")
+        member.write("policies/mine.yaml", policy_text)
+    elif how == "linked-folder-emptied":
+        member.write("cpdgen.yaml", "policy: pol/mine.yaml\n")
+        member.write("shared/mine.yaml", policy_text)
+        (member.root / "pol").symlink_to(member.root / "shared")
+    elif how == "config-link-target-gone":
+        member.write("conf/cpdgen.yaml", "policy: istructe\n")
+        (member.root / "cpdgen.yaml").symlink_to(member.root / "conf/cpdgen.yaml")
+    else:
+        member.write("cpdgen.yaml", "policy: records/.mine.yaml\n")
+        member.write("records/.mine.yaml", policy_text)
+    found = find_repository(member.root)
+    result = validate_repository(found)
+    assert not result.errors, result.errors
+    if how == "folder-moved-out":
+        paths = _moved_out(member, "policies", tmp_path)
+    elif how == "linked-folder-emptied":
+        (member.root / "shared/mine.yaml").unlink()
+        paths = [member.root / "shared/mine.yaml"]
+    elif how == "config-link-target-gone":
+        (member.root / "conf/cpdgen.yaml").unlink()
+        paths = [member.root / "conf/cpdgen.yaml"]
+    else:
+        paths = [member.write("records/.mine.yaml", policy_text.replace("id: mine", "id: [broken", 1))]
+    assert revalidate(found, result, paths) is None
+    full = validate_repository(found)
+    assert (full.policy.id, full.diagnostics) != (result.policy.id, result.diagnostics)
 
 
 def test_gone_settings_are_not_passed_over(member: TmpRepo):
