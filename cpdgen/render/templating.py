@@ -14,9 +14,12 @@ Autoescaping is on for every template; Markdown fields go through the
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Callable, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -191,21 +194,63 @@ _OPTIONS: dict[str, Any] = {
 }
 
 
-def _compiled_templates() -> jinja2.BytecodeCache | None:
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's bytecode cache, where a file that cannot be read or written
+    (a full disk, a folder made read-only) only means compiling again."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _compiled_templates(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
     """Templates compiled by an earlier run, in the user's cache folder:
     compiling them took 0.15 s of every command that renders. Jinja takes
     one only if the template's source is the same, under the same Jinja
-    bytecode version and Python; the folder is named by the Jinja version
-    and the options, which shape the compiled code too. None (compile
-    every time) where the folder cannot be made."""
-    options = repr(sorted((key, getattr(value, "__name__", value)) for key, value in _OPTIONS.items()))
-    key = hashlib.blake2b(f"{jinja2.__version__} {options}".encode(), digest_size=6).hexdigest()
+    bytecode version and Python. What else shapes the compiled code names
+    the folder: the Jinja version, the options, and each filter and test
+    with what it is passed (a filter that takes the context is called
+    otherwise). Compiled code is run, so the folder must be this user's
+    own, which no one else may write to. None (compile every time) where
+    it cannot be so."""
+    shape = [
+        jinja2.__version__,
+        sorted((key, getattr(value, "__name__", repr(value))) for key, value in _OPTIONS.items()),
+        sorted((name, str(getattr(function, "jinja_pass_arg", None))) for name, function in env.filters.items()),
+        sorted((name, str(getattr(function, "jinja_pass_arg", None))) for name, function in env.tests.items()),
+    ]
+    key = hashlib.blake2b(repr(shape).encode(), digest_size=8).hexdigest()
     folder = cache_dir() / f"templates-{key}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        found = os.lstat(folder)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    if not stat.S_ISDIR(found.st_mode) or found.st_mode & 0o022:
+        return None  # a link, or a folder others may write to: code planted there would run
+    if hasattr(os, "getuid") and found.st_uid != os.getuid():
+        return None
+    return _CompiledTemplates(str(folder))
+
+
+def _at_render_time(function: Callable) -> Callable:
+    """`function` as a filter Jinja calls when rendering, never when
+    compiling: Jinja works out a filter of constants (`{{ "A1" | competence }}`)
+    at compile time unless it takes the context, and a compiled template is
+    kept (`_compiled_templates`) beyond a change of the policy or of cpdgen."""
+
+    @jinja2.pass_context
+    @wraps(function)
+    def at_render_time(context: Any, *args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    return at_render_time
 
 
 def environment(
@@ -219,26 +264,26 @@ def environment(
         jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(folders[-1]))}),
         jinja2.FileSystemLoader([str(folder) for folder in folders]),
     ])  # fmt: skip
-    env = jinja2.Environment(loader=loader, bytecode_cache=_compiled_templates(), **_OPTIONS)
-    env.filters.update(
-        {
-            "markdown": markdown_html,
-            "hours": format_hours,
-            "long_date": long_date,
-            "when": when,
-            "safe_url": safe_url,
-            "day": day,
-            "date_span": date_span,
-            "month_year": month_year,
-            "short_date": short_date,
-            "short_day": short_day,
-            "short_month": short_month,
-            "words": words,
-            "yes_no": yes_no,
-            "plural": plural,  # {{ n | plural("activity", "activities") }}: "1 activity", "2 activities"
-            "noun": noun,  # the word alone, for a count shown apart
-        }
-    )
-    env.filters.update(filters or {})
+    env = jinja2.Environment(loader=loader, **_OPTIONS)
+    own: dict[str, Callable] = {
+        "markdown": markdown_html,
+        "hours": format_hours,
+        "long_date": long_date,
+        "when": when,
+        "safe_url": safe_url,
+        "day": day,
+        "date_span": date_span,
+        "month_year": month_year,
+        "short_date": short_date,
+        "short_day": short_day,
+        "short_month": short_month,
+        "words": words,
+        "yes_no": yes_no,
+        "plural": plural,  # {{ n | plural("activity", "activities") }}: "1 activity", "2 activities"
+        "noun": noun,  # the word alone, for a count shown apart
+    }
+    own.update(filters or {})
+    env.filters.update({name: _at_render_time(function) for name, function in own.items()})
     env.globals.update(globals_ or {})
+    env.bytecode_cache = _compiled_templates(env)  # once its filters are known: they shape the compiled code
     return env

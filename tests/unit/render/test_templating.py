@@ -4,9 +4,11 @@ evaluated, dates read as the body writes them."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import jinja2
+import pytest
 
 from cpdgen.render.site_plan import Page
 from cpdgen.render.templating import date_span, environment, long_date, month_year, words
@@ -123,3 +125,79 @@ def test_templates_render_when_the_cache_folder_cannot_be_made(tmp_path, monkeyp
     env = environment(tmp_path)
     assert env.bytecode_cache is None
     assert env.get_template("note.html").render(n=1) == "ok 1"
+
+
+def test_a_filter_of_constants_is_not_baked_into_the_compiled_template(tmp_path, monkeypatch):
+    """Jinja's optimizer would evaluate `{{ "a1" | shout }}` once, at compile
+    time; kept compiled, the answer would outlive a change of the filter (a
+    policy's framework, a new cpdgen)."""
+    monkeypatch.setenv("CPDGEN_CACHE_DIR", str(tmp_path / "cache"))
+    _member_template(tmp_path, '{{ "a1" | shout }}')
+    first = environment(tmp_path, filters={"shout": lambda value: value.upper()})
+    assert first.get_template("note.html").render() == "A1"
+    second = environment(tmp_path, filters={"shout": lambda value: value + "!"})
+    assert second.get_template("note.html").render() == "a1!"
+
+
+def test_templates_render_when_compiled_ones_cannot_be_read_or_written(tmp_path, monkeypatch):
+    import jinja2.bccache
+
+    monkeypatch.setenv("CPDGEN_CACHE_DIR", str(tmp_path / "cache"))
+    _member_template(tmp_path, "ok {{ n }}")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(jinja2.bccache.tempfile, "NamedTemporaryFile", refuse)  # a folder made read-only
+    assert environment(tmp_path).get_template("note.html").render(n=1) == "ok 1"
+    monkeypatch.undo()
+    monkeypatch.setenv("CPDGEN_CACHE_DIR", str(tmp_path / "cache"))
+    assert environment(tmp_path).get_template("note.html").render(n=2) == "ok 2"  # now written
+    [bucket] = (tmp_path / "cache").glob("templates-*/*.cache")
+    real_open = open
+
+    def failing_open(path, *args, **kwargs):
+        if str(path) == str(bucket):
+            raise OSError(5, "Input/output error")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", failing_open)
+    assert environment(tmp_path).get_template("note.html").render(n=3) == "ok 3"
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="owners and modes are POSIX")
+def test_compiled_templates_are_used_only_from_a_folder_no_one_else_may_write(tmp_path, monkeypatch):
+    """Compiled code is run: from a folder others may write to, or one that
+    is a link, it would run what they planted there."""
+    monkeypatch.setenv("CPDGEN_CACHE_DIR", str(tmp_path / "cache"))
+    env = environment(tmp_path)
+    assert env.bytecode_cache is not None
+    [folder] = (tmp_path / "cache").glob("templates-*")
+    assert folder.stat().st_mode & 0o777 == 0o700
+    folder.chmod(0o777)
+    assert environment(tmp_path).bytecode_cache is None
+    folder.chmod(0o700)
+    elsewhere = tmp_path / "elsewhere"
+    folder.rename(elsewhere)
+    folder.symlink_to(elsewhere)
+    assert environment(tmp_path).bytecode_cache is None
+    folder.unlink()
+    elsewhere.rename(folder)
+    monkeypatch.setattr(os, "getuid", lambda: folder.stat().st_uid + 1)  # another user's folder
+    assert environment(tmp_path).bytecode_cache is None
+
+
+def test_filters_passed_otherwise_get_compiled_templates_of_their_own(tmp_path, monkeypatch):
+    """A template compiled where a filter took no context calls it without
+    one: loaded where the filter takes it (or the other way), it would call
+    it wrongly. The filters' names and how each is called name the folder."""
+    from cpdgen.render.templating import _compiled_templates
+
+    monkeypatch.setenv("CPDGEN_CACHE_DIR", str(tmp_path / "cache"))
+    env = environment(tmp_path)
+    assert env.bytecode_cache is not None
+    plain = jinja2.Environment()
+    plain.filters = {**env.filters, "noun": lambda value, word: word}  # one filter called without the context
+    other = _compiled_templates(plain)
+    assert other is not None and other.directory != env.bytecode_cache.directory
+    assert environment(tmp_path).bytecode_cache.directory == env.bytecode_cache.directory
