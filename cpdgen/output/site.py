@@ -92,8 +92,9 @@ def build_site(
 ) -> SitePages:
     """Write every page into `staging`; returns the site's pages (which
     the preview server keeps, to answer the next edit from). `checkpoint`
-    is called between steps; what it raises ends the build (the staging
-    folder is then discarded by the caller's swap).
+    is called between steps; what it raises ends the build (the caller's
+    swap then discards the staging folder, or leaves it to the next build
+    when the build was stopped).
     The site does not depend on the date, except for the progress with each
     body that cpdgen.yaml may publish (site.publish.compliance), as of `today`."""
     checkpoint()

@@ -268,9 +268,9 @@ def record_validator(kind_name: str, checks: FormatChecks) -> jsonschema.Draft7V
 
 def record_gate(kind_name: str, checks: FormatChecks) -> Callable[[Any], bool]:
     """A fast yes/no answer to "is this record valid?" (`schema_gate`).
-    Large repositories ask it first and ask jsonschema only about the
-    records it rejects, for the plain-words explanation; tests hold the two
-    to the same verdicts."""
+    Every record is asked it first, and jsonschema only about the records
+    it rejects, for the plain-words explanation; tests hold the two to the
+    same verdicts."""
     return schema_gate(record_schema(kind_name), checks)
 
 

@@ -432,31 +432,23 @@ def _assert_fast_pages_match_a_clean_build(served: Served, fast: dict[str, str] 
 # -- Several items edited at once: each page shows the others' new titles, or the edit is declined
 
 
-def test_two_neighbours_retitled_together(member: TmpRepo, tmp_path: Path):
-    # talk-0 and talk-18 share 2024-02-01 and are neighbours (oldest first: Talk 0, Talk 18, Talk 27, Talk 9)
+@pytest.mark.parametrize(
+    ("titles", "accepted"),
+    [
+        # talk-0 and talk-18 share 2024-02-01 and are neighbours (oldest first: Talk 0, Talk 18, Talk 27,
+        # Talk 9): accepted, both keep their place against the OLD neighbours.
+        pytest.param({0: '"Talk 0b"', 18: '"Talk 18b"'}, True, id="neighbours-retitled-together"),
+        # talk-18 ("Talk 18") and talk-27 ("Talk 27") are adjacent; each new title sorts strictly
+        # between its OLD neighbours, but together they swap places: declining is allowed.
+        pytest.param({18: '"Talk 26z"', 27: '"Talk 19"'}, None, id="neighbours-that-swap-places"),
+    ],
+)
+def test_two_neighbours_edited_together(member: TmpRepo, tmp_path: Path, titles: dict[int, str], accepted):
     served = Served(member)
-    _, fast = _fast_pages(
-        served,
-        {
-            "records/activities/talk-0.yaml": _activity(0, title='"Talk 0b"'),
-            "records/activities/talk-18.yaml": _activity(18, title='"Talk 18b"'),
-        },
-    )
-    assert fast is not None  # accepted: both keep their place against the OLD neighbours
-    _assert_fast_pages_match_a_clean_build(served, fast, tmp_path)
-
-
-def test_two_neighbours_that_swap_places(member: TmpRepo, tmp_path: Path):
-    # talk-18 ("Talk 18") and talk-27 ("Talk 27") are adjacent; each new title sorts strictly
-    # between its OLD neighbours, but together they swap places.
-    served = Served(member)
-    _, fast = _fast_pages(
-        served,
-        {
-            "records/activities/talk-18.yaml": _activity(18, title='"Talk 26z"'),
-            "records/activities/talk-27.yaml": _activity(27, title='"Talk 19"'),
-        },
-    )
+    edits = {f"records/activities/talk-{n}.yaml": _activity(n, title=title) for n, title in titles.items()}
+    _, fast = _fast_pages(served, edits)
+    if accepted:
+        assert fast is not None
     _assert_fast_pages_match_a_clean_build(served, fast, tmp_path)
 
 
@@ -563,18 +555,21 @@ def test_held_up(member: TmpRepo, tmp_path: Path, case: str):
 # -- The same, through cpdgen serve's own rebuild (Preview), as the watcher would report it
 
 
-def _preview(repo: TmpRepo):
-    import io
-
+def _new_preview(repo: TmpRepo):
+    """cpdgen serve's state for `repo`, nothing built yet, its output kept quiet."""
     from cpdgen.output.serve import Preview
 
-    preview = Preview(
+    return Preview(
         find_repository(repo.root),
         repo.root / "output",
         today=lambda: TODAY,
         stdout=io.StringIO(),
         stderr=io.StringIO(),
     )
+
+
+def _preview(repo: TmpRepo):
+    preview = _new_preview(repo)
     preview.rebuild()
     assert preview.problem is None
     return preview
@@ -680,20 +675,13 @@ def test_serve_does_not_keep_the_garbage_of_each_edit_while_the_records_have_err
     while the collector was paused included; serve gives it back after a
     rebuild refused for errors in the records too, not only after a whole
     build, so saves while an error stands do not pile it up."""
-    from cpdgen.output.serve import Preview
 
     repo = TmpRepo(tmp_path / "member")
     repo.write("records/profile.yaml", "name: Jo Bloggs\n")
     for n in range(200):
         repo.write(f"records/activities/talk-{n}.yaml", _activity(n))
     bad = repo.write("records/activities/talk-0.yaml", _activity(0, hours=0))  # an error: no build
-    preview = Preview(
-        find_repository(repo.root),
-        repo.root / "output",
-        today=lambda: TODAY,
-        stdout=io.StringIO(),
-        stderr=io.StringIO(),
-    )
+    preview = _new_preview(repo)
     frozen = []
     for i in range(30):
         bad.write_text(_activity(0, hours=0) + f"description: edit {i}\n")
